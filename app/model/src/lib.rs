@@ -1,0 +1,10 @@
+//! Wire types shared by the server and the wasm UI.
+//!
+//! Everything here compiles to `wasm32-unknown-unknown`: plain data, serde, and validation with
+//! no I/O. The server adds OpenAPI schemas through the `openapi` feature.
+
+pub mod error;
+pub mod health;
+pub mod status;
+
+pub use error::{ErrorBody, ErrorCode};

@@ -1,0 +1,57 @@
+//! Switchboard's UI: server-rendered Leptos pages that hydrate in the browser.
+//!
+//! Built with the `ssr` feature inside the server and with `hydrate` into the wasm bundle, never
+//! both. Pages load data through server functions (`server_fns`), which call the same
+//! `domain::Services` as the JSON API; the wasm build never links the domain.
+
+mod components;
+pub mod error;
+mod format;
+mod pages;
+pub mod server_fns;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::layout::Layout;
+use crate::pages::not_found::NotFound;
+use crate::pages::status::StatusPage;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The root component: layout and route table.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="switchboard" href="/pkg/switchboard.css" />
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/status" /> } />
+                    <Route path=path!("/status") view=StatusPage />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,208 @@
+//! Credentials for the external services, and whether each one is usable.
+//!
+//! Without credentials the platform still runs; features that need a missing integration answer
+//! 503 with a clear message.
+
+use model::status::{Integration, IntegrationStatus};
+
+/// A credential. `Debug` never prints it, so it cannot leak through logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// `None` for an absent or blank value, so `KEY=` in a `.env` file counts as unset.
+    pub fn new(value: Option<String>) -> Option<Secret> {
+        value.filter(|v| !v.trim().is_empty()).map(Secret)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct LivekitSettings {
+    /// `wss://…` or `http(s)://…` of the LiveKit server.
+    pub url: Option<String>,
+    pub api_key: Option<Secret>,
+    pub api_secret: Option<Secret>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct GeminiSettings {
+    pub api_key: Option<Secret>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct OpenAiSettings {
+    pub api_key: Option<Secret>,
+    /// Set for a compatible server (Ollama, text-embeddings-inference, …).
+    pub base_url: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ElevenLabsSettings {
+    pub api_key: Option<Secret>,
+    pub support_agent_id: Option<String>,
+    pub sales_agent_id: Option<String>,
+    pub webhook_secret: Option<Secret>,
+}
+
+/// Every external service's settings, as configured for this instance.
+#[derive(Clone, Debug, Default)]
+pub struct Integrations {
+    pub livekit: LivekitSettings,
+    pub gemini: GeminiSettings,
+    pub openai: OpenAiSettings,
+    pub elevenlabs: ElevenLabsSettings,
+}
+
+/// OpenAI's own endpoint, used when only a key is configured.
+pub const OPENAI_DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+
+impl Integrations {
+    /// Whether each integration is usable, naming the variables still missing. No secrets.
+    pub fn statuses(&self) -> Vec<IntegrationStatus> {
+        let livekit = &self.livekit;
+        let openai = &self.openai;
+        vec![
+            status(
+                Integration::Livekit,
+                livekit.url.clone(),
+                &[
+                    ("LIVEKIT_URL", livekit.url.is_some()),
+                    ("LIVEKIT_API_KEY", livekit.api_key.is_some()),
+                    ("LIVEKIT_API_SECRET", livekit.api_secret.is_some()),
+                ],
+            ),
+            status(
+                Integration::Gemini,
+                None,
+                &[("GEMINI_API_KEY", self.gemini.api_key.is_some())],
+            ),
+            // A keyless base URL is a local compatible server (e.g. Ollama): usable as is.
+            IntegrationStatus {
+                integration: Integration::OpenaiCompatible,
+                configured: openai.api_key.is_some() || openai.base_url.is_some(),
+                endpoint: openai.base_url.clone().or_else(|| {
+                    openai
+                        .api_key
+                        .as_ref()
+                        .map(|_| OPENAI_DEFAULT_BASE_URL.to_owned())
+                }),
+                missing: if openai.api_key.is_some() || openai.base_url.is_some() {
+                    Vec::new()
+                } else {
+                    vec!["OPENAI_API_KEY".to_owned()]
+                },
+            },
+            status(
+                Integration::Elevenlabs,
+                None,
+                &[("ELEVENLABS_API_KEY", self.elevenlabs.api_key.is_some())],
+            ),
+        ]
+    }
+}
+
+fn status(
+    integration: Integration,
+    endpoint: Option<String>,
+    required: &[(&str, bool)],
+) -> IntegrationStatus {
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|(_, present)| !present)
+        .map(|(name, _)| (*name).to_owned())
+        .collect();
+    IntegrationStatus {
+        integration,
+        configured: missing.is_empty(),
+        endpoint,
+        missing,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(value: &str) -> Option<Secret> {
+        Secret::new(Some(value.to_owned()))
+    }
+
+    fn find(statuses: &[IntegrationStatus], which: Integration) -> &IntegrationStatus {
+        statuses.iter().find(|s| s.integration == which).unwrap()
+    }
+
+    #[test]
+    fn nothing_configured_names_every_missing_variable() {
+        let statuses = Integrations::default().statuses();
+        assert_eq!(statuses.len(), 4);
+        assert!(statuses.iter().all(|s| !s.configured));
+        assert_eq!(
+            find(&statuses, Integration::Livekit).missing,
+            ["LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"]
+        );
+    }
+
+    #[test]
+    fn livekit_needs_url_key_and_secret() {
+        let mut integrations = Integrations::default();
+        integrations.livekit.url = Some("wss://lk.example.com".into());
+        integrations.livekit.api_key = secret("APIkey");
+        let partial = integrations.statuses();
+        let livekit = find(&partial, Integration::Livekit);
+        assert!(!livekit.configured);
+        assert_eq!(livekit.missing, ["LIVEKIT_API_SECRET"]);
+
+        integrations.livekit.api_secret = secret("s3cret");
+        let full = integrations.statuses();
+        let livekit = find(&full, Integration::Livekit);
+        assert!(livekit.configured);
+        assert_eq!(livekit.endpoint.as_deref(), Some("wss://lk.example.com"));
+    }
+
+    #[test]
+    fn openai_compatible_works_with_a_key_or_a_keyless_base_url() {
+        let mut integrations = Integrations::default();
+        integrations.openai.base_url = Some("http://127.0.0.1:11434/v1".into());
+        let statuses = integrations.statuses();
+        let local = find(&statuses, Integration::OpenaiCompatible);
+        assert!(local.configured);
+        assert_eq!(local.endpoint.as_deref(), Some("http://127.0.0.1:11434/v1"));
+
+        let mut integrations = Integrations::default();
+        integrations.openai.api_key = secret("sk-test");
+        let statuses = integrations.statuses();
+        let hosted = find(&statuses, Integration::OpenaiCompatible);
+        assert!(hosted.configured);
+        assert_eq!(hosted.endpoint.as_deref(), Some(OPENAI_DEFAULT_BASE_URL));
+    }
+
+    #[test]
+    fn statuses_and_debug_output_never_contain_secrets() {
+        let mut integrations = Integrations::default();
+        integrations.livekit.api_secret = secret("livekit-very-secret");
+        integrations.gemini.api_key = secret("gemini-very-secret");
+        integrations.elevenlabs.webhook_secret = secret("eleven-very-secret");
+        let shown = format!(
+            "{integrations:?} {}",
+            serde_json::to_string(&integrations.statuses()).unwrap()
+        );
+        assert!(!shown.contains("very-secret"), "{shown}");
+    }
+
+    #[test]
+    fn blank_values_count_as_unset() {
+        assert!(Secret::new(Some("   ".into())).is_none());
+        assert!(Secret::new(None).is_none());
+        assert_eq!(Secret::new(Some("k".into())).unwrap().expose(), "k");
+    }
+}

@@ -1,0 +1,22 @@
+//! Switchboard's service layer.
+//!
+//! JSON API handlers and Leptos server functions are thin adapters over one [`Services`] handle:
+//! every business rule lives here. This crate knows nothing of HTTP or SQL; it reaches the
+//! database through `store` and the outside world through ports (traits) added with the features
+//! that need them.
+
+mod clock;
+mod error;
+mod integrations;
+mod services;
+mod status;
+
+pub use clock::now_ms;
+pub use error::{Error, Result};
+pub use integrations::{
+    ElevenLabsSettings, GeminiSettings, Integrations, LivekitSettings, OpenAiSettings, Secret,
+};
+pub use services::Services;
+
+/// The version of this build, shared by every crate of the workspace.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

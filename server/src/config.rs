@@ -1,0 +1,293 @@
+//! Configuration: command-line flags, each with an environment variable (a `.env` file in the
+//! working directory is read first), with the defaults documented in the README.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use domain::{
+    ElevenLabsSettings, GeminiSettings, Integrations, LivekitSettings, OpenAiSettings, Secret,
+};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/switchboard.db";
+
+#[derive(Parser)]
+#[command(
+    name = "switchboard",
+    version,
+    about = "Switchboard: a self-hostable platform for voice AI agents."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, then serve the API and the dashboards (the default).
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Readable lines for a terminal.
+    Human,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Settings shared by every subcommand. Not `Debug`: it holds credentials.
+#[derive(Clone, Args)]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:3000", global = true)]
+    pub bind: SocketAddr,
+
+    /// sqlite://PATH (file and folder created on first start) or postgres://USER:PASS@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL,
+          hide_env_values = true, global = true)]
+    pub database_url: String,
+
+    /// Largest number of pooled database connections.
+    #[arg(
+        long,
+        env = "DATABASE_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub database_max_connections: u32,
+
+    /// Origins allowed to call the JSON API from browsers: `*` or a comma-separated list.
+    #[arg(long, env = "ALLOWED_ORIGINS", default_value = "*", global = true)]
+    pub allowed_origins: String,
+
+    /// Largest request body accepted, in bytes; larger bodies get 413.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024, global = true)]
+    pub max_body_bytes: usize,
+
+    /// Log line format.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
+    pub log_format: LogFormat,
+
+    /// Which logs to keep, in tracing's filter syntax (e.g. `debug` or `info,sqlx=warn`).
+    #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
+    pub log_filter: String,
+
+    /// Folder holding the built UI (the `pkg/` bundle and public assets).
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
+    pub site_root: String,
+
+    #[command(flatten)]
+    pub integrations: IntegrationArgs,
+}
+
+/// Credentials of the external services. Each is optional: features that need a missing one
+/// answer 503. Prefer the environment over flags for secrets (flags show in process lists).
+#[derive(Clone, Args)]
+pub struct IntegrationArgs {
+    /// LiveKit server URL (`wss://…`); `LIVEKIT_HOST` is accepted too.
+    #[arg(long, env = "LIVEKIT_URL", global = true)]
+    pub livekit_url: Option<String>,
+    #[arg(long, env = "LIVEKIT_API_KEY", hide_env_values = true, global = true)]
+    pub livekit_api_key: Option<String>,
+    #[arg(
+        long,
+        env = "LIVEKIT_API_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub livekit_api_secret: Option<String>,
+
+    /// Google Gemini API key (Live API tokens, embeddings).
+    #[arg(long, env = "GEMINI_API_KEY", hide_env_values = true, global = true)]
+    pub gemini_api_key: Option<String>,
+
+    /// API key of OpenAI or a compatible server.
+    #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true, global = true)]
+    pub openai_api_key: Option<String>,
+    /// Base URL of an OpenAI-compatible server (default: OpenAI's).
+    #[arg(long, env = "OPENAI_BASE_URL", global = true)]
+    pub openai_base_url: Option<String>,
+
+    #[arg(
+        long,
+        env = "ELEVENLABS_API_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub elevenlabs_api_key: Option<String>,
+    #[arg(long, env = "ELEVENLABS_SUPPORT_AGENT_ID", global = true)]
+    pub elevenlabs_support_agent_id: Option<String>,
+    #[arg(long, env = "ELEVENLABS_SALES_AGENT_ID", global = true)]
+    pub elevenlabs_sales_agent_id: Option<String>,
+    #[arg(
+        long,
+        env = "ELEVENLABS_WEBHOOK_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub elevenlabs_webhook_secret: Option<String>,
+}
+
+impl IntegrationArgs {
+    /// The domain's view of these settings; blank values count as unset.
+    pub fn to_integrations(&self) -> Integrations {
+        let text = |value: &Option<String>| value.clone().filter(|v| !v.trim().is_empty());
+        let secret = |value: &Option<String>| Secret::new(value.clone());
+        Integrations {
+            livekit: LivekitSettings {
+                // seed 002 names it LIVEKIT_HOST.
+                url: text(&self.livekit_url).or_else(|| text(&std::env::var("LIVEKIT_HOST").ok())),
+                api_key: secret(&self.livekit_api_key),
+                api_secret: secret(&self.livekit_api_secret),
+            },
+            gemini: GeminiSettings {
+                api_key: secret(&self.gemini_api_key),
+            },
+            openai: OpenAiSettings {
+                api_key: secret(&self.openai_api_key),
+                base_url: text(&self.openai_base_url),
+            },
+            elevenlabs: ElevenLabsSettings {
+                api_key: secret(&self.elevenlabs_api_key),
+                support_agent_id: text(&self.elevenlabs_support_agent_id),
+                sales_agent_id: text(&self.elevenlabs_sales_agent_id),
+                webhook_secret: secret(&self.elevenlabs_webhook_secret),
+            },
+        }
+    }
+}
+
+impl Config {
+    /// The origins the CORS policy allows: `None` means any origin.
+    pub fn allowed_origins(&self) -> Option<Vec<String>> {
+        let origins: Vec<String> = self
+            .allowed_origins
+            .split(',')
+            .map(|origin| origin.trim().trim_end_matches('/').to_owned())
+            .filter(|origin| !origin.is_empty())
+            .collect();
+        if origins.is_empty() || origins.iter().any(|origin| origin == "*") {
+            None
+        } else {
+            Some(origins)
+        }
+    }
+}
+
+/// The database URL with any password replaced, for logs.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => {
+            let userinfo = &rest[..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            let masked = if userinfo.contains(':') {
+                format!("{user}:***")
+            } else {
+                user.to_owned()
+            };
+            format!("{}{masked}{}", &url[..scheme_end], &rest[at..])
+        }
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("switchboard").chain(args.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn defaults_serve_on_loopback_with_embedded_sqlite() {
+        let cli = parse(&[]);
+        assert_eq!(cli.command, None);
+        assert_eq!(cli.config.bind.to_string(), "127.0.0.1:3000");
+        // Set by the environment of a developer's shell at most; the default is what we ship.
+        if std::env::var_os("DATABASE_URL").is_none() {
+            assert_eq!(cli.config.database_url, DEFAULT_DATABASE_URL);
+        }
+        assert_eq!(cli.config.log_format, LogFormat::Human);
+    }
+
+    #[test]
+    fn flags_work_after_the_subcommand() {
+        let cli = parse(&[
+            "migrate",
+            "--database-url",
+            "postgres://u@h/db",
+            "--log-format",
+            "json",
+        ]);
+        assert_eq!(cli.command, Some(Command::Migrate));
+        assert_eq!(cli.config.database_url, "postgres://u@h/db");
+        assert_eq!(cli.config.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn allowed_origins_are_any_or_a_trimmed_list() {
+        let mut cli = parse(&[]);
+        cli.config.allowed_origins = "*".into();
+        assert_eq!(cli.config.allowed_origins(), None);
+        cli.config.allowed_origins = " https://a.example/, https://b.example ".into();
+        assert_eq!(
+            cli.config.allowed_origins(),
+            Some(vec!["https://a.example".into(), "https://b.example".into()])
+        );
+    }
+
+    #[test]
+    fn passwords_are_redacted_from_database_urls() {
+        assert_eq!(
+            redact_url("postgres://sb:hunter2@db.internal:5432/switchboard"),
+            "postgres://sb:***@db.internal:5432/switchboard"
+        );
+        assert_eq!(
+            redact_url("postgres://sb@db/switchboard"),
+            "postgres://sb@db/switchboard"
+        );
+        assert_eq!(
+            redact_url("sqlite://./data/switchboard.db"),
+            "sqlite://./data/switchboard.db"
+        );
+    }
+
+    #[test]
+    fn integration_flags_become_domain_settings() {
+        let cli = parse(&[
+            "--livekit-url",
+            "wss://lk.example",
+            "--livekit-api-key",
+            "k",
+            "--livekit-api-secret",
+            "s",
+            "--openai-base-url",
+            " ",
+        ]);
+        let integrations = cli.config.integrations.to_integrations();
+        assert_eq!(
+            integrations.livekit.url.as_deref(),
+            Some("wss://lk.example")
+        );
+        assert_eq!(
+            integrations.livekit.api_secret.as_ref().map(Secret::expose),
+            Some("s")
+        );
+        assert_eq!(integrations.openai.base_url, None);
+    }
+}

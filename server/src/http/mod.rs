@@ -1,0 +1,10 @@
+//! The HTTP edge shared by every endpoint: the error answer, the JSON body extractor, CORS, and
+//! the request-id / tracing / panic layers.
+
+pub mod cors;
+pub mod error;
+pub mod json;
+pub mod layers;
+
+pub use error::ApiError;
+pub use json::ApiJson;

@@ -1,0 +1,150 @@
+//! The Switchboard server: composition root and HTTP edge.
+//!
+//! `main` parses the [`config::Cli`] and calls [`run`], which only composes: logger → store
+//! (connect + migrate) → `domain::Services` → router → serve until SIGINT/SIGTERM.
+
+pub mod api;
+pub mod config;
+pub mod http;
+pub mod openapi;
+pub mod router;
+pub mod state;
+pub mod telemetry;
+
+use leptos::config::{Env, LeptosOptions};
+use store::{PoolSettings, Store, StoreError};
+use tokio::net::TcpListener;
+
+use crate::config::{Cli, Command, Config, redact_url};
+use crate::http::cors::CorsPolicy;
+use crate::router::HttpSettings;
+use crate::state::AppState;
+
+/// The UI bundle's file name (`/pkg/switchboard.{js,wasm,css}`), as named in the workspace's
+/// `[[workspace.metadata.leptos]]`.
+pub const SITE_NAME: &str = "switchboard";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("{0}")]
+    Logger(String),
+    #[error("cannot open the database")]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {address}")]
+    Bind {
+        address: std::net::SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the server stopped with an error")]
+    Serve(#[source] std::io::Error),
+}
+
+/// Runs the subcommand `cli` asks for (`serve` by default).
+pub async fn run(cli: Cli) -> Result<(), StartupError> {
+    let config = cli.config;
+    telemetry::init(config.log_format, &config.log_filter).map_err(StartupError::Logger)?;
+    let store = open_store(&config).await?;
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => Ok(()),
+        Command::Serve => serve(&config, store.clone()).await,
+    };
+    store.close().await;
+    outcome
+}
+
+/// Connects, applies pending migrations, and records the installation time on first start.
+async fn open_store(config: &Config) -> Result<Store, StartupError> {
+    let settings = PoolSettings {
+        max_connections: config.database_max_connections,
+    };
+    let store = Store::connect(&config.database_url, settings).await?;
+    store.migrate().await?;
+    store.ensure_installed_at(domain::now_ms()).await?;
+    let level = store.applied_migration().await?.map_or(0, |m| m.version);
+    tracing::info!(
+        database = %redact_url(&config.database_url),
+        backend = store.backend().label(),
+        migration = level,
+        "database ready"
+    );
+    Ok(store)
+}
+
+async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
+    let integrations = config.integrations.to_integrations();
+    for status in integrations.statuses() {
+        tracing::info!(
+            integration = status.integration.label(),
+            configured = status.configured,
+            "integration"
+        );
+    }
+    let services = domain::Services::new(store, integrations);
+    let state = AppState {
+        services,
+        leptos_options: leptos_options(config),
+    };
+    let settings = HttpSettings {
+        cors: config
+            .allowed_origins()
+            .map_or_else(CorsPolicy::any_origin, CorsPolicy::origins),
+        max_body_bytes: config.max_body_bytes,
+    };
+    let app = router::build(state, &settings);
+
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| StartupError::Bind {
+            address: config.bind,
+            source,
+        })?;
+    let address = listener.local_addr().map_err(StartupError::Serve)?;
+    tracing::info!("listening on http://{address}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartupError::Serve)?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Where the UI bundle is served from; the name matches what the build scripts produce.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(SITE_NAME)
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.bind)
+        .env(Env::PROD)
+        .build()
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM; in-flight requests then finish before exit.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

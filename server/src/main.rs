@@ -1,0 +1,36 @@
+//! `switchboard` (this package's `server` binary): see `server --help`.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use server::config::Cli;
+use server::http::error::ErrorChain;
+
+fn main() -> ExitCode {
+    // A missing `.env` is normal; a malformed one is worth stopping for.
+    if let Err(err) = dotenvy::dotenv()
+        && !err.not_found()
+    {
+        eprintln!("switchboard: cannot read .env: {err}");
+        return ExitCode::FAILURE;
+    }
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("switchboard: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(server::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = %ErrorChain(&err), "fatal");
+            eprintln!("switchboard: {}", ErrorChain(&err));
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! Persistence for Switchboard: the only crate that depends on sqlx.
+//!
+//! [`Store`] is a closed enum over a SQLite or a PostgreSQL pool, chosen by the database URL.
+//! Queries are written once in portable SQL (`$1` placeholders work on both) and run on whichever
+//! pool is live through [`on_pool!`]; a method gets one arm per backend only where the dialects
+//! really differ, with a comment saying why. Each aggregate has its own module of `impl Store`.
+
+mod error;
+mod instance;
+mod migrations;
+#[cfg(feature = "testkit")]
+pub mod testkit;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use model::status::DatabaseBackend;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+pub use error::{StoreError, StoreResult};
+pub use migrations::AppliedMigration;
+
+/// Runs the same expression against whichever pool is live, binding it to `$pool`.
+/// Each arm is type-checked against its concrete pool type.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::Store::Sqlite($pool) => $body,
+            $crate::Store::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// How long a request waits for a free connection before failing.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long SQLite waits on a locked database before answering `SQLITE_BUSY`.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A connection pool to the configured database. Cheap to clone.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Pool sizing; the defaults suit one server process.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 10,
+        }
+    }
+}
+
+impl Store {
+    /// Connects to `sqlite:…` or `postgres://…` (also `postgresql://…`). A SQLite file and its
+    /// parent directory are created when missing.
+    pub async fn connect(url: &str, settings: PoolSettings) -> StoreResult<Store> {
+        match backend_for_url(url) {
+            Some(DatabaseBackend::Sqlite) => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .map_err(|e| StoreError::InvalidUrl(e.to_string()))?;
+                Self::connect_sqlite(options, settings).await
+            }
+            Some(DatabaseBackend::Postgres) => {
+                let options = PgConnectOptions::from_str(url)
+                    .map_err(|e| StoreError::InvalidUrl(e.to_string()))?;
+                Self::connect_postgres(options, settings).await
+            }
+            None => Err(StoreError::InvalidUrl(
+                "expected a URL starting with sqlite:, postgres:// or postgresql://".to_owned(),
+            )),
+        }
+    }
+
+    async fn connect_sqlite(
+        options: SqliteConnectOptions,
+        settings: PoolSettings,
+    ) -> StoreResult<Store> {
+        let file = options.get_filename();
+        if let Some(dir) = file.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            create_dir(dir)?;
+        }
+        // WAL lets readers proceed while one writer commits; NORMAL sync is durable under WAL
+        // except for the last transactions on power loss, the usual trade for an embedded server.
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(SQLITE_BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(settings.max_connections)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options)
+            .await?;
+        Ok(Store::Sqlite(pool))
+    }
+
+    async fn connect_postgres(
+        options: PgConnectOptions,
+        settings: PoolSettings,
+    ) -> StoreResult<Store> {
+        let pool = PgPoolOptions::new()
+            .max_connections(settings.max_connections)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options)
+            .await?;
+        Ok(Store::Postgres(pool))
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        match self {
+            Store::Sqlite(_) => DatabaseBackend::Sqlite,
+            Store::Postgres(_) => DatabaseBackend::Postgres,
+        }
+    }
+
+    /// A round trip to the database.
+    pub async fn ping(&self) -> StoreResult<()> {
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The database server's version, e.g. `3.46.0` or `16.2`.
+    pub async fn server_version(&self) -> StoreResult<String> {
+        // Each dialect names its version function differently.
+        let version: String = match self {
+            Store::Sqlite(pool) => {
+                sqlx::query_scalar("SELECT sqlite_version()")
+                    .fetch_one(pool)
+                    .await?
+            }
+            Store::Postgres(pool) => {
+                sqlx::query_scalar("SELECT current_setting('server_version')")
+                    .fetch_one(pool)
+                    .await?
+            }
+        };
+        Ok(version)
+    }
+
+    /// The installed pgvector version; `None` on SQLite, where vectors are ranked in process.
+    pub async fn vector_extension_version(&self) -> StoreResult<Option<String>> {
+        match self {
+            Store::Sqlite(_) => Ok(None),
+            Store::Postgres(pool) => Ok(sqlx::query_scalar(
+                "SELECT extversion FROM pg_extension WHERE extname = 'vector'",
+            )
+            .fetch_optional(pool)
+            .await?),
+        }
+    }
+
+    /// Waits for connections in use to be returned, then closes the pool.
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await);
+    }
+}
+
+fn create_dir(dir: &Path) -> StoreResult<()> {
+    std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDirectory {
+        path: dir.display().to_string(),
+        source,
+    })
+}
+
+/// Which backend a database URL selects, by its scheme.
+pub fn backend_for_url(url: &str) -> Option<DatabaseBackend> {
+    if url.starts_with("sqlite:") {
+        Some(DatabaseBackend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Some(DatabaseBackend::Postgres)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_is_chosen_by_url_scheme() {
+        assert_eq!(
+            backend_for_url("sqlite://./data/switchboard.db"),
+            Some(DatabaseBackend::Sqlite)
+        );
+        assert_eq!(
+            backend_for_url("sqlite::memory:"),
+            Some(DatabaseBackend::Sqlite)
+        );
+        assert_eq!(
+            backend_for_url("postgres://u@localhost/db"),
+            Some(DatabaseBackend::Postgres)
+        );
+        assert_eq!(
+            backend_for_url("postgresql://u@localhost/db"),
+            Some(DatabaseBackend::Postgres)
+        );
+        assert_eq!(backend_for_url("mysql://localhost/db"), None);
+    }
+
+    #[tokio::test]
+    async fn unknown_scheme_is_a_clear_error() {
+        let err = Store::connect("mysql://localhost/db", PoolSettings::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::InvalidUrl(_)), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn sqlite_file_and_directories_are_created_in_wal_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/deeper/switchboard.db");
+        let url = format!("sqlite://{}", path.display());
+        let store = Store::connect(&url, PoolSettings::default()).await.unwrap();
+        store.migrate().await.unwrap();
+        assert!(path.exists());
+        let Store::Sqlite(pool) = &store else {
+            panic!("expected SQLite")
+        };
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(busy, 5000);
+        store.close().await;
+    }
+}

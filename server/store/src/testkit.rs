@@ -1,0 +1,137 @@
+//! Test databases on the backend the test run asks for.
+//!
+//! Every backend-dependent test calls [`TestDatabase::new`] and runs unchanged on either backend;
+//! the test command runs the suites twice:
+//!
+//! - `SWITCHBOARD_TEST_BACKEND=sqlite` (the default): a fresh SQLite file in a temp directory;
+//! - `SWITCHBOARD_TEST_BACKEND=postgres`: a fresh database on the server at
+//!   `SWITCHBOARD_TEST_POSTGRES_URL` (a role allowed to `CREATE DATABASE`).
+//!
+//! Asking for PostgreSQL without a URL fails the test instead of silently skipping it.
+
+// Test support: failing loudly is the point.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::str::FromStr;
+
+use model::status::DatabaseBackend;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+
+use crate::{PoolSettings, Store};
+
+pub const BACKEND_VAR: &str = "SWITCHBOARD_TEST_BACKEND";
+pub const POSTGRES_URL_VAR: &str = "SWITCHBOARD_TEST_POSTGRES_URL";
+
+/// Small pools: tests run in parallel against one PostgreSQL server.
+const TEST_POOL: PoolSettings = PoolSettings { max_connections: 4 };
+
+/// The backend this test run targets.
+pub fn backend() -> DatabaseBackend {
+    match std::env::var(BACKEND_VAR).as_deref() {
+        Err(_) | Ok("") | Ok("sqlite") => DatabaseBackend::Sqlite,
+        Ok("postgres") => DatabaseBackend::Postgres,
+        Ok(other) => panic!("{BACKEND_VAR}={other}: expected `sqlite` or `postgres`"),
+    }
+}
+
+/// A database of its own for one test. The SQLite file is deleted on drop; PostgreSQL test
+/// databases live until the test server is torn down.
+pub struct TestDatabase {
+    pub store: Store,
+    url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDatabase {
+    /// A new, migrated database.
+    pub async fn new() -> TestDatabase {
+        let db = Self::unmigrated().await;
+        db.store.migrate().await.expect("migrate test database");
+        db
+    }
+
+    /// A new, empty database with no migrations applied.
+    pub async fn unmigrated() -> TestDatabase {
+        match backend() {
+            DatabaseBackend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                let store = Store::connect(&url, TEST_POOL).await.expect("open SQLite");
+                TestDatabase {
+                    store,
+                    url,
+                    _dir: Some(dir),
+                }
+            }
+            DatabaseBackend::Postgres => {
+                let admin_url = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| {
+                    panic!("{BACKEND_VAR}=postgres needs {POSTGRES_URL_VAR} (see scripts/test)")
+                });
+                let name = format!("sbtest_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = PgConnectOptions::from_str(&admin_url)
+                    .expect("parse PostgreSQL URL")
+                    .connect()
+                    .await
+                    .expect("connect to test PostgreSQL");
+                sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let url = with_database_name(&admin_url, &name);
+                let store = Store::connect(&url, TEST_POOL)
+                    .await
+                    .expect("connect to test database");
+                TestDatabase {
+                    store,
+                    url,
+                    _dir: None,
+                }
+            }
+        }
+    }
+
+    /// The URL of this database, for tests that start a server process on it.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+/// `postgres://u@h:p/old?x` with the database name replaced.
+fn with_database_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_end = base.find("://").map_or(0, |i| i + 3);
+    let host_part = match base[authority_end..].find('/') {
+        Some(slash) => &base[..authority_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{host_part}/{name}?{query}"),
+        None => format!("{host_part}/{name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database_name;
+
+    #[test]
+    fn database_name_is_replaced_or_added() {
+        assert_eq!(
+            with_database_name("postgres://u@h:5/postgres", "t1"),
+            "postgres://u@h:5/t1"
+        );
+        assert_eq!(
+            with_database_name("postgres://u@h:5", "t1"),
+            "postgres://u@h:5/t1"
+        );
+        assert_eq!(
+            with_database_name("postgresql://u:p@h/db?sslmode=disable", "t1"),
+            "postgresql://u:p@h/t1?sslmode=disable"
+        );
+    }
+}

@@ -1,0 +1,95 @@
+//! `TestApp`: the real router over a fresh test database, driven without a socket.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use domain::{Integrations, Services};
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use serde_json::Value;
+use server::http::cors::CorsPolicy;
+use server::router::{self, HttpSettings};
+use server::state::AppState;
+use store::testkit::TestDatabase;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: TestDatabase,
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(|v| v.to_str().unwrap())
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        Self::with_cors(CorsPolicy::any_origin()).await
+    }
+
+    pub async fn with_cors(cors: CorsPolicy) -> TestApp {
+        let db = TestDatabase::new().await;
+        db.store
+            .ensure_installed_at(domain::now_ms())
+            .await
+            .unwrap();
+        let services = Services::new(db.store.clone(), Integrations::default());
+        let state = AppState {
+            services,
+            leptos_options: LeptosOptions::builder()
+                .output_name(server::SITE_NAME)
+                .site_root("target/site")
+                .build(),
+        };
+        let settings = HttpSettings {
+            cors,
+            max_body_bytes: 1024 * 1024,
+        };
+        TestApp {
+            router: router::build(state, &settings),
+            db,
+        }
+    }
+
+    pub async fn request(&self, request: Request<Body>) -> TestResponse {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        TestResponse {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.send(Method::GET, path, &[], Body::empty()).await
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Body,
+    ) -> TestResponse {
+        let mut request = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.request(request.body(body).unwrap()).await
+    }
+}
