@@ -13,7 +13,7 @@ pub mod server_fns;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
 use crate::pages::not_found::NotFound;
@@ -49,7 +49,9 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=|| view! { <Redirect path="/status" /> } />
-                    <Route path=path!("/status") view=StatusPage />
+                    // Async: the server waits for the page's data and sends it complete, so it reads
+                    // the same without JavaScript and can still set the status code.
+                    <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

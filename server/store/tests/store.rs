@@ -1,5 +1,8 @@
 //! Store conformance: every test here runs on SQLite and on PostgreSQL (see `store::testkit`).
 
+// A test crate: its helpers fail loudly by design.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use model::status::DatabaseBackend;
 use store::testkit::{TestDatabase, backend};
 

@@ -1,6 +1,9 @@
 //! HTTP tests over the real router (and, in `process`, the real binary). Backend-dependent:
 //! the test command runs this binary on SQLite and again on PostgreSQL.
 
+// A test crate: its helpers fail loudly by design.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod cors;
 mod errors;
 mod helpers;

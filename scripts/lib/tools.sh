@@ -1,0 +1,65 @@
+# shellcheck shell=bash
+# Idempotent installation of the build and test tools. Each function checks first and installs
+# only what is missing, so a second run costs seconds.
+
+CARGO_LEPTOS_VERSION=0.3.5
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# The wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+ensure_wasm_target() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown && return 0
+  log "installing the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+}
+
+ensure_cargo_leptos() {
+  [ "$(cargo leptos --version 2>/dev/null)" = "cargo-leptos $CARGO_LEPTOS_VERSION" ] && return 0
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 12 minutes on 2 cores, once)"
+  # no_downloads: cargo-leptos must use the tools installed here, never fetch its own.
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+}
+
+ensure_wasm_bindgen() {
+  local want
+  want=$(wasm_bindgen_version)
+  [ -n "$want" ] || die "no wasm-bindgen in Cargo.lock"
+  [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $want" ] && return 0
+  log "installing wasm-bindgen-cli $want"
+  # Not --locked: its lock file pins a crate version the registry no longer serves.
+  cargo install wasm-bindgen-cli --version "=$want"
+}
+
+# Playwright and wasm-opt (npm's binaryen 132: Debian's wasm-opt 108 breaks the bundle).
+ensure_node_modules() {
+  if [ -f end2end/node_modules/.package-lock.json ] &&
+    [ ! end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    return 0
+  fi
+  command -v npm >/dev/null || die "npm is required (Node.js 20 or newer)"
+  log "installing end2end npm packages (Playwright, binaryen)"
+  (cd end2end && npm ci --no-audit --no-fund)
+}
+
+ensure_build_tools() {
+  ensure_wasm_target
+  ensure_cargo_leptos
+  ensure_wasm_bindgen
+  ensure_node_modules
+}
+
+ensure_chromium() {
+  command -v chromium >/dev/null && return 0
+  log "installing Debian's chromium"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
+# Release build of the wasm bundle (optimised by wasm-opt) and of the server.
+build_release() {
+  log "building Switchboard (release)"
+  PATH="$REPO_ROOT/end2end/node_modules/.bin:$PATH" cargo leptos build --release
+}
