@@ -93,9 +93,12 @@ pub struct Config {
 /// answer 503. Prefer the environment over flags for secrets (flags show in process lists).
 #[derive(Clone, Args)]
 pub struct IntegrationArgs {
-    /// LiveKit server URL (`wss://…`); `LIVEKIT_HOST` is accepted too.
+    /// LiveKit server URL (`wss://…`).
     #[arg(long, env = "LIVEKIT_URL", global = true)]
     pub livekit_url: Option<String>,
+    /// Seed 002's name for the LiveKit URL; `LIVEKIT_URL` wins when both are set.
+    #[arg(long, env = "LIVEKIT_HOST", hide = true, global = true)]
+    pub livekit_host: Option<String>,
     #[arg(long, env = "LIVEKIT_API_KEY", hide_env_values = true, global = true)]
     pub livekit_api_key: Option<String>,
     #[arg(
@@ -144,8 +147,7 @@ impl IntegrationArgs {
         let secret = |value: &Option<String>| Secret::new(value.clone());
         Integrations {
             livekit: LivekitSettings {
-                // seed 002 names it LIVEKIT_HOST.
-                url: text(&self.livekit_url).or_else(|| text(&std::env::var("LIVEKIT_HOST").ok())),
+                url: text(&self.livekit_url).or_else(|| text(&self.livekit_host)),
                 api_key: secret(&self.livekit_api_key),
                 api_secret: secret(&self.livekit_api_secret),
             },
@@ -283,6 +285,14 @@ mod tests {
         assert_eq!(
             integrations.livekit.url.as_deref(),
             Some("wss://lk.example")
+        );
+        let seed_002_name = parse(&["--livekit-host", "wss://seed-002.example"])
+            .config
+            .integrations
+            .to_integrations();
+        assert_eq!(
+            seed_002_name.livekit.url.as_deref(),
+            Some("wss://seed-002.example")
         );
         assert_eq!(
             integrations.livekit.api_secret.as_ref().map(Secret::expose),

@@ -110,7 +110,7 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
 }
 
 /// Where the UI bundle is served from; the name matches what the build scripts produce.
-pub fn leptos_options(config: &Config) -> LeptosOptions {
+fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name(SITE_NAME)
         .site_root(config.site_root.as_str())

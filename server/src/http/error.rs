@@ -23,10 +23,6 @@ impl ApiError {
         self
     }
 
-    pub fn code(&self) -> ErrorCode {
-        self.body.code
-    }
-
     pub fn status(&self) -> StatusCode {
         StatusCode::from_u16(self.body.code.http_status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)

@@ -63,7 +63,7 @@ fn has_json_content_type(req: &Request) -> bool {
 }
 
 /// Deserializes `bytes` as `T`, describing any failure for the client.
-pub fn parse<T: DeserializeOwned + PartialSchema>(bytes: &[u8]) -> Result<T, ApiError> {
+fn parse<T: DeserializeOwned + PartialSchema>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let err = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         // Content after the value (`{…} x`) is a syntax error too.
