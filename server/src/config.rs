@@ -23,12 +23,53 @@ pub struct Cli {
     pub config: Config,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Subcommand)]
+#[derive(Subcommand)]
 pub enum Command {
     /// Apply pending migrations, then serve the API and the dashboards (the default).
     Serve,
     /// Apply pending migrations and exit.
     Migrate,
+    /// Manage apps, the tenants of the agent API.
+    #[command(subcommand)]
+    App(AppCommand),
+}
+
+#[derive(Subcommand)]
+pub enum AppCommand {
+    /// Create an app and print its secret, once.
+    Create(CreateAppArgs),
+    /// List every app.
+    List,
+    /// Replace an app's secret and print the new one; the old one stops working at once.
+    RotateSecret { slug: String },
+    /// Refuse the app's credentials until it is activated again.
+    Deactivate { slug: String },
+    /// Accept the app's credentials again.
+    Activate { slug: String },
+}
+
+/// A new app: the JSON of seed 000's "Seed an App" example, and/or flags (flags win).
+#[derive(Args)]
+pub struct CreateAppArgs {
+    /// The app as JSON, e.g. '{"slug":"my-app","name":"My App","modelId":"…","replyAsAudio":true,"systemPrompt":"…"}'.
+    #[arg(long)]
+    pub json: Option<String>,
+    #[arg(long)]
+    pub slug: Option<String>,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Keep an existing secret (when moving an app from another deployment); generated if absent.
+    #[arg(long)]
+    pub secret: Option<String>,
+    #[arg(long)]
+    pub model_id: Option<String>,
+    #[arg(long)]
+    pub reply_as_audio: Option<bool>,
+    #[arg(long)]
+    pub system_prompt: Option<String>,
+    /// Workspace to create it in (default: the first workspace, created if none exists).
+    #[arg(long)]
+    pub workspace_id: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -218,7 +259,7 @@ mod tests {
     #[test]
     fn defaults_serve_on_loopback_with_embedded_sqlite() {
         let cli = parse(&[]);
-        assert_eq!(cli.command, None);
+        assert!(cli.command.is_none());
         assert_eq!(cli.config.bind.to_string(), "127.0.0.1:3000");
         // Set by the environment of a developer's shell at most; the default is what we ship.
         if std::env::var_os("DATABASE_URL").is_none() {
@@ -236,7 +277,7 @@ mod tests {
             "--log-format",
             "json",
         ]);
-        assert_eq!(cli.command, Some(Command::Migrate));
+        assert!(matches!(cli.command, Some(Command::Migrate)));
         assert_eq!(cli.config.database_url, "postgres://u@h/db");
         assert_eq!(cli.config.log_format, LogFormat::Json);
     }

@@ -4,8 +4,10 @@
 //! (connect + migrate) → `domain::Services` → router → serve until SIGINT/SIGTERM.
 
 pub mod api;
+mod cli;
 pub mod config;
 pub mod http;
+mod jobs;
 pub mod openapi;
 pub mod router;
 pub mod state;
@@ -38,6 +40,8 @@ pub enum StartupError {
     },
     #[error("the server stopped with an error")]
     Serve(#[source] std::io::Error),
+    #[error("{0}")]
+    Command(String),
 }
 
 /// Runs the subcommand `cli` asks for (`serve` by default).
@@ -48,6 +52,13 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => Ok(()),
         Command::Serve => serve(&config, store.clone()).await,
+        Command::App(command) => {
+            let services =
+                domain::Services::new(store.clone(), config.integrations.to_integrations());
+            cli::run_app_command(&services, command)
+                .await
+                .map_err(StartupError::Command)
+        }
     };
     store.close().await;
     outcome
@@ -81,6 +92,10 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
         );
     }
     let services = domain::Services::new(store, integrations);
+    let purge = tokio::spawn(jobs::purge_session_tokens(
+        services.clone(),
+        jobs::SESSION_TOKEN_PURGE_EVERY,
+    ));
     let state = AppState {
         services,
         leptos_options: leptos_options(config),
@@ -105,6 +120,7 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(StartupError::Serve)?;
+    purge.abort();
     tracing::info!("stopped");
     Ok(())
 }

@@ -28,7 +28,6 @@ fn main() -> ExitCode {
     match runtime.block_on(server::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            tracing::error!(error = %ErrorChain(&err), "fatal");
             eprintln!("switchboard: {}", ErrorChain(&err));
             ExitCode::FAILURE
         }

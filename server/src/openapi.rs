@@ -1,7 +1,8 @@
 //! The OpenAPI 3.1 document's frame; the paths come from `api::router()`.
 
 use model::{ErrorBody, ErrorCode};
-use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -12,7 +13,37 @@ use utoipa::OpenApi;
                        `code`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
-    tags((name = "system", description = "Liveness, readiness and instance status")),
+    tags(
+        (name = "system", description = "Liveness, readiness and instance status"),
+        (name = "auth", description = "Session tokens and caller identity"),
+    ),
     components(schemas(ErrorBody, ErrorCode)),
+    modifiers(&CredentialSchemes),
 )]
 pub struct ApiDoc;
+
+/// The two kinds of credentials of the agent API (see `http::auth` for where they may travel).
+struct CredentialSchemes;
+
+impl Modify for CredentialSchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut app_secret = Http::new(HttpAuthScheme::Bearer);
+        app_secret.description = Some(
+            "The app secret, server to server: `Authorization: Bearer <secret>` with \
+             `X-App-Slug: <slug>`, or `appSlug` + `appSecret` in the JSON body or the query. \
+             May do everything for its app."
+                .to_owned(),
+        );
+        let mut session_token = Http::new(HttpAuthScheme::Bearer);
+        session_token.description = Some(
+            "A session token from `POST /api/auth/session` (`sbt_…`), browser-safe: \
+             `Authorization: Bearer <token>`, or `sessionToken` in the JSON body or the query. \
+             Only operations that list this scheme accept it; others answer 403 \
+             PERMISSION_DENIED."
+                .to_owned(),
+        );
+        components.add_security_scheme("appSecret", SecurityScheme::Http(app_secret));
+        components.add_security_scheme("sessionToken", SecurityScheme::Http(session_token));
+    }
+}

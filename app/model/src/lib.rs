@@ -3,6 +3,8 @@
 //! Everything here compiles to `wasm32-unknown-unknown`: plain data, serde, and validation with
 //! no I/O. The server adds OpenAPI schemas through the `openapi` feature.
 
+pub mod apps;
+pub mod auth;
 pub mod error;
 pub mod health;
 pub mod status;

@@ -5,10 +5,28 @@ use store::StoreError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// One rejected field of a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]
     Invalid(String),
+    /// Every problem of a request at once, by field.
+    #[error("Invalid fields: {}", describe(.0))]
+    InvalidFields(Vec<FieldError>),
+    /// Missing or wrong credentials.
+    #[error("Unauthorized")]
+    Unauthenticated,
+    #[error("Session token expired")]
+    SessionExpired,
+    /// Authenticated, but these credentials may not do this.
+    #[error("{0}")]
+    PermissionDenied(String),
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{0} already exists")]
@@ -27,7 +45,10 @@ impl Error {
     /// The stable code this error is reported with.
     pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Invalid(_) => ErrorCode::InvalidInput,
+            Error::Invalid(_) | Error::InvalidFields(_) => ErrorCode::InvalidInput,
+            Error::Unauthenticated => ErrorCode::NotAuthenticated,
+            Error::SessionExpired => ErrorCode::SessionExpired,
+            Error::PermissionDenied(_) => ErrorCode::PermissionDenied,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::AlreadyExists(_) => ErrorCode::AlreadyExists,
             Error::Conflict(_) => ErrorCode::Conflict,
@@ -45,4 +66,12 @@ impl From<StoreError> for Error {
             other => Error::Internal(Box::new(other)),
         }
     }
+}
+
+fn describe(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{} {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
 }

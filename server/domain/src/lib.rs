@@ -5,14 +5,18 @@
 //! database through `store` and the outside world through ports (traits) added with the features
 //! that need them.
 
+mod apps;
+mod auth;
 mod clock;
 mod error;
 mod integrations;
+pub mod secrets;
 mod services;
 mod status;
 
+pub use auth::Caller;
 pub use clock::now_ms;
-pub use error::{Error, Result};
+pub use error::{Error, FieldError, Result};
 pub use integrations::{
     ElevenLabsSettings, GeminiSettings, Integrations, LivekitSettings, OpenAiSettings, Secret,
 };

@@ -1,6 +1,7 @@
 //! The JSON API: one module per resource, each adding its routes together with their OpenAPI
 //! description, so no endpoint can exist undocumented.
 
+mod auth;
 mod health;
 mod status;
 
@@ -17,4 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(health::health))
         .routes(routes!(health::healthz))
         .routes(routes!(status::status))
+        .routes(routes!(auth::create_session))
+        .routes(routes!(auth::revoke_session))
+        .routes(routes!(auth::me))
 }

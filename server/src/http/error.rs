@@ -47,7 +47,20 @@ impl From<domain::Error> for ApiError {
             tracing::error!(error = %ErrorChain(source.as_ref()), "request failed");
             return ApiError::internal();
         }
-        ApiError::new(err.code(), err.to_string())
+        let details = match &err {
+            domain::Error::InvalidFields(fields) => Some(serde_json::json!({
+                "fields": fields
+                    .iter()
+                    .map(|f| serde_json::json!({ "field": f.field, "message": f.message }))
+                    .collect::<Vec<_>>(),
+            })),
+            _ => None,
+        };
+        let error = ApiError::new(err.code(), err.to_string());
+        match details {
+            Some(details) => error.with_details(details),
+            None => error,
+        }
     }
 }
 

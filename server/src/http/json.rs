@@ -64,25 +64,21 @@ fn has_json_content_type(req: &Request) -> bool {
 
 /// Deserializes `bytes` as `T`, describing any failure for the client.
 fn parse<T: DeserializeOwned + PartialSchema>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let err = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        // Content after the value (`{…} x`) is a syntax error too.
-        Ok(value) => {
-            return deserializer
-                .end()
-                .map(|()| value)
-                .map_err(|e| malformed(&e));
-        }
+    // Syntax first (with its position), then the shape (with the field's path).
+    let value: Value = serde_json::from_slice(bytes).map_err(|err| malformed(&err))?;
+    from_value(value)
+}
+
+/// Deserializes an already parsed body as `T`, naming the offending field or every missing one.
+pub fn from_value<T: DeserializeOwned + PartialSchema>(value: Value) -> Result<T, ApiError> {
+    let err = match serde_path_to_error::deserialize::<_, T>(&value) {
+        Ok(parsed) => return Ok(parsed),
         Err(err) => err,
     };
     let path = err.path().to_string();
-    let inner = err.into_inner();
-    if !inner.is_data() {
-        return Err(malformed(&inner));
-    }
-    let message = without_position(&inner.to_string());
+    let message = without_position(&err.into_inner().to_string());
     if message.starts_with("missing field") {
-        let missing = missing_fields::<T>(bytes, &path, &message);
+        let missing = missing_fields::<T>(&value, &path, &message);
         return Err(ApiError::new(
             ErrorCode::InvalidInput,
             format!("Missing required fields: {}", missing.join(", ")),
@@ -122,7 +118,7 @@ fn without_position(message: &str) -> String {
 
 /// Every required field absent from the body, as dotted paths. At the top level the schema
 /// names them all; in a nested object serde's single report is all there is.
-fn missing_fields<T: PartialSchema>(bytes: &[u8], path: &str, message: &str) -> Vec<String> {
+fn missing_fields<T: PartialSchema>(body: &Value, path: &str, message: &str) -> Vec<String> {
     let reported = message
         .split('`')
         .nth(1)
@@ -137,7 +133,7 @@ fn missing_fields<T: PartialSchema>(bytes: &[u8], path: &str, message: &str) -> 
     if path != "." {
         return vec![reported];
     }
-    let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(bytes) else {
+    let Value::Object(body) = body else {
         return vec![reported];
     };
     let RefOr::T(Schema::Object(schema)) = T::schema() else {

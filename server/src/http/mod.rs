@@ -1,10 +1,12 @@
 //! The HTTP edge shared by every endpoint: the error answer, the JSON body extractor, CORS, and
 //! the request-id / tracing / panic layers.
 
+pub mod auth;
 pub mod cors;
 pub mod error;
 pub mod json;
 pub mod layers;
 
+pub use auth::{AppCaller, AppCallerJson};
 pub use error::ApiError;
 pub use json::ApiJson;

@@ -5,11 +5,14 @@
 //! pool is live through [`on_pool!`]; a method gets one arm per backend only where the dialects
 //! really differ, with a comment saying why. Each aggregate has its own module of `impl Store`.
 
+mod apps;
 mod error;
 mod instance;
 mod migrations;
+mod session_tokens;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+mod workspaces;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -20,8 +23,12 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub use apps::AppRecord;
 pub use error::{StoreError, StoreResult};
 pub use migrations::AppliedMigration;
+pub use session_tokens::{SessionTokenRecord, TokenWithApp};
+pub use sqlx::types::Json;
+pub use workspaces::WorkspaceRecord;
 
 /// Runs the same expression against whichever pool is live, binding it to `$pool`.
 /// Each arm is type-checked against its concrete pool type.

@@ -115,6 +115,57 @@ fn with_database_name(url: &str, name: &str) -> String {
     }
 }
 
+/// Every row of every table as text, for tests asserting what is (not) stored.
+pub async fn dump_all_tables(store: &Store) -> String {
+    let mut dump = String::new();
+    match store {
+        Store::Sqlite(pool) => {
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            for table in tables {
+                let columns: Vec<String> =
+                    sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                        .fetch_all(pool)
+                        .await
+                        .unwrap();
+                let row = columns
+                    .iter()
+                    .map(|c| format!("quote(\"{c}\")"))
+                    .collect::<Vec<_>>()
+                    .join(" || ',' || ");
+                let rows: Vec<String> =
+                    sqlx::query_scalar(&format!("SELECT {row} FROM \"{table}\""))
+                        .fetch_all(pool)
+                        .await
+                        .unwrap();
+                dump.push_str(&format!("{table}: {}\n", rows.join("\n")));
+            }
+        }
+        Store::Postgres(pool) => {
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT table_name::text FROM information_schema.tables \
+                 WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            for table in tables {
+                let rows: Vec<String> =
+                    sqlx::query_scalar(&format!("SELECT row_to_json(t)::text FROM \"{table}\" t"))
+                        .fetch_all(pool)
+                        .await
+                        .unwrap();
+                dump.push_str(&format!("{table}: {}\n", rows.join("\n")));
+            }
+        }
+    }
+    dump
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database_name;

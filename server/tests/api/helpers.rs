@@ -6,6 +6,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode};
 use domain::{Integrations, Services};
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
+use model::apps::{AppSettings, CreateApp};
 use serde_json::Value;
 use server::http::cors::CorsPolicy;
 use server::router::{self, HttpSettings};
@@ -16,6 +17,14 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub router: Router,
     pub db: TestDatabase,
+    pub services: Services,
+}
+
+/// An app created through the service layer, with its credentials.
+pub struct Tenant {
+    pub slug: String,
+    pub secret: String,
+    pub session_token: String,
 }
 
 pub struct TestResponse {
@@ -47,7 +56,7 @@ impl TestApp {
             .unwrap();
         let services = Services::new(db.store.clone(), Integrations::default());
         let state = AppState {
-            services,
+            services: services.clone(),
             leptos_options: LeptosOptions::builder()
                 .output_name(server::SITE_NAME)
                 .site_root("target/site")
@@ -60,7 +69,51 @@ impl TestApp {
         TestApp {
             router: router::build(state, &settings),
             db,
+            services,
         }
+    }
+
+    /// A new app with its secret and a fresh session token.
+    pub async fn tenant(&self, slug: &str) -> Tenant {
+        let created = self
+            .services
+            .create_app(CreateApp {
+                slug: slug.to_owned(),
+                name: format!("App {slug}"),
+                secret: None,
+                workspace_id: None,
+                settings: AppSettings::default(),
+            })
+            .await
+            .unwrap();
+        let caller = self
+            .services
+            .authenticate_app_secret(slug, &created.app_secret)
+            .await
+            .unwrap();
+        let session = self
+            .services
+            .create_session_token(&caller, None)
+            .await
+            .unwrap();
+        Tenant {
+            slug: slug.to_owned(),
+            secret: created.app_secret,
+            session_token: session.session_token,
+        }
+    }
+
+    /// POSTs JSON.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Value,
+    ) -> TestResponse {
+        let mut all = vec![("content-type", "application/json")];
+        all.extend_from_slice(headers);
+        self.send(Method::POST, path, &all, Body::from(body.to_string()))
+            .await
     }
 
     pub async fn request(&self, request: Request<Body>) -> TestResponse {

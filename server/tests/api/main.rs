@@ -4,9 +4,11 @@
 // A test crate: its helpers fail loudly by design.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod auth;
 mod cors;
 mod errors;
 mod helpers;
+mod isolation;
 mod openapi;
 mod pages;
 mod process;

@@ -52,6 +52,8 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// The binary on `database_url`, quiet, its stderr captured (stdout discarded unless a test
+/// asks for it with `.stdout(Stdio::piped())`).
 fn command(database_url: &str) -> Command {
     let mut command = Command::new(BINARY);
     command
@@ -160,4 +162,87 @@ async fn an_unusable_database_url_fails_fast_with_a_clear_message() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("cannot open the database"), "{stderr}");
     assert!(stderr.contains("sqlite:"), "{stderr}");
+}
+
+#[tokio::test]
+async fn app_create_takes_seed_000s_json_and_prints_a_working_secret_once() {
+    let database = fresh_database().await;
+    let seed_example = r#"{"slug":"my-app","name":"My App","modelId":"gemini-2.5-flash-native-audio-preview-12-2025","replyAsAudio":true,"systemPrompt":"You are a helpful assistant."}"#;
+    let output = command(&database.url)
+        .args(["app", "create", "--json", seed_example])
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let secret = stdout.lines().last().unwrap().trim().to_owned();
+    assert!(secret.starts_with("sbk_"), "{stdout}");
+    assert!(stdout.contains("Created app my-app (My App)"), "{stdout}");
+
+    let listed = command(&database.url)
+        .args(["app", "list"])
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    assert!(
+        listed.contains("my-app") && listed.contains("active"),
+        "{listed}"
+    );
+    assert!(!listed.contains(&secret), "list never shows secrets");
+
+    let duplicate = command(&database.url)
+        .args(["app", "create", "--slug", "my-app", "--name", "Again"])
+        .output()
+        .unwrap();
+    assert!(!duplicate.status.success());
+    assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already exists"));
+
+    let store = store::Store::connect(&database.url, store::PoolSettings::default())
+        .await
+        .unwrap();
+    let services = domain::Services::new(store.clone(), domain::Integrations::default());
+    let caller = services
+        .authenticate_app_secret("my-app", &secret)
+        .await
+        .unwrap();
+    assert_eq!(
+        caller.app.settings.system_prompt,
+        "You are a helpful assistant."
+    );
+
+    let rotated = command(&database.url)
+        .args(["app", "rotate-secret", "my-app"])
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
+    let new_secret = String::from_utf8(rotated.stdout).unwrap();
+    let new_secret = new_secret.lines().last().unwrap().trim();
+    assert!(
+        services
+            .authenticate_app_secret("my-app", &secret)
+            .await
+            .is_err()
+    );
+    services
+        .authenticate_app_secret("my-app", new_secret)
+        .await
+        .unwrap();
+
+    let deactivated = command(&database.url)
+        .args(["app", "deactivate", "my-app"])
+        .output()
+        .unwrap();
+    assert!(deactivated.status.success());
+    assert!(
+        services
+            .authenticate_app_secret("my-app", new_secret)
+            .await
+            .is_err()
+    );
+    store.close().await;
 }

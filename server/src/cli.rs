@@ -1,0 +1,106 @@
+//! The `app` subcommands: administration from the shell, printing to stdout.
+
+use domain::Services;
+use model::apps::{AppWithSecret, CreateApp};
+
+use crate::config::{AppCommand, CreateAppArgs};
+
+/// Runs one `app` subcommand; the error is the message to print.
+pub async fn run_app_command(services: &Services, command: AppCommand) -> Result<(), String> {
+    match command {
+        AppCommand::Create(args) => {
+            let created = services
+                .create_app(create_input(args)?)
+                .await
+                .map_err(|e| e.to_string())?;
+            print_secret("Created", &created);
+        }
+        AppCommand::List => {
+            let apps = services.list_apps().await.map_err(|e| e.to_string())?;
+            if apps.is_empty() {
+                println!("No apps yet: create one with `server app create --slug … --name …`.");
+            }
+            for app in apps {
+                let state = if app.is_active { "active" } else { "inactive" };
+                println!(
+                    "{:<32} {:<8} {:<40} {}",
+                    app.slug, state, app.settings.model_id, app.name
+                );
+            }
+        }
+        AppCommand::RotateSecret { slug } => {
+            let rotated = services
+                .rotate_app_secret(&slug)
+                .await
+                .map_err(|e| e.to_string())?;
+            print_secret("Rotated the secret of", &rotated);
+        }
+        AppCommand::Deactivate { slug } => {
+            services
+                .set_app_active(&slug, false)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("Deactivated {slug}: its credentials are refused.");
+        }
+        AppCommand::Activate { slug } => {
+            services
+                .set_app_active(&slug, true)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("Activated {slug}.");
+        }
+    }
+    Ok(())
+}
+
+/// The JSON (if any) with the flags laid over it.
+fn create_input(args: CreateAppArgs) -> Result<CreateApp, String> {
+    let mut input = match &args.json {
+        Some(json) => serde_json::from_str::<CreateApp>(json)
+            .map_err(|e| format!("--json is not a valid app: {e}"))?,
+        None => CreateApp {
+            slug: args
+                .slug
+                .clone()
+                .ok_or("--slug is required (or give --json)")?,
+            name: args
+                .name
+                .clone()
+                .ok_or("--name is required (or give --json)")?,
+            secret: None,
+            workspace_id: None,
+            settings: Default::default(),
+        },
+    };
+    if let Some(slug) = args.slug {
+        input.slug = slug;
+    }
+    if let Some(name) = args.name {
+        input.name = name;
+    }
+    if args.secret.is_some() {
+        input.secret = args.secret;
+    }
+    if args.workspace_id.is_some() {
+        input.workspace_id = args.workspace_id;
+    }
+    if let Some(model_id) = args.model_id {
+        input.settings.model_id = model_id;
+    }
+    if let Some(reply_as_audio) = args.reply_as_audio {
+        input.settings.reply_as_audio = reply_as_audio;
+    }
+    if let Some(system_prompt) = args.system_prompt {
+        input.settings.system_prompt = system_prompt;
+    }
+    Ok(input)
+}
+
+fn print_secret(verb: &str, created: &AppWithSecret) {
+    println!(
+        "{verb} app {} ({}) in workspace {}.",
+        created.app.slug, created.app.name, created.app.workspace_id
+    );
+    println!("App secret (shown once; only its hash is stored):");
+    println!("{}", created.app_secret);
+}

@@ -1,0 +1,135 @@
+//! Tenant isolation harness.
+//!
+//! Every endpoint that names a resource (an id, a session, a token) is called with app A's
+//! credentials, as its secret and as its session token, against app B's resources. Each call
+//! must be refused (401, 403 or 404), must not echo B's data, and must leave B's resources
+//! intact.
+//!
+//! To cover a new endpoint, add a [`Probe`] to [`probes`]; give [`Victim`] the resources it
+//! needs.
+
+use axum::body::Body;
+use axum::http::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{Tenant, TestApp};
+
+/// App B and the resources probes aim at.
+pub struct Victim {
+    pub tenant: Tenant,
+}
+
+/// One endpoint called against the victim's resources. Credentials are added by the harness.
+pub struct Probe {
+    pub name: &'static str,
+    pub method: Method,
+    /// The path and, for JSON endpoints, the body naming the victim's resources.
+    pub request: fn(&Victim) -> (String, Option<Value>),
+}
+
+fn probes() -> Vec<Probe> {
+    vec![Probe {
+        name: "revoke another app's session token",
+        method: Method::POST,
+        request: |victim| {
+            (
+                "/api/auth/session/revoke".to_owned(),
+                Some(json!({ "sessionToken": victim.tenant.session_token })),
+            )
+        },
+    }]
+}
+
+/// The victim's resources are all still there and working.
+async fn assert_victim_intact(app: &TestApp, victim: &Victim) {
+    let me = app
+        .get(&format!(
+            "/api/auth/me?sessionToken={}",
+            victim.tenant.session_token
+        ))
+        .await;
+    assert_eq!(me.status, 200, "the victim's session token must survive");
+}
+
+#[tokio::test]
+async fn no_endpoint_reaches_another_apps_resources() {
+    let app = TestApp::new().await;
+    let attacker = app.tenant("attacker").await;
+    let victim = Victim {
+        tenant: app.tenant("victim").await,
+    };
+    let secret_bearer = format!("Bearer {}", attacker.secret);
+    let token_bearer = format!("Bearer {}", attacker.session_token);
+    let credentials: [(&str, Vec<(&str, &str)>); 2] = [
+        (
+            "app secret",
+            vec![
+                ("authorization", secret_bearer.as_str()),
+                ("x-app-slug", attacker.slug.as_str()),
+            ],
+        ),
+        (
+            "session token",
+            vec![("authorization", token_bearer.as_str())],
+        ),
+    ];
+
+    for probe in probes() {
+        for (kind, headers) in &credentials {
+            let (path, body) = (probe.request)(&victim);
+            let mut headers = headers.clone();
+            let body = match body {
+                Some(body) => {
+                    headers.push(("content-type", "application/json"));
+                    Body::from(body.to_string())
+                }
+                None => Body::empty(),
+            };
+            let response = app.send(probe.method.clone(), &path, &headers, body).await;
+            assert!(
+                [401, 403, 404].contains(&response.status.as_u16()),
+                "{} with A's {kind}: answered {} {}",
+                probe.name,
+                response.status,
+                response.text
+            );
+            for secret in [
+                &victim.tenant.session_token,
+                &victim.tenant.secret,
+                &victim.tenant.slug,
+            ] {
+                assert!(
+                    !response.text.contains(secret.as_str()),
+                    "{} with A's {kind} leaked victim data: {}",
+                    probe.name,
+                    response.text
+                );
+            }
+            assert_victim_intact(&app, &victim).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn one_apps_secret_never_authenticates_another_apps_slug() {
+    let app = TestApp::new().await;
+    let attacker = app.tenant("attacker").await;
+    let victim = app.tenant("victim").await;
+    let bearer = format!("Bearer {}", attacker.secret);
+    for (headers, body) in [
+        (
+            vec![],
+            json!({"appSlug": victim.slug, "appSecret": attacker.secret}),
+        ),
+        (
+            vec![
+                ("authorization", bearer.as_str()),
+                ("x-app-slug", victim.slug.as_str()),
+            ],
+            json!({}),
+        ),
+    ] {
+        let response = app.post_json("/api/auth/session", &headers, body).await;
+        assert_eq!(response.status, 401, "{}", response.text);
+    }
+}
