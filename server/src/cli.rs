@@ -1,22 +1,26 @@
 //! The `app` subcommands: administration from the shell, printing to stdout.
 
-use domain::Services;
+use domain::{Actor, Services};
 use model::apps::{AppWithSecret, CreateApp};
 
 use crate::config::{AppCommand, CreateAppArgs};
 
 /// Runs one `app` subcommand; the error is the message to print.
 pub async fn run_app_command(services: &Services, command: AppCommand) -> Result<(), String> {
+    let operator = Actor::operator();
     match command {
         AppCommand::Create(args) => {
             let created = services
-                .create_app(create_input(args)?)
+                .create_app(&operator, create_input(args)?)
                 .await
                 .map_err(|e| e.to_string())?;
             print_secret("Created", &created);
         }
         AppCommand::List => {
-            let apps = services.list_apps().await.map_err(|e| e.to_string())?;
+            let apps = services
+                .list_apps(&operator)
+                .await
+                .map_err(|e| e.to_string())?;
             if apps.is_empty() {
                 println!("No apps yet: create one with `server app create --slug … --name …`.");
             }
@@ -30,21 +34,21 @@ pub async fn run_app_command(services: &Services, command: AppCommand) -> Result
         }
         AppCommand::RotateSecret { slug } => {
             let rotated = services
-                .rotate_app_secret(&slug)
+                .rotate_app_secret(&operator, &slug)
                 .await
                 .map_err(|e| e.to_string())?;
             print_secret("Rotated the secret of", &rotated);
         }
         AppCommand::Deactivate { slug } => {
             services
-                .set_app_active(&slug, false)
+                .set_app_active(&operator, &slug, false)
                 .await
                 .map_err(|e| e.to_string())?;
             println!("Deactivated {slug}: its credentials are refused.");
         }
         AppCommand::Activate { slug } => {
             services
-                .set_app_active(&slug, true)
+                .set_app_active(&operator, &slug, true)
                 .await
                 .map_err(|e| e.to_string())?;
             println!("Activated {slug}.");

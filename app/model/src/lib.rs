@@ -4,9 +4,11 @@
 //! no I/O. The server adds OpenAPI schemas through the `openapi` feature.
 
 pub mod apps;
+pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod health;
 pub mod status;
+pub mod users;
 
 pub use error::{ErrorBody, ErrorCode};

@@ -1,17 +1,20 @@
 //! Apps: creation with validated settings, secret rotation, activation.
 
 use model::apps::{App, AppSettings, AppWithSecret, CreateApp};
+use model::users::Permission;
+use serde_json::{Map, Value};
 use store::{AppRecord, Json, StoreError, WorkspaceRecord};
 
+use crate::audit::AuditEvent;
 use crate::error::FieldError;
 use crate::secrets::{self, APP_SECRET_PREFIX};
-use crate::{Error, Result, Services, now_ms};
+use crate::{Actor, Error, Principal, Result, Services, now_ms};
 
 const DEFAULT_WORKSPACE_NAME: &str = "Default";
 
 impl Services {
     /// Creates an app and answers its secret, which is never shown again.
-    pub async fn create_app(&self, input: CreateApp) -> Result<AppWithSecret> {
+    pub async fn create_app(&self, actor: &Actor, input: CreateApp) -> Result<AppWithSecret> {
         let mut problems = Vec::new();
         let slug = input.slug.trim().to_owned();
         check_slug(&slug, &mut problems);
@@ -28,73 +31,127 @@ impl Services {
         let store = self.store();
         let workspace_id = match input.workspace_id {
             Some(id) => id,
-            None => self.default_workspace().await?.id,
+            None => self.workspace_for(actor).await?,
         };
+        actor.require(&workspace_id, Permission::AppsManage)?;
         let secret = match input.secret {
             Some(secret) => secret,
             None => secrets::generate(APP_SECRET_PREFIX)?,
         };
-        let settings = input.settings;
         let now = now_ms();
-        let record = AppRecord {
-            id: new_id(),
-            workspace_id,
-            slug,
-            name,
-            is_active: true,
-            secret_hash: secrets::hash(&secret),
-            model_id: settings.model_id.trim().to_owned(),
-            reply_as_audio: settings.reply_as_audio,
-            temperature: settings.temperature,
-            system_prompt: settings.system_prompt,
-            voice: settings.voice,
-            token_expire_minutes: settings.token_expire_minutes,
-            persona_name: settings.persona_name,
-            persona_greeting: settings.persona_greeting,
-            persona_tone: settings.persona_tone,
-            preferred_terms: Some(Json(settings.preferred_terms)),
-            blocked_terms: Some(Json(settings.blocked_terms)),
-            guardrails_enabled: settings.guardrails_enabled,
-            max_actions_per_turn: settings.max_actions_per_turn,
-            handoff_enabled: settings.handoff_enabled,
-            handoff_webhook_url: settings.handoff_webhook_url,
-            handoff_expiration_seconds: settings.handoff_expiration_seconds,
-            knowledge_threshold: settings.knowledge_threshold,
-            ui_strings: Some(Json(settings.ui_strings)),
-            created_at: now,
-            updated_at: now,
-        };
+        let record = with_settings(
+            AppRecord {
+                id: new_id(),
+                workspace_id,
+                slug,
+                name,
+                is_active: true,
+                secret_hash: secrets::hash(&secret),
+                created_at: now,
+                updated_at: now,
+                ..AppRecord::default()
+            },
+            input.settings,
+        );
         match store.insert_app(&record).await {
             Err(StoreError::UniqueViolation) => return Err(Error::AlreadyExists("app slug")),
             Err(StoreError::ForeignKeyViolation) => return Err(Error::NotFound("workspace")),
             other => other?,
         }
-        tracing::info!(app = %record.slug, "app created");
+        self.audit_app(actor, "app.created", &record, None).await?;
         Ok(AppWithSecret {
             app: to_app(record),
             app_secret: secret,
         })
     }
 
-    /// Every app, by slug.
-    pub async fn list_apps(&self) -> Result<Vec<App>> {
+    /// The apps the actor may see, by slug.
+    pub async fn list_apps(&self, actor: &Actor) -> Result<Vec<App>> {
         let records = self.store().list_apps(None).await?;
-        Ok(records.into_iter().map(to_app).collect())
+        Ok(records
+            .into_iter()
+            .filter(|app| actor.can(&app.workspace_id, Permission::AppsRead))
+            .map(to_app)
+            .collect())
     }
 
-    pub async fn app_by_slug(&self, slug: &str) -> Result<App> {
-        Ok(to_app(self.app_record(slug).await?))
+    pub async fn app_by_slug(&self, actor: &Actor, slug: &str) -> Result<App> {
+        Ok(to_app(
+            self.app_record(actor, slug, Permission::AppsRead).await?,
+        ))
+    }
+
+    /// Changes the name and settings named in `patch` (seed 000's field names); other fields
+    /// keep their values. The result is validated like a new app.
+    pub async fn update_app(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        patch: Map<String, Value>,
+    ) -> Result<App> {
+        let record = self.app_record(actor, slug, Permission::AppsManage).await?;
+        let current = to_app(record.clone());
+        let mut name = current.name.clone();
+        let mut settings =
+            serde_json::to_value(&current.settings).map_err(|e| Error::Internal(Box::new(e)))?;
+        let mut unknown = Vec::new();
+        for (key, value) in &patch {
+            if key == "name" {
+                name = value
+                    .as_str()
+                    .ok_or_else(|| Error::Invalid("name must be a string".to_owned()))?
+                    .trim()
+                    .to_owned();
+            } else if let Some(slot) = settings.get_mut(key) {
+                *slot = value.clone();
+            } else {
+                unknown.push(key.clone());
+            }
+        }
+        if !unknown.is_empty() {
+            return Err(Error::Invalid(format!(
+                "Unknown or read-only fields: {}",
+                unknown.join(", ")
+            )));
+        }
+        let settings: AppSettings = serde_json::from_value(settings)
+            .map_err(|e| Error::Invalid(format!("Invalid settings: {e}")))?;
+        let mut problems = Vec::new();
+        check_text("name", &name, 1, 200, &mut problems);
+        check_settings(&settings, &mut problems);
+        if !problems.is_empty() {
+            return Err(Error::InvalidFields(problems));
+        }
+        let updated = with_settings(
+            AppRecord {
+                name,
+                updated_at: now_ms(),
+                ..record
+            },
+            settings,
+        );
+        self.store().update_app(&updated).await?;
+        let fields: Vec<&String> = patch.keys().collect();
+        self.audit_app(
+            actor,
+            "app.updated",
+            &updated,
+            Some(serde_json::json!({ "fields": fields })),
+        )
+        .await?;
+        Ok(to_app(updated))
     }
 
     /// Replaces the app's secret; the old one stops working at once.
-    pub async fn rotate_app_secret(&self, slug: &str) -> Result<AppWithSecret> {
-        let record = self.app_record(slug).await?;
+    pub async fn rotate_app_secret(&self, actor: &Actor, slug: &str) -> Result<AppWithSecret> {
+        let record = self.app_record(actor, slug, Permission::AppsManage).await?;
         let secret = secrets::generate(APP_SECRET_PREFIX)?;
         let now = now_ms();
         self.store()
             .set_app_secret_hash(&record.id, &secrets::hash(&secret), now)
             .await?;
-        tracing::info!(app = %record.slug, "app secret rotated");
+        self.audit_app(actor, "app.secret.rotated", &record, None)
+            .await?;
         Ok(AppWithSecret {
             app: to_app(AppRecord {
                 updated_at: now,
@@ -105,26 +162,81 @@ impl Services {
     }
 
     /// Activates or deactivates an app. An inactive app's credentials are refused.
-    pub async fn set_app_active(&self, slug: &str, active: bool) -> Result<App> {
+    pub async fn set_app_active(&self, actor: &Actor, slug: &str, active: bool) -> Result<App> {
         let record = AppRecord {
             is_active: active,
             updated_at: now_ms(),
-            ..self.app_record(slug).await?
+            ..self.app_record(actor, slug, Permission::AppsManage).await?
         };
         self.store().update_app(&record).await?;
-        tracing::info!(app = %record.slug, active, "app activation changed");
+        let action = if active {
+            "app.activated"
+        } else {
+            "app.deactivated"
+        };
+        self.audit_app(actor, action, &record, None).await?;
         Ok(to_app(record))
     }
 
-    async fn app_record(&self, slug: &str) -> Result<AppRecord> {
-        self.store()
+    /// The app, if the actor holds `permission` in its workspace; "not found" for outsiders.
+    async fn app_record(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        permission: Permission,
+    ) -> Result<AppRecord> {
+        let record = self
+            .store()
             .app_by_slug(slug)
             .await?
-            .ok_or(Error::NotFound("app"))
+            .ok_or(Error::NotFound("app"))?;
+        actor
+            .require(&record.workspace_id, permission)
+            .map_err(|err| match err {
+                Error::NotFound(_) => Error::NotFound("app"),
+                other => other,
+            })?;
+        Ok(record)
+    }
+
+    async fn audit_app(
+        &self,
+        actor: &Actor,
+        action: &'static str,
+        app: &AppRecord,
+        details: Option<Value>,
+    ) -> Result<()> {
+        tracing::info!(app = %app.slug, action, "app changed");
+        self.audit(
+            actor,
+            AuditEvent {
+                action,
+                target_type: "app",
+                target_id: Some(app.slug.clone()),
+                workspace_id: Some(app.workspace_id.clone()),
+                app_id: Some(app.id.clone()),
+                details,
+            },
+        )
+        .await
+    }
+
+    /// Where an app goes when no workspace is named: the operator's default workspace, or the
+    /// user's only workspace.
+    async fn workspace_for(&self, actor: &Actor) -> Result<String> {
+        match &actor.principal {
+            Principal::Operator => Ok(self.default_workspace().await?.id),
+            Principal::User(user) => match user.memberships.as_slice() {
+                [only] => Ok(only.workspace_id.clone()),
+                _ => Err(Error::Invalid(
+                    "workspaceId is required: you belong to several workspaces".to_owned(),
+                )),
+            },
+        }
     }
 
     /// The first workspace, created on first use.
-    async fn default_workspace(&self) -> Result<WorkspaceRecord> {
+    pub(crate) async fn default_workspace(&self) -> Result<WorkspaceRecord> {
         let store = self.store();
         if let Some(first) = store.list_workspaces().await?.into_iter().next() {
             return Ok(first);
@@ -133,6 +245,7 @@ impl Services {
         let workspace = WorkspaceRecord {
             id: new_id(),
             name: DEFAULT_WORKSPACE_NAME.to_owned(),
+            audit_retention_days: crate::audit::DEFAULT_RETENTION_DAYS,
             created_at: now,
             updated_at: now,
         };
@@ -269,6 +382,31 @@ fn check_settings(settings: &AppSettings, problems: &mut Vec<FieldError>) {
     }
 }
 
+/// `record` with every setting taken from `settings`.
+fn with_settings(record: AppRecord, settings: AppSettings) -> AppRecord {
+    AppRecord {
+        model_id: settings.model_id.trim().to_owned(),
+        reply_as_audio: settings.reply_as_audio,
+        temperature: settings.temperature,
+        system_prompt: settings.system_prompt,
+        voice: settings.voice,
+        token_expire_minutes: settings.token_expire_minutes,
+        persona_name: settings.persona_name,
+        persona_greeting: settings.persona_greeting,
+        persona_tone: settings.persona_tone,
+        preferred_terms: Some(Json(settings.preferred_terms)),
+        blocked_terms: Some(Json(settings.blocked_terms)),
+        guardrails_enabled: settings.guardrails_enabled,
+        max_actions_per_turn: settings.max_actions_per_turn,
+        handoff_enabled: settings.handoff_enabled,
+        handoff_webhook_url: settings.handoff_webhook_url,
+        handoff_expiration_seconds: settings.handoff_expiration_seconds,
+        knowledge_threshold: settings.knowledge_threshold,
+        ui_strings: Some(Json(settings.ui_strings)),
+        ..record
+    }
+}
+
 /// The API's view of a row: everything but the secret hash.
 pub(crate) fn to_app(record: AppRecord) -> App {
     App {
@@ -329,7 +467,10 @@ pub(crate) mod tests {
     #[tokio::test]
     async fn creating_an_app_answers_its_secret_once_and_stores_only_a_hash() {
         let (db, services) = services().await;
-        let created = services.create_app(new_app("my-app")).await.unwrap();
+        let created = services
+            .create_app(&Actor::operator(), new_app("my-app"))
+            .await
+            .unwrap();
         assert!(created.app_secret.starts_with(APP_SECRET_PREFIX));
         assert!(created.app.is_active);
         assert_eq!(created.app.settings, AppSettings::default());
@@ -349,7 +490,9 @@ pub(crate) mod tests {
         input.settings.temperature = Some(3.5);
         input.settings.knowledge_threshold = Some(-0.1);
         input.settings.handoff_webhook_url = Some("ftp://x".to_owned());
-        let Err(Error::InvalidFields(fields)) = services.create_app(input).await else {
+        let Err(Error::InvalidFields(fields)) =
+            services.create_app(&Actor::operator(), input).await
+        else {
             panic!("expected InvalidFields");
         };
         let names: Vec<&str> = fields.iter().map(|f| f.field).collect();
@@ -383,20 +526,35 @@ pub(crate) mod tests {
     #[tokio::test]
     async fn a_taken_slug_is_already_exists() {
         let (_db, services) = services().await;
-        services.create_app(new_app("dup")).await.unwrap();
-        let err = services.create_app(new_app("dup")).await.unwrap_err();
+        services
+            .create_app(&Actor::operator(), new_app("dup"))
+            .await
+            .unwrap();
+        let err = services
+            .create_app(&Actor::operator(), new_app("dup"))
+            .await
+            .unwrap_err();
         assert!(matches!(err, Error::AlreadyExists(_)), "{err:?}");
     }
 
     #[tokio::test]
     async fn apps_share_the_default_workspace() {
         let (_db, services) = services().await;
-        let one = services.create_app(new_app("one")).await.unwrap();
-        let two = services.create_app(new_app("two")).await.unwrap();
+        let one = services
+            .create_app(&Actor::operator(), new_app("one"))
+            .await
+            .unwrap();
+        let two = services
+            .create_app(&Actor::operator(), new_app("two"))
+            .await
+            .unwrap();
         assert_eq!(one.app.workspace_id, two.app.workspace_id);
         let mut elsewhere = new_app("three");
         elsewhere.workspace_id = Some("no-such-workspace".to_owned());
-        let err = services.create_app(elsewhere).await.unwrap_err();
+        let err = services
+            .create_app(&Actor::operator(), elsewhere)
+            .await
+            .unwrap_err();
         assert!(matches!(err, Error::NotFound("workspace")), "{err:?}");
     }
 
@@ -405,7 +563,10 @@ pub(crate) mod tests {
         let (_db, services) = services().await;
         let mut input = new_app("moved");
         input.secret = Some("an-existing-secret-0123456789".to_owned());
-        let created = services.create_app(input).await.unwrap();
+        let created = services
+            .create_app(&Actor::operator(), input)
+            .await
+            .unwrap();
         assert_eq!(created.app_secret, "an-existing-secret-0123456789");
         services
             .authenticate_app_secret("moved", "an-existing-secret-0123456789")

@@ -172,18 +172,19 @@ mod tests {
     use store::SessionTokenRecord;
 
     use super::*;
+    use crate::Actor;
     use crate::apps::tests::{new_app, services};
 
     #[tokio::test]
     async fn app_secrets_authenticate_only_the_right_active_app() {
         let (_db, services) = services().await;
         let secret = services
-            .create_app(new_app("one"))
+            .create_app(&Actor::operator(), new_app("one"))
             .await
             .unwrap()
             .app_secret;
         let other = services
-            .create_app(new_app("two"))
+            .create_app(&Actor::operator(), new_app("two"))
             .await
             .unwrap()
             .app_secret;
@@ -202,7 +203,10 @@ mod tests {
             assert!(matches!(err, Error::Unauthenticated), "{slug}");
         }
 
-        services.set_app_active("one", false).await.unwrap();
+        services
+            .set_app_active(&Actor::operator(), "one", false)
+            .await
+            .unwrap();
         let err = services
             .authenticate_app_secret("one", &secret)
             .await
@@ -214,11 +218,15 @@ mod tests {
     async fn rotating_a_secret_retires_the_old_one_at_once() {
         let (_db, services) = services().await;
         let old = services
-            .create_app(new_app("one"))
+            .create_app(&Actor::operator(), new_app("one"))
             .await
             .unwrap()
             .app_secret;
-        let new = services.rotate_app_secret("one").await.unwrap().app_secret;
+        let new = services
+            .rotate_app_secret(&Actor::operator(), "one")
+            .await
+            .unwrap()
+            .app_secret;
         assert_ne!(old, new);
         assert!(services.authenticate_app_secret("one", &old).await.is_err());
         services.authenticate_app_secret("one", &new).await.unwrap();
@@ -228,7 +236,7 @@ mod tests {
     async fn session_tokens_have_bounded_lifetimes() {
         let (_db, services) = services().await;
         let secret = services
-            .create_app(new_app("one"))
+            .create_app(&Actor::operator(), new_app("one"))
             .await
             .unwrap()
             .app_secret;
@@ -261,7 +269,7 @@ mod tests {
     async fn session_tokens_authenticate_as_browser_safe_callers() {
         let (_db, services) = services().await;
         let secret = services
-            .create_app(new_app("one"))
+            .create_app(&Actor::operator(), new_app("one"))
             .await
             .unwrap()
             .app_secret;
@@ -287,7 +295,10 @@ mod tests {
         assert!(session.require_app_secret().is_err());
         assert!(caller.require_app_secret().is_ok());
 
-        services.set_app_active("one", false).await.unwrap();
+        services
+            .set_app_active(&Actor::operator(), "one", false)
+            .await
+            .unwrap();
         assert!(
             services
                 .authenticate_session_token(&issued.session_token)
@@ -299,7 +310,10 @@ mod tests {
     #[tokio::test]
     async fn expired_tokens_say_so_and_are_purged() {
         let (db, services) = services().await;
-        let created = services.create_app(new_app("one")).await.unwrap();
+        let created = services
+            .create_app(&Actor::operator(), new_app("one"))
+            .await
+            .unwrap();
         let token = secrets::generate(SESSION_TOKEN_PREFIX).unwrap();
         db.store
             .insert_session_token(&SessionTokenRecord {
@@ -330,7 +344,7 @@ mod tests {
     async fn revocation_rules() {
         let (_db, services) = services().await;
         let secret = services
-            .create_app(new_app("one"))
+            .create_app(&Actor::operator(), new_app("one"))
             .await
             .unwrap()
             .app_secret;
@@ -377,7 +391,7 @@ mod tests {
 
         // Nothing of another app.
         let other_secret = services
-            .create_app(new_app("two"))
+            .create_app(&Actor::operator(), new_app("two"))
             .await
             .unwrap()
             .app_secret;

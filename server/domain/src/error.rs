@@ -27,6 +27,8 @@ pub enum Error {
     /// Authenticated, but these credentials may not do this.
     #[error("{0}")]
     PermissionDenied(String),
+    #[error("Too many requests")]
+    RateLimited(crate::RateDecision),
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{0} already exists")]
@@ -49,6 +51,7 @@ impl Error {
             Error::Unauthenticated => ErrorCode::NotAuthenticated,
             Error::SessionExpired => ErrorCode::SessionExpired,
             Error::PermissionDenied(_) => ErrorCode::PermissionDenied,
+            Error::RateLimited(_) => ErrorCode::RateLimited,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::AlreadyExists(_) => ErrorCode::AlreadyExists,
             Error::Conflict(_) => ErrorCode::Conflict,

@@ -5,22 +5,29 @@
 //! database through `store` and the outside world through ports (traits) added with the features
 //! that need them.
 
+mod actor;
 mod apps;
+pub mod audit;
 mod auth;
 mod clock;
 mod error;
 mod integrations;
+mod rate_limits;
 pub mod secrets;
 mod services;
 mod status;
+mod users;
 
+pub use actor::{Actor, Principal};
 pub use auth::Caller;
 pub use clock::now_ms;
 pub use error::{Error, FieldError, Result};
 pub use integrations::{
     ElevenLabsSettings, GeminiSettings, Integrations, LivekitSettings, OpenAiSettings, Secret,
 };
+pub use rate_limits::{RateDecision, RatePolicy};
 pub use services::Services;
+pub use users::{LoginSession, NewUser, SESSION_LIFETIME_MS, USER_SESSION_PREFIX};
 
 /// The version of this build, shared by every crate of the workspace.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

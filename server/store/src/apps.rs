@@ -6,7 +6,7 @@ use sqlx::types::Json;
 use crate::{Store, StoreError, StoreResult, on_pool};
 
 /// One row of `apps`. `secret_hash` is the SHA-256 of the secret, never the secret.
-#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+#[derive(Clone, Debug, Default, PartialEq, sqlx::FromRow)]
 pub struct AppRecord {
     pub id: String,
     pub workspace_id: String,

@@ -6,12 +6,15 @@
 //! really differ, with a comment saying why. Each aggregate has its own module of `impl Store`.
 
 mod apps;
+mod audit_log;
 mod error;
 mod instance;
 mod migrations;
+mod rate_limits;
 mod session_tokens;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+mod users;
 mod workspaces;
 
 use std::path::Path;
@@ -24,10 +27,12 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub use apps::AppRecord;
+pub use audit_log::AuditRecord;
 pub use error::{StoreError, StoreResult};
 pub use migrations::AppliedMigration;
 pub use session_tokens::{SessionTokenRecord, TokenWithApp};
 pub use sqlx::types::Json;
+pub use users::{MembershipRecord, UserRecord, UserSessionRecord};
 pub use workspaces::WorkspaceRecord;
 
 /// Runs the same expression against whichever pool is live, binding it to `$pool`.

@@ -11,6 +11,7 @@ async fn workspace(store: &Store, id: &str) -> WorkspaceRecord {
     let workspace = WorkspaceRecord {
         id: id.to_owned(),
         name: format!("Workspace {id}"),
+        audit_retention_days: 90,
         created_at: 1_000,
         updated_at: 1_000,
     };

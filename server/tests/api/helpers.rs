@@ -3,7 +3,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
-use domain::{Integrations, Services};
+use domain::{Actor, Integrations, Services};
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use model::apps::{AppSettings, CreateApp};
@@ -77,13 +77,16 @@ impl TestApp {
     pub async fn tenant(&self, slug: &str) -> Tenant {
         let created = self
             .services
-            .create_app(CreateApp {
-                slug: slug.to_owned(),
-                name: format!("App {slug}"),
-                secret: None,
-                workspace_id: None,
-                settings: AppSettings::default(),
-            })
+            .create_app(
+                &Actor::operator(),
+                CreateApp {
+                    slug: slug.to_owned(),
+                    name: format!("App {slug}"),
+                    secret: None,
+                    workspace_id: None,
+                    settings: AppSettings::default(),
+                },
+            )
             .await
             .unwrap();
         let caller = self

@@ -1,0 +1,578 @@
+//! Dashboard users: accounts, passwords, login sessions and the first owner.
+
+use std::sync::OnceLock;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use model::users::{
+    CurrentUser, Membership, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, Permission, Role,
+};
+use store::{StoreError, UserRecord, UserSessionRecord};
+
+use crate::apps::new_id;
+use crate::audit::AuditEvent;
+use crate::error::FieldError;
+use crate::rate_limits::RatePolicy;
+use crate::secrets;
+use crate::{Actor, Error, Result, Services, now_ms};
+
+/// How long a login lasts.
+pub const SESSION_LIFETIME_MS: i64 = 12 * 60 * 60 * 1_000;
+pub const USER_SESSION_PREFIX: &str = "sbu_";
+/// Failed logins allowed per email per window, and attempts per source IP.
+const LOGIN_FAILURES: RatePolicy = RatePolicy::new("login-failures", 5, 15 * 60 * 1_000);
+const LOGIN_ATTEMPTS_PER_IP: RatePolicy = RatePolicy::new("login-ip", 30, 15 * 60 * 1_000);
+
+/// A user to create.
+#[derive(Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    pub role: Role,
+    /// The first workspace when absent.
+    pub workspace_id: Option<String>,
+}
+
+/// A successful login: the cookie's token (shown once) and who it is.
+#[derive(Clone, Debug)]
+pub struct LoginSession {
+    pub token: String,
+    pub expires_at: i64,
+    pub user: CurrentUser,
+}
+
+impl Services {
+    pub async fn user_count(&self) -> Result<i64> {
+        Ok(self.store().count_users().await?)
+    }
+
+    /// Creates a user as a member of a workspace. Only the operator may create owners; users
+    /// with `users.manage` may add admins, agents and viewers to their workspace.
+    pub async fn create_user(&self, actor: &Actor, input: NewUser) -> Result<CurrentUser> {
+        let workspace_id = match &input.workspace_id {
+            Some(id) => id.clone(),
+            None => self.default_workspace().await?.id,
+        };
+        actor.require(&workspace_id, Permission::UsersManage)?;
+        if input.role == Role::Owner && !matches!(actor.principal, crate::Principal::Operator) {
+            return Err(Error::PermissionDenied(
+                "Only the operator (CLI) or first-run setup can create owners".to_owned(),
+            ));
+        }
+        let user = self.insert_user(input, &workspace_id).await?;
+        self.audit(
+            actor,
+            AuditEvent {
+                action: "user.created",
+                target_type: "user",
+                target_id: Some(user.id.clone()),
+                workspace_id: Some(workspace_id),
+                app_id: None,
+                details: Some(serde_json::json!({
+                    "email": user.email,
+                    "role": user.memberships.first().map(|m| m.role),
+                })),
+            },
+        )
+        .await?;
+        Ok(user)
+    }
+
+    /// First-run setup: creates the first owner, and only while no user exists.
+    pub async fn create_first_owner(
+        &self,
+        input: NewUser,
+        source_ip: Option<String>,
+    ) -> Result<CurrentUser> {
+        if self.user_count().await? > 0 {
+            return Err(Error::Conflict(
+                "Setup is already done: sign in instead".to_owned(),
+            ));
+        }
+        let workspace_id = self.default_workspace().await?.id;
+        let user = self
+            .insert_user(
+                NewUser {
+                    role: Role::Owner,
+                    workspace_id: Some(workspace_id.clone()),
+                    ..input
+                },
+                &workspace_id,
+            )
+            .await?;
+        let actor = Actor::user(user.clone(), source_ip);
+        self.audit(
+            &actor,
+            AuditEvent {
+                action: "user.created",
+                target_type: "user",
+                target_id: Some(user.id.clone()),
+                workspace_id: Some(workspace_id),
+                app_id: None,
+                details: Some(
+                    serde_json::json!({ "email": user.email, "role": "owner", "via": "setup" }),
+                ),
+            },
+        )
+        .await?;
+        Ok(user)
+    }
+
+    async fn insert_user(&self, input: NewUser, workspace_id: &str) -> Result<CurrentUser> {
+        let email = input.email.trim().to_lowercase();
+        let name = input.name.trim().to_owned();
+        let mut problems = Vec::new();
+        check_email(&email, &mut problems);
+        if name.is_empty() || name.chars().count() > 100 {
+            problems.push(FieldError {
+                field: "name",
+                message: "must be 1–100 characters".to_owned(),
+            });
+        }
+        check_password(&input.password, &email, &mut problems);
+        if !problems.is_empty() {
+            return Err(Error::InvalidFields(problems));
+        }
+        let password_hash = hash_password(input.password).await?;
+        let now = now_ms();
+        let record = UserRecord {
+            id: new_id(),
+            email,
+            name,
+            password_hash,
+            is_active: true,
+            created_at: now,
+            updated_at: now,
+        };
+        match self
+            .store()
+            .insert_user_with_membership(&record, workspace_id, input.role.as_str())
+            .await
+        {
+            Err(StoreError::UniqueViolation) => return Err(Error::AlreadyExists("user")),
+            Err(StoreError::ForeignKeyViolation) => return Err(Error::NotFound("workspace")),
+            other => other?,
+        }
+        self.current_user_of(record).await
+    }
+
+    /// Checks a password and opens a session. Wrong email and wrong password are the same
+    /// answer; repeated failures for one email, or many attempts from one IP, are throttled.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        source_ip: Option<&str>,
+    ) -> Result<LoginSession> {
+        let email = email.trim().to_lowercase();
+        if let Some(ip) = source_ip {
+            let attempts = self.hit_rate_limit(&LOGIN_ATTEMPTS_PER_IP, ip).await?;
+            if !attempts.allowed {
+                return Err(Error::RateLimited(attempts));
+            }
+        }
+        let failures = self.peek_rate_limit(&LOGIN_FAILURES, &email).await?;
+        if !failures.allowed {
+            return Err(Error::RateLimited(failures));
+        }
+
+        let user = self.store().user_by_email(&email).await?;
+        let stored_hash = user
+            .as_ref()
+            .map_or_else(|| dummy_hash().to_owned(), |u| u.password_hash.clone());
+        let matches = verify_password(password.to_owned(), stored_hash).await?;
+        let user = match user {
+            Some(user) if matches && user.is_active => user,
+            _ => {
+                self.hit_rate_limit(&LOGIN_FAILURES, &email).await?;
+                return Err(Error::Unauthenticated);
+            }
+        };
+
+        let token = secrets::generate(USER_SESSION_PREFIX)?;
+        let now = now_ms();
+        let session = UserSessionRecord {
+            id: new_id(),
+            user_id: user.id.clone(),
+            token_hash: secrets::hash(&token),
+            expires_at: now + SESSION_LIFETIME_MS,
+            created_at: now,
+            source_ip: source_ip.map(str::to_owned),
+        };
+        self.store().insert_user_session(&session).await?;
+        let current = self.current_user_of(user).await?;
+        let actor = Actor::user(current.clone(), source_ip.map(str::to_owned));
+        for membership in &current.memberships {
+            self.audit(
+                &actor,
+                AuditEvent {
+                    action: "auth.login",
+                    target_type: "user",
+                    target_id: Some(current.id.clone()),
+                    workspace_id: Some(membership.workspace_id.clone()),
+                    app_id: None,
+                    details: None,
+                },
+            )
+            .await?;
+        }
+        Ok(LoginSession {
+            token,
+            expires_at: session.expires_at,
+            user: current,
+        })
+    }
+
+    /// Ends a login session; unknown tokens are ignored.
+    pub async fn logout(&self, token: &str) -> Result<()> {
+        Ok(self
+            .store()
+            .delete_user_session(&secrets::hash(token))
+            .await?)
+    }
+
+    /// The user a session cookie belongs to, if it is live.
+    pub async fn user_for_session(&self, token: &str) -> Result<Option<CurrentUser>> {
+        let user = self
+            .store()
+            .session_user(&secrets::hash(token), now_ms())
+            .await?;
+        match user {
+            Some(user) => Ok(Some(self.current_user_of(user).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Deletes expired login sessions; run periodically.
+    pub async fn purge_user_sessions(&self) -> Result<u64> {
+        Ok(self.store().delete_user_sessions_before(now_ms()).await?)
+    }
+
+    async fn current_user_of(&self, user: UserRecord) -> Result<CurrentUser> {
+        let memberships = self
+            .store()
+            .memberships_of(&user.id)
+            .await?
+            .into_iter()
+            .filter_map(|m| {
+                Some(Membership {
+                    role: Role::parse(&m.role)?,
+                    workspace_id: m.workspace_id,
+                    workspace_name: m.workspace_name,
+                })
+            })
+            .collect();
+        Ok(CurrentUser {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            memberships,
+        })
+    }
+}
+
+fn check_email(email: &str, problems: &mut Vec<FieldError>) {
+    let valid = (3..=254).contains(&email.len())
+        && !email.chars().any(char::is_whitespace)
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
+    if !valid {
+        problems.push(FieldError {
+            field: "email",
+            message: "must be an email address".to_owned(),
+        });
+    }
+}
+
+/// Length is what makes a password strong; the other rules refuse the obviously guessable.
+fn check_password(password: &str, email: &str, problems: &mut Vec<FieldError>) {
+    let length = password.chars().count();
+    let mut reasons = Vec::new();
+    if !(PASSWORD_MIN_CHARS..=PASSWORD_MAX_CHARS).contains(&length) {
+        reasons.push(format!(
+            "must be {PASSWORD_MIN_CHARS}–{PASSWORD_MAX_CHARS} characters"
+        ));
+    }
+    let mut distinct: Vec<char> = password.chars().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if length > 0 && distinct.len() < 4 {
+        reasons.push("must use at least 4 different characters".to_owned());
+    }
+    if !email.is_empty() && password.to_lowercase().contains(email) {
+        reasons.push("must not contain the email address".to_owned());
+    }
+    if !reasons.is_empty() {
+        problems.push(FieldError {
+            field: "password",
+            message: reasons.join("; "),
+        });
+    }
+}
+
+/// argon2id with the crate's defaults (19 MiB, 2 passes), off the async threads.
+async fn hash_password(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt)
+            .map_err(|e| Error::Internal(format!("no system randomness: {e}").into()))?;
+        let salt = SaltString::encode_b64(&salt)
+            .map_err(|e| Error::Internal(format!("salt: {e}").into()))?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|e| Error::Internal(format!("password hashing: {e}").into()))
+    })
+    .await
+    .map_err(|e| Error::Internal(Box::new(e)))?
+}
+
+async fn verify_password(password: String, stored: String) -> Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        let Ok(parsed) = PasswordHash::new(&stored) else {
+            return false;
+        };
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+    .await
+    .map_err(|e| Error::Internal(Box::new(e)))
+}
+
+/// A valid hash of nothing anyone knows, so an unknown email costs the same as a wrong
+/// password and timing does not reveal which emails have accounts.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::encode_b64(b"switchboard-salt").ok();
+        salt.and_then(|salt| {
+            Argon2::default()
+                .hash_password(b"no password is this", &salt)
+                .ok()
+                .map(|h| h.to_string())
+        })
+        .unwrap_or_default()
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use store::WorkspaceRecord;
+    use store::testkit::dump_all_tables;
+
+    use super::*;
+    use crate::apps::tests::services;
+
+    pub(crate) fn new_user(email: &str, role: Role, workspace_id: Option<&str>) -> NewUser {
+        NewUser {
+            email: email.to_owned(),
+            name: "Test User".to_owned(),
+            password: "correct horse battery staple".to_owned(),
+            role,
+            workspace_id: workspace_id.map(str::to_owned),
+        }
+    }
+
+    pub(crate) async fn workspace(services: &Services, id: &str) -> String {
+        services
+            .store()
+            .insert_workspace(&WorkspaceRecord {
+                id: id.to_owned(),
+                name: format!("Workspace {id}"),
+                audit_retention_days: 90,
+                created_at: now_ms(),
+                updated_at: now_ms(),
+            })
+            .await
+            .unwrap();
+        id.to_owned()
+    }
+
+    /// A user with `role` in `workspace_id`, as an actor.
+    pub(crate) async fn member(
+        services: &Services,
+        email: &str,
+        role: Role,
+        workspace_id: &str,
+    ) -> Actor {
+        let user = services
+            .create_user(
+                &Actor::operator(),
+                new_user(email, role, Some(workspace_id)),
+            )
+            .await
+            .unwrap();
+        Actor::user(user, Some("203.0.113.9".to_owned()))
+    }
+
+    #[tokio::test]
+    async fn the_first_owner_is_created_once() {
+        let (_db, services) = services().await;
+        let owner = services
+            .create_first_owner(new_user("Owner@Example.com", Role::Viewer, None), None)
+            .await
+            .unwrap();
+        assert_eq!(owner.email, "owner@example.com", "emails are lowercased");
+        assert_eq!(
+            owner.memberships[0].role,
+            Role::Owner,
+            "setup always makes an owner"
+        );
+        let err = services
+            .create_first_owner(new_user("second@example.com", Role::Owner, None), None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn passwords_and_emails_are_checked() {
+        let (_db, services) = services().await;
+        for (email, password, field) in [
+            ("a@example.com", "short", "password"),
+            ("a@example.com", "aaaaaaaaaaaaaaaa", "password"),
+            ("alice@example.com", "xx-alice@example.com-yy", "password"),
+            ("not-an-email", "correct horse battery staple", "email"),
+        ] {
+            let mut input = new_user(email, Role::Owner, None);
+            input.password = password.to_owned();
+            let err = services
+                .create_user(&Actor::operator(), input)
+                .await
+                .unwrap_err();
+            let Error::InvalidFields(fields) = err else {
+                panic!("{email}/{password}")
+            };
+            assert_eq!(fields[0].field, field, "{email}/{password}");
+        }
+    }
+
+    #[tokio::test]
+    async fn passwords_are_stored_as_argon2id_only() {
+        let (db, services) = services().await;
+        services
+            .create_user(
+                &Actor::operator(),
+                new_user("a@example.com", Role::Owner, None),
+            )
+            .await
+            .unwrap();
+        let dump = dump_all_tables(&db.store).await;
+        assert!(dump.contains("$argon2id$"));
+        assert!(!dump.contains("correct horse battery staple"));
+    }
+
+    #[tokio::test]
+    async fn login_opens_a_session_and_logout_ends_it() {
+        let (db, services) = services().await;
+        services
+            .create_user(
+                &Actor::operator(),
+                new_user("a@example.com", Role::Owner, None),
+            )
+            .await
+            .unwrap();
+        let session = services
+            .login(
+                " A@example.com ",
+                "correct horse battery staple",
+                Some("198.51.100.1"),
+            )
+            .await
+            .unwrap();
+        assert!(session.token.starts_with(USER_SESSION_PREFIX));
+        assert!(session.expires_at > now_ms() + SESSION_LIFETIME_MS - 10_000);
+        let user = services
+            .user_for_session(&session.token)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(user.email, "a@example.com");
+        assert!(!dump_all_tables(&db.store).await.contains(&session.token));
+
+        services.logout(&session.token).await.unwrap();
+        assert!(
+            services
+                .user_for_session(&session.token)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[tokio::test]
+    async fn wrong_passwords_and_unknown_emails_look_alike_and_are_throttled() {
+        let (_db, services) = services().await;
+        services
+            .create_user(
+                &Actor::operator(),
+                new_user("a@example.com", Role::Owner, None),
+            )
+            .await
+            .unwrap();
+        for email in ["a@example.com", "nobody@example.com"] {
+            let err = services
+                .login(email, "wrong password!!", None)
+                .await
+                .unwrap_err();
+            assert!(matches!(err, Error::Unauthenticated), "{email}");
+        }
+        for _ in 0..4 {
+            let _ = services
+                .login("a@example.com", "wrong password!!", None)
+                .await;
+        }
+        // Five failures: even the right password waits for the window to end.
+        let err = services
+            .login("a@example.com", "correct horse battery staple", None)
+            .await
+            .unwrap_err();
+        let Error::RateLimited(decision) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(decision.limit, 5);
+        assert_eq!(decision.remaining, 0);
+        assert!(decision.retry_after_secs() > 0);
+    }
+
+    #[tokio::test]
+    async fn roles_decide_who_may_add_members() {
+        let (_db, services) = services().await;
+        let w1 = workspace(&services, "w1").await;
+        let w2 = workspace(&services, "w2").await;
+        let admin = member(&services, "admin@example.com", Role::Admin, &w1).await;
+        let agent = member(&services, "agent@example.com", Role::Agent, &w1).await;
+
+        services
+            .create_user(
+                &admin,
+                new_user("viewer@example.com", Role::Viewer, Some(&w1)),
+            )
+            .await
+            .unwrap();
+        let err = services
+            .create_user(
+                &admin,
+                new_user("owner2@example.com", Role::Owner, Some(&w1)),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::PermissionDenied(_)), "{err:?}");
+        let err = services
+            .create_user(&agent, new_user("x@example.com", Role::Viewer, Some(&w1)))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::PermissionDenied(_)), "{err:?}");
+        let err = services
+            .create_user(&admin, new_user("y@example.com", Role::Viewer, Some(&w2)))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::NotFound(_)),
+            "outsiders see nothing: {err:?}"
+        );
+    }
+}

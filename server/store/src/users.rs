@@ -1,0 +1,162 @@
+//! Dashboard users, workspace memberships and login sessions.
+
+use crate::{Store, StoreResult, on_pool};
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: String,
+    /// Lowercased.
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub is_active: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A membership with its workspace's name.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct MembershipRecord {
+    pub workspace_id: String,
+    pub workspace_name: String,
+    pub user_id: String,
+    pub role: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct UserSessionRecord {
+    pub id: String,
+    pub user_id: String,
+    pub token_hash: String,
+    pub expires_at: i64,
+    pub created_at: i64,
+    pub source_ip: Option<String>,
+}
+
+const USER_COLUMNS: &str = "id, email, name, password_hash, is_active, created_at, updated_at";
+
+impl Store {
+    pub async fn count_users(&self) -> StoreResult<i64> {
+        Ok(
+            on_pool!(self, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users")
+            .fetch_one(pool)
+            .await)?,
+        )
+    }
+
+    /// Inserts a user and their first membership in one transaction.
+    pub async fn insert_user_with_membership(
+        &self,
+        user: &UserRecord,
+        workspace_id: &str,
+        role: &str,
+    ) -> StoreResult<()> {
+        let insert_user =
+            format!("INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)");
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(&insert_user)
+                .bind(&user.id)
+                .bind(&user.email)
+                .bind(&user.name)
+                .bind(&user.password_hash)
+                .bind(user.is_active)
+                .bind(user.created_at)
+                .bind(user.updated_at)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO workspace_members (workspace_id, user_id, role, created_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(workspace_id)
+            .bind(&user.id)
+            .bind(role)
+            .bind(user.created_at)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
+        })?;
+        Ok(())
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, UserRecord>(&sql)
+            .bind(email)
+            .fetch_optional(pool)
+            .await)?)
+    }
+
+    /// The user's memberships, by workspace name.
+    pub async fn memberships_of(&self, user_id: &str) -> StoreResult<Vec<MembershipRecord>> {
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, MembershipRecord>(
+            "SELECT m.workspace_id, w.name AS workspace_name, m.user_id, m.role \
+             FROM workspace_members m JOIN workspaces w ON w.id = m.workspace_id \
+             WHERE m.user_id = $1 ORDER BY w.name, w.id",
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await)?,
+        )
+    }
+
+    pub async fn insert_user_session(&self, session: &UserSessionRecord) -> StoreResult<()> {
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO user_sessions (id, user_id, token_hash, expires_at, created_at, source_ip) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&session.id)
+        .bind(&session.user_id)
+        .bind(&session.token_hash)
+        .bind(session.expires_at)
+        .bind(session.created_at)
+        .bind(&session.source_ip)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// A live session (unexpired at `now`) and its active user.
+    pub async fn session_user(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<UserRecord>> {
+        let columns = USER_COLUMNS
+            .split(", ")
+            .map(|c| format!("u.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {columns} FROM user_sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.is_active"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, UserRecord>(&sql)
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await)?)
+    }
+
+    pub async fn delete_user_session(&self, token_hash: &str) -> StoreResult<()> {
+        on_pool!(self, pool => sqlx::query("DELETE FROM user_sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn delete_user_sessions_before(&self, cutoff: i64) -> StoreResult<u64> {
+        Ok(
+            on_pool!(self, pool => sqlx::query("DELETE FROM user_sessions WHERE expires_at < $1")
+            .bind(cutoff)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?,
+        )
+    }
+}
