@@ -1,9 +1,12 @@
 //! The `app` subcommands: administration from the shell, printing to stdout.
 
-use domain::{Actor, Services};
-use model::apps::{AppWithSecret, CreateApp};
+use std::io::Read;
 
-use crate::config::{AppCommand, CreateAppArgs};
+use domain::{Actor, NewUser, Services, secrets};
+use model::apps::{AppWithSecret, CreateApp};
+use model::users::Role;
+
+use crate::config::{AppCommand, CreateAppArgs, UserCommand};
 
 /// Runs one `app` subcommand; the error is the message to print.
 pub async fn run_app_command(services: &Services, command: AppCommand) -> Result<(), String> {
@@ -107,4 +110,55 @@ fn print_secret(verb: &str, created: &AppWithSecret) {
     );
     println!("App secret (shown once; only its hash is stored):");
     println!("{}", created.app_secret);
+}
+
+/// Runs one `user` subcommand; the error is the message to print.
+pub async fn run_user_command(services: &Services, command: UserCommand) -> Result<(), String> {
+    let UserCommand::Create(args) = command;
+    let role = Role::parse(&args.role).ok_or("--role must be owner, admin, agent or viewer")?;
+    let (password, generated) = if args.password_stdin {
+        let mut password = String::new();
+        std::io::stdin()
+            .read_to_string(&mut password)
+            .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+        (password.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        // 24 random bytes: far above the password rules, for the user to change later.
+        let password = secrets::generate("").map_err(|e| e.to_string())?;
+        (password, true)
+    };
+    let name = args.name.unwrap_or_else(|| {
+        args.email
+            .split('@')
+            .next()
+            .unwrap_or(&args.email)
+            .to_owned()
+    });
+    let user = services
+        .create_user(
+            &Actor::operator(),
+            NewUser {
+                email: args.email,
+                name,
+                password: password.clone(),
+                role,
+                workspace_id: args.workspace_id,
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let workspace = user
+        .memberships
+        .first()
+        .map_or_else(String::new, |m| m.workspace_name.clone());
+    println!(
+        "Created {} user {} in workspace {workspace}.",
+        role.as_str(),
+        user.email
+    );
+    if generated {
+        println!("Password (shown once):");
+        println!("{password}");
+    }
+    Ok(())
 }

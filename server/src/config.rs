@@ -32,6 +32,33 @@ pub enum Command {
     /// Manage apps, the tenants of the agent API.
     #[command(subcommand)]
     App(AppCommand),
+    /// Manage dashboard users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create a dashboard user in a workspace (the first owner, typically).
+    Create(CreateUserArgs),
+}
+
+#[derive(Args)]
+pub struct CreateUserArgs {
+    #[arg(long)]
+    pub email: String,
+    /// Display name (default: the part of the email before @).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// owner, admin, agent or viewer.
+    #[arg(long, value_parser = ["owner", "admin", "agent", "viewer"])]
+    pub role: String,
+    /// Read the password from standard input instead of generating one.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Workspace to join (default: the first workspace, created if none exists).
+    #[arg(long)]
+    pub workspace_id: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -108,6 +135,12 @@ pub struct Config {
     /// Largest request body accepted, in bytes; larger bodies get 413.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024, global = true)]
     pub max_body_bytes: usize,
+
+    /// Rate limit overrides, e.g. `session=10/1h,realtime=30/1h,recording=20/1h,read=100/15m,write=300/15m,app=6000/1m`
+    /// (seed 002's table is the default; `app`, a per-app ceiling for app-secret calls, is off
+    /// unless set).
+    #[arg(long, env = "RATE_LIMITS", default_value = "", global = true)]
+    pub rate_limits: String,
 
     /// Log line format.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]

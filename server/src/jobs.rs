@@ -5,17 +5,30 @@ use std::time::Duration;
 
 use domain::Services;
 
-/// How often expired and revoked session tokens are deleted.
-pub const SESSION_TOKEN_PURGE_EVERY: Duration = Duration::from_secs(10 * 60);
+/// How often the maintenance pass runs.
+pub const MAINTENANCE_EVERY: Duration = Duration::from_secs(10 * 60);
 
-pub async fn purge_session_tokens(services: Services, every: Duration) {
+/// Deletes expired session tokens and login sessions, finished rate-limit windows, and audit
+/// entries past their workspace's retention.
+pub async fn maintenance(services: Services, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
-        match services.purge_session_tokens().await {
-            Ok(0) => {}
-            Ok(purged) => tracing::info!(purged, "deleted expired or revoked session tokens"),
-            Err(err) => tracing::warn!(error = %err, "session token purge failed"),
-        }
+        report("session tokens", services.purge_session_tokens().await);
+        report("login sessions", services.purge_user_sessions().await);
+        let longest = services.rate_limits().longest_window_ms();
+        report(
+            "rate-limit windows",
+            services.purge_rate_limits(longest).await,
+        );
+        report("audit entries", services.purge_audit().await);
+    }
+}
+
+fn report(what: &str, outcome: domain::Result<u64>) {
+    match outcome {
+        Ok(0) => {}
+        Ok(deleted) => tracing::info!(deleted, "purged expired {what}"),
+        Err(err) => tracing::warn!(error = %err, "purging {what} failed"),
     }
 }

@@ -53,9 +53,14 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
         Command::Migrate => Ok(()),
         Command::Serve => serve(&config, store.clone()).await,
         Command::App(command) => {
-            let services =
-                domain::Services::new(store.clone(), config.integrations.to_integrations());
+            let services = services(&config, store.clone())?;
             cli::run_app_command(&services, command)
+                .await
+                .map_err(StartupError::Command)
+        }
+        Command::User(command) => {
+            let services = services(&config, store.clone())?;
+            cli::run_user_command(&services, command)
                 .await
                 .map_err(StartupError::Command)
         }
@@ -83,19 +88,16 @@ async fn open_store(config: &Config) -> Result<Store, StartupError> {
 }
 
 async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
-    let integrations = config.integrations.to_integrations();
-    for status in integrations.statuses() {
+    for status in config.integrations.to_integrations().statuses() {
         tracing::info!(
             integration = status.integration.label(),
             configured = status.configured,
             "integration"
         );
     }
-    let services = domain::Services::new(store, integrations);
-    let purge = tokio::spawn(jobs::purge_session_tokens(
-        services.clone(),
-        jobs::SESSION_TOKEN_PURGE_EVERY,
-    ));
+    let services = services(config, store)?;
+    let maintenance = tokio::spawn(jobs::maintenance(services.clone(), jobs::MAINTENANCE_EVERY));
+    let state_services = services.clone();
     let state = AppState {
         services,
         leptos_options: leptos_options(config),
@@ -116,12 +118,47 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
         })?;
     let address = listener.local_addr().map_err(StartupError::Serve)?;
     tracing::info!("listening on http://{address}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartupError::Serve)?;
-    purge.abort();
+    announce_first_run_setup(&state_services, address).await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(StartupError::Serve)?;
+    maintenance.abort();
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// The service layer as configured.
+fn services(config: &Config, store: Store) -> Result<domain::Services, StartupError> {
+    let rate_limits = domain::RateLimits::default()
+        .with_overrides(&config.rate_limits)
+        .map_err(|e| StartupError::Command(format!("RATE_LIMITS: {e}")))?;
+    Ok(domain::Services::with_rate_limits(
+        store,
+        config.integrations.to_integrations(),
+        rate_limits,
+    ))
+}
+
+/// On a database without users, prints the one-time link that creates the first owner.
+async fn announce_first_run_setup(
+    services: &domain::Services,
+    address: std::net::SocketAddr,
+) -> Result<(), StartupError> {
+    let token = services
+        .prepare_first_run_setup()
+        .await
+        .map_err(|e| StartupError::Command(e.to_string()))?;
+    if let Some(token) = token {
+        tracing::warn!(
+            "first run: no dashboard user exists. Create the owner at \
+             http://{address}/setup?token={token} (this token works once, for this process), \
+             or run `server user create --email you@example.com --role owner`"
+        );
+    }
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document's frame; the paths come from `api::router()`.
 
 use model::{ErrorBody, ErrorCode};
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -16,6 +16,8 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "system", description = "Liveness, readiness and instance status"),
         (name = "auth", description = "Session tokens and caller identity"),
+        (name = "admin", description = "Administration by signed-in dashboard users: apps, \
+                                         members, audit log"),
     ),
     components(schemas(ErrorBody, ErrorCode)),
     modifiers(&CredentialSchemes),
@@ -45,5 +47,13 @@ impl Modify for CredentialSchemes {
         );
         components.add_security_scheme("appSecret", SecurityScheme::Http(app_secret));
         components.add_security_scheme("sessionToken", SecurityScheme::Http(session_token));
+        components.add_security_scheme(
+            "dashboardSession",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "sb_session",
+                "The HttpOnly cookie set by POST /api/admin/login. State-changing requests \
+                 must also come from this server's own origin (Origin header).",
+            ))),
+        );
     }
 }

@@ -4,7 +4,7 @@
 use app::{App, shell};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::any;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -14,6 +14,7 @@ use crate::api;
 use crate::http::cors::{CorsPolicy, cors};
 use crate::http::error::{api_route_not_found, method_not_allowed};
 use crate::http::layers;
+use crate::http::rate_limit::rate_limit_headers_layer;
 use crate::state::AppState;
 
 /// HTTP-level settings of the router.
@@ -31,6 +32,7 @@ pub fn build(state: AppState, settings: &HttpSettings) -> Router {
         // Before the layers, so that CORS still answers OPTIONS on routes without it.
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(settings.max_body_bytes))
+        .layer(from_fn(rate_limit_headers_layer))
         .layer(from_fn_with_state(settings.cors.clone(), cors));
 
     // Server functions and pages reach the same services as the JSON handlers.

@@ -185,6 +185,30 @@ pub struct LoginRequest {
     pub password: String,
 }
 
+/// `POST /api/admin/users`: a new member of a workspace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CreateMember {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    /// `admin`, `agent` or `viewer` (owners are made by the CLI or first-run setup).
+    pub role: Role,
+    /// The signed-in user's only workspace when absent.
+    #[serde(default)]
+    pub workspace_id: Option<String>,
+}
+
+/// `PUT /api/admin/workspaces/{id}/audit-retention`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditRetention {
+    /// 30, 90 or 365.
+    pub days: i64,
+}
+
 /// Password rules, shared by the server's checks and the forms' hints.
 pub const PASSWORD_MIN_CHARS: usize = 12;
 pub const PASSWORD_MAX_CHARS: usize = 128;

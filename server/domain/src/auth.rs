@@ -13,7 +13,7 @@ use store::SessionTokenRecord;
 
 use crate::apps::{new_id, to_app};
 use crate::secrets::{self, SESSION_TOKEN_PREFIX};
-use crate::{Error, FieldError, Result, Services, now_ms};
+use crate::{Error, FieldError, RateDecision, Result, Services, now_ms};
 
 /// An authenticated caller of the agent API.
 #[derive(Clone, Debug)]
@@ -157,6 +157,31 @@ impl Services {
             Ok(())
         } else {
             Err(Error::NotFound("session token"))
+        }
+    }
+
+    /// Counts one API call of `caller` against its rate limit: browser (session-token) reads and
+    /// writes per token, and app-secret calls per app when an `app` limit is configured.
+    /// `None` when no limit applies.
+    pub async fn admit_call(
+        &self,
+        caller: &Caller,
+        read_only: bool,
+    ) -> Result<Option<RateDecision>> {
+        let limits = self.rate_limits();
+        let (policy, subject) = match &caller.session {
+            Some(session) if read_only => (limits.read, session.token_hash.as_str()),
+            Some(session) => (limits.write, session.token_hash.as_str()),
+            None => match limits.app {
+                Some(policy) => (policy, caller.app.id.as_str()),
+                None => return Ok(None),
+            },
+        };
+        let decision = self.hit_rate_limit(&policy, subject).await?;
+        if decision.allowed {
+            Ok(Some(decision))
+        } else {
+            Err(Error::RateLimited(decision))
         }
     }
 

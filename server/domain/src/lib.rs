@@ -25,7 +25,7 @@ pub use error::{Error, FieldError, Result};
 pub use integrations::{
     ElevenLabsSettings, GeminiSettings, Integrations, LivekitSettings, OpenAiSettings, Secret,
 };
-pub use rate_limits::{RateDecision, RatePolicy};
+pub use rate_limits::{RateDecision, RateLimits, RatePolicy};
 pub use services::Services;
 pub use users::{LoginSession, NewUser, SESSION_LIFETIME_MS, USER_SESSION_PREFIX};
 

@@ -128,3 +128,152 @@ mod tests {
         );
     }
 }
+
+/// The limits of the agent API, configurable per deployment. The first four are seed 002's
+/// table; `write` is the general limit of browser writes and `app` the ceiling of one app's
+/// server-to-server traffic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Voice session creation, per user or IP.
+    pub session: RatePolicy,
+    /// Realtime connections (LiveKit and Gemini tokens), per user or IP.
+    pub realtime: RatePolicy,
+    /// Recording operations, per user or IP.
+    pub recording: RatePolicy,
+    /// Reads by browser (session-token) callers, per token.
+    pub read: RatePolicy,
+    /// Writes by browser (session-token) callers, per token.
+    pub write: RatePolicy,
+    /// Every request authenticated by an app secret, per app; off unless configured, so that
+    /// server-to-server calls cost no counter write.
+    pub app: Option<RatePolicy>,
+}
+
+const MINUTE: i64 = 60 * 1_000;
+const HOUR: i64 = 60 * MINUTE;
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            session: RatePolicy::new("session", 10, HOUR),
+            realtime: RatePolicy::new("realtime", 30, HOUR),
+            recording: RatePolicy::new("recording", 20, HOUR),
+            read: RatePolicy::new("read", 100, 15 * MINUTE),
+            write: RatePolicy::new("write", 300, 15 * MINUTE),
+            app: None,
+        }
+    }
+}
+
+impl RateLimits {
+    /// Applies overrides like `session=20/1h,read=500/15m,app=10000/1m`. Units: s, m, h.
+    pub fn with_overrides(mut self, spec: &str) -> std::result::Result<RateLimits, String> {
+        for item in spec
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+        {
+            let (name, value) = item
+                .split_once('=')
+                .ok_or_else(|| format!("`{item}`: expected name=LIMIT/WINDOW"))?;
+            let (limit, window) = value
+                .split_once('/')
+                .ok_or_else(|| format!("`{item}`: expected LIMIT/WINDOW, e.g. 10/1h"))?;
+            let limit: i64 = limit
+                .trim()
+                .parse()
+                .ok()
+                .filter(|l| *l > 0)
+                .ok_or_else(|| format!("`{item}`: the limit must be a positive number"))?;
+            let window_ms = parse_window(window.trim())
+                .ok_or_else(|| format!("`{item}`: the window must look like 30s, 15m or 1h"))?;
+            let policy = match name.trim() {
+                "session" => &mut self.session,
+                "realtime" => &mut self.realtime,
+                "recording" => &mut self.recording,
+                "read" => &mut self.read,
+                "write" => &mut self.write,
+                "app" => self.app.insert(RatePolicy::new("app", limit, window_ms)),
+                other => return Err(format!("unknown rate limit `{other}`")),
+            };
+            policy.limit = limit;
+            policy.window_ms = window_ms;
+        }
+        Ok(self)
+    }
+
+    /// The longest window, to know which counters are finished.
+    pub fn longest_window_ms(&self) -> i64 {
+        [
+            self.session,
+            self.realtime,
+            self.recording,
+            self.read,
+            self.write,
+        ]
+        .iter()
+        .chain(self.app.iter())
+        .map(|p| p.window_ms)
+        .max()
+        .unwrap_or(HOUR)
+    }
+}
+
+fn parse_window(text: &str) -> Option<i64> {
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (count, unit) = text.split_at(split);
+    let count: i64 = count.parse().ok().filter(|c| *c > 0)?;
+    let unit_ms = match unit {
+        "s" => 1_000,
+        "m" => MINUTE,
+        "h" => HOUR,
+        _ => return None,
+    };
+    Some(count * unit_ms)
+}
+
+#[cfg(test)]
+mod config_tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_seed_002() {
+        let limits = RateLimits::default();
+        assert_eq!((limits.session.limit, limits.session.window_ms), (10, HOUR));
+        assert_eq!(
+            (limits.realtime.limit, limits.realtime.window_ms),
+            (30, HOUR)
+        );
+        assert_eq!(
+            (limits.recording.limit, limits.recording.window_ms),
+            (20, HOUR)
+        );
+        assert_eq!(
+            (limits.read.limit, limits.read.window_ms),
+            (100, 15 * MINUTE)
+        );
+    }
+
+    #[test]
+    fn overrides_replace_named_limits() {
+        let limits = RateLimits::default()
+            .with_overrides("session=20/30m, app=100/10s")
+            .unwrap();
+        assert_eq!(
+            (limits.session.limit, limits.session.window_ms),
+            (20, 30 * MINUTE)
+        );
+        let app = limits.app.unwrap();
+        assert_eq!((app.limit, app.window_ms), (100, 10_000));
+        assert_eq!(limits.read, RateLimits::default().read);
+        for bad in [
+            "session",
+            "session=0/1h",
+            "session=5/1d",
+            "nope=1/1h",
+            "read=x/1m",
+        ] {
+            assert!(RateLimits::default().with_overrides(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,11 +1,11 @@
 //! The handle every adapter (JSON API, server functions, CLI, jobs) calls.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use store::Store;
 
-use crate::Integrations;
+use crate::{Integrations, RateLimits};
 
 /// The service layer. Cheap to clone: everything is behind one `Arc`.
 #[derive(Clone, Debug)]
@@ -17,17 +17,30 @@ pub struct Services {
 struct Inner {
     store: Store,
     integrations: Integrations,
+    rate_limits: RateLimits,
+    /// Hash of the one-time first-run setup token, while no user exists.
+    setup_token_hash: Mutex<Option<String>>,
     started: Instant,
     started_at_ms: i64,
 }
 
 impl Services {
-    /// Wires the services over a connected, migrated store.
+    /// Wires the services over a connected, migrated store, with seed 002's rate limits.
     pub fn new(store: Store, integrations: Integrations) -> Services {
+        Services::with_rate_limits(store, integrations, RateLimits::default())
+    }
+
+    pub fn with_rate_limits(
+        store: Store,
+        integrations: Integrations,
+        rate_limits: RateLimits,
+    ) -> Services {
         Services {
             inner: Arc::new(Inner {
                 store,
                 integrations,
+                rate_limits,
+                setup_token_hash: Mutex::new(None),
                 started: Instant::now(),
                 started_at_ms: crate::now_ms(),
             }),
@@ -40,6 +53,14 @@ impl Services {
 
     pub(crate) fn integrations(&self) -> &Integrations {
         &self.inner.integrations
+    }
+
+    pub fn rate_limits(&self) -> &RateLimits {
+        &self.inner.rate_limits
+    }
+
+    pub(crate) fn setup_token_hash(&self) -> &Mutex<Option<String>> {
+        &self.inner.setup_token_hash
     }
 
     pub(crate) fn started(&self) -> Instant {

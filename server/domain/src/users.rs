@@ -19,6 +19,7 @@ use crate::{Actor, Error, Result, Services, now_ms};
 /// How long a login lasts.
 pub const SESSION_LIFETIME_MS: i64 = 12 * 60 * 60 * 1_000;
 pub const USER_SESSION_PREFIX: &str = "sbu_";
+pub const SETUP_TOKEN_PREFIX: &str = "sbs_";
 /// Failed logins allowed per email per window, and attempts per source IP.
 const LOGIN_FAILURES: RatePolicy = RatePolicy::new("login-failures", 5, 15 * 60 * 1_000);
 const LOGIN_ATTEMPTS_PER_IP: RatePolicy = RatePolicy::new("login-ip", 30, 15 * 60 * 1_000);
@@ -77,6 +78,59 @@ impl Services {
         )
         .await?;
         Ok(user)
+    }
+
+    /// On a database without users, makes the one-time token that lets first-run setup create
+    /// the owner, and returns it to be shown to the operator (it is kept only as a hash).
+    /// `None` once a user exists.
+    pub async fn prepare_first_run_setup(&self) -> Result<Option<String>> {
+        if self.user_count().await? > 0 {
+            return Ok(None);
+        }
+        let token = secrets::generate(SETUP_TOKEN_PREFIX)?;
+        let mut slot = self
+            .setup_token_hash()
+            .lock()
+            .map_err(|_| Error::Internal("setup token lock poisoned".into()))?;
+        *slot = Some(secrets::hash(&token));
+        Ok(Some(token))
+    }
+
+    /// Whether first-run setup is open (no user yet, and a setup token was issued).
+    pub async fn setup_pending(&self) -> Result<bool> {
+        let issued = self
+            .setup_token_hash()
+            .lock()
+            .map_err(|_| Error::Internal("setup token lock poisoned".into()))?
+            .is_some();
+        Ok(issued && self.user_count().await? == 0)
+    }
+
+    /// First-run setup with the token from the server log: creates the owner, then retires
+    /// the token.
+    pub async fn complete_first_run_setup(
+        &self,
+        setup_token: &str,
+        input: NewUser,
+        source_ip: Option<String>,
+    ) -> Result<CurrentUser> {
+        let valid = self
+            .setup_token_hash()
+            .lock()
+            .map_err(|_| Error::Internal("setup token lock poisoned".into()))?
+            .as_deref()
+            .is_some_and(|hash| secrets::matches(setup_token, hash));
+        if !valid {
+            return Err(Error::PermissionDenied(
+                "The setup token is wrong or already used; it is printed in the server log"
+                    .to_owned(),
+            ));
+        }
+        let owner = self.create_first_owner(input, source_ip).await?;
+        if let Ok(mut slot) = self.setup_token_hash().lock() {
+            *slot = None;
+        }
+        Ok(owner)
     }
 
     /// First-run setup: creates the first owner, and only while no user exists.
@@ -426,6 +480,39 @@ pub(crate) mod tests {
             .await
             .unwrap_err();
         assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn first_run_setup_needs_the_token_and_works_once() {
+        let (_db, services) = services().await;
+        assert!(!services.setup_pending().await.unwrap());
+        let token = services.prepare_first_run_setup().await.unwrap().unwrap();
+        assert!(token.starts_with(SETUP_TOKEN_PREFIX));
+        assert!(services.setup_pending().await.unwrap());
+
+        let err = services
+            .complete_first_run_setup(
+                "sbs_wrong",
+                new_user("a@example.com", Role::Owner, None),
+                None,
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::PermissionDenied(_)), "{err:?}");
+        services
+            .complete_first_run_setup(&token, new_user("a@example.com", Role::Owner, None), None)
+            .await
+            .unwrap();
+        assert!(!services.setup_pending().await.unwrap());
+        let err = services
+            .complete_first_run_setup(&token, new_user("b@example.com", Role::Owner, None), None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::PermissionDenied(_)),
+            "the token is single-use"
+        );
+        assert_eq!(services.prepare_first_run_setup().await.unwrap(), None);
     }
 
     #[tokio::test]

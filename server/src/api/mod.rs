@@ -1,9 +1,12 @@
 //! The JSON API: one module per resource, each adding its routes together with their OpenAPI
 //! description, so no endpoint can exist undocumented.
 
+mod apps;
+mod audit;
 mod auth;
 mod health;
 mod status;
+mod users;
 
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -21,4 +24,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::create_session))
         .routes(routes!(auth::revoke_session))
         .routes(routes!(auth::me))
+        .routes(routes!(users::login))
+        .routes(routes!(users::logout))
+        .routes(routes!(users::me))
+        .routes(routes!(users::create_member))
+        .routes(routes!(apps::list, apps::create))
+        .routes(routes!(apps::get, apps::update))
+        .routes(routes!(apps::rotate_secret))
+        .routes(routes!(apps::deactivate))
+        .routes(routes!(apps::activate))
+        .routes(routes!(audit::list))
+        .routes(routes!(audit::set_retention))
 }

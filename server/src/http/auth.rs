@@ -13,6 +13,7 @@
 //! they never reach a log line.
 
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Query, Request};
+use axum::http::Method;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use domain::secrets::SESSION_TOKEN_PREFIX;
@@ -25,6 +26,7 @@ use utoipa::PartialSchema;
 
 use super::ApiError;
 use super::json::{self, ApiJson};
+use super::rate_limit::RateLimitSlot;
 
 const APP_SLUG_HEADER: &str = "x-app-slug";
 
@@ -121,6 +123,27 @@ impl Credentials {
     }
 }
 
+/// Counts the call against the caller's rate limit, leaving the decision for the headers.
+async fn admit(services: &Services, caller: &Caller, parts: &Parts) -> Result<(), ApiError> {
+    let slot = parts.extensions.get::<RateLimitSlot>();
+    admit_call(services, caller, &parts.method, slot).await
+}
+
+async fn admit_call(
+    services: &Services,
+    caller: &Caller,
+    method: &Method,
+    slot: Option<&RateLimitSlot>,
+) -> Result<(), ApiError> {
+    let read_only = matches!(*method, Method::GET | Method::HEAD);
+    if let Some(decision) = services.admit_call(caller, read_only).await?
+        && let Some(slot) = slot
+    {
+        slot.record(decision);
+    }
+    Ok(())
+}
+
 fn unauthorized(reason: &str) -> ApiError {
     ApiError::new(ErrorCode::NotAuthenticated, "Unauthorized")
         .with_details(serde_json::json!({ "reason": reason }))
@@ -138,10 +161,11 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let services = Services::from_ref(state);
-        Credentials::from_parts(parts)
+        let caller = Credentials::from_parts(parts)
             .authenticate(&services)
-            .await
-            .map(AppCaller)
+            .await?;
+        admit(&services, &caller, parts).await?;
+        Ok(AppCaller(caller))
     }
 }
 
@@ -161,11 +185,14 @@ where
         let services = Services::from_ref(state);
         let (parts, body) = req.into_parts();
         let mut credentials = Credentials::from_parts(&parts);
+        let method = parts.method.clone();
+        let slot = parts.extensions.get::<RateLimitSlot>().cloned();
         let ApiJson(value) =
             ApiJson::<Value>::from_request(Request::from_parts(parts, body), state).await?;
         credentials.body = CredentialFields::from_body(&value);
         // Authenticate before judging the body: a stranger learns nothing about its fields.
         let caller = credentials.authenticate(&services).await?;
+        admit_call(&services, &caller, &method, slot.as_ref()).await?;
         let input = json::from_value::<T>(value)?;
         Ok(AppCallerJson(caller, input))
     }

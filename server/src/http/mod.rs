@@ -6,7 +6,10 @@ pub mod cors;
 pub mod error;
 pub mod json;
 pub mod layers;
+pub mod rate_limit;
+pub mod session;
 
 pub use auth::{AppCaller, AppCallerJson};
 pub use error::ApiError;
 pub use json::ApiJson;
+pub use session::SignedInUser;

@@ -3,10 +3,11 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
-use domain::{Actor, Integrations, Services};
+use domain::{Actor, Integrations, NewUser, Services};
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use model::apps::{AppSettings, CreateApp};
+use model::users::Role;
 use serde_json::Value;
 use server::http::cors::CorsPolicy;
 use server::router::{self, HttpSettings};
@@ -26,6 +27,10 @@ pub struct Tenant {
     pub secret: String,
     pub session_token: String,
 }
+
+pub const PASSWORD: &str = "correct horse battery staple";
+/// The headers a browser sends on a same-origin request to the test server.
+pub const SAME_ORIGIN: &[(&str, &str)] = &[("host", "localhost"), ("origin", "http://localhost")];
 
 pub struct TestResponse {
     pub status: StatusCode,
@@ -104,6 +109,49 @@ impl TestApp {
             secret: created.app_secret,
             session_token: session.session_token,
         }
+    }
+
+    /// A workspace of its own, for multi-workspace tests.
+    pub async fn workspace(&self, id: &str) -> String {
+        self.db
+            .store
+            .insert_workspace(&store::WorkspaceRecord {
+                id: id.to_owned(),
+                name: format!("Workspace {id}"),
+                audit_retention_days: 90,
+                created_at: domain::now_ms(),
+                updated_at: domain::now_ms(),
+            })
+            .await
+            .unwrap();
+        id.to_owned()
+    }
+
+    /// A dashboard user with `role` in `workspace_id`, signed in: their `Cookie` header value.
+    pub async fn signed_in(&self, email: &str, role: Role, workspace_id: &str) -> String {
+        self.services
+            .create_user(
+                &Actor::operator(),
+                NewUser {
+                    email: email.to_owned(),
+                    name: "Test".to_owned(),
+                    password: PASSWORD.to_owned(),
+                    role,
+                    workspace_id: Some(workspace_id.to_owned()),
+                },
+            )
+            .await
+            .unwrap();
+        let response = self
+            .post_json(
+                "/api/admin/login",
+                SAME_ORIGIN,
+                serde_json::json!({"email": email, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(response.status, 200, "{}", response.text);
+        let cookie = response.header("set-cookie").unwrap();
+        cookie.split(';').next().unwrap().to_owned()
     }
 
     /// POSTs JSON.

@@ -133,3 +133,92 @@ async fn one_apps_secret_never_authenticates_another_apps_slug() {
         assert_eq!(response.status, 401, "{}", response.text);
     }
 }
+
+/// Dashboard users: a member of one workspace tries every admin endpoint on another
+/// workspace's app and audit log.
+#[tokio::test]
+async fn no_admin_endpoint_reaches_another_workspace() {
+    let app = TestApp::new().await;
+    let ours = app.workspace("ours").await;
+    let theirs = app.workspace("theirs").await;
+    let cookie = app
+        .signed_in("owner@ours.example", model::users::Role::Owner, &ours)
+        .await;
+    let their_app = app
+        .services
+        .create_app(
+            &domain::Actor::operator(),
+            model::apps::CreateApp {
+                slug: "their-app".to_owned(),
+                name: "Their app".to_owned(),
+                secret: None,
+                workspace_id: Some(theirs.clone()),
+                settings: Default::default(),
+            },
+        )
+        .await
+        .unwrap();
+
+    let mut headers = crate::helpers::SAME_ORIGIN.to_vec();
+    headers.push(("cookie", cookie.as_str()));
+    headers.push(("content-type", "application/json"));
+    let probes = [
+        (Method::GET, "/api/admin/apps/their-app".to_owned(), ""),
+        (
+            Method::PATCH,
+            "/api/admin/apps/their-app".to_owned(),
+            r#"{"name":"Mine"}"#,
+        ),
+        (
+            Method::POST,
+            "/api/admin/apps/their-app/rotate-secret".to_owned(),
+            "",
+        ),
+        (
+            Method::POST,
+            "/api/admin/apps/their-app/deactivate".to_owned(),
+            "",
+        ),
+        (
+            Method::POST,
+            "/api/admin/apps/their-app/activate".to_owned(),
+            "",
+        ),
+        (
+            Method::GET,
+            format!("/api/admin/workspaces/{theirs}/audit"),
+            "",
+        ),
+        (
+            Method::PUT,
+            format!("/api/admin/workspaces/{theirs}/audit-retention"),
+            r#"{"days":30}"#,
+        ),
+        (
+            Method::POST,
+            "/api/admin/users".to_owned(),
+            r#"{"email":"x@ours.example","name":"X","password":"correct horse battery staple","role":"admin","workspaceId":"theirs"}"#,
+        ),
+    ];
+    for (method, path, body) in probes {
+        let response = app
+            .send(method.clone(), &path, &headers, Body::from(body.to_owned()))
+            .await;
+        assert_eq!(response.status, 404, "{method} {path}: {}", response.text);
+        assert!(
+            !response.text.contains("Their app"),
+            "{method} {path} leaked"
+        );
+    }
+    let listed = app
+        .send(Method::GET, "/api/admin/apps", &headers, Body::empty())
+        .await;
+    assert_eq!(listed.json(), json!([]));
+    // Untouched: same secret still works, still active, name unchanged.
+    let caller = app
+        .services
+        .authenticate_app_secret("their-app", &their_app.app_secret)
+        .await
+        .unwrap();
+    assert_eq!(caller.app.name, "Their app");
+}

@@ -1,0 +1,377 @@
+//! The admin API: dashboard sign-in, roles, app administration, audit log.
+
+use axum::body::Body;
+use axum::http::Method;
+use model::users::Role;
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, SAME_ORIGIN, TestApp};
+
+/// The same-origin headers plus the session cookie.
+fn with_cookie(cookie: &str) -> Vec<(&str, &str)> {
+    let mut headers = SAME_ORIGIN.to_vec();
+    headers.push(("cookie", cookie));
+    headers
+}
+
+#[tokio::test]
+async fn login_sets_an_http_only_cookie_that_identifies_the_user() {
+    let app = TestApp::new().await;
+    let workspace = app.workspace("w1").await;
+    let cookie = app
+        .signed_in("owner@example.com", Role::Owner, &workspace)
+        .await;
+    assert!(cookie.starts_with("sb_session=sbu_"));
+
+    let me = app
+        .send(
+            Method::GET,
+            "/api/admin/me",
+            &[("cookie", &cookie)],
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(me.status, 200);
+    let body = me.json();
+    assert_eq!(body["email"], "owner@example.com");
+    assert_eq!(body["memberships"][0]["role"], "owner");
+
+    let logout = app
+        .send(
+            Method::POST,
+            "/api/admin/logout",
+            &with_cookie(&cookie),
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(logout.status, 204);
+    assert!(logout.header("set-cookie").unwrap().contains("Max-Age=0"));
+    let me = app
+        .send(
+            Method::GET,
+            "/api/admin/me",
+            &[("cookie", &cookie)],
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(me.status, 401);
+}
+
+#[tokio::test]
+async fn cookie_flags_and_secure_behind_https() {
+    let app = TestApp::new().await;
+    let workspace = app.workspace("w1").await;
+    app.signed_in("owner@example.com", Role::Owner, &workspace)
+        .await;
+    let mut headers = SAME_ORIGIN.to_vec();
+    headers.push(("x-forwarded-proto", "https"));
+    let response = app
+        .post_json(
+            "/api/admin/login",
+            &headers,
+            json!({"email": "owner@example.com", "password": PASSWORD}),
+        )
+        .await;
+    let cookie = response.header("set-cookie").unwrap();
+    for flag in [
+        "HttpOnly",
+        "SameSite=Lax",
+        "Secure",
+        "Path=/",
+        "Max-Age=43200",
+    ] {
+        assert!(cookie.contains(flag), "{flag} missing: {cookie}");
+    }
+}
+
+#[tokio::test]
+async fn cross_site_requests_are_refused() {
+    let app = TestApp::new().await;
+    let workspace = app.workspace("w1").await;
+    let cookie = app
+        .signed_in("owner@example.com", Role::Owner, &workspace)
+        .await;
+    let forged = [
+        ("host", "localhost"),
+        ("origin", "https://evil.example"),
+        ("cookie", cookie.as_str()),
+        ("content-type", "application/json"),
+    ];
+    let response = app
+        .send(
+            Method::POST,
+            "/api/admin/apps",
+            &forged,
+            Body::from(json!({"slug": "forged", "name": "Forged"}).to_string()),
+        )
+        .await;
+    assert_eq!(response.status, 403);
+    assert!(
+        app.services
+            .list_apps(&domain::Actor::operator())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let login = app
+        .post_json(
+            "/api/admin/login",
+            &[("host", "localhost"), ("origin", "https://evil.example")],
+            json!({"email": "owner@example.com", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(login.status, 403, "login CSRF is refused too");
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_401_then_429_in_seed_002s_shape() {
+    let app = TestApp::new().await;
+    let workspace = app.workspace("w1").await;
+    app.signed_in("owner@example.com", Role::Owner, &workspace)
+        .await;
+    let attempt = || {
+        app.post_json(
+            "/api/admin/login",
+            SAME_ORIGIN,
+            json!({"email": "owner@example.com", "password": "not the password"}),
+        )
+    };
+    for _ in 0..5 {
+        assert_eq!(attempt().await.status, 401);
+    }
+    let throttled = attempt().await;
+    assert_eq!(throttled.status, 429);
+    let body = throttled.json();
+    assert_eq!(body["error"], "Too many requests");
+    assert_eq!(body["code"], "RATE_LIMITED");
+    assert_eq!(body["limit"], 5);
+    assert_eq!(body["remaining"], 0);
+    let retry_after = body["retryAfter"].as_i64().unwrap();
+    assert!((1..=900).contains(&retry_after));
+    assert!(body["reset"].as_i64().unwrap() > domain::now_ms() / 1_000);
+    assert_eq!(
+        throttled.header("retry-after"),
+        Some(retry_after.to_string().as_str())
+    );
+    assert_eq!(throttled.header("x-ratelimit-limit"), Some("5"));
+    assert_eq!(throttled.header("x-ratelimit-remaining"), Some("0"));
+}
+
+#[tokio::test]
+async fn admins_manage_apps_and_viewers_only_read() {
+    let app = TestApp::new().await;
+    let workspace = app.workspace("w1").await;
+    let admin = app
+        .signed_in("admin@example.com", Role::Admin, &workspace)
+        .await;
+    let viewer = app
+        .signed_in("viewer@example.com", Role::Viewer, &workspace)
+        .await;
+
+    let created = app
+        .post_json(
+            "/api/admin/apps",
+            &with_cookie(&admin),
+            json!({"slug": "support", "name": "Support", "systemPrompt": "Be kind."}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let created = created.json();
+    assert!(created["appSecret"].as_str().unwrap().starts_with("sbk_"));
+    assert_eq!(created["app"]["systemPrompt"], "Be kind.");
+    assert!(created["app"].get("secretHash").is_none());
+
+    let listed = app
+        .send(
+            Method::GET,
+            "/api/admin/apps",
+            &[("cookie", &viewer)],
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(listed.status, 200);
+    assert_eq!(listed.json()[0]["slug"], "support");
+    assert!(!listed.text.contains(created["appSecret"].as_str().unwrap()));
+
+    let denied = app
+        .send(
+            Method::POST,
+            "/api/admin/apps/support/rotate-secret",
+            &with_cookie(&viewer),
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(denied.status, 403);
+    assert_eq!(denied.json()["code"], "PERMISSION_DENIED");
+
+    let mut patch_headers = with_cookie(&admin);
+    patch_headers.push(("content-type", "application/json"));
+    let patched = app
+        .send(
+            Method::PATCH,
+            "/api/admin/apps/support",
+            &patch_headers,
+            Body::from(json!({"temperature": 0.3, "guardrailsEnabled": true}).to_string()),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.text);
+    assert_eq!(patched.json()["temperature"], 0.3);
+    assert_eq!(patched.json()["guardrailsEnabled"], true);
+
+    let rotated = app
+        .send(
+            Method::POST,
+            "/api/admin/apps/support/rotate-secret",
+            &with_cookie(&admin),
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(rotated.status, 200);
+    assert_ne!(rotated.json()["appSecret"], created["appSecret"]);
+
+    let deactivated = app
+        .send(
+            Method::POST,
+            "/api/admin/apps/support/deactivate",
+            &with_cookie(&admin),
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(deactivated.json()["isActive"], false);
+}
+
+#[tokio::test]
+async fn owners_read_the_audit_log_and_set_its_retention() {
+    let app = TestApp::new().await;
+    let workspace = app.workspace("w1").await;
+    let owner = app
+        .signed_in("owner@example.com", Role::Owner, &workspace)
+        .await;
+    let agent = app
+        .signed_in("agent@example.com", Role::Agent, &workspace)
+        .await;
+    app.post_json(
+        "/api/admin/apps",
+        &with_cookie(&owner),
+        json!({"slug": "support", "name": "Support"}),
+    )
+    .await;
+
+    let path = format!("/api/admin/workspaces/{workspace}/audit?limit=1");
+    let page = app
+        .send(Method::GET, &path, &[("cookie", &owner)], Body::empty())
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let page = page.json();
+    assert_eq!(page["entries"][0]["action"], "app.created");
+    assert_eq!(page["entries"][0]["actorLabel"], "owner@example.com");
+    let cursor = page["nextCursor"].as_str().unwrap();
+    let next = app
+        .send(
+            Method::GET,
+            &format!("/api/admin/workspaces/{workspace}/audit?cursor={cursor}"),
+            &[("cookie", &owner)],
+            Body::empty(),
+        )
+        .await
+        .json();
+    let actions: Vec<&str> = next["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"auth.login") && actions.contains(&"user.created"),
+        "{actions:?}"
+    );
+
+    let denied = app
+        .send(Method::GET, &path, &[("cookie", &agent)], Body::empty())
+        .await;
+    assert_eq!(denied.status, 403);
+
+    let mut headers = with_cookie(&owner);
+    headers.push(("content-type", "application/json"));
+    let retention = format!("/api/admin/workspaces/{workspace}/audit-retention");
+    let bad = app
+        .send(
+            Method::PUT,
+            &retention,
+            &headers,
+            Body::from(r#"{"days": 45}"#),
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    let ok = app
+        .send(
+            Method::PUT,
+            &retention,
+            &headers,
+            Body::from(r#"{"days": 365}"#),
+        )
+        .await;
+    assert_eq!(ok.status, 204);
+}
+
+#[tokio::test]
+async fn admins_add_members_but_never_owners() {
+    let app = TestApp::new().await;
+    let workspace = app.workspace("w1").await;
+    let admin = app
+        .signed_in("admin@example.com", Role::Admin, &workspace)
+        .await;
+    let member = |role: &str, email: &str| json!({"email": email, "name": "New", "password": PASSWORD, "role": role});
+    let created = app
+        .post_json(
+            "/api/admin/users",
+            &with_cookie(&admin),
+            member("agent", "new@example.com"),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(created.json()["memberships"][0]["role"], "agent");
+    assert!(!created.text.contains(PASSWORD));
+
+    let owner = app
+        .post_json(
+            "/api/admin/users",
+            &with_cookie(&admin),
+            member("owner", "o@example.com"),
+        )
+        .await;
+    assert_eq!(owner.status, 403);
+    let duplicate = app
+        .post_json(
+            "/api/admin/users",
+            &with_cookie(&admin),
+            member("viewer", "new@example.com"),
+        )
+        .await;
+    assert_eq!(duplicate.status, 409);
+    let weak = app
+        .post_json(
+            "/api/admin/users",
+            &with_cookie(&admin),
+            json!({"email": "w@example.com", "name": "W", "password": "short", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(weak.status, 400);
+    assert_eq!(weak.json()["details"]["fields"][0]["field"], "password");
+}
+
+#[tokio::test]
+async fn session_token_reads_carry_rate_limit_headers() {
+    let app = TestApp::new().await;
+    let tenant = app.tenant("my-app").await;
+    let me = app
+        .get(&format!(
+            "/api/auth/me?sessionToken={}",
+            tenant.session_token
+        ))
+        .await;
+    assert_eq!(me.header("x-ratelimit-limit"), Some("100"));
+    assert_eq!(me.header("x-ratelimit-remaining"), Some("99"));
+    assert!(me.header("x-ratelimit-reset").is_some());
+}
