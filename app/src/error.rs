@@ -15,10 +15,23 @@ pub struct UiError {
 
 impl UiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> UiError {
+        // On the server, the answer's HTTP status follows the code (401, 403, 429, …), as the
+        // JSON API's does; server functions would otherwise answer every error with 500.
+        #[cfg(feature = "ssr")]
+        set_response_status(code);
         UiError {
             code,
             message: message.into(),
         }
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn set_response_status(code: ErrorCode) {
+    let response = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
+    if let (Some(response), Ok(status)) = (response, http::StatusCode::from_u16(code.http_status()))
+    {
+        response.set_status(status);
     }
 }
 
@@ -47,6 +60,15 @@ impl From<domain::Error> for UiError {
         if let domain::Error::Internal(source) = &err {
             tracing_error(source.as_ref());
             return UiError::new(ErrorCode::InternalError, "Internal server error");
+        }
+        if let domain::Error::RateLimited(decision) = &err {
+            return UiError::new(
+                ErrorCode::RateLimited,
+                format!(
+                    "Too many attempts: try again in {} seconds",
+                    decision.retry_after_secs()
+                ),
+            );
         }
         UiError::new(err.code(), err.to_string())
     }

@@ -15,8 +15,10 @@ use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use crate::components::layout::Layout;
+use crate::components::layout::{Layout, SessionEpoch};
+use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
+use crate::pages::setup::SetupPage;
 use crate::pages::status::StatusPage;
 
 /// The HTML document around the app, rendered on the server only.
@@ -43,6 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    SessionEpoch::provide();
     view! {
         <Stylesheet id="switchboard" href="/pkg/switchboard.css" />
         <Router>
@@ -52,6 +55,8 @@ pub fn App() -> impl IntoView {
                     // Async: the server waits for the page's data and sends it complete, so it reads
                     // the same without JavaScript and can still set the status code.
                     <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -10,5 +10,6 @@ pub mod error;
 pub mod health;
 pub mod status;
 pub mod users;
+pub mod web;
 
 pub use error::{ErrorBody, ErrorCode};

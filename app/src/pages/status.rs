@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use model::status::{DatabaseStatus, IntegrationStatus, StatusReport};
 
-use crate::error::UiError;
+use crate::components::notice::ErrorNotice;
 use crate::format;
 use crate::server_fns::status::{CheckHealth, get_status};
 
@@ -188,16 +188,5 @@ fn HealthCheck() -> impl IntoView {
                 }}
             </p>
         </div>
-    }
-}
-
-#[component]
-fn ErrorNotice(error: UiError) -> impl IntoView {
-    view! {
-        <p class="notice error" role="alert">
-            <strong>{error.code.as_str()}</strong>
-            " "
-            {error.message}
-        </p>
     }
 }

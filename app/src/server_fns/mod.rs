@@ -1,6 +1,7 @@
 //! Server functions: thin adapters over `domain::Services`, which the server provides in the
 //! Leptos context. All live under `/sfn/…`, apart from the public JSON API under `/api/…`.
 
+pub mod session;
 pub mod status;
 
 #[cfg(feature = "ssr")]

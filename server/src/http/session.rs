@@ -15,10 +15,9 @@ use axum::http::{HeaderMap, HeaderValue, Method};
 use domain::{Actor, Services};
 use model::ErrorCode;
 use model::users::CurrentUser;
+use model::web;
 
 use super::ApiError;
-
-pub const SESSION_COOKIE: &str = "sb_session";
 
 /// The signed-in dashboard user, as an actor of administrative operations.
 pub struct SignedInUser {
@@ -58,33 +57,28 @@ fn is_safe_method(method: &Method) -> bool {
 
 /// The session token from the `Cookie` header.
 pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .filter(|value| !value.is_empty())
+    web::session_cookie(
+        headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok()),
+    )
 }
 
 /// Refuses a request whose `Origin` (or `Referer`) is not this server's own host.
 pub fn require_same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
-    let host = headers.get(HOST).and_then(|v| v.to_str().ok());
-    let source = headers
-        .get(ORIGIN)
-        .or_else(|| headers.get(REFERER))
-        .and_then(|v| v.to_str().ok());
-    let source_host = source
-        .and_then(|url| url.split_once("://"))
-        .map(|(_, rest)| rest.split('/').next().unwrap_or_default());
-    match (host, source_host) {
-        (Some(host), Some(source)) if host.eq_ignore_ascii_case(source) => Ok(()),
-        _ => Err(ApiError::new(
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    if web::is_same_origin(header(HOST), header(ORIGIN), header(REFERER)) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
             ErrorCode::PermissionDenied,
             "Cross-site request refused: it must come from this server's own pages",
-        )),
+        ))
     }
 }
 
@@ -109,18 +103,16 @@ pub fn client_ip(parts: &Parts) -> Option<String> {
 
 /// `Set-Cookie` for a new session; Secure when the request came over https.
 pub fn session_cookie_header(token: &str, max_age_secs: i64, https: bool) -> HeaderValue {
-    let secure = if https { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&web::session_cookie_value(token, max_age_secs, https))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// `Set-Cookie` that deletes the session cookie.
 pub fn cleared_cookie_header() -> (axum::http::HeaderName, HeaderValue) {
     (
         SET_COOKIE,
-        HeaderValue::from_static("sb_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+        HeaderValue::from_str(&web::cleared_session_cookie_value())
+            .unwrap_or_else(|_| HeaderValue::from_static("")),
     )
 }
 
@@ -130,63 +122,4 @@ pub fn is_https(headers: &HeaderMap) -> bool {
         .get("x-forwarded-proto")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|proto| proto.eq_ignore_ascii_case("https"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (name, value) in pairs {
-            map.append(*name, HeaderValue::from_str(value).unwrap());
-        }
-        map
-    }
-
-    #[test]
-    fn the_session_cookie_is_found_among_others() {
-        let map = headers(&[("cookie", "theme=dark; sb_session=sbu_abc; lang=en")]);
-        assert_eq!(session_cookie(&map).as_deref(), Some("sbu_abc"));
-        assert_eq!(session_cookie(&headers(&[("cookie", "sb_session=")])), None);
-        assert_eq!(session_cookie(&HeaderMap::new()), None);
-    }
-
-    #[test]
-    fn only_requests_from_our_own_origin_pass() {
-        let ok = headers(&[
-            ("host", "127.0.0.1:3000"),
-            ("origin", "http://127.0.0.1:3000"),
-        ]);
-        assert!(require_same_origin(&ok).is_ok());
-        let via_referer = headers(&[
-            ("host", "sb.example.com"),
-            ("referer", "https://sb.example.com/apps"),
-        ]);
-        assert!(require_same_origin(&via_referer).is_ok());
-        for bad in [
-            headers(&[
-                ("host", "sb.example.com"),
-                ("origin", "https://evil.example"),
-            ]),
-            headers(&[("host", "sb.example.com")]),
-            headers(&[("host", "sb.example.com"), ("origin", "null")]),
-        ] {
-            assert!(require_same_origin(&bad).is_err());
-        }
-    }
-
-    #[test]
-    fn cookies_are_http_only_lax_and_secure_over_https() {
-        let plain = session_cookie_header("t", 60, false);
-        let plain = plain.to_str().unwrap();
-        assert!(plain.contains("HttpOnly") && plain.contains("SameSite=Lax"));
-        assert!(!plain.contains("Secure"));
-        assert!(
-            session_cookie_header("t", 60, true)
-                .to_str()
-                .unwrap()
-                .ends_with("; Secure")
-        );
-    }
 }

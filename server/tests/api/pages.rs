@@ -59,3 +59,162 @@ async fn health_check_server_function_times_the_database() {
     let body = response.json();
     assert_eq!(body["database"]["ok"], true);
 }
+
+/// A same-origin form post to a server function, as a browser without JavaScript sends it.
+async fn form_post(
+    app: &TestApp,
+    path: &str,
+    form: &str,
+    cookie: Option<&str>,
+) -> crate::helpers::TestResponse {
+    let mut headers = vec![
+        ("content-type", "application/x-www-form-urlencoded"),
+        ("accept", "text/html"),
+        ("host", "localhost"),
+        ("origin", "http://localhost"),
+    ];
+    if let Some(cookie) = cookie {
+        headers.push(("cookie", cookie));
+    }
+    app.send(Method::POST, path, &headers, Body::from(form.to_owned()))
+        .await
+}
+
+#[tokio::test]
+async fn the_login_form_signs_in_and_the_pages_show_who() {
+    let app = TestApp::new().await;
+    let workspace = app.workspace("w1").await;
+    app.signed_in("owner@example.com", model::users::Role::Owner, &workspace)
+        .await;
+
+    let page = app.get("/login").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("id=\"login-form\""));
+
+    let login = form_post(
+        &app,
+        "/sfn/login",
+        "email=owner%40example.com&password=correct+horse+battery+staple&next=%2Fstatus",
+        None,
+    )
+    .await;
+    assert_eq!(login.status, 302, "{}", login.text);
+    assert_eq!(login.header("location"), Some("/status"));
+    let cookie = login.header("set-cookie").unwrap();
+    assert!(cookie.contains("HttpOnly"));
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+
+    let status = app
+        .send(
+            Method::GET,
+            "/status",
+            &[("cookie", &cookie)],
+            Body::empty(),
+        )
+        .await;
+    assert!(status.text.contains("owner@example.com"), "{}", status.text);
+    assert!(status.text.contains("Sign out"));
+
+    let logout = form_post(&app, "/sfn/logout", "", Some(&cookie)).await;
+    assert_eq!(logout.status, 302);
+    assert_eq!(logout.header("location"), Some("/login"));
+    let status = app
+        .send(
+            Method::GET,
+            "/status",
+            &[("cookie", &cookie)],
+            Body::empty(),
+        )
+        .await;
+    assert!(!status.text.contains("owner@example.com"));
+    assert!(status.text.contains("id=\"sign-in\""));
+}
+
+#[tokio::test]
+async fn failed_server_functions_answer_with_their_codes_status() {
+    let app = TestApp::new().await;
+    let response = app
+        .send(
+            Method::POST,
+            "/sfn/login",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("host", "localhost"),
+                ("origin", "http://localhost"),
+            ],
+            Body::from("email=nobody%40example.com&password=whatever-whatever"),
+        )
+        .await;
+    assert_eq!(response.status, 401, "{}", response.text);
+    assert_eq!(response.json()["code"], "NOT_AUTHENTICATED");
+}
+
+#[tokio::test]
+async fn login_never_redirects_off_site() {
+    let app = TestApp::new().await;
+    let workspace = app.workspace("w1").await;
+    app.signed_in("owner@example.com", model::users::Role::Owner, &workspace)
+        .await;
+    let login = form_post(
+        &app,
+        "/sfn/login",
+        "email=owner%40example.com&password=correct+horse+battery+staple&next=%2F%2Fevil.example",
+        None,
+    )
+    .await;
+    assert_eq!(login.header("location"), Some("/status"));
+}
+
+#[tokio::test]
+async fn a_cross_site_login_form_is_refused() {
+    let app = TestApp::new().await;
+    let workspace = app.workspace("w1").await;
+    app.signed_in("owner@example.com", model::users::Role::Owner, &workspace)
+        .await;
+    let forged = app
+        .send(
+            Method::POST,
+            "/sfn/login",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("host", "localhost"),
+                ("origin", "https://evil.example"),
+            ],
+            Body::from("email=owner%40example.com&password=correct+horse+battery+staple"),
+        )
+        .await;
+    assert!(forged.header("set-cookie").is_none(), "{}", forged.text);
+}
+
+#[tokio::test]
+async fn first_run_setup_creates_the_owner_with_the_logged_token_only() {
+    let app = TestApp::new().await;
+    let token = app
+        .services
+        .prepare_first_run_setup()
+        .await
+        .unwrap()
+        .unwrap();
+    let page = app.get(&format!("/setup?token={token}")).await;
+    assert!(page.text.contains("id=\"setup-form\""), "{}", page.text);
+
+    let form = |token: &str| {
+        format!(
+            "token={token}&name=Olive&email=olive%40example.com&password=correct+horse+battery+staple"
+        )
+    };
+    let wrong = form_post(&app, "/sfn/setup", &form("sbs_wrong"), None).await;
+    assert!(wrong.header("set-cookie").is_none());
+    assert_ne!(wrong.status, 500, "a refused setup is not a server error");
+    assert_eq!(app.services.user_count().await.unwrap(), 0);
+
+    let done = form_post(&app, "/sfn/setup", &form(&token), None).await;
+    assert_eq!(done.status, 302, "{}", done.text);
+    assert!(
+        done.header("set-cookie")
+            .unwrap()
+            .starts_with("sb_session=sbu_")
+    );
+    let page = app.get("/setup").await;
+    assert!(page.text.contains("Setup is done"));
+}
