@@ -206,6 +206,8 @@ impl Services {
         app: &AppRecord,
         details: Option<Value>,
     ) -> Result<()> {
+        // Credentials cached for this app carry its old state.
+        self.auth_cache().evict_app(&app.id);
         tracing::info!(app = %app.slug, action, "app changed");
         self.audit(
             actor,

@@ -58,6 +58,10 @@ impl Services {
     /// `appSlug` + `appSecret`. Unknown slug, wrong secret and inactive app are the same
     /// answer, so slugs cannot be probed.
     pub async fn authenticate_app_secret(&self, slug: &str, secret: &str) -> Result<Caller> {
+        let cache_key = format!("secret:{slug}:{}", secrets::hash(secret));
+        if let Some(caller) = self.auth_cache().get(&cache_key) {
+            return Ok(caller);
+        }
         let record = self.store().app_by_slug(slug).await?;
         let Some(record) = record else {
             // Spend the same hashing work as a real comparison.
@@ -67,16 +71,29 @@ impl Services {
         if !secrets::matches(secret, &record.secret_hash) || !record.is_active {
             return Err(Error::Unauthenticated);
         }
-        Ok(Caller {
+        let caller = Caller {
             app: to_app(record),
             method: AuthMethod::AppSecret,
             session: None,
-        })
+        };
+        self.auth_cache().put(cache_key, caller.clone());
+        Ok(caller)
     }
 
     /// A session token: it must exist, be unrevoked and unexpired, and its app active.
     pub async fn authenticate_session_token(&self, token: &str) -> Result<Caller> {
         let token_hash = secrets::hash(token);
+        let cache_key = format!("token:{token_hash}");
+        if let Some(caller) = self.auth_cache().get(&cache_key) {
+            if caller
+                .session
+                .as_ref()
+                .is_some_and(|s| s.expires_at > now_ms())
+            {
+                return Ok(caller);
+            }
+            self.auth_cache().evict(&cache_key);
+        }
         let found = self.store().session_token_with_app(&token_hash).await?;
         let Some(found) = found else {
             return Err(Error::Unauthenticated);
@@ -87,14 +104,16 @@ impl Services {
         if found.token_expires_at <= now_ms() {
             return Err(Error::SessionExpired);
         }
-        Ok(Caller {
+        let caller = Caller {
             app: to_app(found.app),
             method: AuthMethod::SessionToken,
             session: Some(SessionIdentity {
                 token_hash,
                 expires_at: found.token_expires_at,
             }),
-        })
+        };
+        self.auth_cache().put(cache_key, caller.clone());
+        Ok(caller)
     }
 
     /// Issues a session token for the caller's app. Needs the app secret.
@@ -153,6 +172,7 @@ impl Services {
             .store()
             .revoke_session_token(&caller.app.id, &target, now_ms())
             .await?;
+        self.auth_cache().evict(&format!("token:{target}"));
         if revoked {
             Ok(())
         } else {
@@ -177,7 +197,7 @@ impl Services {
                 None => return Ok(None),
             },
         };
-        let decision = self.hit_rate_limit(&policy, subject).await?;
+        let decision = self.hit_rate_limit_buffered(&policy, subject).await?;
         if decision.allowed {
             Ok(Some(decision))
         } else {
@@ -237,6 +257,46 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(err, Error::Unauthenticated));
+    }
+
+    #[tokio::test]
+    async fn changes_made_elsewhere_reach_this_instance_within_the_cache_ttl() {
+        let (db, services) = services().await;
+        let secret = services
+            .create_app(&Actor::operator(), new_app("one"))
+            .await
+            .unwrap()
+            .app_secret;
+        services
+            .authenticate_app_secret("one", &secret)
+            .await
+            .unwrap();
+        // Another instance (a second service layer on the same database) deactivates the app.
+        let elsewhere = Services::new(db.store.clone(), crate::Integrations::default());
+        elsewhere
+            .set_app_active(&Actor::operator(), "one", false)
+            .await
+            .unwrap();
+        assert!(
+            services
+                .authenticate_app_secret("one", &secret)
+                .await
+                .is_ok(),
+            "served from this instance's cache"
+        );
+        assert!(
+            elsewhere
+                .authenticate_app_secret("one", &secret)
+                .await
+                .is_err()
+        );
+        tokio::time::sleep(crate::AUTH_CACHE_TTL).await;
+        assert!(
+            services
+                .authenticate_app_secret("one", &secret)
+                .await
+                .is_err()
+        );
     }
 
     #[tokio::test]

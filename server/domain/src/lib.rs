@@ -9,6 +9,7 @@ mod actor;
 mod apps;
 pub mod audit;
 mod auth;
+mod caches;
 mod clock;
 mod error;
 mod integrations;
@@ -20,6 +21,7 @@ mod users;
 
 pub use actor::{Actor, Principal};
 pub use auth::Caller;
+pub use caches::{AUTH_CACHE_TTL, RATE_SYNC_INTERVAL};
 pub use clock::now_ms;
 pub use error::{Error, FieldError, Result};
 pub use integrations::{

@@ -1,5 +1,6 @@
 //! Rate limits: fixed windows counted in the database, so every server instance shares them.
 
+use crate::caches::RateStep;
 use crate::{Result, Services, now_ms};
 
 /// A limit: at most `limit` requests per `window_ms` for one subject.
@@ -60,6 +61,39 @@ impl Services {
         let count = self.store().rate_limit_count(&key, window_start).await?;
         // A peek is allowed while a further request would be.
         Ok(decision(policy, count + 1, window_start))
+    }
+
+    /// Counts one request like [`Self::hit_rate_limit`], but through this instance's buffer: no
+    /// database write per request while the subject is far from its limit (see `caches`).
+    pub(crate) async fn hit_rate_limit_buffered(
+        &self,
+        policy: &RatePolicy,
+        subject: &str,
+    ) -> Result<RateDecision> {
+        let now = now_ms();
+        let window_start = now - now.rem_euclid(policy.window_ms);
+        let key = format!("{}:{subject}", policy.name);
+        let buffer = self.rate_buffer();
+        let count = match buffer.hit(&key, window_start, policy.limit) {
+            RateStep::Known(count) => count,
+            RateStep::Sync { pending } => {
+                match self
+                    .store()
+                    .add_rate_limit_hits(&key, window_start, pending)
+                    .await
+                {
+                    Ok(count) => {
+                        buffer.synced(&key, window_start, count);
+                        count
+                    }
+                    Err(err) => {
+                        buffer.unsynced(&key, window_start, pending);
+                        return Err(err.into());
+                    }
+                }
+            }
+        };
+        Ok(decision(policy, count, window_start))
     }
 
     /// Deletes finished windows; run periodically.

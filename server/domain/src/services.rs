@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use store::Store;
 
+use crate::caches::{AuthCache, RateBuffer};
 use crate::{Integrations, RateLimits};
 
 /// The service layer. Cheap to clone: everything is behind one `Arc`.
@@ -18,6 +19,8 @@ struct Inner {
     store: Store,
     integrations: Integrations,
     rate_limits: RateLimits,
+    auth_cache: AuthCache,
+    rate_buffer: RateBuffer,
     /// Hash of the one-time first-run setup token, while no user exists.
     setup_token_hash: Mutex<Option<String>>,
     started: Instant,
@@ -40,6 +43,8 @@ impl Services {
                 store,
                 integrations,
                 rate_limits,
+                auth_cache: AuthCache::default(),
+                rate_buffer: RateBuffer::default(),
                 setup_token_hash: Mutex::new(None),
                 started: Instant::now(),
                 started_at_ms: crate::now_ms(),
@@ -53,6 +58,14 @@ impl Services {
 
     pub(crate) fn integrations(&self) -> &Integrations {
         &self.inner.integrations
+    }
+
+    pub(crate) fn auth_cache(&self) -> &AuthCache {
+        &self.inner.auth_cache
+    }
+
+    pub(crate) fn rate_buffer(&self) -> &RateBuffer {
+        &self.inner.rate_buffer
     }
 
     pub fn rate_limits(&self) -> &RateLimits {

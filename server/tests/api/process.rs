@@ -205,8 +205,10 @@ async fn app_create_takes_seed_000s_json_and_prints_a_working_secret_once() {
     let store = store::Store::connect(&database.url, store::PoolSettings::default())
         .await
         .unwrap();
-    let services = domain::Services::new(store.clone(), domain::Integrations::default());
-    let caller = services
+    // A fresh service layer per check, as a server starting now would see the database:
+    // a long-lived one may serve cached credentials for up to AUTH_CACHE_TTL.
+    let fresh = || domain::Services::new(store.clone(), domain::Integrations::default());
+    let caller = fresh()
         .authenticate_app_secret("my-app", &secret)
         .await
         .unwrap();
@@ -223,12 +225,12 @@ async fn app_create_takes_seed_000s_json_and_prints_a_working_secret_once() {
     let new_secret = String::from_utf8(rotated.stdout).unwrap();
     let new_secret = new_secret.lines().last().unwrap().trim();
     assert!(
-        services
+        fresh()
             .authenticate_app_secret("my-app", &secret)
             .await
             .is_err()
     );
-    services
+    fresh()
         .authenticate_app_secret("my-app", new_secret)
         .await
         .unwrap();
@@ -239,7 +241,7 @@ async fn app_create_takes_seed_000s_json_and_prints_a_working_secret_once() {
         .unwrap();
     assert!(deactivated.status.success());
     assert!(
-        services
+        fresh()
             .authenticate_app_secret("my-app", new_secret)
             .await
             .is_err()
