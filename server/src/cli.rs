@@ -35,6 +35,17 @@ pub async fn run_app_command(services: &Services, command: AppCommand) -> Result
                 );
             }
         }
+        AppCommand::Update { slug, json } => {
+            let patch = match serde_json::from_str(&json) {
+                Ok(serde_json::Value::Object(patch)) => patch,
+                _ => return Err("--json must be a JSON object of the fields to change".to_owned()),
+            };
+            let app = services
+                .update_app(&operator, &slug, patch)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("Updated {}.", app.slug);
+        }
         AppCommand::RotateSecret { slug } => {
             let rotated = services
                 .rotate_app_secret(&operator, &slug)

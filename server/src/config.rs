@@ -67,6 +67,13 @@ pub enum AppCommand {
     Create(CreateAppArgs),
     /// List every app.
     List,
+    /// Change an app's name or settings: only the fields in the JSON (seed 000's names).
+    Update {
+        slug: String,
+        /// e.g. '{"systemPrompt":"…","temperature":0.4}'; null clears an optional field.
+        #[arg(long)]
+        json: String,
+    },
     /// Replace an app's secret and print the new one; the old one stops working at once.
     RotateSecret { slug: String },
     /// Refuse the app's credentials until it is activated again.

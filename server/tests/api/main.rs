@@ -10,6 +10,7 @@ mod cors;
 mod errors;
 mod helpers;
 mod isolation;
+mod logs;
 mod openapi;
 mod pages;
 mod process;

@@ -217,6 +217,28 @@ async fn app_create_takes_seed_000s_json_and_prints_a_working_secret_once() {
         "You are a helpful assistant."
     );
 
+    let updated = command(&database.url)
+        .args([
+            "app",
+            "update",
+            "my-app",
+            "--json",
+            r#"{"systemPrompt":"Be brief.","temperature":0.2}"#,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        updated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&updated.stderr)
+    );
+    let caller = fresh()
+        .authenticate_app_secret("my-app", &secret)
+        .await
+        .unwrap();
+    assert_eq!(caller.app.settings.system_prompt, "Be brief.");
+    assert_eq!(caller.app.settings.temperature, Some(0.2));
+
     let rotated = command(&database.url)
         .args(["app", "rotate-secret", "my-app"])
         .stdout(Stdio::piped())
