@@ -10,7 +10,6 @@ mod cors;
 mod errors;
 mod helpers;
 mod isolation;
-mod logs;
 mod openapi;
 mod pages;
 mod process;

@@ -1,9 +1,19 @@
 //! What the request logs record, captured from the real layers.
+//!
+//! A test binary of its own: it installs the process-wide subscriber, which tests running on
+//! other threads would otherwise race (tracing caches, per process, which log lines are wanted).
+
+// A test crate: its helpers fail loudly by design.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use crate::helpers::TestApp;
+#[path = "api/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+
+use helpers::TestApp;
 
 /// Collects everything the subscriber writes.
 #[derive(Clone, Default)]
@@ -30,8 +40,7 @@ async fn credentials_in_query_strings_never_reach_a_log_line() {
         .json()
         .with_current_span(true)
         .finish();
-    // #[tokio::test] runs on this thread, so the default subscriber sees the whole request.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::subscriber::set_global_default(subscriber).unwrap();
 
     let app = TestApp::new().await;
     let tenant = app.tenant("my-app").await;
