@@ -29,6 +29,7 @@ pub struct Tenant {
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 /// The headers a browser sends on a same-origin request to the test server.
 pub const SAME_ORIGIN: &[(&str, &str)] = &[("host", "localhost"), ("origin", "http://localhost")];
 
@@ -168,7 +169,12 @@ impl TestApp {
     }
 
     pub async fn request(&self, request: Request<Body>) -> TestResponse {
-        let response = self.router.clone().oneshot(request).await.unwrap();
+        let described = format!("{} {}", request.method(), request.uri());
+        // A stalled answer fails its test with a message instead of hanging the run.
+        let response = tokio::time::timeout(REQUEST_TIMEOUT, self.router.clone().oneshot(request))
+            .await
+            .unwrap_or_else(|_| panic!("{described}: no answer within {REQUEST_TIMEOUT:?}"))
+            .unwrap();
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();

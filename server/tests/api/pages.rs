@@ -1,4 +1,7 @@
 //! Server-rendered pages and server functions.
+//!
+//! Pages render on a multi-threaded runtime, as in the server: Leptos' server rendering is
+//! only exercised in production on one, and has been seen to stall on a current-thread runtime.
 
 use axum::body::Body;
 use axum::http::Method;
@@ -6,7 +9,7 @@ use store::testkit::backend;
 
 use crate::helpers::TestApp;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_page_is_rendered_on_the_server() {
     let app = TestApp::new().await;
     let response = app.get("/status").await;
@@ -26,7 +29,7 @@ async fn status_page_is_rendered_on_the_server() {
     assert!(html.contains("/pkg/switchboard.css"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn root_redirects_a_browser_to_the_status_page() {
     let app = TestApp::new().await;
     let response = app
@@ -36,7 +39,7 @@ async fn root_redirects_a_browser_to_the_status_page() {
     assert_eq!(response.header("location"), Some("/status"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_page_is_an_html_404() {
     let app = TestApp::new().await;
     let response = app.get("/no-such-page").await;
@@ -44,7 +47,7 @@ async fn unknown_page_is_an_html_404() {
     assert!(response.text.contains("Page not found"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_check_server_function_times_the_database() {
     let app = TestApp::new().await;
     let response = app
@@ -80,7 +83,7 @@ async fn form_post(
         .await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_login_form_signs_in_and_the_pages_show_who() {
     let app = TestApp::new().await;
     let workspace = app.workspace("w1").await;
@@ -130,7 +133,7 @@ async fn the_login_form_signs_in_and_the_pages_show_who() {
     assert!(status.text.contains("id=\"sign-in\""));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_server_functions_answer_with_their_codes_status() {
     let app = TestApp::new().await;
     let response = app
@@ -149,7 +152,7 @@ async fn failed_server_functions_answer_with_their_codes_status() {
     assert_eq!(response.json()["code"], "NOT_AUTHENTICATED");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_never_redirects_off_site() {
     let app = TestApp::new().await;
     let workspace = app.workspace("w1").await;
@@ -165,7 +168,7 @@ async fn login_never_redirects_off_site() {
     assert_eq!(login.header("location"), Some("/status"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cross_site_login_form_is_refused() {
     let app = TestApp::new().await;
     let workspace = app.workspace("w1").await;
@@ -186,7 +189,7 @@ async fn a_cross_site_login_form_is_refused() {
     assert!(forged.header("set-cookie").is_none(), "{}", forged.text);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_run_setup_creates_the_owner_with_the_logged_token_only() {
     let app = TestApp::new().await;
     let token = app
