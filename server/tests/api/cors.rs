@@ -90,18 +90,3 @@ async fn a_configured_list_allows_only_its_origins() {
     );
     assert_eq!(refused.header("access-control-allow-origin"), None);
 }
-
-/// Renders a page: multi-threaded, as in the server (see `pages`).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pages_get_no_cors_headers() {
-    let app = TestApp::new().await;
-    let response = app
-        .send(
-            Method::GET,
-            "/status",
-            &[("origin", "https://widget.example")],
-            Body::empty(),
-        )
-        .await;
-    assert_eq!(response.header("access-control-allow-origin"), None);
-}

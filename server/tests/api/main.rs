@@ -11,6 +11,5 @@ mod errors;
 mod helpers;
 mod isolation;
 mod openapi;
-mod pages;
 mod process;
 mod system;
