@@ -15,7 +15,7 @@ test("a user signs in, sees who they are, and signs out", async ({ page }) => {
   await page.getByLabel("Email").fill(E2E_EMAIL);
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toContainText("NOT_AUTHENTICATED");
+  await expect(page.getByRole("alert")).toContainText("Wrong email or password");
 
   await page.getByLabel("Password").fill(E2E_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();

@@ -22,6 +22,9 @@ pub enum Error {
     /// Missing or wrong credentials.
     #[error("Unauthorized")]
     Unauthenticated,
+    /// A sign-in whose email or password is wrong (which one is not said).
+    #[error("Wrong email or password")]
+    WrongCredentials,
     #[error("Session token expired")]
     SessionExpired,
     /// Authenticated, but these credentials may not do this.
@@ -48,7 +51,7 @@ impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::Invalid(_) | Error::InvalidFields(_) => ErrorCode::InvalidInput,
-            Error::Unauthenticated => ErrorCode::NotAuthenticated,
+            Error::Unauthenticated | Error::WrongCredentials => ErrorCode::NotAuthenticated,
             Error::SessionExpired => ErrorCode::SessionExpired,
             Error::PermissionDenied(_) => ErrorCode::PermissionDenied,
             Error::RateLimited(_) => ErrorCode::RateLimited,

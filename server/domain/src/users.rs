@@ -240,7 +240,7 @@ impl Services {
             Some(user) if matches && user.is_active => user,
             _ => {
                 self.hit_rate_limit(&LOGIN_FAILURES, &email).await?;
-                return Err(Error::Unauthenticated);
+                return Err(Error::WrongCredentials);
             }
         };
 
@@ -605,7 +605,7 @@ pub(crate) mod tests {
                 .login(email, "wrong password!!", None)
                 .await
                 .unwrap_err();
-            assert!(matches!(err, Error::Unauthenticated), "{email}");
+            assert!(matches!(err, Error::WrongCredentials), "{email}");
         }
         for _ in 0..4 {
             let _ = services

@@ -138,7 +138,9 @@ async fn wrong_passwords_are_401_then_429_in_seed_002s_shape() {
         )
     };
     for _ in 0..5 {
-        assert_eq!(attempt().await.status, 401);
+        let refused = attempt().await;
+        assert_eq!(refused.status, 401);
+        assert_eq!(refused.json()["message"], "Wrong email or password");
     }
     let throttled = attempt().await;
     assert_eq!(throttled.status, 429);
