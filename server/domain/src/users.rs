@@ -232,9 +232,7 @@ impl Services {
         }
 
         let user = self.store().user_by_email(&email).await?;
-        let stored_hash = user
-            .as_ref()
-            .map_or_else(|| dummy_hash().to_owned(), |u| u.password_hash.clone());
+        let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
         let matches = verify_password(password.to_owned(), stored_hash).await?;
         let user = match user {
             Some(user) if matches && user.is_active => user,
@@ -383,9 +381,12 @@ async fn hash_password(password: String) -> Result<String> {
     .map_err(|e| Error::Internal(Box::new(e)))?
 }
 
-async fn verify_password(password: String, stored: String) -> Result<bool> {
+/// Checks `password` against `stored`; with no stored hash (unknown email), against a dummy, so
+/// both cost the same.
+async fn verify_password(password: String, stored: Option<String>) -> Result<bool> {
     tokio::task::spawn_blocking(move || {
-        let Ok(parsed) = PasswordHash::new(&stored) else {
+        let stored = stored.as_deref().unwrap_or_else(|| dummy_hash());
+        let Ok(parsed) = PasswordHash::new(stored) else {
             return false;
         };
         Argon2::default()
