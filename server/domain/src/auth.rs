@@ -4,6 +4,8 @@
 //! browser-safe: handlers that accept one are listed in the README, and every other operation
 //! answers 403 `PERMISSION_DENIED` to it.
 
+use std::sync::Arc;
+
 use model::apps::App;
 use model::auth::{
     AuthMethod, CallerInfo, SESSION_TTL_DEFAULT_MS, SESSION_TTL_MAX_MS, SESSION_TTL_MIN_MS,
@@ -18,7 +20,8 @@ use crate::{Error, FieldError, RateDecision, Result, Services, now_ms};
 /// An authenticated caller of the agent API.
 #[derive(Clone, Debug)]
 pub struct Caller {
-    pub app: App,
+    /// Shared: callers are cloned out of the authentication cache on every request.
+    pub app: Arc<App>,
     pub method: AuthMethod,
     /// Present when the caller used a session token.
     session: Option<SessionIdentity>,
@@ -72,7 +75,7 @@ impl Services {
             return Err(Error::Unauthenticated);
         }
         let caller = Caller {
-            app: to_app(record),
+            app: Arc::new(to_app(record)),
             method: AuthMethod::AppSecret,
             session: None,
         };
@@ -105,7 +108,7 @@ impl Services {
             return Err(Error::SessionExpired);
         }
         let caller = Caller {
-            app: to_app(found.app),
+            app: Arc::new(to_app(found.app)),
             method: AuthMethod::SessionToken,
             session: Some(SessionIdentity {
                 token_hash,

@@ -179,6 +179,15 @@ impl Store {
     }
 }
 
+/// `"a, b"` → `"t.a, t.b"`: a column list for a query joining several tables.
+pub(crate) fn qualified(columns: &str, table: &str) -> String {
+    columns
+        .split(',')
+        .map(|column| format!("{table}.{}", column.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn create_dir(dir: &Path) -> StoreResult<()> {
     std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDirectory {
         path: dir.display().to_string(),

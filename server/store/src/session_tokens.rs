@@ -1,7 +1,9 @@
 //! Browser-safe session tokens, stored as SHA-256 hashes.
 
 use crate::apps::{APP_COLUMNS, AppRecord};
-use crate::{Store, StoreResult, on_pool};
+use std::sync::LazyLock;
+
+use crate::{Store, StoreResult, on_pool, qualified};
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct SessionTokenRecord {
@@ -45,18 +47,17 @@ impl Store {
         &self,
         token_hash: &str,
     ) -> StoreResult<Option<TokenWithApp>> {
-        let app_columns = APP_COLUMNS
-            .split(", ")
-            .map(|column| format!("a.{}", column.trim()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT {app_columns}, t.id AS token_id, t.expires_at AS token_expires_at, \
-             t.revoked_at AS token_revoked_at \
-             FROM session_tokens t JOIN apps a ON a.id = t.app_id WHERE t.token_hash = $1"
-        );
+        // Built once: this runs on every session-token authentication the cache misses.
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "SELECT {}, t.id AS token_id, t.expires_at AS token_expires_at, \
+                 t.revoked_at AS token_revoked_at \
+                 FROM session_tokens t JOIN apps a ON a.id = t.app_id WHERE t.token_hash = $1",
+                qualified(APP_COLUMNS, "a")
+            )
+        });
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, TokenWithApp>(&sql)
+            on_pool!(self, pool => sqlx::query_as::<_, TokenWithApp>(SQL.as_str())
             .bind(token_hash)
             .fetch_optional(pool)
             .await)?,

@@ -1,6 +1,8 @@
 //! Dashboard users, workspace memberships and login sessions.
 
-use crate::{Store, StoreResult, on_pool};
+use std::sync::LazyLock;
+
+use crate::{Store, StoreResult, on_pool, qualified};
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct UserRecord {
@@ -125,20 +127,21 @@ impl Store {
         token_hash: &str,
         now: i64,
     ) -> StoreResult<Option<UserRecord>> {
-        let columns = USER_COLUMNS
-            .split(", ")
-            .map(|c| format!("u.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT {columns} FROM user_sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.is_active"
-        );
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, UserRecord>(&sql)
+        // Built once: this runs on every signed-in page and admin request.
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "SELECT {} FROM user_sessions s JOIN users u ON u.id = s.user_id \
+                 WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.is_active",
+                qualified(USER_COLUMNS, "u")
+            )
+        });
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, UserRecord>(SQL.as_str())
             .bind(token_hash)
             .bind(now)
             .fetch_optional(pool)
-            .await)?)
+            .await)?,
+        )
     }
 
     pub async fn delete_user_session(&self, token_hash: &str) -> StoreResult<()> {
