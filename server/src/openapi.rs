@@ -18,6 +18,9 @@ use utoipa::{Modify, OpenApi};
         (name = "auth", description = "Session tokens and caller identity"),
         (name = "admin", description = "Administration by signed-in dashboard users: apps, \
                                          members, audit log"),
+        (name = "conversations", description = "Conversations and their status lifecycle"),
+        (name = "events", description = "Telemetry events"),
+        (name = "messages", description = "Transcription messages and live session streams"),
     ),
     components(schemas(ErrorBody, ErrorCode)),
     modifiers(&CredentialSchemes),

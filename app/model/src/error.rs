@@ -21,6 +21,8 @@ pub enum ErrorCode {
     RateLimited,
     /// The request is valid but conflicts with the resource's current state.
     Conflict,
+    /// A status change the resource's state machine does not allow (e.g. resolved → active).
+    InvalidTransition,
     PayloadTooLarge,
     UnsupportedMediaType,
     MethodNotAllowed,
@@ -33,7 +35,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 17] = [
         ErrorCode::NotAuthenticated,
         ErrorCode::SessionExpired,
         ErrorCode::NotAuthorized,
@@ -44,6 +46,7 @@ impl ErrorCode {
         ErrorCode::InvalidInput,
         ErrorCode::RateLimited,
         ErrorCode::Conflict,
+        ErrorCode::InvalidTransition,
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::MethodNotAllowed,
@@ -61,7 +64,7 @@ impl ErrorCode {
             | ErrorCode::NotWorkspaceMember => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::AlreadyExists | ErrorCode::Conflict => 409,
+            ErrorCode::AlreadyExists | ErrorCode::Conflict | ErrorCode::InvalidTransition => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::InvalidInput => 400,
@@ -85,6 +88,7 @@ impl ErrorCode {
             ErrorCode::InvalidInput => "INVALID_INPUT",
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::InvalidTransition => "INVALID_TRANSITION",
             ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             ErrorCode::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",

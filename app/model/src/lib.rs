@@ -6,6 +6,7 @@
 pub mod apps;
 pub mod audit;
 pub mod auth;
+pub mod conversations;
 pub mod error;
 pub mod health;
 pub mod status;

@@ -273,7 +273,7 @@ fn check_slug(slug: &str, problems: &mut Vec<FieldError>) {
         .is_some_and(|(first, last)| first.is_ascii_alphanumeric() && last.is_ascii_alphanumeric());
     if !(2..=64).contains(&slug.len()) || !valid_chars || !valid_ends {
         problems.push(FieldError {
-            field: "slug",
+            field: "slug".into(),
             message: "must be 2–64 lowercase letters, digits, '-' or '_', starting and ending \
                       with a letter or digit"
                 .to_owned(),
@@ -284,7 +284,7 @@ fn check_slug(slug: &str, problems: &mut Vec<FieldError>) {
 fn check_supplied_secret(secret: &str, problems: &mut Vec<FieldError>) {
     if !(16..=256).contains(&secret.len()) || secret.chars().any(char::is_whitespace) {
         problems.push(FieldError {
-            field: "secret",
+            field: "secret".into(),
             message: "must be 16–256 characters without spaces".to_owned(),
         });
     }
@@ -300,7 +300,7 @@ fn check_text(
     let length = value.chars().count();
     if length < min || length > max {
         problems.push(FieldError {
-            field,
+            field: field.to_owned(),
             message: format!("must be {min}–{max} characters"),
         });
     }
@@ -317,7 +317,7 @@ fn check_range<T: PartialOrd + std::fmt::Display + Copy>(
         && !(value >= min && value <= max)
     {
         problems.push(FieldError {
-            field,
+            field: field.to_owned(),
             message: format!("must be between {min} and {max}"),
         });
     }
@@ -359,7 +359,7 @@ fn check_settings(settings: &AppSettings, problems: &mut Vec<FieldError>) {
         && !(url.starts_with("https://") || url.starts_with("http://"))
     {
         problems.push(FieldError {
-            field: "handoffWebhookUrl",
+            field: "handoffWebhookUrl".into(),
             message: "must be an http(s) URL".to_owned(),
         });
     }
@@ -369,7 +369,7 @@ fn check_settings(settings: &AppSettings, problems: &mut Vec<FieldError>) {
     ] {
         if terms.len() > 500 || terms.iter().any(|t| t.trim().is_empty() || t.len() > 200) {
             problems.push(FieldError {
-                field,
+                field: field.to_owned(),
                 message: "must hold at most 500 non-empty terms of at most 200 characters"
                     .to_owned(),
             });
@@ -378,7 +378,7 @@ fn check_settings(settings: &AppSettings, problems: &mut Vec<FieldError>) {
     let ui_strings_size = serde_json::to_string(&settings.ui_strings).map_or(0, |s| s.len());
     if ui_strings_size > 64 * 1024 {
         problems.push(FieldError {
-            field: "uiStrings",
+            field: "uiStrings".into(),
             message: "must be at most 64 KiB of JSON".to_owned(),
         });
     }
@@ -497,7 +497,7 @@ pub(crate) mod tests {
         else {
             panic!("expected InvalidFields");
         };
-        let names: Vec<&str> = fields.iter().map(|f| f.field).collect();
+        let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(
             names,
             [

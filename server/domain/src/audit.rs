@@ -7,6 +7,7 @@ use serde_json::Value;
 use store::{AuditRecord, Json};
 
 use crate::apps::new_id;
+use crate::validation::{encode_cursor, parse_cursor};
 use crate::{Actor, Error, Result, Services, now_ms};
 
 pub const DEFAULT_RETENTION_DAYS: i64 = 90;
@@ -72,7 +73,7 @@ impl Services {
             .map(to_entry)
             .collect();
         let next_cursor = if has_more {
-            entries.last().map(|e| format!("{}:{}", e.created_at, e.id))
+            entries.last().map(|e| encode_cursor(e.created_at, &e.id))
         } else {
             None
         };
@@ -116,13 +117,6 @@ impl Services {
     pub async fn purge_audit(&self) -> Result<u64> {
         Ok(self.store().purge_audit(now_ms()).await?)
     }
-}
-
-fn parse_cursor(cursor: &str) -> Result<(i64, String)> {
-    cursor
-        .split_once(':')
-        .and_then(|(at, id)| Some((at.parse().ok()?, id.to_owned())))
-        .ok_or_else(|| Error::Invalid("cursor is not one this API returned".to_owned()))
 }
 
 fn to_entry(record: AuditRecord) -> AuditEntry {

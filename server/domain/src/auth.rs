@@ -166,7 +166,7 @@ impl Services {
             (None, Some(token)) => secrets::hash(token),
             (None, None) => {
                 return Err(Error::InvalidFields(vec![FieldError {
-                    field: "sessionToken",
+                    field: "sessionToken".into(),
                     message: "is required with the app secret".to_owned(),
                 }]));
             }

@@ -5,11 +5,21 @@ use store::StoreError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// One rejected field of a request.
+/// One rejected field of a request. Items of a batch are named with their index, e.g.
+/// `events[3].ts`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: &'static str,
+    pub field: String,
     pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +48,16 @@ pub enum Error {
     AlreadyExists(&'static str),
     #[error("{0}")]
     Conflict(String),
+    /// A status change the state machine refuses.
+    #[error("Cannot change {what} from {from} to {to}")]
+    InvalidTransition {
+        what: &'static str,
+        from: &'static str,
+        to: &'static str,
+    },
+    /// A batch or body over its documented limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// A feature's integration is not configured, or a dependency is down.
     #[error("{0}")]
     Unavailable(String),
@@ -58,6 +78,8 @@ impl Error {
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::AlreadyExists(_) => ErrorCode::AlreadyExists,
             Error::Conflict(_) => ErrorCode::Conflict,
+            Error::InvalidTransition { .. } => ErrorCode::InvalidTransition,
+            Error::TooLarge(_) => ErrorCode::PayloadTooLarge,
             Error::Unavailable(_) => ErrorCode::ServiceUnavailable,
             Error::Internal(_) => ErrorCode::InternalError,
         }

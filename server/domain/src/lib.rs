@@ -11,22 +11,30 @@ pub mod audit;
 mod auth;
 mod caches;
 mod clock;
+mod conversations;
 mod error;
+mod events;
 mod integrations;
+mod live;
+mod messages;
 mod rate_limits;
 pub mod secrets;
 mod services;
 mod status;
 mod users;
+mod validation;
 
 pub use actor::{Actor, Principal};
 pub use auth::Caller;
 pub use caches::{AUTH_CACHE_TTL, RATE_SYNC_INTERVAL};
 pub use clock::now_ms;
+pub use conversations::ConversationQuery;
 pub use error::{Error, FieldError, Result};
+pub use events::EventQuery;
 pub use integrations::{
     ElevenLabsSettings, GeminiSettings, Integrations, LivekitSettings, OpenAiSettings, Secret,
 };
+pub use live::LiveSubscription;
 pub use rate_limits::{RateDecision, RateLimits, RatePolicy};
 pub use services::Services;
 pub use users::{LoginSession, NewUser, SESSION_LIFETIME_MS, USER_SESSION_PREFIX};

@@ -6,6 +6,7 @@ use std::time::Instant;
 use store::Store;
 
 use crate::caches::{AuthCache, RateBuffer};
+use crate::live::LiveHub;
 use crate::{Integrations, RateLimits};
 
 /// The service layer. Cheap to clone: everything is behind one `Arc`.
@@ -21,6 +22,7 @@ struct Inner {
     rate_limits: RateLimits,
     auth_cache: AuthCache,
     rate_buffer: RateBuffer,
+    live: LiveHub,
     /// Hash of the one-time first-run setup token, while no user exists.
     setup_token_hash: Mutex<Option<String>>,
     started: Instant,
@@ -45,6 +47,7 @@ impl Services {
                 rate_limits,
                 auth_cache: AuthCache::default(),
                 rate_buffer: RateBuffer::default(),
+                live: LiveHub::default(),
                 setup_token_hash: Mutex::new(None),
                 started: Instant::now(),
                 started_at_ms: crate::now_ms(),
@@ -66,6 +69,10 @@ impl Services {
 
     pub(crate) fn rate_buffer(&self) -> &RateBuffer {
         &self.inner.rate_buffer
+    }
+
+    pub(crate) fn live(&self) -> &LiveHub {
+        &self.inner.live
     }
 
     pub fn rate_limits(&self) -> &RateLimits {

@@ -180,7 +180,7 @@ impl Services {
         check_email(&email, &mut problems);
         if name.is_empty() || name.chars().count() > 100 {
             problems.push(FieldError {
-                field: "name",
+                field: "name".into(),
                 message: "must be 1–100 characters".to_owned(),
             });
         }
@@ -332,7 +332,7 @@ fn check_email(email: &str, problems: &mut Vec<FieldError>) {
             .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
     if !valid {
         problems.push(FieldError {
-            field: "email",
+            field: "email".into(),
             message: "must be an email address".to_owned(),
         });
     }
@@ -358,7 +358,7 @@ fn check_password(password: &str, email: &str, problems: &mut Vec<FieldError>) {
     }
     if !reasons.is_empty() {
         problems.push(FieldError {
-            field: "password",
+            field: "password".into(),
             message: reasons.join("; "),
         });
     }

@@ -4,7 +4,10 @@
 mod apps;
 mod audit;
 mod auth;
+mod conversations;
+mod events;
 mod health;
+mod messages;
 mod status;
 mod users;
 
@@ -35,4 +38,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(apps::activate))
         .routes(routes!(audit::list))
         .routes(routes!(audit::set_retention))
+        .routes(routes!(conversations::list, conversations::save))
+        .routes(routes!(conversations::detail))
+        .routes(routes!(events::list, events::record))
+        .routes(routes!(messages::list, messages::store))
+        .routes(routes!(messages::stream))
 }

@@ -73,6 +73,9 @@ impl From<domain::Error> for ApiError {
                     .map(|f| serde_json::json!({ "field": f.field, "message": f.message }))
                     .collect::<Vec<_>>(),
             })),
+            domain::Error::InvalidTransition { from, to, .. } => {
+                Some(serde_json::json!({ "from": from, "to": to }))
+            }
             _ => None,
         };
         let error = ApiError::new(err.code(), err.to_string());

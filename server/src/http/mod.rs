@@ -6,10 +6,12 @@ pub mod cors;
 pub mod error;
 pub mod json;
 pub mod layers;
+pub mod query;
 pub mod rate_limit;
 pub mod session;
 
 pub use auth::{AppCaller, AppCallerJson};
 pub use error::ApiError;
 pub use json::ApiJson;
+pub use query::{ApiQuery, TraceId};
 pub use session::SignedInUser;

@@ -7,9 +7,13 @@
 
 mod apps;
 mod audit_log;
+mod conversations;
 mod error;
+mod events;
 mod instance;
+mod messages;
 mod migrations;
+mod notifications;
 mod rate_limits;
 mod session_tokens;
 #[cfg(feature = "testkit")]
@@ -28,8 +32,12 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use apps::AppRecord;
 pub use audit_log::AuditRecord;
+pub use conversations::{ConversationFilter, ConversationRecord};
 pub use error::{StoreError, StoreResult};
+pub use events::{EventFilter, EventRecord};
+pub use messages::MessageRecord;
 pub use migrations::AppliedMigration;
+pub use notifications::{MAX_NOTIFICATION_BYTES, NotificationListener};
 pub use session_tokens::{SessionTokenRecord, TokenWithApp};
 pub use sqlx::types::Json;
 pub use users::{MembershipRecord, UserRecord, UserSessionRecord};

@@ -28,6 +28,21 @@ pub struct Tenant {
     pub session_token: String,
 }
 
+impl Tenant {
+    /// `body` with the app's slug and secret in it, as seed 000's examples send them.
+    pub fn with_secret(&self, mut body: Value) -> Value {
+        body["appSlug"] = Value::from(self.slug.as_str());
+        body["appSecret"] = Value::from(self.secret.as_str());
+        body
+    }
+
+    /// `body` with the app's session token in it.
+    pub fn with_token(&self, mut body: Value) -> Value {
+        body["sessionToken"] = Value::from(self.session_token.as_str());
+        body
+    }
+}
+
 pub const PASSWORD: &str = "correct horse battery staple";
 const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 /// The headers a browser sends on a same-origin request to the test server.
@@ -166,6 +181,39 @@ impl TestApp {
         all.extend_from_slice(headers);
         self.send(Method::POST, path, &all, Body::from(body.to_string()))
             .await
+    }
+
+    /// POSTs `body` with the tenant's slug and secret in it.
+    pub async fn post_as(&self, tenant: &Tenant, path: &str, body: Value) -> TestResponse {
+        self.post_json(path, &[], tenant.with_secret(body)).await
+    }
+
+    /// Sends `method` with the tenant's secret as `Authorization: Bearer` + `X-App-Slug`.
+    pub async fn call_as(
+        &self,
+        tenant: &Tenant,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> TestResponse {
+        let bearer = format!("Bearer {}", tenant.secret);
+        let mut headers = vec![
+            ("authorization", bearer.as_str()),
+            ("x-app-slug", tenant.slug.as_str()),
+        ];
+        let body = match body {
+            Some(body) => {
+                headers.push(("content-type", "application/json"));
+                Body::from(body.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(method, path, &headers, body).await
+    }
+
+    /// GETs `path` with the tenant's secret in the headers.
+    pub async fn get_as(&self, tenant: &Tenant, path: &str) -> TestResponse {
+        self.call_as(tenant, Method::GET, path, None).await
     }
 
     pub async fn request(&self, request: Request<Body>) -> TestResponse {

@@ -1,9 +1,10 @@
 //! Tenant isolation harness.
 //!
 //! Every endpoint that names a resource (an id, a session, a token) is called with app A's
-//! credentials, as its secret and as its session token, against app B's resources. Each call
-//! must be refused (401, 403 or 404), must not echo B's data, and must leave B's resources
-//! intact.
+//! credentials, as its secret and as its session token, against app B's resources. A call that
+//! names B's resource by an id only B has must be refused (401, 403 or 404); one that names it
+//! by a client-chosen key (a session id) may act on A's own resource of that key. No call may
+//! echo B's data, and B's resources must stay intact.
 //!
 //! To cover a new endpoint, add a [`Probe`] to [`probes`]; give [`Victim`] the resources it
 //! needs.
@@ -17,6 +18,20 @@ use crate::helpers::{Tenant, TestApp};
 /// App B and the resources probes aim at.
 pub struct Victim {
     pub tenant: Tenant,
+    /// A session with a conversation, messages and events.
+    pub session_id: &'static str,
+}
+
+/// Text only the victim's data contains: no answer to the attacker may include it.
+const VICTIM_MARKER: &str = "victim-private-words";
+
+/// What a probe may answer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Outcome {
+    /// 401, 403 or 404.
+    Refused,
+    /// Anything, acting on the caller's own app only (checked by the victim staying intact).
+    OwnAppOnly,
 }
 
 /// One endpoint called against the victim's resources. Credentials are added by the harness.
@@ -25,19 +40,122 @@ pub struct Probe {
     pub method: Method,
     /// The path and, for JSON endpoints, the body naming the victim's resources.
     pub request: fn(&Victim) -> (String, Option<Value>),
+    pub outcome: Outcome,
+}
+
+fn probe(
+    name: &'static str,
+    method: Method,
+    outcome: Outcome,
+    request: fn(&Victim) -> (String, Option<Value>),
+) -> Probe {
+    Probe {
+        name,
+        method,
+        request,
+        outcome,
+    }
 }
 
 fn probes() -> Vec<Probe> {
-    vec![Probe {
-        name: "revoke another app's session token",
-        method: Method::POST,
-        request: |victim| {
-            (
-                "/api/auth/session/revoke".to_owned(),
-                Some(json!({ "sessionToken": victim.tenant.session_token })),
-            )
-        },
-    }]
+    use Outcome::*;
+    vec![
+        probe(
+            "revoke another app's session token",
+            Method::POST,
+            Refused,
+            |victim| {
+                (
+                    "/api/auth/session/revoke".to_owned(),
+                    Some(json!({ "sessionToken": victim.tenant.session_token })),
+                )
+            },
+        ),
+        probe(
+            "read another app's conversation",
+            Method::GET,
+            Refused,
+            |victim| (format!("/api/conversations/{}", victim.session_id), None),
+        ),
+        probe("list conversations", Method::GET, OwnAppOnly, |_| {
+            ("/api/conversations".to_owned(), None)
+        }),
+        probe(
+            "end a session id another app uses",
+            Method::POST,
+            OwnAppOnly,
+            |victim| {
+                (
+                    "/api/conversations".to_owned(),
+                    Some(
+                        json!({"sessionId": victim.session_id, "status": "abandoned", "messages": []}),
+                    ),
+                )
+            },
+        ),
+        probe(
+            "read another app's messages",
+            Method::GET,
+            OwnAppOnly,
+            |victim| {
+                (
+                    format!("/api/messages?sessionId={}", victim.session_id),
+                    None,
+                )
+            },
+        ),
+        probe(
+            "overwrite another app's message segment",
+            Method::POST,
+            OwnAppOnly,
+            |victim| {
+                (
+                    "/api/messages".to_owned(),
+                    Some(json!({"messages": [{"sessionId": victim.session_id,
+                    "participantIdentity": "user", "role": "user", "content": "overwritten",
+                    "isFinal": true, "createdAt": 1, "segmentId": "SG_shared"}]})),
+                )
+            },
+        ),
+        probe(
+            "list another app's events",
+            Method::GET,
+            OwnAppOnly,
+            |victim| (format!("/api/events?sessionId={}", victim.session_id), None),
+        ),
+    ]
+}
+
+/// Gives the victim a conversation, messages and events.
+async fn victim_resources(app: &TestApp, tenant: &Tenant, session_id: &str) {
+    let saved = app
+        .post_as(
+            tenant,
+            "/api/conversations",
+            json!({"sessionId": session_id,
+                   "messages": [{"role": "user", "content": VICTIM_MARKER, "ts": 1}]}),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    let messages = app
+        .post_as(
+            tenant,
+            "/api/messages",
+            json!({"messages": [{"sessionId": session_id, "participantIdentity": "user",
+                "role": "user", "content": VICTIM_MARKER, "isFinal": false, "createdAt": 1,
+                "segmentId": "SG_shared"}]}),
+        )
+        .await;
+    assert_eq!(messages.status, 200, "{}", messages.text);
+    let events = app
+        .post_as(
+            tenant,
+            "/api/events",
+            json!({"sessionId": session_id,
+                   "events": [{"eventType": "note", "ts": 1, "data": VICTIM_MARKER}]}),
+        )
+        .await;
+    assert_eq!(events.status, 200, "{}", events.text);
 }
 
 /// The victim's resources are all still there and working.
@@ -49,6 +167,21 @@ async fn assert_victim_intact(app: &TestApp, victim: &Victim) {
         ))
         .await;
     assert_eq!(me.status, 200, "the victim's session token must survive");
+    let detail = app
+        .get_as(
+            &victim.tenant,
+            &format!("/api/conversations/{}", victim.session_id),
+        )
+        .await
+        .json();
+    assert_eq!(detail["conversation"]["status"], "active");
+    assert_eq!(
+        detail["conversation"]["transcript"][0]["content"],
+        VICTIM_MARKER
+    );
+    assert_eq!(detail["messages"][0]["content"], VICTIM_MARKER);
+    assert_eq!(detail["messages"][0]["isFinal"], false);
+    assert_eq!(detail["events"][0]["data"], VICTIM_MARKER);
 }
 
 #[tokio::test]
@@ -57,7 +190,9 @@ async fn no_endpoint_reaches_another_apps_resources() {
     let attacker = app.tenant("attacker").await;
     let victim = Victim {
         tenant: app.tenant("victim").await,
+        session_id: "shared-session-1",
     };
+    victim_resources(&app, &victim.tenant, victim.session_id).await;
     let secret_bearer = format!("Bearer {}", attacker.secret);
     let token_bearer = format!("Bearer {}", attacker.session_token);
     let credentials: [(&str, Vec<(&str, &str)>); 2] = [
@@ -86,20 +221,23 @@ async fn no_endpoint_reaches_another_apps_resources() {
                 None => Body::empty(),
             };
             let response = app.send(probe.method.clone(), &path, &headers, body).await;
-            assert!(
-                [401, 403, 404].contains(&response.status.as_u16()),
-                "{} with A's {kind}: answered {} {}",
-                probe.name,
-                response.status,
-                response.text
-            );
+            if probe.outcome == Outcome::Refused {
+                assert!(
+                    [401, 403, 404].contains(&response.status.as_u16()),
+                    "{} with A's {kind}: answered {} {}",
+                    probe.name,
+                    response.status,
+                    response.text
+                );
+            }
             for secret in [
-                &victim.tenant.session_token,
-                &victim.tenant.secret,
-                &victim.tenant.slug,
+                VICTIM_MARKER,
+                victim.tenant.session_token.as_str(),
+                victim.tenant.secret.as_str(),
+                victim.tenant.slug.as_str(),
             ] {
                 assert!(
-                    !response.text.contains(secret.as_str()),
+                    !response.text.contains(secret),
                     "{} with A's {kind} leaked victim data: {}",
                     probe.name,
                     response.text

@@ -6,6 +6,7 @@
 
 mod admin;
 mod auth;
+mod conversations;
 mod cors;
 mod errors;
 mod helpers;
