@@ -21,6 +21,8 @@ use utoipa::{Modify, OpenApi};
         (name = "conversations", description = "Conversations and their status lifecycle"),
         (name = "events", description = "Telemetry events"),
         (name = "messages", description = "Transcription messages and live session streams"),
+        (name = "persona", description = "The agent's persona and composed instructions"),
+        (name = "analytics", description = "CSAT ratings, overview, insights and timeseries"),
     ),
     components(schemas(ErrorBody, ErrorCode)),
     modifiers(&CredentialSchemes),

@@ -129,6 +129,7 @@ pub struct ConversationDetail {
     pub messages: Vec<Message>,
     /// Telemetry events, oldest first (at most 1,000).
     pub events: Vec<Event>,
+    pub csat: Option<crate::persona::CsatRating>,
 }
 
 /// `POST /api/conversations` answer.

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod conversations;
 pub mod error;
 pub mod health;
+pub mod persona;
 pub mod status;
 pub mod users;
 pub mod web;

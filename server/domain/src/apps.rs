@@ -178,6 +178,39 @@ impl Services {
         Ok(to_app(record))
     }
 
+    /// Changes an app's settings on behalf of its own credentials (persona edits), validated
+    /// like any app update.
+    pub(crate) async fn change_app_settings(
+        &self,
+        app_id: &str,
+        slug: &str,
+        change: impl FnOnce(&mut AppSettings) -> Result<()>,
+    ) -> Result<App> {
+        let record = self
+            .store()
+            .app_by_slug(slug)
+            .await?
+            .filter(|record| record.id == app_id)
+            .ok_or(Error::NotFound("app"))?;
+        let mut settings = to_app(record.clone()).settings;
+        change(&mut settings)?;
+        let mut problems = Vec::new();
+        check_settings(&settings, &mut problems);
+        if !problems.is_empty() {
+            return Err(Error::InvalidFields(problems));
+        }
+        let updated = with_settings(
+            AppRecord {
+                updated_at: now_ms(),
+                ..record
+            },
+            settings,
+        );
+        self.store().update_app(&updated).await?;
+        self.auth_cache().evict_app(&updated.id);
+        Ok(to_app(updated))
+    }
+
     /// The app, if the actor holds `permission` in its workspace; "not found" for outsiders.
     async fn app_record(
         &self,

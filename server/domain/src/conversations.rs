@@ -7,6 +7,7 @@ use model::conversations::{
 use store::{ConversationFilter, ConversationRecord, EventFilter, Json, StoreError};
 
 use crate::apps::new_id;
+use crate::csat::to_rating;
 use crate::events::to_event;
 use crate::validation::{Checks, encode_cursor, page_size, parse_cursor};
 use crate::{Caller, Error, Result, Services, now_ms};
@@ -145,10 +146,12 @@ impl Services {
                 DETAIL_EVENTS,
             )
             .await?;
+        let csat = self.store().csat_by_session(app_id, session_id).await?;
         Ok(ConversationDetail {
             conversation: to_conversation(record),
             messages,
             events: events.into_iter().map(to_event).collect(),
+            csat: csat.map(to_rating),
         })
     }
 }

@@ -5,9 +5,11 @@ mod apps;
 mod audit;
 mod auth;
 mod conversations;
+mod csat;
 mod events;
 mod health;
 mod messages;
+mod persona;
 mod status;
 mod users;
 
@@ -43,4 +45,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(events::list, events::record))
         .routes(routes!(messages::list, messages::store))
         .routes(routes!(messages::stream))
+        .routes(routes!(persona::get, persona::update))
+        .routes(routes!(csat::list, csat::submit))
 }

@@ -8,6 +8,7 @@
 mod apps;
 mod audit_log;
 mod conversations;
+mod csat;
 mod error;
 mod events;
 mod instance;
@@ -33,6 +34,7 @@ use sqlx::{PgPool, SqlitePool};
 pub use apps::AppRecord;
 pub use audit_log::AuditRecord;
 pub use conversations::{ConversationFilter, ConversationRecord};
+pub use csat::CsatRecord;
 pub use error::{StoreError, StoreResult};
 pub use events::{EventFilter, EventRecord};
 pub use messages::MessageRecord;

@@ -156,6 +156,14 @@ async fn victim_resources(app: &TestApp, tenant: &Tenant, session_id: &str) {
         )
         .await;
     assert_eq!(events.status, 200, "{}", events.text);
+    let csat = app
+        .post_as(
+            tenant,
+            "/api/csat",
+            json!({"sessionId": session_id, "rating": 5, "comment": VICTIM_MARKER}),
+        )
+        .await;
+    assert_eq!(csat.status, 200, "{}", csat.text);
 }
 
 /// The victim's resources are all still there and working.
@@ -182,6 +190,9 @@ async fn assert_victim_intact(app: &TestApp, victim: &Victim) {
     assert_eq!(detail["messages"][0]["content"], VICTIM_MARKER);
     assert_eq!(detail["messages"][0]["isFinal"], false);
     assert_eq!(detail["events"][0]["data"], VICTIM_MARKER);
+    assert_eq!(detail["csat"]["rating"], 5);
+    let persona = app.get_as(&victim.tenant, "/api/persona").await.json();
+    assert_eq!(persona["personaName"], serde_json::Value::Null);
 }
 
 #[tokio::test]

@@ -12,5 +12,6 @@ mod errors;
 mod helpers;
 mod isolation;
 mod openapi;
+mod persona;
 mod process;
 mod system;
