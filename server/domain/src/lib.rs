@@ -15,6 +15,7 @@ mod conversations;
 mod csat;
 mod error;
 mod events;
+mod guardrails;
 mod integrations;
 mod live;
 mod messages;

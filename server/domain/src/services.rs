@@ -6,6 +6,7 @@ use std::time::Instant;
 use store::Store;
 
 use crate::caches::{AuthCache, RateBuffer};
+use crate::guardrails::RuleCache;
 use crate::live::LiveHub;
 use crate::{Integrations, RateLimits};
 
@@ -23,6 +24,7 @@ struct Inner {
     auth_cache: AuthCache,
     rate_buffer: RateBuffer,
     live: LiveHub,
+    rule_cache: RuleCache,
     /// Hash of the one-time first-run setup token, while no user exists.
     setup_token_hash: Mutex<Option<String>>,
     started: Instant,
@@ -48,6 +50,7 @@ impl Services {
                 auth_cache: AuthCache::default(),
                 rate_buffer: RateBuffer::default(),
                 live: LiveHub::default(),
+                rule_cache: RuleCache::default(),
                 setup_token_hash: Mutex::new(None),
                 started: Instant::now(),
                 started_at_ms: crate::now_ms(),
@@ -69,6 +72,10 @@ impl Services {
 
     pub(crate) fn rate_buffer(&self) -> &RateBuffer {
         &self.inner.rate_buffer
+    }
+
+    pub(crate) fn rule_cache(&self) -> &RuleCache {
+        &self.inner.rule_cache
     }
 
     pub(crate) fn live(&self) -> &LiveHub {

@@ -7,6 +7,7 @@ mod auth;
 mod conversations;
 mod csat;
 mod events;
+mod guardrails;
 mod health;
 mod messages;
 mod persona;
@@ -47,4 +48,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(messages::stream))
         .routes(routes!(persona::get, persona::update))
         .routes(routes!(csat::list, csat::submit))
+        .routes(routes!(guardrails::check))
+        .routes(routes!(guardrails::list_rules, guardrails::create_rule))
+        .routes(routes!(guardrails::update_rule, guardrails::delete_rule))
+        .routes(routes!(
+            guardrails::list_violations,
+            guardrails::annotate_violation
+        ))
 }

@@ -96,6 +96,11 @@ impl TestApp {
 
     /// A new app with its secret and a fresh session token.
     pub async fn tenant(&self, slug: &str) -> Tenant {
+        self.tenant_with(slug, AppSettings::default()).await
+    }
+
+    /// A new app with these settings.
+    pub async fn tenant_with(&self, slug: &str, settings: AppSettings) -> Tenant {
         let created = self
             .services
             .create_app(
@@ -105,7 +110,7 @@ impl TestApp {
                     name: format!("App {slug}"),
                     secret: None,
                     workspace_id: None,
-                    settings: AppSettings::default(),
+                    settings,
                 },
             )
             .await

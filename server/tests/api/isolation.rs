@@ -20,6 +20,8 @@ pub struct Victim {
     pub tenant: Tenant,
     /// A session with a conversation, messages and events.
     pub session_id: &'static str,
+    pub rule_id: String,
+    pub violation_id: String,
 }
 
 /// Text only the victim's data contains: no answer to the attacker may include it.
@@ -123,11 +125,67 @@ fn probes() -> Vec<Probe> {
             OwnAppOnly,
             |victim| (format!("/api/events?sessionId={}", victim.session_id), None),
         ),
+        probe(
+            "re-rate another app's session",
+            Method::POST,
+            OwnAppOnly,
+            |victim| {
+                (
+                    "/api/csat".to_owned(),
+                    Some(json!({"sessionId": victim.session_id, "rating": 1})),
+                )
+            },
+        ),
+        probe("list CSAT", Method::GET, OwnAppOnly, |_| {
+            ("/api/csat".to_owned(), None)
+        }),
+        probe("edit the persona", Method::PATCH, OwnAppOnly, |_| {
+            (
+                "/api/persona".to_owned(),
+                Some(json!({"personaName": "Mallory"})),
+            )
+        }),
+        probe(
+            "edit another app's guardrail rule",
+            Method::PATCH,
+            Refused,
+            |victim| {
+                (
+                    format!("/api/guardrails/rules/{}", victim.rule_id),
+                    Some(json!({"isActive": false})),
+                )
+            },
+        ),
+        probe(
+            "delete another app's guardrail rule",
+            Method::DELETE,
+            Refused,
+            |victim| (format!("/api/guardrails/rules/{}", victim.rule_id), None),
+        ),
+        probe(
+            "annotate another app's violation",
+            Method::PATCH,
+            Refused,
+            |victim| {
+                (
+                    "/api/guardrails/violations".to_owned(),
+                    Some(json!({"violationId": victim.violation_id,
+                            "annotatedCorrectness": "false_positive"})),
+                )
+            },
+        ),
+        probe("list guardrail rules", Method::GET, OwnAppOnly, |_| {
+            ("/api/guardrails/rules".to_owned(), None)
+        }),
+        probe("list guardrail violations", Method::GET, OwnAppOnly, |_| {
+            ("/api/guardrails/violations".to_owned(), None)
+        }),
     ]
 }
 
-/// Gives the victim a conversation, messages and events.
-async fn victim_resources(app: &TestApp, tenant: &Tenant, session_id: &str) {
+/// Gives the victim a conversation, messages, events, CSAT, and a guardrail rule with a
+/// violation; answers the rule's and the violation's ids.
+async fn victim_resources(app: &TestApp, tenant: &Tenant, session_id: &str) -> (String, String) {
     let saved = app
         .post_as(
             tenant,
@@ -164,6 +222,35 @@ async fn victim_resources(app: &TestApp, tenant: &Tenant, session_id: &str) {
         )
         .await;
     assert_eq!(csat.status, 200, "{}", csat.text);
+    let rule = app
+        .post_as(
+            tenant,
+            "/api/guardrails/rules",
+            json!({"type": "blocked_topic", "pattern": "private", "action": "block",
+                   "userMessage": VICTIM_MARKER}),
+        )
+        .await
+        .json();
+    let verdict = app
+        .post_as(
+            tenant,
+            "/api/guardrails/check",
+            json!({"sessionId": session_id, "content": VICTIM_MARKER, "direction": "input"}),
+        )
+        .await
+        .json();
+    assert_eq!(verdict["allowed"], false);
+    let violations = app
+        .get_as(tenant, "/api/guardrails/violations")
+        .await
+        .json();
+    (
+        rule["id"].as_str().unwrap().to_owned(),
+        violations["violations"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    )
 }
 
 /// The victim's resources are all still there and working.
@@ -191,6 +278,19 @@ async fn assert_victim_intact(app: &TestApp, victim: &Victim) {
     assert_eq!(detail["messages"][0]["isFinal"], false);
     assert_eq!(detail["events"][0]["data"], VICTIM_MARKER);
     assert_eq!(detail["csat"]["rating"], 5);
+    let rules = app
+        .get_as(&victim.tenant, "/api/guardrails/rules")
+        .await
+        .json();
+    assert_eq!(rules["rules"][0]["isActive"], true);
+    let violations = app
+        .get_as(&victim.tenant, "/api/guardrails/violations")
+        .await
+        .json();
+    assert_eq!(
+        violations["violations"][0]["annotatedCorrectness"],
+        serde_json::Value::Null
+    );
     let persona = app.get_as(&victim.tenant, "/api/persona").await.json();
     assert_eq!(persona["personaName"], serde_json::Value::Null);
 }
@@ -199,11 +299,23 @@ async fn assert_victim_intact(app: &TestApp, victim: &Victim) {
 async fn no_endpoint_reaches_another_apps_resources() {
     let app = TestApp::new().await;
     let attacker = app.tenant("attacker").await;
+    let tenant = app
+        .tenant_with(
+            "victim",
+            model::apps::AppSettings {
+                guardrails_enabled: true,
+                ..Default::default()
+            },
+        )
+        .await;
+    let session_id = "shared-session-1";
+    let (rule_id, violation_id) = victim_resources(&app, &tenant, session_id).await;
     let victim = Victim {
-        tenant: app.tenant("victim").await,
-        session_id: "shared-session-1",
+        tenant,
+        session_id,
+        rule_id,
+        violation_id,
     };
-    victim_resources(&app, &victim.tenant, victim.session_id).await;
     let secret_bearer = format!("Bearer {}", attacker.secret);
     let token_bearer = format!("Bearer {}", attacker.session_token);
     let credentials: [(&str, Vec<(&str, &str)>); 2] = [

@@ -9,6 +9,7 @@ mod auth;
 mod conversations;
 mod cors;
 mod errors;
+mod guardrails;
 mod helpers;
 mod isolation;
 mod openapi;
