@@ -21,6 +21,7 @@ use utoipa::{Modify, OpenApi};
         (name = "conversations", description = "Conversations and their status lifecycle"),
         (name = "events", description = "Telemetry events"),
         (name = "messages", description = "Transcription messages and live session streams"),
+        (name = "experiments", description = "A/B experiments and sticky variant assignment"),
         (name = "guardrails", description = "Content rules, checks and violations"),
         (name = "persona", description = "The agent's persona and composed instructions"),
         (name = "analytics", description = "CSAT ratings, overview, insights and timeseries"),

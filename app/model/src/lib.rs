@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod conversations;
 pub mod error;
+pub mod experiments;
 pub mod guardrails;
 pub mod health;
 pub mod persona;

@@ -48,7 +48,15 @@ impl Services {
                 .await?;
             let now = now_ms();
             let (record, previous) = match existing {
-                None => (new_conversation(&caller.app.id, &input, now), None),
+                None => {
+                    let mut record = new_conversation(&caller.app.id, &input, now);
+                    // A session assigned a variant before its conversation began.
+                    record.experiment_variant = self
+                        .store()
+                        .latest_variant_of_session(&caller.app.id, &input.session_id)
+                        .await?;
+                    (record, None)
+                }
                 Some(current) => {
                     let previous = status_of(&current);
                     (changed_conversation(current, &input, now)?, Some(previous))

@@ -7,6 +7,7 @@ mod auth;
 mod conversations;
 mod csat;
 mod events;
+mod experiments;
 mod guardrails;
 mod health;
 mod messages;
@@ -48,6 +49,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(messages::stream))
         .routes(routes!(persona::get, persona::update))
         .routes(routes!(csat::list, csat::submit))
+        .routes(routes!(experiments::list, experiments::create))
+        .routes(routes!(experiments::get, experiments::set_status))
+        .routes(routes!(experiments::assign))
         .routes(routes!(guardrails::check))
         .routes(routes!(guardrails::list_rules, guardrails::create_rule))
         .routes(routes!(guardrails::update_rule, guardrails::delete_rule))

@@ -22,6 +22,7 @@ pub struct Victim {
     pub session_id: &'static str,
     pub rule_id: String,
     pub violation_id: String,
+    pub experiment_id: String,
 }
 
 /// Text only the victim's data contains: no answer to the attacker may include it.
@@ -174,6 +175,37 @@ fn probes() -> Vec<Probe> {
                 )
             },
         ),
+        probe(
+            "read another app's experiment",
+            Method::GET,
+            Refused,
+            |victim| (format!("/api/experiments/{}", victim.experiment_id), None),
+        ),
+        probe(
+            "end another app's experiment",
+            Method::PATCH,
+            Refused,
+            |victim| {
+                (
+                    format!("/api/experiments/{}", victim.experiment_id),
+                    Some(json!({"status": "ended"})),
+                )
+            },
+        ),
+        probe(
+            "assign from another app's experiment",
+            Method::POST,
+            Refused,
+            |victim| {
+                (
+                    "/api/experiments/assign".to_owned(),
+                    Some(json!({"experimentId": victim.experiment_id, "sessionId": "intruder"})),
+                )
+            },
+        ),
+        probe("list experiments", Method::GET, OwnAppOnly, |_| {
+            ("/api/experiments".to_owned(), None)
+        }),
         probe("list guardrail rules", Method::GET, OwnAppOnly, |_| {
             ("/api/guardrails/rules".to_owned(), None)
         }),
@@ -183,9 +215,13 @@ fn probes() -> Vec<Probe> {
     ]
 }
 
-/// Gives the victim a conversation, messages, events, CSAT, and a guardrail rule with a
-/// violation; answers the rule's and the violation's ids.
-async fn victim_resources(app: &TestApp, tenant: &Tenant, session_id: &str) -> (String, String) {
+/// Gives the victim a conversation, messages, events, CSAT, a guardrail rule with a violation,
+/// and an experiment; answers their ids.
+async fn victim_resources(
+    app: &TestApp,
+    tenant: &Tenant,
+    session_id: &str,
+) -> (String, String, String) {
     let saved = app
         .post_as(
             tenant,
@@ -244,12 +280,21 @@ async fn victim_resources(app: &TestApp, tenant: &Tenant, session_id: &str) -> (
         .get_as(tenant, "/api/guardrails/violations")
         .await
         .json();
+    let experiment = app
+        .post_as(
+            tenant,
+            "/api/experiments",
+            json!({"name": VICTIM_MARKER, "variants": [{"id": "a", "weight": 1}, {"id": "b", "weight": 1}]}),
+        )
+        .await
+        .json();
     (
         rule["id"].as_str().unwrap().to_owned(),
         violations["violations"][0]["id"]
             .as_str()
             .unwrap()
             .to_owned(),
+        experiment["id"].as_str().unwrap().to_owned(),
     )
 }
 
@@ -291,6 +336,15 @@ async fn assert_victim_intact(app: &TestApp, victim: &Victim) {
         violations["violations"][0]["annotatedCorrectness"],
         serde_json::Value::Null
     );
+    let experiment = app
+        .get_as(
+            &victim.tenant,
+            &format!("/api/experiments/{}", victim.experiment_id),
+        )
+        .await
+        .json();
+    assert_eq!(experiment["status"], "active");
+    assert_eq!(experiment["results"]["variants"][0]["exposures"], 0);
     let persona = app.get_as(&victim.tenant, "/api/persona").await.json();
     assert_eq!(persona["personaName"], serde_json::Value::Null);
 }
@@ -309,12 +363,13 @@ async fn no_endpoint_reaches_another_apps_resources() {
         )
         .await;
     let session_id = "shared-session-1";
-    let (rule_id, violation_id) = victim_resources(&app, &tenant, session_id).await;
+    let (rule_id, violation_id, experiment_id) = victim_resources(&app, &tenant, session_id).await;
     let victim = Victim {
         tenant,
         session_id,
         rule_id,
         violation_id,
+        experiment_id,
     };
     let secret_bearer = format!("Bearer {}", attacker.secret);
     let token_bearer = format!("Bearer {}", attacker.session_token);

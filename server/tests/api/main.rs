@@ -9,6 +9,7 @@ mod auth;
 mod conversations;
 mod cors;
 mod errors;
+mod experiments;
 mod guardrails;
 mod helpers;
 mod isolation;
