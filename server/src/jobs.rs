@@ -7,6 +7,8 @@ use domain::Services;
 
 /// How often the maintenance pass runs.
 pub const MAINTENANCE_EVERY: Duration = Duration::from_secs(10 * 60);
+/// How often unclaimed handoffs are checked for expiry: their deadlines are in seconds.
+pub const HANDOFF_EXPIRY_EVERY: Duration = Duration::from_secs(15);
 
 /// Deletes expired session tokens and login sessions, finished rate-limit windows, and audit
 /// entries past their workspace's retention.
@@ -22,6 +24,19 @@ pub async fn maintenance(services: Services, every: Duration) {
             services.purge_rate_limits(longest).await,
         );
         report("audit entries", services.purge_audit().await);
+    }
+}
+
+/// Expires pending handoffs nobody claimed within their app's `handoffExpirationSeconds`.
+pub async fn expire_handoffs(services: Services, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        ticker.tick().await;
+        match services.expire_handoffs().await {
+            Ok(0) => {}
+            Ok(expired) => tracing::info!(expired, "expired unclaimed handoffs"),
+            Err(err) => tracing::warn!(error = %err, "expiring handoffs failed"),
+        }
     }
 }
 

@@ -97,6 +97,10 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
     }
     let services = services(config, store)?;
     let maintenance = tokio::spawn(jobs::maintenance(services.clone(), jobs::MAINTENANCE_EVERY));
+    let handoff_expiry = tokio::spawn(jobs::expire_handoffs(
+        services.clone(),
+        jobs::HANDOFF_EXPIRY_EVERY,
+    ));
     let state_services = services.clone();
     let state = AppState {
         services,
@@ -127,6 +131,7 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
     .await
     .map_err(StartupError::Serve)?;
     maintenance.abort();
+    handoff_expiry.abort();
     tracing::info!("stopped");
     Ok(())
 }

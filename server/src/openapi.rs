@@ -23,6 +23,7 @@ use utoipa::{Modify, OpenApi};
         (name = "messages", description = "Transcription messages and live session streams"),
         (name = "experiments", description = "A/B experiments and sticky variant assignment"),
         (name = "guardrails", description = "Content rules, checks and violations"),
+        (name = "handoffs", description = "Escalations from the AI agent to humans"),
         (name = "persona", description = "The agent's persona and composed instructions"),
         (name = "analytics", description = "CSAT ratings, overview, insights and timeseries"),
     ),

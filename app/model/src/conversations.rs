@@ -130,6 +130,8 @@ pub struct ConversationDetail {
     /// Telemetry events, oldest first (at most 1,000).
     pub events: Vec<Event>,
     pub csat: Option<crate::persona::CsatRating>,
+    /// The session's latest handoff.
+    pub handoff: Option<crate::handoffs::Handoff>,
 }
 
 /// `POST /api/conversations` answer.

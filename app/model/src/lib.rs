@@ -10,6 +10,7 @@ pub mod conversations;
 pub mod error;
 pub mod experiments;
 pub mod guardrails;
+pub mod handoffs;
 pub mod health;
 pub mod persona;
 pub mod status;

@@ -9,6 +9,7 @@ use store::{ConversationFilter, ConversationRecord, EventFilter, Json, StoreErro
 use crate::apps::new_id;
 use crate::csat::to_rating;
 use crate::events::to_event;
+use crate::handoffs::to_handoff;
 use crate::validation::{Checks, encode_cursor, page_size, parse_cursor};
 use crate::{Caller, Error, Result, Services, now_ms};
 
@@ -155,11 +156,16 @@ impl Services {
             )
             .await?;
         let csat = self.store().csat_by_session(app_id, session_id).await?;
+        let handoff = self
+            .store()
+            .latest_handoff_of_session(app_id, session_id)
+            .await?;
         Ok(ConversationDetail {
             conversation: to_conversation(record),
             messages,
             events: events.into_iter().map(to_event).collect(),
             csat: csat.map(to_rating),
+            handoff: handoff.map(to_handoff),
         })
     }
 }

@@ -17,6 +17,7 @@ mod error;
 mod events;
 mod experiments;
 mod guardrails;
+mod handoffs;
 mod integrations;
 mod live;
 mod messages;

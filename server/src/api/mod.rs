@@ -9,6 +9,7 @@ mod csat;
 mod events;
 mod experiments;
 mod guardrails;
+mod handoffs;
 mod health;
 mod messages;
 mod persona;
@@ -53,6 +54,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(experiments::get, experiments::set_status))
         .routes(routes!(experiments::assign))
         .routes(routes!(guardrails::check))
+        .routes(routes!(handoffs::list, handoffs::create, handoffs::update))
         .routes(routes!(guardrails::list_rules, guardrails::create_rule))
         .routes(routes!(guardrails::update_rule, guardrails::delete_rule))
         .routes(routes!(

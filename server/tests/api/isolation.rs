@@ -23,6 +23,7 @@ pub struct Victim {
     pub rule_id: String,
     pub violation_id: String,
     pub experiment_id: String,
+    pub handoff_id: String,
 }
 
 /// Text only the victim's data contains: no answer to the attacker may include it.
@@ -203,6 +204,32 @@ fn probes() -> Vec<Probe> {
                 )
             },
         ),
+        probe(
+            "claim another app's handoff",
+            Method::PATCH,
+            Refused,
+            |victim| {
+                (
+                    "/api/handoffs".to_owned(),
+                    Some(json!({"handoffId": victim.handoff_id, "status": "claimed",
+                            "assignedAgent": "mallory"})),
+                )
+            },
+        ),
+        probe("list handoffs", Method::GET, OwnAppOnly, |_| {
+            ("/api/handoffs".to_owned(), None)
+        }),
+        probe(
+            "hand off a session id another app uses",
+            Method::POST,
+            OwnAppOnly,
+            |_| {
+                (
+                    "/api/handoffs".to_owned(),
+                    Some(json!({"sessionId": "shared-session-2", "reason": "x", "transcript": []})),
+                )
+            },
+        ),
         probe("list experiments", Method::GET, OwnAppOnly, |_| {
             ("/api/experiments".to_owned(), None)
         }),
@@ -221,7 +248,7 @@ async fn victim_resources(
     app: &TestApp,
     tenant: &Tenant,
     session_id: &str,
-) -> (String, String, String) {
+) -> (String, String, String, String) {
     let saved = app
         .post_as(
             tenant,
@@ -280,6 +307,14 @@ async fn victim_resources(
         .get_as(tenant, "/api/guardrails/violations")
         .await
         .json();
+    let handoff = app
+        .post_as(
+            tenant,
+            "/api/handoffs",
+            json!({"sessionId": "shared-session-2", "reason": VICTIM_MARKER, "transcript": []}),
+        )
+        .await
+        .json();
     let experiment = app
         .post_as(
             tenant,
@@ -295,6 +330,7 @@ async fn victim_resources(
             .unwrap()
             .to_owned(),
         experiment["id"].as_str().unwrap().to_owned(),
+        handoff["id"].as_str().unwrap().to_owned(),
     )
 }
 
@@ -345,6 +381,9 @@ async fn assert_victim_intact(app: &TestApp, victim: &Victim) {
         .json();
     assert_eq!(experiment["status"], "active");
     assert_eq!(experiment["results"]["variants"][0]["exposures"], 0);
+    let handoffs = app.get_as(&victim.tenant, "/api/handoffs").await.json();
+    assert_eq!(handoffs["handoffs"][0]["id"], victim.handoff_id.as_str());
+    assert_eq!(handoffs["handoffs"][0]["status"], "pending");
     let persona = app.get_as(&victim.tenant, "/api/persona").await.json();
     assert_eq!(persona["personaName"], serde_json::Value::Null);
 }
@@ -363,13 +402,15 @@ async fn no_endpoint_reaches_another_apps_resources() {
         )
         .await;
     let session_id = "shared-session-1";
-    let (rule_id, violation_id, experiment_id) = victim_resources(&app, &tenant, session_id).await;
+    let (rule_id, violation_id, experiment_id, handoff_id) =
+        victim_resources(&app, &tenant, session_id).await;
     let victim = Victim {
         tenant,
         session_id,
         rule_id,
         violation_id,
         experiment_id,
+        handoff_id,
     };
     let secret_bearer = format!("Bearer {}", attacker.secret);
     let token_bearer = format!("Bearer {}", attacker.session_token);

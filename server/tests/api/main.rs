@@ -11,6 +11,7 @@ mod cors;
 mod errors;
 mod experiments;
 mod guardrails;
+mod handoffs;
 mod helpers;
 mod isolation;
 mod openapi;
