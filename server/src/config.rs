@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use domain::outbound::AllowedHosts;
 use domain::{
     ElevenLabsSettings, GeminiSettings, Integrations, LivekitSettings, OpenAiSettings, Secret,
 };
@@ -194,6 +195,26 @@ pub struct IntegrationArgs {
     #[arg(long, env = "GEMINI_API_KEY", hide_env_values = true, global = true)]
     pub gemini_api_key: Option<String>,
 
+    /// Google's Generative Language API root (tests point it at a local fake).
+    #[arg(
+        long,
+        env = "GEMINI_BASE_URL",
+        default_value = domain::GEMINI_DEFAULT_BASE_URL,
+        global = true
+    )]
+    pub gemini_base_url: String,
+
+    /// Hosts, IPs and networks (`10.0.0.0/8`) that tool calls and webhooks may reach although
+    /// they are loopback, private or link-local, comma-separated. Empty: none.
+    #[arg(
+        long,
+        env = "OUTBOUND_ALLOWED_HOSTS",
+        default_value = "",
+        value_parser = AllowedHosts::parse,
+        global = true
+    )]
+    pub outbound_allowed_hosts: AllowedHosts,
+
     /// API key of OpenAI or a compatible server.
     #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true, global = true)]
     pub openai_api_key: Option<String>,
@@ -234,6 +255,7 @@ impl IntegrationArgs {
             },
             gemini: GeminiSettings {
                 api_key: secret(&self.gemini_api_key),
+                base_url: text(&Some(self.gemini_base_url.clone())),
             },
             openai: OpenAiSettings {
                 api_key: secret(&self.openai_api_key),
@@ -245,6 +267,7 @@ impl IntegrationArgs {
                 sales_agent_id: text(&self.elevenlabs_sales_agent_id),
                 webhook_secret: secret(&self.elevenlabs_webhook_secret),
             },
+            outbound_allowed_hosts: self.outbound_allowed_hosts.clone(),
         }
     }
 }

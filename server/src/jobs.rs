@@ -40,6 +40,31 @@ pub async fn expire_handoffs(services: Services, every: Duration) {
     }
 }
 
+/// How often the webhook worker looks for due retries when nothing wakes it.
+pub const WEBHOOK_POLL_EVERY: Duration = Duration::from_secs(5);
+
+/// Delivers queued webhooks: at once when this instance queues one, and every few seconds for
+/// retries and for deliveries queued by other instances.
+pub async fn deliver_webhooks(services: Services, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {}
+            () = services.webhook_queued() => {}
+        }
+        loop {
+            match services.deliver_due_webhooks().await {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(err) => {
+                    tracing::warn!(error = %err, "delivering webhooks failed");
+                    break;
+                }
+            }
+        }
+    }
+}
+
 fn report(what: &str, outcome: domain::Result<u64>) {
     match outcome {
         Ok(0) => {}

@@ -101,6 +101,10 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
         services.clone(),
         jobs::HANDOFF_EXPIRY_EVERY,
     ));
+    let webhooks = tokio::spawn(jobs::deliver_webhooks(
+        services.clone(),
+        jobs::WEBHOOK_POLL_EVERY,
+    ));
     let state_services = services.clone();
     let state = AppState {
         services,
@@ -132,6 +136,7 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
     .map_err(StartupError::Serve)?;
     maintenance.abort();
     handoff_expiry.abort();
+    webhooks.abort();
     tracing::info!("stopped");
     Ok(())
 }

@@ -16,5 +16,6 @@ pub mod persona;
 pub mod status;
 pub mod users;
 pub mod web;
+pub mod webhooks;
 
 pub use error::{ErrorBody, ErrorCode};

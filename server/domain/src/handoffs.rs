@@ -9,10 +9,14 @@ use model::handoffs::{
     ResolutionQuality, UpdateHandoff,
 };
 use serde_json::Value;
-use store::{ConversationRecord, HandoffCreation, HandoffRecord, Json, StoreError};
+use store::{
+    ConversationRecord, HandoffCreation, HandoffRecord, Json, StoreError, WebhookDeliveryRecord,
+};
 
 use crate::apps::new_id;
+use crate::clock::iso8601;
 use crate::validation::{Checks, encode_cursor, page_size, parse_cursor};
+use crate::webhooks::new_delivery;
 use crate::{Caller, Error, Result, Services, now_ms};
 
 const MAX_CUSTOMER_DATA_BYTES: usize = 16 * 1024;
@@ -74,7 +78,12 @@ impl Services {
             created_at: now,
             updated_at: now,
         };
-        let created = match self.store().create_handoff(&record, &conversation).await {
+        let webhook = handoff_webhook(caller, "handoff.created", &record);
+        let created = match self
+            .store()
+            .create_handoff(&record, &conversation, webhook.as_ref())
+            .await
+        {
             // A concurrent create won the one open slot of the session: answer with its handoff.
             Err(StoreError::UniqueViolation) => self
                 .store()
@@ -88,6 +97,9 @@ impl Services {
         };
         match created {
             HandoffCreation::Created(record) => {
+                if webhook.is_some() {
+                    self.wake_webhook_worker();
+                }
                 self.publish_status(&app.id, &record.session_id, ConversationStatus::HandedOff)
                     .await;
                 let handoff = to_handoff(record);
@@ -169,14 +181,23 @@ impl Services {
             updated_at: now,
             ..current
         };
+        let webhook = match to {
+            _ if to == from => None,
+            HandoffStatus::Claimed => handoff_webhook(caller, "handoff.claimed", &record),
+            HandoffStatus::Resolved => handoff_webhook(caller, "handoff.resolved", &record),
+            HandoffStatus::Pending | HandoffStatus::Expired => None,
+        };
         if !self
             .store()
-            .update_handoff_if(&record, from.as_str())
+            .update_handoff_if(&record, from.as_str(), webhook.as_ref())
             .await?
         {
             return Err(Error::Conflict(
                 "The handoff changed meanwhile; reload it".to_owned(),
             ));
+        }
+        if webhook.is_some() {
+            self.wake_webhook_worker();
         }
         if to == HandoffStatus::Resolved && from != HandoffStatus::Resolved {
             self.resolve_handed_off_conversation(caller, &record.session_id)
@@ -258,6 +279,28 @@ impl Services {
         }
         Ok(())
     }
+}
+
+/// The app's handoff webhook for `event`, in seed 000's shape (plus status and assignee), if
+/// the app has a webhook URL.
+fn handoff_webhook(
+    caller: &Caller,
+    event: &str,
+    handoff: &HandoffRecord,
+) -> Option<WebhookDeliveryRecord> {
+    let url = caller.app.settings.handoff_webhook_url.as_deref()?;
+    let payload = serde_json::json!({
+        "event": event,
+        "handoffId": handoff.id,
+        "appSlug": caller.app.slug,
+        "sessionId": handoff.session_id,
+        "reason": handoff.reason,
+        "priority": handoff.priority,
+        "status": handoff.status,
+        "assignedAgent": handoff.assigned_agent,
+        "timestamp": iso8601(handoff.updated_at),
+    });
+    Some(new_delivery(&caller.app.id, event, url, payload))
 }
 
 fn check_create(input: &CreateHandoff) -> Result<()> {

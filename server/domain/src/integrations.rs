@@ -37,6 +37,8 @@ pub struct LivekitSettings {
 #[derive(Clone, Debug, Default)]
 pub struct GeminiSettings {
     pub api_key: Option<Secret>,
+    /// Google's API root; tests point it at a local fake.
+    pub base_url: Option<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -61,7 +63,12 @@ pub struct Integrations {
     pub gemini: GeminiSettings,
     pub openai: OpenAiSettings,
     pub elevenlabs: ElevenLabsSettings,
+    /// Hosts and networks tool calls and webhooks may reach despite the SSRF guard.
+    pub outbound_allowed_hosts: crate::outbound::AllowedHosts,
 }
+
+/// Google's Generative Language API, used unless another root is configured.
+pub const GEMINI_DEFAULT_BASE_URL: &str = "https://generativelanguage.googleapis.com";
 
 /// OpenAI's own endpoint, used when only a key is configured.
 pub const OPENAI_DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";

@@ -21,6 +21,7 @@ mod handoffs;
 mod integrations;
 mod live;
 mod messages;
+pub mod outbound;
 mod persona;
 mod rate_limits;
 pub mod secrets;
@@ -29,6 +30,7 @@ mod stats;
 mod status;
 mod users;
 mod validation;
+mod webhooks;
 
 pub use actor::{Actor, Principal};
 pub use auth::Caller;
@@ -38,7 +40,8 @@ pub use conversations::ConversationQuery;
 pub use error::{Error, FieldError, Result};
 pub use events::EventQuery;
 pub use integrations::{
-    ElevenLabsSettings, GeminiSettings, Integrations, LivekitSettings, OpenAiSettings, Secret,
+    ElevenLabsSettings, GEMINI_DEFAULT_BASE_URL, GeminiSettings, Integrations, LivekitSettings,
+    OpenAiSettings, Secret,
 };
 pub use live::LiveSubscription;
 pub use rate_limits::{RateDecision, RateLimits, RatePolicy};

@@ -13,6 +13,8 @@ use crate::{Error, Result};
 
 pub const APP_SECRET_PREFIX: &str = "sbk_";
 pub const SESSION_TOKEN_PREFIX: &str = "sbt_";
+/// Signing secrets sign outbound calls; receivers keep them to check signatures.
+pub const SIGNING_SECRET_PREFIX: &str = "sbw_";
 
 /// `prefix` + 32 random bytes, base64url without padding.
 pub fn generate(prefix: &str) -> Result<String> {

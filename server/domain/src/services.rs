@@ -1,6 +1,6 @@
 //! The handle every adapter (JSON API, server functions, CLI, jobs) calls.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use store::Store;
@@ -8,6 +8,7 @@ use store::Store;
 use crate::caches::{AuthCache, RateBuffer};
 use crate::guardrails::RuleCache;
 use crate::live::LiveHub;
+use crate::outbound::Outbound;
 use crate::{Integrations, RateLimits};
 
 /// The service layer. Cheap to clone: everything is behind one `Arc`.
@@ -25,6 +26,10 @@ struct Inner {
     rate_buffer: RateBuffer,
     live: LiveHub,
     rule_cache: RuleCache,
+    /// Built on first use: most requests never call out.
+    outbound: OnceLock<Outbound>,
+    /// Wakes the webhook worker when a delivery is queued.
+    webhooks_queued: tokio::sync::Notify,
     /// Hash of the one-time first-run setup token, while no user exists.
     setup_token_hash: Mutex<Option<String>>,
     started: Instant,
@@ -51,6 +56,8 @@ impl Services {
                 rate_buffer: RateBuffer::default(),
                 live: LiveHub::default(),
                 rule_cache: RuleCache::default(),
+                outbound: OnceLock::new(),
+                webhooks_queued: tokio::sync::Notify::new(),
                 setup_token_hash: Mutex::new(None),
                 started: Instant::now(),
                 started_at_ms: crate::now_ms(),
@@ -72,6 +79,25 @@ impl Services {
 
     pub(crate) fn rate_buffer(&self) -> &RateBuffer {
         &self.inner.rate_buffer
+    }
+
+    /// The outbound HTTP client, with this instance's SSRF exemptions.
+    pub(crate) fn outbound(&self) -> crate::Result<&Outbound> {
+        if let Some(outbound) = self.inner.outbound.get() {
+            return Ok(outbound);
+        }
+        let built = Outbound::new(self.inner.integrations.outbound_allowed_hosts.clone())
+            .map_err(crate::Error::Unavailable)?;
+        Ok(self.inner.outbound.get_or_init(|| built))
+    }
+
+    pub(crate) fn wake_webhook_worker(&self) {
+        self.inner.webhooks_queued.notify_one();
+    }
+
+    /// Waits until a webhook is queued through this instance.
+    pub async fn webhook_queued(&self) {
+        self.inner.webhooks_queued.notified().await;
     }
 
     pub(crate) fn rule_cache(&self) -> &RuleCache {

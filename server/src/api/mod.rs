@@ -15,6 +15,7 @@ mod messages;
 mod persona;
 mod status;
 mod users;
+mod webhooks;
 
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -55,6 +56,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(experiments::assign))
         .routes(routes!(guardrails::check))
         .routes(routes!(handoffs::list, handoffs::create, handoffs::update))
+        .routes(routes!(webhooks::deliveries))
+        .routes(routes!(webhooks::signing_secret))
+        .routes(routes!(webhooks::rotate_signing_secret))
         .routes(routes!(guardrails::list_rules, guardrails::create_rule))
         .routes(routes!(guardrails::update_rule, guardrails::delete_rule))
         .routes(routes!(

@@ -6,7 +6,8 @@ use serde_json::Value;
 use sqlx::types::Json;
 
 use crate::conversations::CONVERSATION_COLUMNS;
-use crate::{ConversationRecord, Store, StoreResult};
+use crate::webhooks::{INSERT_DELIVERY, bind_delivery};
+use crate::{ConversationRecord, Store, StoreResult, WebhookDeliveryRecord};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct HandoffRecord {
@@ -55,6 +56,7 @@ impl Store {
         &self,
         handoff: &HandoffRecord,
         new_conversation: &ConversationRecord,
+        webhook: Option<&WebhookDeliveryRecord>,
     ) -> StoreResult<HandoffCreation> {
         let open_sql = format!(
             "SELECT {HANDOFF_COLUMNS} FROM handoffs WHERE app_id = $1 AND session_id = $2 \
@@ -148,6 +150,11 @@ impl Store {
                     .bind(h.updated_at)
                     .execute(&mut *$tx)
                     .await?;
+                if let Some(delivery) = webhook {
+                    bind_delivery!(sqlx::query(INSERT_DELIVERY), delivery)
+                        .execute(&mut *$tx)
+                        .await?;
+                }
                 $tx.commit().await?;
                 Ok(HandoffCreation::Created(handoff.clone()))
             }};
@@ -195,13 +202,17 @@ impl Store {
         )
     }
 
-    /// Writes a handoff's changed fields if its status is still `expected_status`.
+    /// Writes a handoff's changed fields if its status is still `expected_status`, and queues
+    /// `webhook` with it (one transaction).
     pub async fn update_handoff_if(
         &self,
         record: &HandoffRecord,
         expected_status: &str,
+        webhook: Option<&WebhookDeliveryRecord>,
     ) -> StoreResult<bool> {
-        let updated = crate::on_pool!(self, pool => sqlx::query(
+        let updated = crate::on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let updated = sqlx::query(
             "UPDATE handoffs SET status = $3, assigned_agent = $4, necessity_score = $5, \
              resolution_quality = $6, agent_feedback = $7, claimed_at = $8, resolved_at = $9, \
              updated_at = $10 WHERE id = $1 AND app_id = $2 AND status = $11",
@@ -217,9 +228,18 @@ impl Store {
         .bind(record.resolved_at)
         .bind(record.updated_at)
         .bind(expected_status)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))?;
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+            if updated > 0
+                && let Some(delivery) = webhook
+            {
+                bind_delivery!(sqlx::query(INSERT_DELIVERY), delivery)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await.map(|()| updated)
+        })?;
         Ok(updated > 0)
     }
 
@@ -251,6 +271,8 @@ impl Store {
     }
 
     /// Expires every pending handoff whose deadline passed, and returns them.
+    ///
+    /// Expiry does not notify: the app's webhook hears of created, claimed and resolved.
     pub async fn expire_handoffs(&self, now: i64) -> StoreResult<Vec<HandoffRecord>> {
         let sql = format!(
             "UPDATE handoffs SET status = 'expired', updated_at = $1 \

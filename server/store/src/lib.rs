@@ -23,6 +23,7 @@ mod session_tokens;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 mod users;
+mod webhooks;
 mod workspaces;
 
 use std::path::Path;
@@ -49,6 +50,7 @@ pub use notifications::{MAX_NOTIFICATION_BYTES, NotificationListener};
 pub use session_tokens::{SessionTokenRecord, TokenWithApp};
 pub use sqlx::types::Json;
 pub use users::{MembershipRecord, UserRecord, UserSessionRecord};
+pub use webhooks::WebhookDeliveryRecord;
 pub use workspaces::WorkspaceRecord;
 
 /// Runs the same expression against whichever pool is live, binding it to `$pool`.

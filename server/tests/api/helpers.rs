@@ -48,6 +48,14 @@ const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 /// The headers a browser sends on a same-origin request to the test server.
 pub const SAME_ORIGIN: &[(&str, &str)] = &[("host", "localhost"), ("origin", "http://localhost")];
 
+/// What tests run with: the fakes listen on loopback, which the SSRF guard must let through.
+pub fn test_integrations() -> Integrations {
+    Integrations {
+        outbound_allowed_hosts: domain::outbound::AllowedHosts::parse("127.0.0.1").unwrap(),
+        ..Integrations::default()
+    }
+}
+
 pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
@@ -70,12 +78,21 @@ impl TestApp {
     }
 
     pub async fn with_cors(cors: CorsPolicy) -> TestApp {
+        Self::build(cors, test_integrations()).await
+    }
+
+    /// A test app with these integrations (e.g. no SSRF exemption, or a fake Gemini).
+    pub async fn with_integrations(integrations: Integrations) -> TestApp {
+        Self::build(CorsPolicy::any_origin(), integrations).await
+    }
+
+    async fn build(cors: CorsPolicy, integrations: Integrations) -> TestApp {
         let db = TestDatabase::new().await;
         db.store
             .ensure_installed_at(domain::now_ms())
             .await
             .unwrap();
-        let services = Services::new(db.store.clone(), Integrations::default());
+        let services = Services::new(db.store.clone(), integrations);
         let state = AppState {
             services: services.clone(),
             leptos_options: LeptosOptions::builder()
