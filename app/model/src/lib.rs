@@ -14,6 +14,7 @@ pub mod handoffs;
 pub mod health;
 pub mod persona;
 pub mod status;
+pub mod tools;
 pub mod users;
 pub mod web;
 pub mod webhooks;

@@ -28,6 +28,7 @@ pub mod secrets;
 mod services;
 mod stats;
 mod status;
+mod tools;
 mod users;
 mod validation;
 mod webhooks;
@@ -46,6 +47,7 @@ pub use integrations::{
 pub use live::LiveSubscription;
 pub use rate_limits::{RateDecision, RateLimits, RatePolicy};
 pub use services::Services;
+pub use tools::ExecutionQuery;
 pub use users::{LoginSession, NewUser, SESSION_LIFETIME_MS, USER_SESSION_PREFIX};
 
 /// The version of this build, shared by every crate of the workspace.

@@ -55,6 +55,10 @@ impl Checks {
         }
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.problems.is_empty()
+    }
+
     pub(crate) fn finish(self) -> Result<()> {
         if self.problems.is_empty() {
             Ok(())

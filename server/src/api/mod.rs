@@ -14,6 +14,7 @@ mod health;
 mod messages;
 mod persona;
 mod status;
+mod tools;
 mod users;
 mod webhooks;
 
@@ -56,6 +57,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(experiments::assign))
         .routes(routes!(guardrails::check))
         .routes(routes!(handoffs::list, handoffs::create, handoffs::update))
+        .routes(routes!(tools::list_public, tools::register))
+        .routes(routes!(tools::list_all))
+        .routes(routes!(tools::execute))
+        .routes(routes!(tools::executions))
+        .routes(routes!(tools::get, tools::update, tools::delete))
         .routes(routes!(webhooks::deliveries))
         .routes(routes!(webhooks::signing_secret))
         .routes(routes!(webhooks::rotate_signing_secret))

@@ -22,6 +22,7 @@ mod rate_limits;
 mod session_tokens;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+mod tools;
 mod users;
 mod webhooks;
 mod workspaces;
@@ -49,6 +50,7 @@ pub use migrations::AppliedMigration;
 pub use notifications::{MAX_NOTIFICATION_BYTES, NotificationListener};
 pub use session_tokens::{SessionTokenRecord, TokenWithApp};
 pub use sqlx::types::Json;
+pub use tools::{ExecutionFilter, ToolExecutionRecord, ToolRecord};
 pub use users::{MembershipRecord, UserRecord, UserSessionRecord};
 pub use webhooks::WebhookDeliveryRecord;
 pub use workspaces::WorkspaceRecord;

@@ -230,6 +230,46 @@ fn probes() -> Vec<Probe> {
                 )
             },
         ),
+        probe("read another app's tool", Method::GET, Refused, |_| {
+            ("/api/tools/privateTool".to_owned(), None)
+        }),
+        probe(
+            "deactivate another app's tool",
+            Method::PATCH,
+            Refused,
+            |_| {
+                (
+                    "/api/tools/privateTool".to_owned(),
+                    Some(json!({"isActive": false})),
+                )
+            },
+        ),
+        probe("delete another app's tool", Method::DELETE, Refused, |_| {
+            ("/api/tools/privateTool".to_owned(), None)
+        }),
+        probe(
+            "execute another app's tool",
+            Method::POST,
+            OwnAppOnly,
+            |victim| {
+                (
+                    "/api/tools/execute".to_owned(),
+                    Some(
+                        json!({"sessionId": victim.session_id, "toolName": "privateTool",
+                            "parameters": {}}),
+                    ),
+                )
+            },
+        ),
+        probe("list tools", Method::GET, OwnAppOnly, |_| {
+            ("/api/tools/all".to_owned(), None)
+        }),
+        probe("list tool executions", Method::GET, OwnAppOnly, |_| {
+            ("/api/tools/executions".to_owned(), None)
+        }),
+        probe("list webhook deliveries", Method::GET, OwnAppOnly, |_| {
+            ("/api/webhooks/deliveries".to_owned(), None)
+        }),
         probe("list experiments", Method::GET, OwnAppOnly, |_| {
             ("/api/experiments".to_owned(), None)
         }),
@@ -307,6 +347,16 @@ async fn victim_resources(
         .get_as(tenant, "/api/guardrails/violations")
         .await
         .json();
+    let tool = app
+        .post_as(
+            tenant,
+            "/api/tools",
+            json!({"name": "privateTool", "description": VICTIM_MARKER,
+                   "parametersSchema": {"type": "object"}, "endpoint": "http://127.0.0.1:9/private",
+                   "headers": {"Authorization": VICTIM_MARKER}}),
+        )
+        .await;
+    assert_eq!(tool.status, 200, "{}", tool.text);
     let handoff = app
         .post_as(
             tenant,
@@ -381,6 +431,12 @@ async fn assert_victim_intact(app: &TestApp, victim: &Victim) {
         .json();
     assert_eq!(experiment["status"], "active");
     assert_eq!(experiment["results"]["variants"][0]["exposures"], 0);
+    let tool = app
+        .get_as(&victim.tenant, "/api/tools/privateTool")
+        .await
+        .json();
+    assert_eq!(tool["isActive"], true);
+    assert_eq!(tool["description"], VICTIM_MARKER);
     let handoffs = app.get_as(&victim.tenant, "/api/handoffs").await.json();
     assert_eq!(handoffs["handoffs"][0]["id"], victim.handoff_id.as_str());
     assert_eq!(handoffs["handoffs"][0]["status"], "pending");

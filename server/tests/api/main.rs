@@ -19,4 +19,5 @@ mod openapi;
 mod persona;
 mod process;
 mod system;
+mod tools;
 mod webhooks;
