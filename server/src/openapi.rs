@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
         (name = "experiments", description = "A/B experiments and sticky variant assignment"),
         (name = "guardrails", description = "Content rules, checks and violations"),
         (name = "handoffs", description = "Escalations from the AI agent to humans"),
+        (name = "token", description = "Ephemeral Gemini Live tokens"),
         (name = "tools", description = "The tool registry and tool execution"),
         (name = "webhooks", description = "Signed outbound webhooks: delivery log and signing secret"),
         (name = "persona", description = "The agent's persona and composed instructions"),

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod conversations;
 pub mod error;
 pub mod experiments;
+pub mod gemini;
 pub mod guardrails;
 pub mod handoffs;
 pub mod health;

@@ -61,6 +61,9 @@ pub enum Error {
     /// A feature's integration is not configured, or a dependency is down.
     #[error("{0}")]
     Unavailable(String),
+    /// An external service refused or failed a call made on the caller's behalf.
+    #[error("{0}")]
+    Upstream(String),
     /// Details stay in the source chain for the logs; callers only see that it failed.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -81,6 +84,7 @@ impl Error {
             Error::InvalidTransition { .. } => ErrorCode::InvalidTransition,
             Error::TooLarge(_) => ErrorCode::PayloadTooLarge,
             Error::Unavailable(_) => ErrorCode::ServiceUnavailable,
+            Error::Upstream(_) => ErrorCode::UpstreamError,
             Error::Internal(_) => ErrorCode::InternalError,
         }
     }

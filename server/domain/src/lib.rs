@@ -16,6 +16,7 @@ mod csat;
 mod error;
 mod events;
 mod experiments;
+mod gemini;
 mod guardrails;
 mod handoffs;
 mod integrations;

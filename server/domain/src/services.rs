@@ -28,6 +28,8 @@ struct Inner {
     rule_cache: RuleCache,
     /// Built on first use: most requests never call out.
     outbound: OnceLock<Outbound>,
+    /// For the operator's own integrations, whose URLs come from configuration.
+    integration_client: OnceLock<Outbound>,
     /// Wakes the webhook worker when a delivery is queued.
     webhooks_queued: tokio::sync::Notify,
     /// Hash of the one-time first-run setup token, while no user exists.
@@ -57,6 +59,7 @@ impl Services {
                 live: LiveHub::default(),
                 rule_cache: RuleCache::default(),
                 outbound: OnceLock::new(),
+                integration_client: OnceLock::new(),
                 webhooks_queued: tokio::sync::Notify::new(),
                 setup_token_hash: Mutex::new(None),
                 started: Instant::now(),
@@ -89,6 +92,17 @@ impl Services {
         let built = Outbound::new(self.inner.integrations.outbound_allowed_hosts.clone())
             .map_err(crate::Error::Unavailable)?;
         Ok(self.inner.outbound.get_or_init(|| built))
+    }
+
+    /// The HTTP client for configured integrations: no SSRF guard, since their URLs come from
+    /// the operator, never from apps.
+    pub(crate) fn integration_client(&self) -> crate::Result<&Outbound> {
+        if let Some(client) = self.inner.integration_client.get() {
+            return Ok(client);
+        }
+        let built = Outbound::new(crate::outbound::AllowedHosts::everything())
+            .map_err(crate::Error::Unavailable)?;
+        Ok(self.inner.integration_client.get_or_init(|| built))
     }
 
     pub(crate) fn wake_webhook_worker(&self) {

@@ -14,6 +14,7 @@ mod health;
 mod messages;
 mod persona;
 mod status;
+mod token;
 mod tools;
 mod users;
 mod webhooks;
@@ -57,6 +58,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(experiments::assign))
         .routes(routes!(guardrails::check))
         .routes(routes!(handoffs::list, handoffs::create, handoffs::update))
+        .routes(routes!(token::create))
         .routes(routes!(tools::list_public, tools::register))
         .routes(routes!(tools::list_all))
         .routes(routes!(tools::execute))

@@ -197,3 +197,25 @@ where
         Ok(AppCallerJson(caller, input))
     }
 }
+
+/// The caller of an operation with no input of its own: credentials in the headers or query,
+/// or in a JSON body when the request has one.
+pub struct AnyCaller(pub Caller);
+
+impl<S> FromRequest<S> for AnyCaller
+where
+    S: Send + Sync,
+    Services: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if req.headers().contains_key(axum::http::header::CONTENT_TYPE) {
+            let AppCallerJson(caller, _) = AppCallerJson::<Value>::from_request(req, state).await?;
+            return Ok(AnyCaller(caller));
+        }
+        let (mut parts, _) = req.into_parts();
+        let AppCaller(caller) = AppCaller::from_request_parts(&mut parts, state).await?;
+        Ok(AnyCaller(caller))
+    }
+}

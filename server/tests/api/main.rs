@@ -19,5 +19,6 @@ mod openapi;
 mod persona;
 mod process;
 mod system;
+mod token;
 mod tools;
 mod webhooks;
