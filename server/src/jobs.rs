@@ -40,6 +40,22 @@ pub async fn expire_handoffs(services: Services, every: Duration) {
     }
 }
 
+/// How often the daily insights of yesterday and today are recomputed.
+pub const INSIGHTS_EVERY: Duration = Duration::from_secs(60 * 60);
+
+/// Computes each app's per-day insights: at start, then hourly, so today's row follows the day
+/// and yesterday's is final once the day is over. Idempotent (an upsert per app and day).
+pub async fn daily_insights(services: Services, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        ticker.tick().await;
+        match services.compute_daily_insights().await {
+            Ok(written) => tracing::debug!(written, "daily insights computed"),
+            Err(err) => tracing::warn!(error = %err, "computing daily insights failed"),
+        }
+    }
+}
+
 /// How often the webhook worker looks for due retries when nothing wakes it.
 pub const WEBHOOK_POLL_EVERY: Duration = Duration::from_secs(5);
 

@@ -101,6 +101,7 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
         services.clone(),
         jobs::HANDOFF_EXPIRY_EVERY,
     ));
+    let insights = tokio::spawn(jobs::daily_insights(services.clone(), jobs::INSIGHTS_EVERY));
     let webhooks = tokio::spawn(jobs::deliver_webhooks(
         services.clone(),
         jobs::WEBHOOK_POLL_EVERY,
@@ -137,6 +138,7 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
     maintenance.abort();
     handoff_expiry.abort();
     webhooks.abort();
+    insights.abort();
     tracing::info!("stopped");
     Ok(())
 }

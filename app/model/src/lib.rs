@@ -3,6 +3,7 @@
 //! Everything here compiles to `wasm32-unknown-unknown`: plain data, serde, and validation with
 //! no I/O. The server adds OpenAPI schemas through the `openapi` feature.
 
+pub mod analytics;
 pub mod apps;
 pub mod audit;
 pub mod auth;

@@ -6,6 +6,7 @@
 //! that need them.
 
 mod actor;
+mod analytics;
 mod apps;
 pub mod audit;
 mod auth;

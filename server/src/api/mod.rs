@@ -1,6 +1,7 @@
 //! The JSON API: one module per resource, each adding its routes together with their OpenAPI
 //! description, so no endpoint can exist undocumented.
 
+mod analytics;
 mod apps;
 mod audit;
 mod auth;
@@ -53,6 +54,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(messages::stream))
         .routes(routes!(persona::get, persona::update))
         .routes(routes!(csat::list, csat::submit))
+        .routes(routes!(analytics::overview))
+        .routes(routes!(analytics::insights))
+        .routes(routes!(analytics::timeseries))
         .routes(routes!(experiments::list, experiments::create))
         .routes(routes!(experiments::get, experiments::set_status))
         .routes(routes!(experiments::assign))

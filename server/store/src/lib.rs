@@ -5,6 +5,7 @@
 //! pool is live through [`on_pool!`]; a method gets one arm per backend only where the dialects
 //! really differ, with a comment saying why. Each aggregate has its own module of `impl Store`.
 
+mod analytics;
 mod apps;
 mod audit_log;
 mod conversations;
@@ -36,6 +37,9 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub use analytics::{
+    Bucket, ConversationTotals, HandoffTotals, InsightRecord, ToolUsage, WindowTotals,
+};
 pub use apps::AppRecord;
 pub use audit_log::AuditRecord;
 pub use conversations::{ConversationFilter, ConversationRecord};

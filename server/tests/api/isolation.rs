@@ -270,6 +270,15 @@ fn probes() -> Vec<Probe> {
         probe("list webhook deliveries", Method::GET, OwnAppOnly, |_| {
             ("/api/webhooks/deliveries".to_owned(), None)
         }),
+        probe("read analytics", Method::GET, OwnAppOnly, |_| {
+            ("/api/analytics/overview".to_owned(), None)
+        }),
+        probe("read insights", Method::GET, OwnAppOnly, |_| {
+            ("/api/analytics/insights".to_owned(), None)
+        }),
+        probe("read the timeseries", Method::GET, OwnAppOnly, |_| {
+            ("/api/analytics/timeseries".to_owned(), None)
+        }),
         probe("list experiments", Method::GET, OwnAppOnly, |_| {
             ("/api/experiments".to_owned(), None)
         }),

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod admin;
+mod analytics;
 mod auth;
 mod conversations;
 mod cors;
