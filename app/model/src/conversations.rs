@@ -130,6 +130,10 @@ pub struct ConversationDetail {
     /// Telemetry events, oldest first (at most 1,000).
     pub events: Vec<Event>,
     pub csat: Option<crate::persona::CsatRating>,
+    /// Tool calls of the session, newest first (at most 200).
+    pub tool_executions: Vec<crate::tools::ToolExecution>,
+    /// Guardrail violations of the session, newest first (at most 200).
+    pub violations: Vec<crate::guardrails::Violation>,
     /// The session's latest handoff.
     pub handoff: Option<crate::handoffs::Handoff>,
 }

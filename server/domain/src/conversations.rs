@@ -4,12 +4,17 @@ use model::conversations::{
     Conversation, ConversationDetail, ConversationPage, ConversationStatus, MAX_NAME_CHARS,
     MAX_TEXT_BYTES, MAX_TRANSCRIPT_ENTRIES, SaveConversation,
 };
-use store::{ConversationFilter, ConversationRecord, EventFilter, Json, StoreError};
+use store::{
+    ConversationFilter, ConversationRecord, EventFilter, ExecutionFilter, Json, StoreError,
+    ViolationFilter,
+};
 
 use crate::apps::new_id;
 use crate::csat::to_rating;
 use crate::events::to_event;
+use crate::guardrails::to_violation;
 use crate::handoffs::to_handoff;
+use crate::tools::to_execution;
 use crate::validation::{Checks, encode_cursor, page_size, parse_cursor};
 use crate::{Caller, Error, Result, Services, now_ms};
 
@@ -17,6 +22,8 @@ use crate::{Caller, Error, Result, Services, now_ms};
 const SAVE_ATTEMPTS: usize = 5;
 /// Events shown with one conversation.
 const DETAIL_EVENTS: i64 = 1_000;
+/// Tool calls and violations shown with one conversation.
+const DETAIL_RECORDS: i64 = 200;
 
 /// Filters of `GET /api/conversations`; times are ms since the epoch, on `startedAt`.
 #[derive(Clone, Debug, Default)]
@@ -160,11 +167,37 @@ impl Services {
             .store()
             .latest_handoff_of_session(app_id, session_id)
             .await?;
+        let executions = self
+            .store()
+            .list_tool_executions(
+                app_id,
+                &ExecutionFilter {
+                    session_id: Some(session_id.to_owned()),
+                    ..ExecutionFilter::default()
+                },
+                None,
+                DETAIL_RECORDS,
+            )
+            .await?;
+        let violations = self
+            .store()
+            .list_violations(
+                app_id,
+                &ViolationFilter {
+                    session_id: Some(session_id.to_owned()),
+                    ..ViolationFilter::default()
+                },
+                None,
+                DETAIL_RECORDS,
+            )
+            .await?;
         Ok(ConversationDetail {
             conversation: to_conversation(record),
             messages,
             events: events.into_iter().map(to_event).collect(),
             csat: csat.map(to_rating),
+            tool_executions: executions.into_iter().map(to_execution).collect(),
+            violations: violations.into_iter().filter_map(to_violation).collect(),
             handoff: handoff.map(to_handoff),
         })
     }

@@ -78,6 +78,17 @@ async fn seed_000_check_example_blocks_and_records_with_direction() {
         .json();
     assert_eq!(clean, json!({"allowed": true, "violations": []}));
 
+    app.post_as(
+        &tenant,
+        "/api/conversations",
+        json!({"sessionId": "ses_abc123"}),
+    )
+    .await;
+    let detail = app
+        .get_as(&tenant, "/api/conversations/ses_abc123")
+        .await
+        .json();
+    assert_eq!(detail["violations"][0]["ruleId"], blocked["id"]);
     let violations = app
         .get_as(&tenant, "/api/guardrails/violations")
         .await

@@ -96,6 +96,18 @@ async fn seed_000_register_and_execute_examples_call_the_endpoint_signed() {
     assert_eq!(execution["parameters"], json!({"orderId": "ORD-456"}));
     assert!(execution["durationMs"].as_i64().unwrap() >= 0);
 
+    app.post_as(
+        &tenant,
+        "/api/conversations",
+        json!({"sessionId": "ses_abc123"}),
+    )
+    .await;
+    let detail = app
+        .get_as(&tenant, "/api/conversations/ses_abc123")
+        .await
+        .json();
+    assert_eq!(detail["toolExecutions"][0]["toolName"], "lookupOrder");
+
     // The agent's list: public fields only, for session tokens too.
     let listed = app
         .get(&format!("/api/tools?sessionToken={}", tenant.session_token))
