@@ -270,3 +270,79 @@ async fn app_create_takes_seed_000s_json_and_prints_a_working_secret_once() {
     );
     store.close().await;
 }
+
+/// Seed 000's README examples, run with curl against the real binary. Only the deployment URL,
+/// the secret placeholder and the experiment id placeholder are substituted, and one quoting
+/// slip of the seed is mended: its messages example puts `I'd` and `What's` inside a
+/// single-quoted shell string, which ends the string early in any shell.
+#[tokio::test]
+async fn seed_000_curl_examples_work_verbatim() {
+    const EXAMPLES: &str = include_str!("../fixtures/seed-000-examples.sh");
+    // The knowledge base comes with its own issue; its examples join this test then.
+    const NOT_YET: [&str; 2] = ["Add Knowledge", "Search Knowledge"];
+    let database = fresh_database().await;
+    let secret = "sbk_seed000-example-secret-0123456789";
+    let created = command(&database.url)
+        .args(["app", "create", "--slug", "my-app", "--name", "My App"])
+        .args(["--secret", secret])
+        .output()
+        .unwrap();
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let port = free_port();
+    let mut child = command(&database.url)
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .spawn()
+        .unwrap();
+    wait_until_serving(&mut child, port).await;
+
+    let mut experiment_id = String::new();
+    let mut ran = Vec::new();
+    for example in EXAMPLES.split("# example: ").skip(1) {
+        let (title, command_text) = example.split_once('\n').unwrap();
+        if NOT_YET.contains(&title) {
+            continue;
+        }
+        let script = command_text
+            .trim()
+            .replace(
+                "https://your-deployment.convex.cloud",
+                &format!("http://127.0.0.1:{port}"),
+            )
+            .replace(
+                "\"appSecret\": \"...\"",
+                &format!("\"appSecret\": \"{secret}\""),
+            )
+            .replace("appSecret=...", &format!("appSecret={secret}"))
+            .replace("jd72abc...", &experiment_id)
+            .replace("I'd be happy", "I'\\''d be happy")
+            .replace("What's your", "What'\\''s your");
+        let output = Command::new("bash")
+            .arg("-c")
+            .arg(format!("{script} -sS -w '\\n%{{http_code}}'"))
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let (body, status) = stdout.trim_end().rsplit_once('\n').unwrap();
+        assert_eq!(status, "200", "{title}: {body}");
+        let body: serde_json::Value = serde_json::from_str(body).unwrap();
+        if title == "Create an A/B Experiment" {
+            experiment_id = body["id"].as_str().unwrap().to_owned();
+        }
+        if title == "Assign a Variant" {
+            assert_eq!(body["alreadyAssigned"], false, "{body}");
+            assert!(["formal", "casual"].contains(&body["variantId"].as_str().unwrap()));
+        }
+        ran.push(title.to_owned());
+    }
+    assert_eq!(ran.len(), 15, "{ran:?}");
+
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    wait_for_exit(&mut child).await;
+}
