@@ -7,7 +7,7 @@ use serde_json::Value;
 use store::{AuditRecord, Json};
 
 use crate::apps::new_id;
-use crate::validation::{encode_cursor, parse_cursor};
+use crate::validation::Paging;
 use crate::{Actor, Error, Result, Services, now_ms};
 
 pub const DEFAULT_RETENTION_DAYS: i64 = 90;
@@ -56,27 +56,13 @@ impl Services {
         limit: Option<i64>,
     ) -> Result<AuditPage> {
         actor.require(workspace_id, Permission::AuditRead)?;
-        let before = cursor.map(parse_cursor).transpose()?;
-        let limit = limit.unwrap_or(50).clamp(1, MAX_PAGE);
+        let paging = Paging::new(cursor, limit, 50, MAX_PAGE)?;
         let records = self
             .store()
-            .list_audit(
-                workspace_id,
-                before.as_ref().map(|(at, id)| (*at, id.as_str())),
-                limit + 1,
-            )
+            .list_audit(workspace_id, paging.after(), paging.fetch())
             .await?;
-        let has_more = records.len() as i64 > limit;
-        let entries: Vec<AuditEntry> = records
-            .into_iter()
-            .take(limit as usize)
-            .map(to_entry)
-            .collect();
-        let next_cursor = if has_more {
-            entries.last().map(|e| encode_cursor(e.created_at, &e.id))
-        } else {
-            None
-        };
+        let (records, next_cursor) = paging.page(records, |r| (r.created_at, r.id.as_str()));
+        let entries = records.into_iter().map(to_entry).collect();
         Ok(AuditPage {
             entries,
             next_cursor,

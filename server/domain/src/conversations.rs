@@ -15,7 +15,7 @@ use crate::events::to_event;
 use crate::guardrails::to_violation;
 use crate::handoffs::to_handoff;
 use crate::tools::to_execution;
-use crate::validation::{Checks, encode_cursor, page_size, parse_cursor};
+use crate::validation::{Checks, Paging};
 use crate::{Caller, Error, Result, Services, now_ms};
 
 /// Attempts at a save that races with another writer of the same conversation.
@@ -108,28 +108,18 @@ impl Services {
         query: ConversationQuery,
     ) -> Result<ConversationPage> {
         caller.require_app_secret()?;
-        let limit = page_size(query.limit, 50, 200);
-        let before = query.cursor.as_deref().map(parse_cursor).transpose()?;
+        let paging = Paging::new(query.cursor.as_deref(), query.limit, 50, 200)?;
         let filter = ConversationFilter {
             status: query.status.map(|s| s.as_str().to_owned()),
             channel: query.channel,
             since: query.since,
             until: query.until,
         };
-        let mut records = self
+        let records = self
             .store()
-            .list_conversations(
-                &caller.app.id,
-                &filter,
-                before.as_ref().map(|(at, id)| (*at, id.as_str())),
-                limit + 1,
-            )
+            .list_conversations(&caller.app.id, &filter, paging.after(), paging.fetch())
             .await?;
-        let has_more = records.len() as i64 > limit;
-        records.truncate(limit as usize);
-        let next_cursor = has_more
-            .then(|| records.last().map(|c| encode_cursor(c.started_at, &c.id)))
-            .flatten();
+        let (records, next_cursor) = paging.page(records, |c| (c.started_at, c.id.as_str()));
         Ok(ConversationPage {
             conversations: records.into_iter().map(to_conversation).collect(),
             next_cursor,

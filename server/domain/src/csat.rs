@@ -5,7 +5,7 @@ use model::persona::{CsatPage, CsatRating, SubmitCsat};
 use store::CsatRecord;
 
 use crate::apps::new_id;
-use crate::validation::{Checks, encode_cursor, page_size, parse_cursor};
+use crate::validation::{Checks, Paging};
 use crate::{Caller, Error, Result, Services, now_ms};
 
 const MAX_COMMENT_CHARS: usize = 2_000;
@@ -49,23 +49,12 @@ impl Services {
         limit: Option<i64>,
     ) -> Result<CsatPage> {
         caller.require_app_secret()?;
-        let limit = page_size(limit, 50, 200);
-        let before = cursor.map(parse_cursor).transpose()?;
-        let mut records = self
+        let paging = Paging::new(cursor, limit, 50, 200)?;
+        let records = self
             .store()
-            .list_csat(
-                &caller.app.id,
-                since,
-                until,
-                before.as_ref().map(|(at, id)| (*at, id.as_str())),
-                limit + 1,
-            )
+            .list_csat(&caller.app.id, since, until, paging.after(), paging.fetch())
             .await?;
-        let has_more = records.len() as i64 > limit;
-        records.truncate(limit as usize);
-        let next_cursor = has_more
-            .then(|| records.last().map(|r| encode_cursor(r.created_at, &r.id)))
-            .flatten();
+        let (records, next_cursor) = paging.page(records, |r| (r.created_at, r.id.as_str()));
         Ok(CsatPage {
             ratings: records.into_iter().map(to_rating).collect(),
             next_cursor,

@@ -6,7 +6,7 @@ use model::conversations::{
 use store::{EventFilter, EventRecord, Json};
 
 use crate::apps::new_id;
-use crate::validation::{Checks, batch_items, encode_cursor, page_size, parse_cursor};
+use crate::validation::{Checks, Paging, batch_items};
 use crate::{Caller, Result, Services, now_ms};
 
 /// Filters of `GET /api/events`; times are ms since the epoch, on `ts`.
@@ -73,8 +73,7 @@ impl Services {
     /// The app's events, oldest first, a page at a time. Needs the app secret.
     pub async fn list_events(&self, caller: &Caller, query: EventQuery) -> Result<EventPage> {
         caller.require_app_secret()?;
-        let limit = page_size(query.limit, 100, 1_000);
-        let after = query.cursor.as_deref().map(parse_cursor).transpose()?;
+        let paging = Paging::new(query.cursor.as_deref(), query.limit, 100, 1_000)?;
         let filter = EventFilter {
             session_id: query.session_id,
             event_type: query.event_type,
@@ -82,20 +81,11 @@ impl Services {
             since: query.since,
             until: query.until,
         };
-        let mut records = self
+        let records = self
             .store()
-            .list_events(
-                &caller.app.id,
-                &filter,
-                after.as_ref().map(|(ts, id)| (*ts, id.as_str())),
-                limit + 1,
-            )
+            .list_events(&caller.app.id, &filter, paging.after(), paging.fetch())
             .await?;
-        let has_more = records.len() as i64 > limit;
-        records.truncate(limit as usize);
-        let next_cursor = has_more
-            .then(|| records.last().map(|e| encode_cursor(e.ts, &e.id)))
-            .flatten();
+        let (records, next_cursor) = paging.page(records, |e| (e.ts, e.id.as_str()));
         Ok(EventPage {
             events: records.into_iter().map(to_event).collect(),
             next_cursor,

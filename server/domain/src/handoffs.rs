@@ -15,7 +15,7 @@ use store::{
 
 use crate::apps::new_id;
 use crate::clock::iso8601;
-use crate::validation::{Checks, encode_cursor, page_size, parse_cursor};
+use crate::validation::{Checks, Paging};
 use crate::webhooks::new_delivery;
 use crate::{Caller, Error, Result, Services, now_ms};
 
@@ -215,22 +215,17 @@ impl Services {
         limit: Option<i64>,
     ) -> Result<HandoffPage> {
         caller.require_app_secret()?;
-        let limit = page_size(limit, 50, 200);
-        let before = cursor.map(parse_cursor).transpose()?;
-        let mut records = self
+        let paging = Paging::new(cursor, limit, 50, 200)?;
+        let records = self
             .store()
             .list_handoffs(
                 &caller.app.id,
                 status.map(HandoffStatus::as_str),
-                before.as_ref().map(|(at, id)| (*at, id.as_str())),
-                limit + 1,
+                paging.after(),
+                paging.fetch(),
             )
             .await?;
-        let has_more = records.len() as i64 > limit;
-        records.truncate(limit as usize);
-        let next_cursor = has_more
-            .then(|| records.last().map(|h| encode_cursor(h.created_at, &h.id)))
-            .flatten();
+        let (records, next_cursor) = paging.page(records, |h| (h.created_at, h.id.as_str()));
         Ok(HandoffPage {
             handoffs: records.into_iter().map(to_handoff).collect(),
             next_cursor,

@@ -16,7 +16,7 @@ use store::{ExecutionFilter, Json, StoreError, ToolExecutionRecord, ToolRecord};
 
 use crate::apps::new_id;
 use crate::outbound::{OutboundError, OutboundRequest, signature_headers};
-use crate::validation::{Checks, encode_cursor, page_size, parse_cursor};
+use crate::validation::{Checks, Paging};
 use crate::{Caller, Error, RateDecision, Result, Services, now_ms};
 
 /// Largest endpoint answer read; a larger one fails the call.
@@ -230,8 +230,7 @@ impl Services {
         query: ExecutionQuery,
     ) -> Result<ToolExecutionPage> {
         caller.require_app_secret()?;
-        let limit = page_size(query.limit, 50, 200);
-        let before = query.cursor.as_deref().map(parse_cursor).transpose()?;
+        let paging = Paging::new(query.cursor.as_deref(), query.limit, 50, 200)?;
         let filter = ExecutionFilter {
             session_id: query.session_id,
             tool_name: query.tool_name,
@@ -239,20 +238,11 @@ impl Services {
             since: query.since,
             until: query.until,
         };
-        let mut records = self
+        let records = self
             .store()
-            .list_tool_executions(
-                &caller.app.id,
-                &filter,
-                before.as_ref().map(|(at, id)| (*at, id.as_str())),
-                limit + 1,
-            )
+            .list_tool_executions(&caller.app.id, &filter, paging.after(), paging.fetch())
             .await?;
-        let has_more = records.len() as i64 > limit;
-        records.truncate(limit as usize);
-        let next_cursor = has_more
-            .then(|| records.last().map(|e| encode_cursor(e.executed_at, &e.id)))
-            .flatten();
+        let (records, next_cursor) = paging.page(records, |e| (e.executed_at, e.id.as_str()));
         Ok(ToolExecutionPage {
             executions: records.into_iter().map(to_execution).collect(),
             next_cursor,

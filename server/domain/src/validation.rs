@@ -93,19 +93,62 @@ pub(crate) fn batch_items<T: DeserializeOwned>(
     Ok(parsed)
 }
 
-/// A page size: `requested` or `default`, capped at `max`, at least 1.
-pub(crate) fn page_size(requested: Option<i64>, default: i64, max: i64) -> i64 {
-    requested.unwrap_or(default).clamp(1, max)
+/// Where a page of a newest- or oldest-first listing starts, and how long it is. Cursors are
+/// `<number>:<id>` of the last row of the previous page, opaque to clients.
+#[derive(Clone, Debug)]
+pub(crate) struct Paging {
+    limit: i64,
+    cursor: Option<(i64, String)>,
 }
 
-/// Cursors are `<number>:<id>` of the last row of the previous page.
-pub(crate) fn encode_cursor(at: i64, id: &str) -> String {
-    format!("{at}:{id}")
-}
+impl Paging {
+    /// `limit` defaults to `default` and is kept within 1..=`max`; a cursor this API did not
+    /// hand out is a 400.
+    pub(crate) fn new(
+        cursor: Option<&str>,
+        limit: Option<i64>,
+        default: i64,
+        max: i64,
+    ) -> Result<Paging> {
+        let cursor = cursor
+            .map(|cursor| {
+                cursor
+                    .split_once(':')
+                    .and_then(|(at, id)| Some((at.parse().ok()?, id.to_owned())))
+                    .ok_or_else(|| Error::Invalid("cursor is not one this API returned".to_owned()))
+            })
+            .transpose()?;
+        Ok(Paging {
+            limit: limit.unwrap_or(default).clamp(1, max),
+            cursor,
+        })
+    }
 
-pub(crate) fn parse_cursor(cursor: &str) -> Result<(i64, String)> {
-    cursor
-        .split_once(':')
-        .and_then(|(at, id)| Some((at.parse().ok()?, id.to_owned())))
-        .ok_or_else(|| Error::Invalid("cursor is not one this API returned".to_owned()))
+    /// The position to continue after, for the store.
+    pub(crate) fn after(&self) -> Option<(i64, &str)> {
+        self.cursor.as_ref().map(|(at, id)| (*at, id.as_str()))
+    }
+
+    /// Rows to ask the store for: one more than a page, to learn whether another page follows.
+    pub(crate) fn fetch(&self) -> i64 {
+        self.limit + 1
+    }
+
+    /// The page out of what the store answered, and the cursor of the next page if any.
+    pub(crate) fn page<R>(
+        &self,
+        mut rows: Vec<R>,
+        key: impl Fn(&R) -> (i64, &str),
+    ) -> (Vec<R>, Option<String>) {
+        let limit = usize::try_from(self.limit).unwrap_or(usize::MAX);
+        if rows.len() <= limit {
+            return (rows, None);
+        }
+        rows.truncate(limit);
+        let next = rows.last().map(|row| {
+            let (at, id) = key(row);
+            format!("{at}:{id}")
+        });
+        (rows, next)
+    }
 }

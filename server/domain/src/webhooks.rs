@@ -11,7 +11,7 @@ use store::{Json, WebhookDeliveryRecord};
 use crate::apps::new_id;
 use crate::outbound::{OutboundRequest, signature_headers};
 use crate::secrets::{self, SIGNING_SECRET_PREFIX};
-use crate::validation::{encode_cursor, page_size, parse_cursor};
+use crate::validation::Paging;
 use crate::{Caller, Result, Services, now_ms};
 
 /// Attempts before a delivery is given up as failed.
@@ -137,21 +137,12 @@ impl Services {
         limit: Option<i64>,
     ) -> Result<WebhookDeliveryPage> {
         caller.require_app_secret()?;
-        let limit = page_size(limit, 50, 200);
-        let before = cursor.map(parse_cursor).transpose()?;
-        let mut records = self
+        let paging = Paging::new(cursor, limit, 50, 200)?;
+        let records = self
             .store()
-            .list_webhook_deliveries(
-                &caller.app.id,
-                before.as_ref().map(|(at, id)| (*at, id.as_str())),
-                limit + 1,
-            )
+            .list_webhook_deliveries(&caller.app.id, paging.after(), paging.fetch())
             .await?;
-        let has_more = records.len() as i64 > limit;
-        records.truncate(limit as usize);
-        let next_cursor = has_more
-            .then(|| records.last().map(|d| encode_cursor(d.created_at, &d.id)))
-            .flatten();
+        let (records, next_cursor) = paging.page(records, |d| (d.created_at, d.id.as_str()));
         Ok(WebhookDeliveryPage {
             deliveries: records.into_iter().map(to_delivery).collect(),
             next_cursor,

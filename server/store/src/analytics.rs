@@ -184,40 +184,19 @@ impl Store {
         until: i64,
         bucket_ms: i64,
     ) -> StoreResult<BTreeMap<i64, Bucket>> {
-        let conversations = on_pool!(self, pool => sqlx::query_as::<_, BucketCount>(
-            "SELECT (started_at / $4) * $4 AS bucket, COUNT(*) AS count, \
-             CAST(COALESCE(SUM(CASE WHEN status = 'resolved' THEN 1 ELSE 0 END), 0) AS BIGINT) AS extra \
-             FROM conversations WHERE app_id = $1 AND started_at >= $2 AND started_at < $3 \
-             GROUP BY 1",
-        )
-        .bind(app_id)
-        .bind(since)
-        .bind(until)
-        .bind(bucket_ms)
-        .fetch_all(pool)
-        .await)?;
-        let handoffs = on_pool!(self, pool => sqlx::query_as::<_, BucketCount>(
-            "SELECT (created_at / $4) * $4 AS bucket, COUNT(*) AS count, CAST(0 AS BIGINT) AS extra \
-             FROM handoffs WHERE app_id = $1 AND created_at >= $2 AND created_at < $3 \
-             GROUP BY 1",
-        )
-        .bind(app_id)
-        .bind(since)
-        .bind(until)
-        .bind(bucket_ms)
-        .fetch_all(pool)
-        .await)?;
-        let tools = on_pool!(self, pool => sqlx::query_as::<_, BucketCount>(
-            "SELECT (executed_at / $4) * $4 AS bucket, COUNT(*) AS count, CAST(0 AS BIGINT) AS extra \
-             FROM tool_executions WHERE app_id = $1 AND executed_at >= $2 AND executed_at < $3 \
-             GROUP BY 1",
-        )
-        .bind(app_id)
-        .bind(since)
-        .bind(until)
-        .bind(bucket_ms)
-        .fetch_all(pool)
-        .await)?;
+        let window = (app_id, since, until, bucket_ms);
+        let resolved =
+            "CAST(COALESCE(SUM(CASE WHEN status = 'resolved' THEN 1 ELSE 0 END), 0) AS BIGINT)";
+        let conversations = self
+            .bucket_counts("conversations", "started_at", resolved, window)
+            .await?;
+        let none = "CAST(0 AS BIGINT)";
+        let handoffs = self
+            .bucket_counts("handoffs", "created_at", none, window)
+            .await?;
+        let tools = self
+            .bucket_counts("tool_executions", "executed_at", none, window)
+            .await?;
         let csat = on_pool!(self, pool => sqlx::query_as::<_, BucketAverage>(
             "SELECT (created_at / $4) * $4 AS bucket, AVG(CAST(rating AS DOUBLE PRECISION)) AS average \
              FROM csat_ratings WHERE app_id = $1 AND created_at >= $2 AND created_at < $3 \
@@ -245,6 +224,29 @@ impl Store {
             buckets.entry(row.bucket).or_default().avg_csat = row.average;
         }
         Ok(buckets)
+    }
+
+    /// Rows of `table` per bucket of `column`, with `extra` (an aggregate) beside the count.
+    async fn bucket_counts(
+        &self,
+        table: &str,
+        column: &str,
+        extra: &str,
+        (app_id, since, until, bucket_ms): (&str, i64, i64, i64),
+    ) -> StoreResult<Vec<BucketCount>> {
+        let sql = format!(
+            "SELECT ({column} / $4) * $4 AS bucket, COUNT(*) AS count, {extra} AS extra \
+             FROM {table} WHERE app_id = $1 AND {column} >= $2 AND {column} < $3 GROUP BY 1"
+        );
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, BucketCount>(&sql)
+            .bind(app_id)
+            .bind(since)
+            .bind(until)
+            .bind(bucket_ms)
+            .fetch_all(pool)
+            .await)?,
+        )
     }
 
     /// User messages of conversations started in `[since, until)`, at most `limit`: the text

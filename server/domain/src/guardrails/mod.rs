@@ -17,7 +17,7 @@ use store::{GuardrailRuleRecord, StoreError, ViolationFilter, ViolationRecord};
 
 use self::matcher::{Matcher, compile};
 use crate::apps::new_id;
-use crate::validation::{Checks, encode_cursor, page_size, parse_cursor};
+use crate::validation::{Checks, Paging};
 use crate::{AUTH_CACHE_TTL, Caller, Error, Result, Services, now_ms};
 
 /// Characters of checked content kept with a violation.
@@ -235,27 +235,17 @@ impl Services {
         limit: Option<i64>,
     ) -> Result<ViolationPage> {
         caller.require_app_secret()?;
-        let limit = page_size(limit, 50, 200);
-        let before = cursor.map(parse_cursor).transpose()?;
+        let paging = Paging::new(cursor, limit, 50, 200)?;
         let filter = ViolationFilter {
             session_id,
             since,
             until,
         };
-        let mut records = self
+        let records = self
             .store()
-            .list_violations(
-                &caller.app.id,
-                &filter,
-                before.as_ref().map(|(at, id)| (*at, id.as_str())),
-                limit + 1,
-            )
+            .list_violations(&caller.app.id, &filter, paging.after(), paging.fetch())
             .await?;
-        let has_more = records.len() as i64 > limit;
-        records.truncate(limit as usize);
-        let next_cursor = has_more
-            .then(|| records.last().map(|v| encode_cursor(v.created_at, &v.id)))
-            .flatten();
+        let (records, next_cursor) = paging.page(records, |v| (v.created_at, v.id.as_str()));
         Ok(ViolationPage {
             violations: records.into_iter().filter_map(to_violation).collect(),
             next_cursor,
