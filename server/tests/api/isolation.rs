@@ -24,6 +24,7 @@ pub struct Victim {
     pub violation_id: String,
     pub experiment_id: String,
     pub handoff_id: String,
+    pub signing_secret: String,
 }
 
 /// Text only the victim's data contains: no answer to the attacker may include it.
@@ -282,6 +283,61 @@ fn probes() -> Vec<Probe> {
         probe("list experiments", Method::GET, OwnAppOnly, |_| {
             ("/api/experiments".to_owned(), None)
         }),
+        probe(
+            "post events into a session id another app uses",
+            Method::POST,
+            OwnAppOnly,
+            |victim| {
+                (
+                    "/api/events".to_owned(),
+                    Some(json!({"sessionId": victim.session_id,
+                            "events": [{"eventType": "note", "ts": 2}]})),
+                )
+            },
+        ),
+        probe(
+            "register a tool under another app's tool name",
+            Method::POST,
+            OwnAppOnly,
+            |_| {
+                (
+                    "/api/tools".to_owned(),
+                    Some(json!({"name": "privateTool", "description": "mine",
+                            "parametersSchema": {"type": "object"},
+                            "endpoint": "http://127.0.0.1:9/mine"})),
+                )
+            },
+        ),
+        probe("add a guardrail rule", Method::POST, OwnAppOnly, |_| {
+            (
+                "/api/guardrails/rules".to_owned(),
+                Some(json!({"type": "blocked_topic", "pattern": "anything", "action": "block"})),
+            )
+        }),
+        probe(
+            "check content for another app's session",
+            Method::POST,
+            OwnAppOnly,
+            |victim| {
+                (
+                    "/api/guardrails/check".to_owned(),
+                    Some(json!({"sessionId": victim.session_id, "content": "private",
+                            "direction": "input"})),
+                )
+            },
+        ),
+        probe("read the signing secret", Method::GET, OwnAppOnly, |_| {
+            ("/api/webhooks/signing-secret".to_owned(), None)
+        }),
+        probe("mint a Gemini token", Method::POST, OwnAppOnly, |_| {
+            ("/api/token".to_owned(), Some(json!({})))
+        }),
+        probe(
+            "rotate the signing secret",
+            Method::POST,
+            OwnAppOnly,
+            |_| ("/api/webhooks/signing-secret/rotate".to_owned(), None),
+        ),
         probe("list guardrail rules", Method::GET, OwnAppOnly, |_| {
             ("/api/guardrails/rules".to_owned(), None)
         }),
@@ -469,6 +525,13 @@ async fn no_endpoint_reaches_another_apps_resources() {
     let session_id = "shared-session-1";
     let (rule_id, violation_id, experiment_id, handoff_id) =
         victim_resources(&app, &tenant, session_id).await;
+    let signing_secret = app
+        .get_as(&tenant, "/api/webhooks/signing-secret")
+        .await
+        .json()["signingSecret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let victim = Victim {
         tenant,
         session_id,
@@ -476,6 +539,7 @@ async fn no_endpoint_reaches_another_apps_resources() {
         violation_id,
         experiment_id,
         handoff_id,
+        signing_secret,
     };
     let secret_bearer = format!("Bearer {}", attacker.secret);
     let token_bearer = format!("Bearer {}", attacker.session_token);
@@ -519,6 +583,7 @@ async fn no_endpoint_reaches_another_apps_resources() {
                 victim.tenant.session_token.as_str(),
                 victim.tenant.secret.as_str(),
                 victim.tenant.slug.as_str(),
+                victim.signing_secret.as_str(),
             ] {
                 assert!(
                     !response.text.contains(secret),
@@ -643,4 +708,70 @@ async fn no_admin_endpoint_reaches_another_workspace() {
         .await
         .unwrap();
     assert_eq!(caller.app.name, "Their app");
+}
+
+/// The live stream of a session carries only the caller's app's updates, even when another app
+/// uses the same session id.
+#[tokio::test]
+async fn a_live_stream_never_carries_another_apps_session() {
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let app = TestApp::new().await;
+    let attacker = app.tenant("attacker").await;
+    let victim = app.tenant("victim").await;
+    let open = |tenant: &Tenant| {
+        Request::get("/api/messages/stream?sessionId=shared-session-1")
+            .header("authorization", format!("Bearer {}", tenant.secret))
+            .header("x-app-slug", tenant.slug.as_str())
+            .body(Body::empty())
+            .unwrap()
+    };
+    let mut attacker_stream = app
+        .router
+        .clone()
+        .oneshot(open(&attacker))
+        .await
+        .unwrap()
+        .into_body();
+    let mut victim_stream = app
+        .router
+        .clone()
+        .oneshot(open(&victim))
+        .await
+        .unwrap()
+        .into_body();
+    let posted = app
+        .post_as(
+            &victim,
+            "/api/messages",
+            json!({"messages": [{"sessionId": "shared-session-1", "participantIdentity": "user",
+                "role": "user", "content": VICTIM_MARKER, "isFinal": true, "createdAt": 1}]}),
+        )
+        .await;
+    assert_eq!(posted.status, 200);
+    let frame = tokio::time::timeout(std::time::Duration::from_secs(10), victim_stream.frame())
+        .await
+        .expect("the victim's stream carries its message")
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8_lossy(frame.data_ref().unwrap()).into_owned();
+    assert!(text.contains(VICTIM_MARKER), "{text}");
+    let leaked = tokio::time::timeout(
+        std::time::Duration::from_millis(500),
+        attacker_stream.frame(),
+    )
+    .await;
+    assert!(
+        leaked.is_err(),
+        "the attacker's stream stayed silent: {leaked:?}"
+    );
+    let by_token = app
+        .get(&format!(
+            "/api/messages/stream?sessionId=shared-session-1&sessionToken={}",
+            attacker.session_token
+        ))
+        .await;
+    assert_eq!(by_token.status, 403);
 }
