@@ -2,7 +2,8 @@
 
 -- Covers the overview's conversation aggregates without touching the table.
 DROP INDEX conversations_app_started;
-CREATE INDEX conversations_app_started ON conversations (app_id, started_at, status, ended_at);
+CREATE INDEX conversations_app_started
+    ON conversations (app_id, started_at, status, ended_at, handed_off_at);
 CREATE INDEX handoffs_app_session ON handoffs (app_id, session_id);
 CREATE INDEX tool_executions_app_name ON tool_executions (app_id, executed_at, tool_name, status);
 

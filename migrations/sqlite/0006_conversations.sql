@@ -10,6 +10,8 @@ CREATE TABLE conversations (
     started_at         BIGINT NOT NULL,
     -- Set once, when the conversation ends.
     ended_at           BIGINT,
+    -- Set once, when the conversation is first handed to a human.
+    handed_off_at      BIGINT,
     message_count      BIGINT NOT NULL,
     transcript         TEXT,
     experiment_variant TEXT,

@@ -51,11 +51,12 @@ ensure_build_tools() {
   ensure_node_modules
 }
 
-ensure_chromium() {
-  command -v chromium >/dev/null && return 0
-  log "installing Debian's chromium"
+# Debian's chromium for the browser tests, and curl, which runs seed 000's examples.
+ensure_debian_packages() {
+  command -v chromium >/dev/null && command -v curl >/dev/null && return 0
+  log "installing Debian's chromium and curl"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium curl >/dev/null
 }
 
 # Release build of the wasm bundle (optimised by wasm-opt) and of the server.

@@ -111,6 +111,8 @@ pub struct Conversation {
     pub started_at: i64,
     /// Set when the conversation ended (resolved or abandoned).
     pub ended_at: Option<i64>,
+    /// Set when the conversation was first handed to a human.
+    pub handed_off_at: Option<i64>,
     pub message_count: i64,
     pub transcript: Vec<TranscriptEntry>,
     /// The A/B variant this session was assigned, if any.

@@ -234,6 +234,7 @@ fn new_conversation(app_id: &str, input: &SaveConversation, now: i64) -> Convers
         resolution: input.resolution.clone(),
         started_at: input.started_at.unwrap_or(now),
         ended_at: status.is_ended().then_some(now),
+        handed_off_at: (status == ConversationStatus::HandedOff).then_some(now),
         message_count: transcript.len() as i64,
         transcript: Some(Json(transcript)),
         experiment_variant: None,
@@ -269,6 +270,10 @@ fn changed_conversation(
         } else {
             current.ended_at
         },
+        handed_off_at: match to {
+            ConversationStatus::HandedOff => current.handed_off_at.or(Some(now)),
+            _ => current.handed_off_at,
+        },
         transcript,
         message_count,
         updated_at: now,
@@ -291,6 +296,7 @@ pub(crate) fn to_conversation(record: ConversationRecord) -> Conversation {
         resolution: record.resolution,
         started_at: record.started_at,
         ended_at: record.ended_at,
+        handed_off_at: record.handed_off_at,
         message_count: record.message_count,
         transcript: record.transcript.map(|Json(t)| t).unwrap_or_default(),
         experiment_variant: record.experiment_variant,

@@ -72,6 +72,7 @@ impl Services {
             resolution: None,
             started_at: now,
             ended_at: None,
+            handed_off_at: Some(now),
             message_count: input.transcript.len() as i64,
             transcript: Some(Json(input.transcript)),
             experiment_variant: None,

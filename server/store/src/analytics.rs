@@ -107,24 +107,60 @@ impl Store {
         until: i64,
         recent_since: i64,
     ) -> StoreResult<WindowTotals> {
+        // The aggregates run at once, each on its own pooled connection.
+        let (conversations, handoffs, csat, tools, violations) = tokio::try_join!(
+            self.conversation_totals(app_id, since, until, recent_since),
+            self.handoff_totals(app_id, since, until, recent_since),
+            self.csat_average(app_id, since, until),
+            self.tool_usage(app_id, since, until),
+            self.violation_count(app_id, since, until),
+        )?;
+        Ok(WindowTotals {
+            conversations,
+            handoffs,
+            csat_ratings: csat.0,
+            avg_csat: csat.1,
+            tools,
+            violations,
+        })
+    }
+
+    /// Totals of the conversations started in the window, from the covering index alone.
+    async fn conversation_totals(
+        &self,
+        app_id: &str,
+        since: i64,
+        until: i64,
+        recent_since: i64,
+    ) -> StoreResult<ConversationTotals> {
         // PostgreSQL sums BIGINT into NUMERIC: every sum is cast back.
-        let conversations = on_pool!(self, pool => sqlx::query_as::<_, ConversationTotals>(
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, ConversationTotals>(
             "SELECT COUNT(*) AS total, \
              CAST(COALESCE(SUM(CASE WHEN status = 'resolved' THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolved, \
              CAST(COALESCE(SUM(CASE WHEN ended_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS ended, \
              CAST(COALESCE(SUM(CASE WHEN ended_at IS NOT NULL THEN ended_at - started_at ELSE 0 END), 0) AS BIGINT) AS duration_sum_ms, \
-             CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM handoffs h WHERE h.app_id = c.app_id \
-                  AND h.session_id = c.session_id) THEN 1 ELSE 0 END), 0) AS BIGINT) AS handed_off, \
+             CAST(COALESCE(SUM(CASE WHEN handed_off_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS handed_off, \
              CAST(COALESCE(SUM(CASE WHEN started_at >= $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS recent \
-             FROM conversations c WHERE app_id = $1 AND started_at >= $2 AND started_at < $3",
+             FROM conversations WHERE app_id = $1 AND started_at >= $2 AND started_at < $3",
         )
         .bind(app_id)
         .bind(since)
         .bind(until)
         .bind(recent_since)
         .fetch_one(pool)
-        .await)?;
-        let handoffs = on_pool!(self, pool => sqlx::query_as::<_, HandoffTotals>(
+        .await)?,
+        )
+    }
+
+    async fn handoff_totals(
+        &self,
+        app_id: &str,
+        since: i64,
+        until: i64,
+        recent_since: i64,
+    ) -> StoreResult<HandoffTotals> {
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, HandoffTotals>(
             "SELECT COUNT(*) AS total, \
              CAST(COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) AS BIGINT) AS pending, \
              CAST(COALESCE(SUM(CASE WHEN created_at >= $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS recent \
@@ -135,8 +171,16 @@ impl Store {
         .bind(until)
         .bind(recent_since)
         .fetch_one(pool)
-        .await)?;
-        let csat = on_pool!(self, pool => sqlx::query_as::<_, Average>(
+        .await)?)
+    }
+
+    async fn csat_average(
+        &self,
+        app_id: &str,
+        since: i64,
+        until: i64,
+    ) -> StoreResult<(i64, Option<f64>)> {
+        let average = on_pool!(self, pool => sqlx::query_as::<_, Average>(
             "SELECT COUNT(*) AS count, AVG(CAST(rating AS DOUBLE PRECISION)) AS average \
              FROM csat_ratings WHERE app_id = $1 AND created_at >= $2 AND created_at < $3",
         )
@@ -145,7 +189,16 @@ impl Store {
         .bind(until)
         .fetch_one(pool)
         .await)?;
-        let tools = on_pool!(self, pool => sqlx::query_as::<_, ToolUsage>(
+        Ok((average.count, average.average))
+    }
+
+    async fn tool_usage(
+        &self,
+        app_id: &str,
+        since: i64,
+        until: i64,
+    ) -> StoreResult<Vec<ToolUsage>> {
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, ToolUsage>(
             "SELECT tool_name, COUNT(*) AS executions, \
              CAST(COALESCE(SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END), 0) AS BIGINT) AS successes \
              FROM tool_executions WHERE app_id = $1 AND executed_at >= $2 AND executed_at < $3 \
@@ -155,8 +208,11 @@ impl Store {
         .bind(since)
         .bind(until)
         .fetch_all(pool)
-        .await)?;
-        let violations = on_pool!(self, pool => sqlx::query_scalar::<_, i64>(
+        .await)?)
+    }
+
+    async fn violation_count(&self, app_id: &str, since: i64, until: i64) -> StoreResult<i64> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar::<_, i64>(
             "SELECT COUNT(*) FROM guardrail_violations \
              WHERE app_id = $1 AND created_at >= $2 AND created_at < $3",
         )
@@ -164,15 +220,7 @@ impl Store {
         .bind(since)
         .bind(until)
         .fetch_one(pool)
-        .await)?;
-        Ok(WindowTotals {
-            conversations,
-            handoffs,
-            csat_ratings: csat.count,
-            avg_csat: csat.average,
-            tools,
-            violations,
-        })
+        .await)?)
     }
 
     /// Per-bucket counts of `[since, until)`, keyed by bucket start (ms, a multiple of

@@ -15,6 +15,7 @@ pub struct ConversationRecord {
     pub resolution: Option<String>,
     pub started_at: i64,
     pub ended_at: Option<i64>,
+    pub handed_off_at: Option<i64>,
     pub message_count: i64,
     pub transcript: Option<Json<Vec<TranscriptEntry>>>,
     pub experiment_variant: Option<String>,
@@ -23,8 +24,8 @@ pub struct ConversationRecord {
 }
 
 pub(crate) const CONVERSATION_COLUMNS: &str = "id, app_id, session_id, channel, status, \
-    resolution, started_at, ended_at, message_count, transcript, experiment_variant, created_at, \
-    updated_at";
+    resolution, started_at, ended_at, handed_off_at, message_count, transcript, \
+    experiment_variant, created_at, updated_at";
 
 /// Which conversations a listing returns. Times are ms since the epoch, on `started_at`.
 #[derive(Clone, Debug, Default)]
@@ -40,7 +41,7 @@ impl Store {
     pub async fn insert_conversation(&self, record: &ConversationRecord) -> StoreResult<()> {
         let sql = format!(
             "INSERT INTO conversations ({CONVERSATION_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         );
         on_pool!(self, pool => sqlx::query(&sql)
             .bind(&record.id)
@@ -51,6 +52,7 @@ impl Store {
             .bind(&record.resolution)
             .bind(record.started_at)
             .bind(record.ended_at)
+            .bind(record.handed_off_at)
             .bind(record.message_count)
             .bind(&record.transcript)
             .bind(&record.experiment_variant)
@@ -71,8 +73,8 @@ impl Store {
     ) -> StoreResult<bool> {
         let updated = on_pool!(self, pool => sqlx::query(
             "UPDATE conversations SET channel = $3, status = $4, resolution = $5, ended_at = $6, \
-             message_count = $7, transcript = $8, experiment_variant = $9, updated_at = $10 \
-             WHERE id = $1 AND status = $2",
+             message_count = $7, transcript = $8, experiment_variant = $9, updated_at = $10, \
+             handed_off_at = $11 WHERE id = $1 AND status = $2",
         )
         .bind(&record.id)
         .bind(expected_status)
@@ -84,6 +86,7 @@ impl Store {
         .bind(&record.transcript)
         .bind(&record.experiment_variant)
         .bind(record.updated_at)
+        .bind(record.handed_off_at)
         .execute(pool)
         .await
         .map(|done| done.rows_affected()))?;

@@ -203,8 +203,7 @@ impl Store {
         Ok(on_pool!(self, pool => sqlx::query_as::<_, VariantOutcome>(
             "SELECT e.variant_id, COUNT(*) AS exposures, COUNT(c.id) AS conversations, \
              COALESCE(SUM(CASE WHEN c.status = 'resolved' THEN 1 ELSE 0 END), 0) AS resolved, \
-             COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM handoffs h WHERE h.app_id = e.app_id \
-               AND h.session_id = e.session_id) THEN 1 ELSE 0 END), 0) AS handed_off, \
+             COALESCE(SUM(CASE WHEN c.handed_off_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS handed_off, \
              COUNT(r.id) AS ratings, \
              AVG(CAST(r.rating AS DOUBLE PRECISION)) AS avg_csat \
              FROM experiment_exposures e \

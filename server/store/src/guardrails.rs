@@ -135,6 +135,17 @@ impl Store {
         )
     }
 
+    /// What changes whenever an app's rules change: their number and latest update. Cheap, so
+    /// a cache can revalidate with it instead of recompiling.
+    pub async fn guardrail_rules_fingerprint(&self, app_id: &str) -> StoreResult<(i64, i64)> {
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, (i64, i64)>(
+            "SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM guardrail_rules WHERE app_id = $1",
+        )
+        .bind(app_id)
+        .fetch_one(pool)
+        .await)?)
+    }
+
     pub async fn insert_violations(&self, violations: &[ViolationRecord]) -> StoreResult<()> {
         if violations.is_empty() {
             return Ok(());

@@ -68,7 +68,7 @@ impl Store {
         );
         let insert_conversation = format!(
             "INSERT INTO conversations ({CONVERSATION_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         );
         // The same steps on both backends; only how the transaction locks differs.
         macro_rules! steps {
@@ -97,7 +97,8 @@ impl Store {
                     }
                     Some(_) => {
                         sqlx::query(
-                            "UPDATE conversations SET status = 'handed_off', updated_at = $3 \
+                            "UPDATE conversations SET status = 'handed_off', updated_at = $3, \
+                             handed_off_at = COALESCE(handed_off_at, $3) \
                              WHERE app_id = $1 AND session_id = $2",
                         )
                         .bind(&handoff.app_id)
@@ -117,6 +118,7 @@ impl Store {
                             .bind(&c.resolution)
                             .bind(c.started_at)
                             .bind(c.ended_at)
+                            .bind(c.handed_off_at)
                             .bind(c.message_count)
                             .bind(&c.transcript)
                             .bind(&c.experiment_variant)

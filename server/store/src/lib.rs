@@ -73,6 +73,10 @@ pub(crate) use on_pool;
 
 /// How long a request waits for a free connection before failing.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// Bytes of the database file each SQLite connection may map into memory.
+const SQLITE_MMAP_BYTES: i64 = 256 * 1024 * 1024;
+/// Page cache of each SQLite connection, as SQLite's negative-means-KiB setting.
+const SQLITE_CACHE_KIB: i64 = -8 * 1024;
 /// How long SQLite waits on a locked database before answering `SQLITE_BUSY`.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -128,12 +132,16 @@ impl Store {
         }
         // WAL lets readers proceed while one writer commits; NORMAL sync is durable under WAL
         // except for the last transactions on power loss, the usual trade for an embedded server.
+        // Reads map the file instead of copying pages through each connection's cache, which
+        // makes the analytics' index scans several times faster.
         let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(SQLITE_BUSY_TIMEOUT)
-            .foreign_keys(true);
+            .foreign_keys(true)
+            .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string())
+            .pragma("cache_size", SQLITE_CACHE_KIB.to_string());
         let pool = SqlitePoolOptions::new()
             .max_connections(settings.max_connections)
             .acquire_timeout(ACQUIRE_TIMEOUT)

@@ -45,6 +45,7 @@ async fn seed_000_example_hands_the_conversation_off_once() {
         .await
         .json();
     assert_eq!(detail["conversation"]["status"], "handed_off");
+    assert!(detail["conversation"]["handedOffAt"].is_i64());
     assert_eq!(detail["handoff"]["id"], id);
 
     let again = app

@@ -39,23 +39,30 @@ struct CompiledRule {
 /// An app's compiled active rules, shared by concurrent checks.
 type RuleSet = Arc<[CompiledRule]>;
 
-/// Each app's compiled active rules. Changes made through this instance evict at once; those
-/// made through another instance arrive within the authentication cache's lifetime.
+/// Each app's compiled active rules. Changes made through this instance evict at once. After
+/// the authentication cache's lifetime an entry is revalidated against the rules' fingerprint
+/// (one cheap query) and recompiled only if they changed elsewhere: compiling costs far more
+/// than a check.
 #[derive(Debug, Default)]
 pub(crate) struct RuleCache {
-    entries: Mutex<HashMap<String, (Instant, RuleSet)>>,
+    entries: Mutex<HashMap<String, CacheEntry>>,
+}
+
+#[derive(Clone, Debug)]
+struct CacheEntry {
+    checked: Instant,
+    fingerprint: (i64, i64),
+    rules: RuleSet,
 }
 
 impl RuleCache {
-    fn get(&self, app_id: &str) -> Option<RuleSet> {
-        let entries = self.entries.lock().ok()?;
-        let (at, rules) = entries.get(app_id)?;
-        (at.elapsed() < AUTH_CACHE_TTL).then(|| rules.clone())
+    fn get(&self, app_id: &str) -> Option<CacheEntry> {
+        self.entries.lock().ok()?.get(app_id).cloned()
     }
 
-    fn put(&self, app_id: &str, rules: RuleSet) {
+    fn put(&self, app_id: &str, entry: CacheEntry) {
         if let Ok(mut entries) = self.entries.lock() {
-            entries.insert(app_id.to_owned(), (Instant::now(), rules));
+            entries.insert(app_id.to_owned(), entry);
         }
     }
 
@@ -281,10 +288,26 @@ impl Services {
         to_violation(record).ok_or(Error::NotFound("violation"))
     }
 
-    /// The app's active rules, compiled, from the cache when fresh.
+    /// The app's active rules, compiled: from the cache when fresh or still current.
     async fn compiled_rules(&self, app_id: &str) -> Result<RuleSet> {
-        if let Some(rules) = self.rule_cache().get(app_id) {
-            return Ok(rules);
+        let cached = self.rule_cache().get(app_id);
+        if let Some(entry) = &cached
+            && entry.checked.elapsed() < AUTH_CACHE_TTL
+        {
+            return Ok(entry.rules.clone());
+        }
+        let fingerprint = self.store().guardrail_rules_fingerprint(app_id).await?;
+        if let Some(entry) = cached
+            && entry.fingerprint == fingerprint
+        {
+            self.rule_cache().put(
+                app_id,
+                CacheEntry {
+                    checked: Instant::now(),
+                    ..entry.clone()
+                },
+            );
+            return Ok(entry.rules);
         }
         let records = self.store().guardrail_rules(app_id).await?;
         let rules: RuleSet = records
@@ -303,7 +326,14 @@ impl Services {
                 })
             })
             .collect();
-        self.rule_cache().put(app_id, rules.clone());
+        self.rule_cache().put(
+            app_id,
+            CacheEntry {
+                checked: Instant::now(),
+                fingerprint,
+                rules: rules.clone(),
+            },
+        );
         Ok(rules)
     }
 }
