@@ -132,7 +132,11 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Live streams never end on their own; in-flight requests are waited for.
+        state_services.close_live_streams();
+    })
     .await
     .map_err(StartupError::Serve)?;
     maintenance.abort();

@@ -13,7 +13,7 @@ use std::time::Duration;
 use model::conversations::{ConversationStatus, LiveUpdate};
 use serde::{Deserialize, Serialize};
 use store::{MAX_NOTIFICATION_BYTES, MessageRecord, Store};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::messages::to_message;
 use crate::{Caller, Result, Services};
@@ -36,6 +36,8 @@ pub(crate) struct Addressed {
 pub(crate) struct LiveHub {
     sender: broadcast::Sender<Arc<Addressed>>,
     relay_started: AtomicBool,
+    /// Turns true when the server stops, ending every stream so shutdown need not wait on them.
+    closing: watch::Sender<bool>,
 }
 
 impl Default for LiveHub {
@@ -43,6 +45,7 @@ impl Default for LiveHub {
         LiveHub {
             sender: broadcast::channel(CHANNEL_CAPACITY).0,
             relay_started: AtomicBool::new(false),
+            closing: watch::channel(false).0,
         }
     }
 }
@@ -61,6 +64,7 @@ struct Notification {
 /// A subscription to one session's updates.
 pub struct LiveSubscription {
     receiver: broadcast::Receiver<Arc<Addressed>>,
+    closing: watch::Receiver<bool>,
     app_id: String,
     session_id: String,
 }
@@ -70,7 +74,14 @@ impl LiveSubscription {
     /// to keep up skips the updates it missed (it can reload the transcript).
     pub async fn next(&mut self) -> Option<LiveUpdate> {
         loop {
-            match self.receiver.recv().await {
+            if *self.closing.borrow() {
+                return None;
+            }
+            let received = tokio::select! {
+                received = self.receiver.recv() => received,
+                _ = self.closing.changed() => return None,
+            };
+            match received {
                 Ok(item) if item.app_id == self.app_id && item.session_id == self.session_id => {
                     return Some(item.update.clone());
                 }
@@ -92,9 +103,15 @@ impl Services {
         self.ensure_live_relay().await;
         Ok(LiveSubscription {
             receiver: self.live().sender.subscribe(),
+            closing: self.live().closing.subscribe(),
             app_id: caller.app.id.clone(),
             session_id: session_id.to_owned(),
         })
+    }
+
+    /// Ends every live stream: the server is stopping.
+    pub fn close_live_streams(&self) {
+        self.live().closing.send_replace(true);
     }
 
     /// Announces stored or changed messages.

@@ -508,3 +508,27 @@ async fn concurrent_first_saves_of_a_session_make_one_conversation() {
     let page = app.get_as(&tenant, "/api/conversations").await.json();
     assert_eq!(page["conversations"].as_array().unwrap().len(), 1);
 }
+
+/// Streams end when the server stops, so a graceful shutdown never waits on a dashboard.
+#[tokio::test]
+async fn live_streams_end_when_the_server_stops() {
+    let app = TestApp::new().await;
+    let tenant = app.tenant("my-app").await;
+    let request = Request::get("/api/messages/stream?sessionId=s")
+        .header("authorization", format!("Bearer {}", tenant.secret))
+        .header("x-app-slug", "my-app")
+        .body(Body::empty())
+        .unwrap();
+    let mut body = app
+        .router
+        .clone()
+        .oneshot(request)
+        .await
+        .unwrap()
+        .into_body();
+    app.services.close_live_streams();
+    let end = tokio::time::timeout(Duration::from_secs(5), body.frame())
+        .await
+        .expect("the stream ends at once");
+    assert!(end.is_none(), "no more frames: {end:?}");
+}

@@ -346,3 +346,42 @@ async fn seed_000_curl_examples_work_verbatim() {
         .unwrap();
     wait_for_exit(&mut child).await;
 }
+
+/// A dashboard following a session must not keep the server from stopping.
+#[tokio::test]
+async fn sigterm_stops_the_server_while_a_live_stream_is_open() {
+    let database = fresh_database().await;
+    let created = command(&database.url)
+        .args(["app", "create", "--slug", "my-app", "--name", "My App"])
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(created.stdout).unwrap();
+    let secret = stdout.lines().last().unwrap().trim().to_owned();
+    let port = free_port();
+    let mut child = command(&database.url)
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .spawn()
+        .unwrap();
+    wait_until_serving(&mut child, port).await;
+
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let request = format!(
+        "GET /api/messages/stream?sessionId=s HTTP/1.1\r\nHost: localhost\r\n\
+         Authorization: Bearer {secret}\r\nX-App-Slug: my-app\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut head = [0u8; 64];
+    let read = stream.read(&mut head).await.unwrap();
+    assert!(
+        String::from_utf8_lossy(&head[..read]).starts_with("HTTP/1.1 200"),
+        "the stream is open"
+    );
+
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let exit = wait_for_exit(&mut child).await;
+    assert!(exit.success(), "graceful shutdown exits 0, got {exit}");
+}
