@@ -126,7 +126,8 @@ impl Services {
         })
     }
 
-    /// One conversation with its messages and events. Needs the app secret.
+    /// One conversation with its messages, events, tool calls, violations, handoff and CSAT
+    /// rating. Needs the app secret.
     pub async fn conversation_detail(
         &self,
         caller: &Caller,

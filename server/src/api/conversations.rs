@@ -85,7 +85,8 @@ pub async fn list(
     Ok(Json(services.list_conversations(&caller, query).await?))
 }
 
-/// One conversation with its transcript messages and events. Needs the app secret.
+/// One conversation with everything recorded about it: messages, events, tool calls,
+/// guardrail violations, the handoff and the CSAT rating. Needs the app secret.
 #[utoipa::path(
     get,
     path = "/api/conversations/{session_id}",
