@@ -171,8 +171,15 @@ impl Services {
 
     /// The secret outbound calls of this app are signed with, created on first use.
     pub(crate) async fn app_signing_secret(&self, app_id: &str) -> Result<String> {
+        // Read first: this runs on every tool call and webhook, and only once writes.
+        if let Some(secret) = self.store().signing_secret(app_id).await? {
+            return Ok(secret);
+        }
         let candidate = secrets::generate(SIGNING_SECRET_PREFIX)?;
-        Ok(self.store().signing_secret(app_id, &candidate).await?)
+        Ok(self
+            .store()
+            .set_first_signing_secret(app_id, &candidate)
+            .await?)
     }
 }
 

@@ -1,6 +1,8 @@
 //! Conversations: one row per (app, session), written by the agent as a call goes on.
 
 use model::conversations::TranscriptEntry;
+use std::sync::LazyLock;
+
 use sqlx::types::Json;
 
 use crate::{Store, StoreResult, on_pool};
@@ -27,6 +29,35 @@ pub(crate) const CONVERSATION_COLUMNS: &str = "id, app_id, session_id, channel, 
     resolution, started_at, ended_at, handed_off_at, message_count, transcript, \
     experiment_variant, created_at, updated_at";
 
+pub(crate) static INSERT_CONVERSATION: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO conversations ({CONVERSATION_COLUMNS}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    )
+});
+
+/// Binds a conversation to [`INSERT_CONVERSATION`].
+macro_rules! bind_conversation {
+    ($query:expr, $c:expr) => {
+        $query
+            .bind(&$c.id)
+            .bind(&$c.app_id)
+            .bind(&$c.session_id)
+            .bind(&$c.channel)
+            .bind(&$c.status)
+            .bind(&$c.resolution)
+            .bind($c.started_at)
+            .bind($c.ended_at)
+            .bind($c.handed_off_at)
+            .bind($c.message_count)
+            .bind(&$c.transcript)
+            .bind(&$c.experiment_variant)
+            .bind($c.created_at)
+            .bind($c.updated_at)
+    };
+}
+pub(crate) use bind_conversation;
+
 /// Which conversations a listing returns. Times are ms since the epoch, on `started_at`.
 #[derive(Clone, Debug, Default)]
 pub struct ConversationFilter {
@@ -39,25 +70,7 @@ pub struct ConversationFilter {
 impl Store {
     /// Inserts a new conversation; an existing (app, session) is `UniqueViolation`.
     pub async fn insert_conversation(&self, record: &ConversationRecord) -> StoreResult<()> {
-        let sql = format!(
-            "INSERT INTO conversations ({CONVERSATION_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-        );
-        on_pool!(self, pool => sqlx::query(&sql)
-            .bind(&record.id)
-            .bind(&record.app_id)
-            .bind(&record.session_id)
-            .bind(&record.channel)
-            .bind(&record.status)
-            .bind(&record.resolution)
-            .bind(record.started_at)
-            .bind(record.ended_at)
-            .bind(record.handed_off_at)
-            .bind(record.message_count)
-            .bind(&record.transcript)
-            .bind(&record.experiment_variant)
-            .bind(record.created_at)
-            .bind(record.updated_at)
+        on_pool!(self, pool => bind_conversation!(sqlx::query(INSERT_CONVERSATION.as_str()), record)
             .execute(pool)
             .await
             .map(|_| ()))?;

@@ -5,7 +5,7 @@ use model::conversations::TranscriptEntry;
 use serde_json::Value;
 use sqlx::types::Json;
 
-use crate::conversations::CONVERSATION_COLUMNS;
+use crate::conversations::{INSERT_CONVERSATION, bind_conversation};
 use crate::webhooks::{INSERT_DELIVERY, bind_delivery};
 use crate::{ConversationRecord, Store, StoreResult, WebhookDeliveryRecord};
 
@@ -66,10 +66,6 @@ impl Store {
             "INSERT INTO handoffs ({HANDOFF_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
              $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
         );
-        let insert_conversation = format!(
-            "INSERT INTO conversations ({CONVERSATION_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-        );
         // The same steps on both backends; only how the transaction locks differs.
         macro_rules! steps {
             ($tx:ident, $lock:literal) => {{
@@ -108,24 +104,12 @@ impl Store {
                         .await?;
                     }
                     None => {
-                        let c = new_conversation;
-                        sqlx::query(&insert_conversation)
-                            .bind(&c.id)
-                            .bind(&c.app_id)
-                            .bind(&c.session_id)
-                            .bind(&c.channel)
-                            .bind(&c.status)
-                            .bind(&c.resolution)
-                            .bind(c.started_at)
-                            .bind(c.ended_at)
-                            .bind(c.handed_off_at)
-                            .bind(c.message_count)
-                            .bind(&c.transcript)
-                            .bind(&c.experiment_variant)
-                            .bind(c.created_at)
-                            .bind(c.updated_at)
-                            .execute(&mut *$tx)
-                            .await?;
+                        bind_conversation!(
+                            sqlx::query(INSERT_CONVERSATION.as_str()),
+                            new_conversation
+                        )
+                        .execute(&mut *$tx)
+                        .await?;
                     }
                 }
                 let h = handoff;

@@ -3,7 +3,7 @@
 use serde_json::Value;
 use sqlx::types::Json;
 
-use crate::{Store, StoreResult, on_pool};
+use crate::{Store, StoreError, StoreResult, on_pool};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct WebhookDeliveryRecord {
@@ -144,9 +144,26 @@ impl Store {
         )
     }
 
-    /// The app's signing secret, setting `candidate` first if it has none. Race-free: every
-    /// caller gets the one that was stored.
-    pub async fn signing_secret(&self, app_id: &str, candidate: &str) -> StoreResult<String> {
+    /// The app's signing secret, if it has one yet.
+    pub async fn signing_secret(&self, app_id: &str) -> StoreResult<Option<String>> {
+        Ok(
+            on_pool!(self, pool => sqlx::query_scalar::<_, Option<String>>(
+            "SELECT signing_secret FROM apps WHERE id = $1",
+        )
+        .bind(app_id)
+        .fetch_optional(pool)
+        .await)?
+            .flatten(),
+        )
+    }
+
+    /// Sets the app's first signing secret unless another writer set one first, and answers the
+    /// one stored. Race-free: every caller gets the same secret.
+    pub async fn set_first_signing_secret(
+        &self,
+        app_id: &str,
+        candidate: &str,
+    ) -> StoreResult<String> {
         on_pool!(self, pool => sqlx::query(
             "UPDATE apps SET signing_secret = $2 WHERE id = $1 AND signing_secret IS NULL",
         )
@@ -155,12 +172,9 @@ impl Store {
         .execute(pool)
         .await
         .map(|_| ()))?;
-        Ok(on_pool!(self, pool => sqlx::query_scalar::<_, String>(
-            "SELECT signing_secret FROM apps WHERE id = $1",
-        )
-        .bind(app_id)
-        .fetch_one(pool)
-        .await)?)
+        self.signing_secret(app_id)
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     pub async fn replace_signing_secret(&self, app_id: &str, secret: &str) -> StoreResult<()> {
