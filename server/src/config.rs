@@ -2,8 +2,10 @@
 //! working directory is read first), with the defaults documented in the README.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use domain::knowledge::embeddings::{EmbeddingProvider, EmbeddingSettings};
 use domain::outbound::AllowedHosts;
 use domain::{
     ElevenLabsSettings, GeminiSettings, Integrations, LivekitSettings, OpenAiSettings, Secret,
@@ -215,6 +217,32 @@ pub struct IntegrationArgs {
     )]
     pub outbound_allowed_hosts: AllowedHosts,
 
+    /// Which provider embeds the knowledge base: `local` (all-MiniLM-L6-v2 in process, works
+    /// offline), `gemini` or `openai` (any OpenAI-compatible server). Changing it re-embeds
+    /// every document in the background.
+    #[arg(
+        long,
+        env = "EMBEDDING_PROVIDER",
+        default_value = "local",
+        value_parser = EmbeddingProvider::parse,
+        global = true
+    )]
+    pub embedding_provider: EmbeddingProvider,
+    /// The local model's folder (`config.json`, `model.safetensors`, `tokenizer.json`).
+    #[arg(
+        long,
+        env = "EMBEDDING_MODEL_DIR",
+        default_value = domain::knowledge::embeddings::DEFAULT_MODEL_DIR,
+        global = true
+    )]
+    pub embedding_model_dir: PathBuf,
+    /// A remote provider's model (default `gemini-embedding-001`, `text-embedding-3-small`).
+    #[arg(long, env = "EMBEDDING_MODEL", global = true)]
+    pub embedding_model: Option<String>,
+    /// Output dimensions requested from a remote provider (Gemini default 768).
+    #[arg(long, env = "EMBEDDING_DIMENSIONS", global = true)]
+    pub embedding_dimensions: Option<usize>,
+
     /// API key of OpenAI or a compatible server.
     #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true, global = true)]
     pub openai_api_key: Option<String>,
@@ -266,6 +294,12 @@ impl IntegrationArgs {
                 support_agent_id: text(&self.elevenlabs_support_agent_id),
                 sales_agent_id: text(&self.elevenlabs_sales_agent_id),
                 webhook_secret: secret(&self.elevenlabs_webhook_secret),
+            },
+            embeddings: EmbeddingSettings {
+                provider: self.embedding_provider,
+                model_dir: self.embedding_model_dir.clone(),
+                model: text(&self.embedding_model),
+                dimensions: self.embedding_dimensions,
             },
             outbound_allowed_hosts: self.outbound_allowed_hosts.clone(),
         }

@@ -81,6 +81,43 @@ pub async fn deliver_webhooks(services: Services, every: Duration) {
     }
 }
 
+/// How often the ingestion job looks for waiting documents when nothing wakes it (retries, and
+/// documents queued by other instances).
+pub const INGESTION_POLL_EVERY: Duration = Duration::from_secs(5);
+
+/// Embeds waiting knowledge documents. Loads the embedding model first (so the first search
+/// does not pay for it) and queues documents embedded with another model for re-embedding.
+pub async fn ingest_knowledge(services: Services, every: Duration) {
+    let warm = services.clone();
+    match tokio::task::spawn_blocking(move || warm.prepare_embeddings()).await {
+        Ok(Ok(model)) => tracing::info!(%model, "embedding model ready"),
+        Ok(Err(err)) => tracing::warn!(error = %err, "knowledge embeddings unavailable"),
+        Err(err) => tracing::warn!(error = %err, "loading the embedding model failed"),
+    }
+    match services.requeue_stale_embeddings().await {
+        Ok(0) | Err(domain::Error::Unavailable(_)) => {}
+        Ok(queued) => tracing::info!(queued, "re-embedding documents with the configured model"),
+        Err(err) => tracing::warn!(error = %err, "queueing documents for re-embedding failed"),
+    }
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {}
+            () = services.knowledge_queued() => {}
+        }
+        loop {
+            match services.ingest_next_document().await {
+                Ok(true) => {}
+                Ok(false) | Err(domain::Error::Unavailable(_)) => break,
+                Err(err) => {
+                    tracing::warn!(error = %err, "knowledge ingestion failed");
+                    break;
+                }
+            }
+        }
+    }
+}
+
 fn report(what: &str, outcome: domain::Result<u64>) {
     match outcome {
         Ok(0) => {}

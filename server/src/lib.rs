@@ -106,6 +106,10 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
         services.clone(),
         jobs::WEBHOOK_POLL_EVERY,
     ));
+    let ingestion = tokio::spawn(jobs::ingest_knowledge(
+        services.clone(),
+        jobs::INGESTION_POLL_EVERY,
+    ));
     let state_services = services.clone();
     let state = AppState {
         services,
@@ -142,6 +146,7 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
     maintenance.abort();
     handoff_expiry.abort();
     webhooks.abort();
+    ingestion.abort();
     insights.abort();
     tracing::info!("stopped");
     Ok(())

@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         (name = "token", description = "Ephemeral Gemini Live tokens"),
         (name = "tools", description = "The tool registry and tool execution"),
         (name = "webhooks", description = "Signed outbound webhooks: delivery log and signing secret"),
+        (name = "knowledge", description = "Knowledge base: documents, hybrid search, gaps and search metrics"),
         (name = "persona", description = "The agent's persona and composed instructions"),
         (name = "analytics", description = "CSAT ratings, overview, insights and timeseries"),
     ),

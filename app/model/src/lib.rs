@@ -14,6 +14,7 @@ pub mod gemini;
 pub mod guardrails;
 pub mod handoffs;
 pub mod health;
+pub mod knowledge;
 pub mod persona;
 pub mod status;
 pub mod tools;

@@ -35,11 +35,21 @@ impl Services {
     ) -> Result<Overview> {
         caller.require_app_secret()?;
         let (since, until) = window(since, until)?;
-        let totals = self
-            .store()
-            .window_totals(&caller.app.id, since, until, until.saturating_sub(DAY_MS))
-            .await?;
-        Ok(overview(since, until, &totals))
+        let store = self.store();
+        let app_id = caller.app.id.as_str();
+        let (totals, searches, open_gaps) = tokio::try_join!(
+            store.window_totals(app_id, since, until, until.saturating_sub(DAY_MS)),
+            store.knowledge_search_totals(app_id, since, until),
+            store.open_knowledge_gaps(app_id),
+        )?;
+        let mut overview = overview(since, until, &totals);
+        // As the seed: searches are counted in the window, open gaps over all time.
+        overview.unresolved_gaps = open_gaps;
+        overview.total_knowledge_searches = searches.searches;
+        overview.avg_knowledge_score = searches.avg_top_score;
+        overview.knowledge_gap_rate =
+            (searches.searches > 0).then(|| searches.gaps as f64 / searches.searches as f64);
+        Ok(overview)
     }
 
     /// Per-hour or per-day counts for charts. Needs the app secret.
@@ -215,7 +225,7 @@ fn overview(since: i64, until: i64, totals: &WindowTotals) -> Overview {
         total_tool_executions: executions,
         total_guardrail_violations: totals.violations,
         pending_handoffs: totals.handoffs.pending,
-        // Knowledge search arrives with the knowledge base.
+        // Filled in by the overview; daily insights do not report knowledge.
         unresolved_gaps: 0,
         avg_knowledge_score: None,
         knowledge_gap_rate: None,

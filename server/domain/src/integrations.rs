@@ -63,6 +63,8 @@ pub struct Integrations {
     pub gemini: GeminiSettings,
     pub openai: OpenAiSettings,
     pub elevenlabs: ElevenLabsSettings,
+    /// Which provider embeds knowledge, and its model.
+    pub embeddings: crate::knowledge::embeddings::EmbeddingSettings,
     /// Hosts and networks tool calls and webhooks may reach despite the SSRF guard.
     pub outbound_allowed_hosts: crate::outbound::AllowedHosts,
 }

@@ -21,6 +21,7 @@ mod gemini;
 mod guardrails;
 mod handoffs;
 mod integrations;
+pub mod knowledge;
 mod live;
 mod messages;
 pub mod outbound;

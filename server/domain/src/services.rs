@@ -1,5 +1,6 @@
 //! The handle every adapter (JSON API, server functions, CLI, jobs) calls.
 
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
@@ -7,6 +8,8 @@ use store::Store;
 
 use crate::caches::{AuthCache, RateBuffer};
 use crate::guardrails::RuleCache;
+use crate::knowledge::VectorCache;
+use crate::knowledge::embeddings::Embedder;
 use crate::live::LiveHub;
 use crate::outbound::Outbound;
 use crate::{Integrations, RateLimits};
@@ -32,6 +35,14 @@ struct Inner {
     integration_client: OnceLock<Outbound>,
     /// Wakes the webhook worker when a delivery is queued.
     webhooks_queued: tokio::sync::Notify,
+    /// Connected on first use: loading the local model reads about 90 MB.
+    embedder: OnceLock<Embedder>,
+    /// Knowledge vectors ranked in process (SQLite).
+    vector_cache: VectorCache,
+    /// Vector sizes whose index this process has made sure of.
+    indexed_dimensions: Mutex<HashSet<usize>>,
+    /// Wakes the ingestion job when a document waits for embeddings.
+    knowledge_queued: tokio::sync::Notify,
     /// Hash of the one-time first-run setup token, while no user exists.
     setup_token_hash: Mutex<Option<String>>,
     started: Instant,
@@ -61,6 +72,10 @@ impl Services {
                 outbound: OnceLock::new(),
                 integration_client: OnceLock::new(),
                 webhooks_queued: tokio::sync::Notify::new(),
+                embedder: OnceLock::new(),
+                vector_cache: VectorCache::default(),
+                indexed_dimensions: Mutex::new(HashSet::new()),
+                knowledge_queued: tokio::sync::Notify::new(),
                 setup_token_hash: Mutex::new(None),
                 started: Instant::now(),
                 started_at_ms: crate::now_ms(),
@@ -112,6 +127,36 @@ impl Services {
     /// Waits until a webhook is queued through this instance.
     pub async fn webhook_queued(&self) {
         self.inner.webhooks_queued.notified().await;
+    }
+
+    pub(crate) fn embedder_cell(&self) -> &OnceLock<Embedder> {
+        &self.inner.embedder
+    }
+
+    pub(crate) fn vector_cache(&self) -> &VectorCache {
+        &self.inner.vector_cache
+    }
+
+    pub(crate) fn indexed_dimensions(&self, dims: usize) -> bool {
+        self.inner
+            .indexed_dimensions
+            .lock()
+            .is_ok_and(|dimensions| dimensions.contains(&dims))
+    }
+
+    pub(crate) fn mark_indexed_dimensions(&self, dims: usize) {
+        if let Ok(mut dimensions) = self.inner.indexed_dimensions.lock() {
+            dimensions.insert(dims);
+        }
+    }
+
+    pub(crate) fn wake_knowledge_worker(&self) {
+        self.inner.knowledge_queued.notify_one();
+    }
+
+    /// Waits until a document is queued for embedding through this instance.
+    pub async fn knowledge_queued(&self) {
+        self.inner.knowledge_queued.notified().await;
     }
 
     pub(crate) fn rule_cache(&self) -> &RuleCache {

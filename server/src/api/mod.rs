@@ -12,6 +12,7 @@ mod experiments;
 mod guardrails;
 mod handoffs;
 mod health;
+mod knowledge;
 mod messages;
 mod persona;
 mod status;
@@ -68,6 +69,20 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tools::execute))
         .routes(routes!(tools::executions))
         .routes(routes!(tools::get, tools::update, tools::delete))
+        .routes(routes!(knowledge::add))
+        .routes(routes!(knowledge::upload))
+        .routes(routes!(knowledge::documents))
+        .routes(routes!(
+            knowledge::document,
+            knowledge::update,
+            knowledge::delete
+        ))
+        .routes(routes!(knowledge::search))
+        .routes(routes!(knowledge::gaps))
+        .routes(routes!(knowledge::resolve_gap))
+        .routes(routes!(knowledge::dismiss_gap))
+        .routes(routes!(knowledge::reopen_gap))
+        .routes(routes!(knowledge::metrics))
         .routes(routes!(webhooks::deliveries))
         .routes(routes!(webhooks::signing_secret))
         .routes(routes!(webhooks::rotate_signing_secret))

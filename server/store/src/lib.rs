@@ -16,6 +16,7 @@ mod experiments;
 mod guardrails;
 mod handoffs;
 mod instance;
+mod knowledge;
 mod messages;
 mod migrations;
 mod notifications;
@@ -49,6 +50,10 @@ pub use events::{EventFilter, EventRecord};
 pub use experiments::{ExperimentRecord, VariantOutcome};
 pub use guardrails::{GuardrailRuleRecord, ViolationFilter, ViolationRecord};
 pub use handoffs::{HandoffCreation, HandoffRecord};
+pub use knowledge::{
+    Candidate, ChunkRecord, DocumentKey, DocumentRecord, GapRecord, MAX_GAP_EXAMPLES, NewChunk,
+    SearchLogRecord, SearchTotals, StoredVector, dot, vector_bytes, vector_from_bytes,
+};
 pub use messages::MessageRecord;
 pub use migrations::AppliedMigration;
 pub use notifications::{MAX_NOTIFICATION_BYTES, NotificationListener};

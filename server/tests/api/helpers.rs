@@ -3,6 +3,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
+use domain::knowledge::embeddings::EmbeddingSettings;
 use domain::{Actor, Integrations, NewUser, Services};
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
@@ -48,10 +49,15 @@ const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 /// The headers a browser sends on a same-origin request to the test server.
 pub const SAME_ORIGIN: &[(&str, &str)] = &[("host", "localhost"), ("origin", "http://localhost")];
 
-/// What tests run with: the fakes listen on loopback, which the SSRF guard must let through.
+/// What tests run with: the fakes listen on loopback, which the SSRF guard must let through,
+/// and knowledge is embedded by the local model where `scripts/test` unpacks it.
 pub fn test_integrations() -> Integrations {
     Integrations {
         outbound_allowed_hosts: domain::outbound::AllowedHosts::parse("127.0.0.1").unwrap(),
+        embeddings: EmbeddingSettings {
+            model_dir: domain::knowledge::embeddings::test_model_dir(),
+            ..EmbeddingSettings::default()
+        },
         ..Integrations::default()
     }
 }

@@ -25,6 +25,8 @@ pub struct Victim {
     pub experiment_id: String,
     pub handoff_id: String,
     pub signing_secret: String,
+    pub document_id: String,
+    pub gap_id: String,
 }
 
 /// Text only the victim's data contains: no answer to the attacker may include it.
@@ -338,6 +340,88 @@ fn probes() -> Vec<Probe> {
             OwnAppOnly,
             |_| ("/api/webhooks/signing-secret/rotate".to_owned(), None),
         ),
+        probe(
+            "read another app's knowledge document",
+            Method::GET,
+            Refused,
+            |victim| {
+                (
+                    format!("/api/knowledge/documents/{}", victim.document_id),
+                    None,
+                )
+            },
+        ),
+        probe(
+            "edit another app's knowledge document",
+            Method::PATCH,
+            Refused,
+            |victim| {
+                (
+                    format!("/api/knowledge/documents/{}", victim.document_id),
+                    Some(json!({"content": "overwritten"})),
+                )
+            },
+        ),
+        probe(
+            "delete another app's knowledge document",
+            Method::DELETE,
+            Refused,
+            |victim| {
+                (
+                    format!("/api/knowledge/documents/{}", victim.document_id),
+                    None,
+                )
+            },
+        ),
+        probe(
+            "replace a knowledge document by another app's title",
+            Method::POST,
+            OwnAppOnly,
+            |_| {
+                (
+                    "/api/knowledge".to_owned(),
+                    Some(json!({"title": "Private notes", "category": "notes",
+                            "content": "overwritten"})),
+                )
+            },
+        ),
+        probe("search knowledge", Method::POST, OwnAppOnly, |_| {
+            (
+                "/api/knowledge/search".to_owned(),
+                Some(json!({"query": "private words", "mode": "text"})),
+            )
+        }),
+        probe("list knowledge documents", Method::GET, OwnAppOnly, |_| {
+            ("/api/knowledge/documents".to_owned(), None)
+        }),
+        probe("list knowledge gaps", Method::GET, OwnAppOnly, |_| {
+            ("/api/knowledge/gaps?status=all".to_owned(), None)
+        }),
+        probe("read knowledge metrics", Method::GET, OwnAppOnly, |_| {
+            ("/api/knowledge/metrics".to_owned(), None)
+        }),
+        probe(
+            "resolve another app's knowledge gap",
+            Method::POST,
+            Refused,
+            |victim| {
+                (
+                    format!("/api/knowledge/gaps/{}/resolve", victim.gap_id),
+                    Some(json!({})),
+                )
+            },
+        ),
+        probe(
+            "dismiss another app's knowledge gap",
+            Method::POST,
+            Refused,
+            |victim| {
+                (
+                    format!("/api/knowledge/gaps/{}/dismiss", victim.gap_id),
+                    None,
+                )
+            },
+        ),
         probe("list guardrail rules", Method::GET, OwnAppOnly, |_| {
             ("/api/guardrails/rules".to_owned(), None)
         }),
@@ -507,6 +591,21 @@ async fn assert_victim_intact(app: &TestApp, victim: &Victim) {
     assert_eq!(handoffs["handoffs"][0]["status"], "pending");
     let persona = app.get_as(&victim.tenant, "/api/persona").await.json();
     assert_eq!(persona["personaName"], serde_json::Value::Null);
+    let document = app
+        .get_as(
+            &victim.tenant,
+            &format!("/api/knowledge/documents/{}", victim.document_id),
+        )
+        .await
+        .json();
+    assert_eq!(document["content"], VICTIM_MARKER);
+    assert_eq!(document["title"], "Private notes");
+    let gaps = app
+        .get_as(&victim.tenant, "/api/knowledge/gaps")
+        .await
+        .json();
+    assert_eq!(gaps["gaps"][0]["id"], victim.gap_id.as_str());
+    assert_eq!(gaps["gaps"][0]["occurrences"], 1);
 }
 
 #[tokio::test]
@@ -532,6 +631,26 @@ async fn no_endpoint_reaches_another_apps_resources() {
         .as_str()
         .unwrap()
         .to_owned();
+    let document = app
+        .post_as(
+            &tenant,
+            "/api/knowledge",
+            json!({"title": "Private notes", "category": "notes", "content": VICTIM_MARKER}),
+        )
+        .await;
+    assert_eq!(document.status, 200, "{}", document.text);
+    let gap = app
+        .post_as(
+            &tenant,
+            "/api/knowledge/search",
+            json!({"query": "quartz xylophone", "mode": "text"}),
+        )
+        .await;
+    assert_eq!(gap.json()["gapDetected"], true, "{}", gap.text);
+    let gap_id = app.get_as(&tenant, "/api/knowledge/gaps").await.json()["gaps"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let victim = Victim {
         tenant,
         session_id,
@@ -540,6 +659,8 @@ async fn no_endpoint_reaches_another_apps_resources() {
         experiment_id,
         handoff_id,
         signing_secret,
+        document_id: document.json()["id"].as_str().unwrap().to_owned(),
+        gap_id,
     };
     let secret_bearer = format!("Bearer {}", attacker.secret);
     let token_bearer = format!("Bearer {}", attacker.session_token);

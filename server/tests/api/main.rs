@@ -16,6 +16,7 @@ mod guardrails;
 mod handoffs;
 mod helpers;
 mod isolation;
+mod knowledge;
 mod openapi;
 mod persona;
 mod process;

@@ -1,0 +1,235 @@
+//! The embeddings port: one interface over the three providers a deployment can choose.
+//!
+//! - `local` (default): all-MiniLM-L6-v2 in-process, 384 dimensions, works offline.
+//! - `gemini`: Google's `batchEmbedContents`, 768 dimensions by default (as seed 000).
+//! - `openai`: any server speaking OpenAI's `/embeddings` (OpenAI, Ollama,
+//!   text-embeddings-inference).
+//!
+//! Every vector is returned at unit length, so cosine similarity is a dot product. Each chunk
+//! records the [`Embedder::model`] that produced it; vectors of different models are never
+//! compared.
+
+mod local;
+mod remote;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use local::LocalModel;
+pub use local::normalised;
+use remote::Remote;
+
+use crate::integrations::{GeminiSettings, OpenAiSettings};
+use crate::{Error, Result};
+
+/// The provider a deployment embeds with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EmbeddingProvider {
+    #[default]
+    Local,
+    Gemini,
+    OpenAi,
+}
+
+impl EmbeddingProvider {
+    pub fn parse(value: &str) -> std::result::Result<EmbeddingProvider, String> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "local" => Ok(EmbeddingProvider::Local),
+            "gemini" => Ok(EmbeddingProvider::Gemini),
+            "openai" | "openai-compatible" => Ok(EmbeddingProvider::OpenAi),
+            other => Err(format!(
+                "unknown embedding provider {other:?}: use local, gemini or openai"
+            )),
+        }
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EmbeddingProvider::Local => "local",
+            EmbeddingProvider::Gemini => "gemini",
+            EmbeddingProvider::OpenAi => "openai",
+        }
+    }
+}
+
+/// The folder `scripts/run` unpacks the local model into, relative to the working directory.
+pub const DEFAULT_MODEL_DIR: &str = "data/models/all-MiniLM-L6-v2";
+pub const DEFAULT_GEMINI_MODEL: &str = "gemini-embedding-001";
+pub const DEFAULT_GEMINI_DIMENSIONS: usize = 768;
+pub const DEFAULT_OPENAI_MODEL: &str = "text-embedding-3-small";
+const LOCAL_MODEL_NAME: &str = "all-MiniLM-L6-v2";
+
+#[derive(Clone, Debug)]
+pub struct EmbeddingSettings {
+    pub provider: EmbeddingProvider,
+    /// The local model's folder.
+    pub model_dir: PathBuf,
+    /// A remote provider's model; its default otherwise.
+    pub model: Option<String>,
+    /// Requested output dimensions (Gemini: 768 by default; OpenAI: the model's own).
+    pub dimensions: Option<usize>,
+}
+
+impl Default for EmbeddingSettings {
+    fn default() -> EmbeddingSettings {
+        EmbeddingSettings {
+            provider: EmbeddingProvider::Local,
+            model_dir: PathBuf::from(DEFAULT_MODEL_DIR),
+            model: None,
+            dimensions: None,
+        }
+    }
+}
+
+/// What a text is embedded for: some providers encode queries and passages differently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Document,
+    Query,
+}
+
+/// A ready embedding provider.
+#[derive(Clone, Debug)]
+pub struct Embedder {
+    backend: Backend,
+    model: String,
+}
+
+#[derive(Clone, Debug)]
+enum Backend {
+    Local(Arc<LocalModel>),
+    Remote(Remote),
+}
+
+/// Texts per call: the local model pads a batch to its longest text, so batches stay small.
+const LOCAL_BATCH: usize = 16;
+
+impl Embedder {
+    /// The configured provider, or why it cannot be used (a 503 message naming the setting).
+    pub fn connect(
+        settings: &EmbeddingSettings,
+        gemini: &GeminiSettings,
+        openai: &OpenAiSettings,
+    ) -> Result<Embedder> {
+        match settings.provider {
+            EmbeddingProvider::Local => {
+                let model = LocalModel::shared(&settings.model_dir).map_err(|e| {
+                    Error::Unavailable(format!("The local embedding model is missing: {e}"))
+                })?;
+                Ok(Embedder {
+                    model: format!("local/{LOCAL_MODEL_NAME}"),
+                    backend: Backend::Local(model),
+                })
+            }
+            EmbeddingProvider::Gemini => {
+                let remote = Remote::gemini(settings, gemini)?;
+                Ok(Embedder {
+                    model: format!("gemini/{}", remote.model()),
+                    backend: Backend::Remote(remote),
+                })
+            }
+            EmbeddingProvider::OpenAi => {
+                let remote = Remote::openai(settings, openai)?;
+                Ok(Embedder {
+                    model: format!("openai/{}", remote.model()),
+                    backend: Backend::Remote(remote),
+                })
+            }
+        }
+    }
+
+    /// `provider/model`, recorded with every vector.
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+
+    /// One unit-length vector per text, in order.
+    pub async fn embed(
+        &self,
+        client: &crate::outbound::Outbound,
+        texts: &[String],
+        purpose: Purpose,
+    ) -> Result<Vec<Vec<f32>>> {
+        let vectors = match &self.backend {
+            Backend::Local(model) => {
+                let mut vectors = Vec::with_capacity(texts.len());
+                for batch in texts.chunks(LOCAL_BATCH) {
+                    let model = model.clone();
+                    let batch = batch.to_vec();
+                    let embedded = tokio::task::spawn_blocking(move || model.embed(&batch))
+                        .await
+                        .map_err(|e| Error::Internal(format!("embedding task: {e}").into()))?
+                        .map_err(|e| Error::Internal(e.into()))?;
+                    vectors.extend(embedded);
+                }
+                vectors
+            }
+            Backend::Remote(remote) => remote.embed(client, texts, purpose).await?,
+        };
+        if vectors.len() != texts.len() {
+            return Err(Error::Upstream(format!(
+                "the embedding provider returned {} vectors for {} texts",
+                vectors.len(),
+                texts.len()
+            )));
+        }
+        Ok(vectors.into_iter().map(normalised).collect())
+    }
+}
+
+/// The local model's folder for tests: `EMBEDDING_MODEL_DIR`, else where `scripts/test`
+/// unpacks it.
+#[cfg(any(test, feature = "testkit"))]
+pub fn test_model_dir() -> PathBuf {
+    std::env::var_os("EMBEDDING_MODEL_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../..")
+                .join(DEFAULT_MODEL_DIR)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cosine(a: &[f32], b: &[f32]) -> f32 {
+        a.iter().zip(b).map(|(x, y)| x * y).sum()
+    }
+
+    #[tokio::test]
+    async fn the_local_model_places_paraphrases_closer_than_unrelated_text() {
+        let settings = EmbeddingSettings {
+            model_dir: test_model_dir(),
+            ..EmbeddingSettings::default()
+        };
+        let embedder = Embedder::connect(&settings, &Default::default(), &Default::default())
+            .expect("scripts/test unpacks the model");
+        assert_eq!(embedder.model(), "local/all-MiniLM-L6-v2");
+        let client = crate::outbound::Outbound::new(crate::outbound::AllowedHosts::everything())
+            .expect("client");
+        let texts = [
+            "How long do I have to return an item?",
+            "Items can be returned within 30 days of purchase.",
+            "Our office dog is called Biscuit.",
+        ]
+        .map(str::to_owned);
+        let vectors = embedder
+            .embed(&client, &texts, Purpose::Document)
+            .await
+            .expect("embeds");
+        assert!(vectors.iter().all(|v| v.len() == 384));
+        let norm = cosine(&vectors[0], &vectors[0]);
+        assert!((norm - 1.0).abs() < 1e-4, "unit length, got {norm}");
+        let related = cosine(&vectors[0], &vectors[1]);
+        let unrelated = cosine(&vectors[0], &vectors[2]);
+        assert!(related > 0.5 && unrelated < 0.2, "{related} vs {unrelated}");
+        // A batch gives each text the same vector as embedding it alone (padding is masked).
+        let alone = embedder
+            .embed(&client, &texts[2..], Purpose::Document)
+            .await
+            .expect("embeds");
+        assert!(cosine(&alone[0], &vectors[2]) > 0.9999);
+    }
+}
