@@ -54,6 +54,9 @@ CREATE VIRTUAL TABLE knowledge_chunks_fts USING fts5 (
     content = 'knowledge_chunks', content_rowid = 'seq',
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
+-- Title and heading matches weigh more than body matches. Set as the table's rank function,
+-- which FTS5 evaluates several times faster than an explicit bm25() call in ORDER BY.
+INSERT INTO knowledge_chunks_fts (knowledge_chunks_fts, rank) VALUES ('rank', 'bm25(3.0, 2.0, 1.0)');
 CREATE TRIGGER knowledge_chunks_fts_insert AFTER INSERT ON knowledge_chunks BEGIN
     INSERT INTO knowledge_chunks_fts (rowid, title, heading, content)
     VALUES (new.seq, new.title, new.heading, new.content);

@@ -67,6 +67,8 @@ pub enum Integration {
     Gemini,
     OpenaiCompatible,
     Elevenlabs,
+    /// The knowledge base's embedding provider (the local model by default).
+    Embeddings,
 }
 
 impl Integration {
@@ -76,6 +78,7 @@ impl Integration {
             Integration::Gemini => "Gemini",
             Integration::OpenaiCompatible => "OpenAI-compatible",
             Integration::Elevenlabs => "ElevenLabs",
+            Integration::Embeddings => "Embeddings",
         }
     }
 
@@ -86,6 +89,7 @@ impl Integration {
             Integration::Gemini => "Live API tokens and embeddings",
             Integration::OpenaiCompatible => "embeddings and summaries",
             Integration::Elevenlabs => "voice sessions (seed 003)",
+            Integration::Embeddings => "knowledge base search (EMBEDDING_PROVIDER)",
         }
     }
 }

@@ -116,7 +116,43 @@ impl Integrations {
                 None,
                 &[("ELEVENLABS_API_KEY", self.elevenlabs.api_key.is_some())],
             ),
+            self.embeddings_status(),
         ]
+    }
+
+    /// The embedding provider: the local model is usable once its files are in place.
+    fn embeddings_status(&self) -> IntegrationStatus {
+        use crate::knowledge::embeddings::EmbeddingProvider;
+        let embeddings = &self.embeddings;
+        match embeddings.provider {
+            EmbeddingProvider::Local => {
+                let dir = &embeddings.model_dir;
+                let present = ["config.json", "model.safetensors", "tokenizer.json"]
+                    .iter()
+                    .all(|file| dir.join(file).is_file());
+                status(
+                    Integration::Embeddings,
+                    Some(format!("local all-MiniLM-L6-v2 in {}", dir.display())),
+                    &[("EMBEDDING_MODEL_DIR (to the unpacked model)", present)],
+                )
+            }
+            EmbeddingProvider::Gemini => status(
+                Integration::Embeddings,
+                Some("Gemini".to_owned()),
+                &[("GEMINI_API_KEY", self.gemini.api_key.is_some())],
+            ),
+            EmbeddingProvider::OpenAi => status(
+                Integration::Embeddings,
+                self.openai
+                    .base_url
+                    .clone()
+                    .or_else(|| Some(OPENAI_DEFAULT_BASE_URL.to_owned())),
+                &[(
+                    "OPENAI_BASE_URL or OPENAI_API_KEY",
+                    self.openai.api_key.is_some() || self.openai.base_url.is_some(),
+                )],
+            ),
+        }
     }
 }
 
@@ -152,13 +188,39 @@ mod tests {
 
     #[test]
     fn nothing_configured_names_every_missing_variable() {
-        let statuses = Integrations::default().statuses();
-        assert_eq!(statuses.len(), 4);
+        let mut nothing = Integrations::default();
+        nothing.embeddings.model_dir = "no/such/folder".into();
+        let statuses = nothing.statuses();
+        assert_eq!(statuses.len(), 5);
         assert!(statuses.iter().all(|s| !s.configured));
         assert_eq!(
             find(&statuses, Integration::Livekit).missing,
             ["LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"]
         );
+    }
+
+    #[test]
+    fn embeddings_need_the_local_model_or_the_chosen_providers_credentials() {
+        use crate::knowledge::embeddings::{EmbeddingProvider, test_model_dir};
+        let mut integrations = Integrations::default();
+        integrations.embeddings.model_dir = "no/such/folder".into();
+        let statuses = integrations.statuses();
+        let missing = find(&statuses, Integration::Embeddings);
+        assert!(!missing.configured);
+        assert_eq!(
+            missing.missing,
+            ["EMBEDDING_MODEL_DIR (to the unpacked model)"]
+        );
+
+        integrations.embeddings.model_dir = test_model_dir();
+        assert!(find(&integrations.statuses(), Integration::Embeddings).configured);
+
+        integrations.embeddings.provider = EmbeddingProvider::Gemini;
+        let statuses = integrations.statuses();
+        let gemini = find(&statuses, Integration::Embeddings);
+        assert_eq!(gemini.missing, ["GEMINI_API_KEY"]);
+        integrations.gemini.api_key = secret("key");
+        assert!(find(&integrations.statuses(), Integration::Embeddings).configured);
     }
 
     #[test]

@@ -121,7 +121,8 @@ mod tests {
                 Integration::Livekit,
                 Integration::Gemini,
                 Integration::OpenaiCompatible,
-                Integration::Elevenlabs
+                Integration::Elevenlabs,
+                Integration::Embeddings
             ]
         );
     }

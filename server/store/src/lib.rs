@@ -210,6 +210,12 @@ impl Store {
         }
     }
 
+    /// Refreshes the planner's statistics, after a bulk load.
+    pub async fn analyze(&self) -> StoreResult<()> {
+        on_pool!(self, pool => sqlx::query("ANALYZE").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
     /// Waits for connections in use to be returned, then closes the pool.
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await);

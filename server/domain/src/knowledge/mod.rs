@@ -50,7 +50,8 @@ const INLINE_CHUNKS: usize = 8;
 const JOB_BATCH: i64 = 32;
 const JOB_LEASE_MS: i64 = 5 * 60_000;
 const JOB_MAX_ATTEMPTS: i64 = 6;
-/// The seed's default: below this top score a search records a gap.
+/// The seed's default: below this top score a search records a gap (see
+/// [`Embedder::default_threshold`]).
 const DEFAULT_THRESHOLD: f64 = 0.5;
 const SEARCH_LOG_SESSION: &str = "search-api";
 
@@ -438,115 +439,22 @@ impl Services {
         input: SearchKnowledge,
         trace_id: Option<&str>,
     ) -> Result<SearchResponse> {
-        let query = input.query.trim().to_owned();
-        let mut checks = Checks::new();
-        checks.text("query", &query, 1, MAX_QUERY_CHARS);
-        checks.optional_text("category", input.category.as_deref(), MAX_CATEGORY_CHARS);
-        checks.optional_text("sessionId", input.session_id.as_deref(), MAX_NAME_CHARS);
-        let top_k = input.top_k.unwrap_or(DEFAULT_TOP_K);
-        if !(1..=MAX_TOP_K).contains(&top_k) {
-            checks.fail("topK", format!("must be 1 to {MAX_TOP_K}"));
-        }
-        let min_score = input.min_score.unwrap_or(-1.0);
-        if input.min_score.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
-            checks.fail("minScore", "must be 0 to 1");
-        }
-        checks.finish()?;
-        let category = input.category.as_deref().filter(|c| !c.is_empty());
-        let app_id = caller.app.id.as_str();
-        let mut mode = input.mode.unwrap_or_default();
+        let search = Search::validate(&input)?;
         let embedder = self.embedder();
+        let threshold = caller.app.settings.knowledge_threshold.unwrap_or_else(|| {
+            embedder
+                .as_ref()
+                .map_or(DEFAULT_THRESHOLD, |e| e.default_threshold())
+        });
 
         let started = Instant::now();
-        let vector = match (mode, embedder) {
-            (SearchMode::Text, _) => None,
-            (_, Ok(embedder)) => {
-                let client = self.integration_client()?;
-                match embedder
-                    .embed(client, std::slice::from_ref(&query), Purpose::Query)
-                    .await
-                {
-                    Ok(mut vectors) => vectors.pop().map(|v| (embedder.model().to_owned(), v)),
-                    // A voice agent is better served by full text than by an error.
-                    Err(error) if mode == SearchMode::Hybrid => {
-                        tracing::warn!(%error, "query embedding failed; searching full text only");
-                        mode = SearchMode::Text;
-                        None
-                    }
-                    Err(error) => return Err(error),
-                }
-            }
-            (SearchMode::Hybrid, Err(error)) => {
-                tracing::warn!(%error, "no embedding provider; searching full text only");
-                mode = SearchMode::Text;
-                None
-            }
-            (SearchMode::Vector, Err(error)) => return Err(error),
-        };
+        let (mode, vector) = self
+            .embed_query(embedder, &search.query, input.mode.unwrap_or_default())
+            .await?;
         let embedded = Instant::now();
-        let pool = (top_k * 4).max(20);
-        let model = vector.as_ref().map_or("", |(model, _)| model.as_str());
-        let query_vector = vector.as_ref().map(|(_, v)| v.as_slice());
-        let vector_hits = match query_vector {
-            Some(vector) if mode != SearchMode::Text => {
-                self.nearest_chunks(NearestQuery {
-                    app_id,
-                    model,
-                    vector,
-                    category,
-                    min_similarity: min_score,
-                    limit: pool as usize,
-                })
-                .await?
-            }
-            _ => Vec::new(),
-        };
-        let text_hits: Vec<Candidate> = if mode == SearchMode::Vector {
-            Vec::new()
-        } else {
-            self.store()
-                .text_matches(
-                    app_id,
-                    category,
-                    &query_terms(&query),
-                    model,
-                    query_vector,
-                    pool,
-                )
-                .await?
-                .into_iter()
-                .filter(|c| input.min_score.is_none() || c.similarity.unwrap_or(0.0) >= min_score)
-                .collect()
-        };
-        let fused: Vec<_> = fuse(&vector_hits, &text_hits)
-            .into_iter()
-            .take(top_k as usize)
-            .collect();
-        let ids: Vec<String> = fused.iter().map(|f| f.chunk_id.clone()).collect();
-        let mut chunks: HashMap<String, ChunkRecord> = self
-            .store()
-            .chunks_by_ids(app_id, &ids)
-            .await?
-            .into_iter()
-            .map(|c| (c.id.clone(), c))
-            .collect();
-        let results: Vec<SearchResult> = fused
-            .into_iter()
-            .filter_map(|f| {
-                let chunk = chunks.remove(&f.chunk_id)?;
-                Some(SearchResult {
-                    id: chunk.document_id,
-                    chunk_id: chunk.id,
-                    title: chunk.title,
-                    content: chunk.content,
-                    heading: chunk.heading,
-                    category: chunk.category,
-                    score: f.similarity.unwrap_or(0.0).max(0.0),
-                    vector_rank: f.vector_rank,
-                    text_rank: f.text_rank,
-                })
-            })
-            .collect();
+        let results = self
+            .retrieve(&caller.app.id, &search, mode, vector.as_ref())
+            .await?;
         let timing = Timing {
             embed: if vector.is_some() {
                 embedded - started
@@ -557,18 +465,15 @@ impl Services {
         };
 
         let top_score = results.iter().map(|r| r.score).fold(0.0, f64::max);
-        let threshold = caller
-            .app
-            .settings
-            .knowledge_threshold
-            .unwrap_or(DEFAULT_THRESHOLD);
-        let gap_detected = results.is_empty() || top_score < threshold;
+        // Scores exist only when the query was embedded; full text alone can only tell that
+        // nothing matched.
+        let gap_detected = results.is_empty() || (vector.is_some() && top_score < threshold);
         let session = input.session_id.as_deref().filter(|s| !s.is_empty());
         let record = SearchLogRecord {
             id: new_id(),
             app_id: caller.app.id.clone(),
             session_id: Some(session.unwrap_or(SEARCH_LOG_SESSION).to_owned()),
-            query: query.clone(),
+            query: search.query,
             mode: mode.as_str().to_owned(),
             top_score,
             result_count: results.len() as i64,
@@ -587,6 +492,121 @@ impl Services {
             embed_ms: timing.embed.as_secs_f64() * 1000.0,
             retrieval_ms: timing.retrieval.as_secs_f64() * 1000.0,
         })
+    }
+
+    /// The query's vector (with its model) unless the mode is full text. Hybrid search falls
+    /// back to full text when the provider is missing or fails: a voice agent is better
+    /// served by that than by an error.
+    async fn embed_query(
+        &self,
+        embedder: Result<&Embedder>,
+        query: &str,
+        mode: SearchMode,
+    ) -> Result<(SearchMode, Option<QueryVector>)> {
+        if mode == SearchMode::Text {
+            return Ok((mode, None));
+        }
+        let embedded = match embedder {
+            Ok(embedder) => embedder
+                .embed(
+                    self.integration_client()?,
+                    &[query.to_owned()],
+                    Purpose::Query,
+                )
+                .await
+                .map(|mut vectors| {
+                    vectors.pop().map(|vector| QueryVector {
+                        model: embedder.model().to_owned(),
+                        vector,
+                    })
+                }),
+            Err(error) => Err(error),
+        };
+        match embedded {
+            Ok(vector) => Ok((mode, vector)),
+            Err(error) if mode == SearchMode::Hybrid => {
+                tracing::warn!(%error, "query not embedded; searching full text only");
+                Ok((SearchMode::Text, None))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Vector and full-text candidates, fused, cut to `topK` and loaded.
+    async fn retrieve(
+        &self,
+        app_id: &str,
+        search: &Search,
+        mode: SearchMode,
+        vector: Option<&QueryVector>,
+    ) -> Result<Vec<SearchResult>> {
+        let pool = (search.top_k * 4).max(20);
+        let model = vector.map_or("", |v| v.model.as_str());
+        let query_vector = vector.map(|v| v.vector.as_slice());
+        let vector_hits = match query_vector {
+            Some(vector) if mode != SearchMode::Text => {
+                self.nearest_chunks(NearestQuery {
+                    app_id,
+                    model,
+                    vector,
+                    category: search.category.as_deref(),
+                    min_similarity: search.min_score.unwrap_or(-1.0),
+                    limit: pool as usize,
+                })
+                .await?
+            }
+            _ => Vec::new(),
+        };
+        let text_hits: Vec<Candidate> = if mode == SearchMode::Vector {
+            Vec::new()
+        } else {
+            self.store()
+                .text_matches(
+                    app_id,
+                    search.category.as_deref(),
+                    &query_terms(&search.query),
+                    model,
+                    query_vector,
+                    pool,
+                )
+                .await?
+                .into_iter()
+                .filter(|c| {
+                    search
+                        .min_score
+                        .is_none_or(|min| c.similarity.unwrap_or(0.0) >= min)
+                })
+                .collect()
+        };
+        let fused: Vec<_> = fuse(&vector_hits, &text_hits)
+            .into_iter()
+            .take(search.top_k as usize)
+            .collect();
+        let ids: Vec<String> = fused.iter().map(|f| f.chunk_id.clone()).collect();
+        let mut chunks: HashMap<String, ChunkRecord> = self
+            .store()
+            .chunks_by_ids(app_id, &ids)
+            .await?
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect();
+        Ok(fused
+            .into_iter()
+            .filter_map(|f| {
+                let chunk = chunks.remove(&f.chunk_id)?;
+                Some(SearchResult {
+                    id: chunk.document_id,
+                    chunk_id: chunk.id,
+                    title: chunk.title,
+                    content: chunk.content,
+                    heading: chunk.heading,
+                    category: chunk.category,
+                    score: f.similarity.unwrap_or(0.0).max(0.0),
+                    vector_rank: f.vector_rank,
+                    text_rank: f.text_rank,
+                })
+            })
+            .collect())
     }
 
     /// Vector candidates: the HNSW index on PostgreSQL, an in-process scan on SQLite.
@@ -773,6 +793,44 @@ impl Services {
             open_gaps,
         })
     }
+}
+
+/// A validated search request.
+struct Search {
+    query: String,
+    category: Option<String>,
+    top_k: i64,
+    min_score: Option<f64>,
+}
+
+impl Search {
+    fn validate(input: &SearchKnowledge) -> Result<Search> {
+        let query = input.query.trim().to_owned();
+        let mut checks = Checks::new();
+        checks.text("query", &query, 1, MAX_QUERY_CHARS);
+        checks.optional_text("category", input.category.as_deref(), MAX_CATEGORY_CHARS);
+        checks.optional_text("sessionId", input.session_id.as_deref(), MAX_NAME_CHARS);
+        let top_k = input.top_k.unwrap_or(DEFAULT_TOP_K);
+        if !(1..=MAX_TOP_K).contains(&top_k) {
+            checks.fail("topK", format!("must be 1 to {MAX_TOP_K}"));
+        }
+        if input.min_score.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
+            checks.fail("minScore", "must be 0 to 1");
+        }
+        checks.finish()?;
+        Ok(Search {
+            query,
+            category: input.category.clone().filter(|c| !c.is_empty()),
+            top_k,
+            min_score: input.min_score,
+        })
+    }
+}
+
+/// A query's embedding and the model that made it.
+struct QueryVector {
+    model: String,
+    vector: Vec<f32>,
 }
 
 /// A file handed to [`Services::upload_knowledge`].
