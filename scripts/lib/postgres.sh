@@ -2,7 +2,8 @@
 # A throwaway PostgreSQL 16 + pgvector for the test suite, from the `pgserver` wheel (Debian ships
 # no pgvector). Sourced by scripts/test; the wheel is only unpacked, never imported by Python.
 #
-#   pg_start  -> exports SWITCHBOARD_TEST_POSTGRES_URL (a superuser URL on a free loopback port)
+#   pg_start  -> exports SWITCHBOARD_TEST_POSTGRES_URL (a superuser URL on a free loopback port);
+#                PG_SERVER_OPTIONS adds server settings (`-c shared_buffers=1GB`)
 #   pg_stop   -> stops the server and deletes its data directory
 
 PG_WHEEL_VERSION=0.1.4
@@ -51,7 +52,7 @@ pg_start() {
     { cat "$PG_DATA_DIR/initdb.log"; return 1; }
   # Tests create one database each; fsync off is safe for a cluster deleted after the run.
   pg_as_owner "$bin/pg_ctl" --pgdata="$PG_DATA_DIR/data" --log="$PG_DATA_DIR/server.log" --wait \
-    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PG_DATA_DIR -c fsync=off -c max_connections=300" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PG_DATA_DIR -c fsync=off -c max_connections=300 ${PG_SERVER_OPTIONS:-}" \
     start >/dev/null || { cat "$PG_DATA_DIR/server.log"; return 1; }
   export SWITCHBOARD_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
   log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') with pgvector on 127.0.0.1:$PG_PORT"

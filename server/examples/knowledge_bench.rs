@@ -3,6 +3,7 @@
 //!
 //!   knowledge_bench eval       DATABASE_URL CORPUS
 //!   knowledge_bench latency    DATABASE_URL CORPUS CHUNKS QUERIES
+//!   knowledge_bench remeasure  DATABASE_URL CORPUS ROUNDS   (a latency run's database again)
 //!   knowledge_bench embeddings CORPUS
 //!
 //! Everything goes through the real service layer and store; the local model embeds. For the
@@ -376,16 +377,23 @@ async fn latency(url: &str, corpus: &str, chunks: usize, rounds: usize) {
     );
     let _ = ids;
 
+    measure(&services, &caller, &queries, rounds).await;
+    hnsw_recall(&store, &caller.app.id, &queries).await;
+}
+
+/// Retrieval latency per mode over `rounds` passes of the questions, after one warm-up pass
+/// (which loads SQLite's vector cache).
+async fn measure(services: &Services, caller: &Caller, queries: &[Query], rounds: usize) {
     for mode in [SearchMode::Vector, SearchMode::Text, SearchMode::Hybrid] {
         let mut retrieval = Vec::new();
         let mut total = Vec::new();
         // One warm-up pass (loads SQLite's vector cache), then the measured rounds.
         for round in 0..=rounds {
-            for query in &queries {
+            for query in queries {
                 let began = Instant::now();
                 let found = services
                     .search_knowledge(
-                        &caller,
+                        caller,
                         SearchKnowledge {
                             query: query.text.clone(),
                             top_k: Some(5),
@@ -417,39 +425,86 @@ async fn latency(url: &str, corpus: &str, chunks: usize, rounds: usize) {
             retrieval.len()
         );
     }
+}
 
-    if let Store::Postgres(_) = &store {
-        let embedder =
-            Embedder::connect(&model_settings(), &Default::default(), &Default::default()).unwrap();
-        let client = Outbound::new(AllowedHosts::everything()).unwrap();
-        let texts: Vec<String> = queries.iter().map(|q| q.text.clone()).collect();
-        let vectors = embedder
-            .embed(&client, &texts, Purpose::Query)
+/// The HNSW's recall@10 against exact search at several search breadths (PostgreSQL only), with
+/// the eval questions as queries.
+async fn hnsw_recall(store: &Store, app_id: &str, queries: &[Query]) {
+    if !matches!(store, Store::Postgres(_)) {
+        return;
+    }
+    let model = "local/all-MiniLM-L6-v2";
+    let embedder =
+        Embedder::connect(&model_settings(), &Default::default(), &Default::default()).unwrap();
+    let client = Outbound::new(AllowedHosts::everything()).unwrap();
+    let texts: Vec<String> = queries.iter().map(|q| q.text.clone()).collect();
+    let vectors = embedder
+        .embed(&client, &texts, Purpose::Query)
+        .await
+        .unwrap();
+    let mut exact = Vec::new();
+    for vector in &vectors {
+        let ids: HashSet<String> = store
+            .nearest_chunks_exact(app_id, model, vector, 10)
             .await
-            .unwrap();
+            .unwrap()
+            .into_iter()
+            .map(|c| c.chunk_id)
+            .collect();
+        exact.push(ids);
+    }
+    println!(
+        "HNSW recall@10 against exact search ({} queries; search uses ef_search {} for topK 5):",
+        vectors.len(),
+        store::hnsw_breadth(20)
+    );
+    for ef_search in [40, 100, 200, 400] {
         let mut overlap = 0usize;
-        for vector in &vectors {
-            let approximate: HashSet<String> = store
-                .nearest_chunks(&caller.app.id, model, None, vector, -1.0, 10)
+        let mut times = Vec::new();
+        for (vector, exact) in vectors.iter().zip(&exact) {
+            let began = Instant::now();
+            let found = store
+                .nearest_chunks_searching(app_id, model, None, vector, -1.0, 10, Some(ef_search))
                 .await
-                .unwrap()
-                .into_iter()
-                .map(|c| c.chunk_id)
-                .collect();
-            overlap += store
-                .nearest_chunks_exact(&caller.app.id, model, vector, 10)
-                .await
-                .unwrap()
-                .into_iter()
-                .filter(|c| approximate.contains(&c.chunk_id))
-                .count();
+                .unwrap();
+            times.push(began.elapsed().as_secs_f64() * 1000.0);
+            overlap += found.iter().filter(|c| exact.contains(&c.chunk_id)).count();
         }
+        times.sort_by(f64::total_cmp);
         println!(
-            "HNSW recall@10 against exact search: {:.3} ({} queries)",
+            "  ef_search {ef_search:>3}: recall@10 {:.3}, p50 {:.2} ms, p99 {:.2} ms",
             overlap as f64 / (10 * vectors.len()) as f64,
-            vectors.len()
+            percentile(&times, 0.50),
+            percentile(&times, 0.99)
         );
     }
+}
+
+/// Latency and recall again on the database a latency run left, without seeding it again.
+async fn remeasure(url: &str, corpus: &str, rounds: usize) {
+    let (_, queries) = read_corpus(corpus);
+    let queries: Vec<Query> = queries
+        .into_iter()
+        .filter(|q| q.expected.is_some())
+        .collect();
+    let store = Store::connect(url, PoolSettings::default()).await.unwrap();
+    let services = Services::new(
+        store.clone(),
+        Integrations {
+            embeddings: model_settings(),
+            ..Integrations::default()
+        },
+    );
+    let rotated = services
+        .rotate_app_secret(&Actor::operator(), "bench")
+        .await
+        .unwrap();
+    let caller = services
+        .authenticate_app_secret("bench", &rotated.app_secret)
+        .await
+        .unwrap();
+    measure(&services, &caller, &queries, rounds).await;
+    hnsw_recall(&store, &caller.app.id, &queries).await;
 }
 
 async fn embeddings(corpus: &str) {
@@ -533,10 +588,11 @@ async fn main() {
             .await
         }
         ["embeddings", corpus] => embeddings(corpus).await,
+        ["remeasure", url, corpus, rounds] => remeasure(url, corpus, rounds.parse().unwrap()).await,
         _ => {
             eprintln!(
                 "usage: knowledge_bench eval URL CORPUS | latency URL CORPUS CHUNKS ROUNDS | \
-                 embeddings CORPUS"
+                 remeasure URL CORPUS ROUNDS | embeddings CORPUS"
             );
             std::process::exit(2);
         }

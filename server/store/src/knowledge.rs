@@ -532,6 +532,23 @@ impl Store {
         min_similarity: f64,
         limit: i64,
     ) -> StoreResult<Vec<Candidate>> {
+        self.nearest_chunks_searching(app_id, model, category, query, min_similarity, limit, None)
+            .await
+    }
+
+    /// [`Store::nearest_chunks`] with the HNSW search breadth (`hnsw.ef_search`) chosen, for
+    /// measuring recall against it.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn nearest_chunks_searching(
+        &self,
+        app_id: &str,
+        model: &str,
+        category: Option<&str>,
+        query: &[f32],
+        min_similarity: f64,
+        limit: i64,
+        ef_search: Option<i64>,
+    ) -> StoreResult<Vec<Candidate>> {
         let Store::Postgres(pool) = self else {
             return Ok(Vec::new());
         };
@@ -547,8 +564,9 @@ impl Store {
         let mut tx = pool.begin().await?;
         // The index scan visits ef_search candidates before filtering: keep it well above
         // the number wanted, so that filters leave enough.
+        let ef_search = ef_search.unwrap_or_else(|| hnsw_breadth(limit));
         sqlx::query("SELECT set_config('hnsw.ef_search', $1, true)")
-            .bind((limit * 4).clamp(100, 1000).to_string())
+            .bind(ef_search.to_string())
             .execute(&mut *tx)
             .await?;
         let rows: Vec<(String, f64)> = sqlx::query_as(&sql)
@@ -739,18 +757,25 @@ impl Store {
             }
             Store::Postgres(pool) => {
                 // Words go through the English configuration (stemmed, stopwords dropped). Plain
-                // ts_rank ranked the labelled set better than cover density (ts_rank_cd). The
-                // similarity is computed for the ranked few only, outside the inner query.
+                // ts_rank ranked the labelled set better than cover density (ts_rank_cd). Only
+                // so many matches are ranked (`max_ranked`): passages of common words can
+                // number tens of thousands, each read from the heap to be ranked, while the
+                // keyword matches full text is for (names, codes) are rare words. Similarity
+                // is computed for the ranked few only. Matches are ranked by their words alone
+                // (`a | b | c`): the pairs expression costs more per row and ranks no better.
                 let rows: Vec<(String, Option<f64>)> = sqlx::query_as(
-                    "SELECT t.id, CASE WHEN $5::vector IS NOT NULL AND c.embedding_model = $4 \
+                    "WITH query AS (SELECT to_tsquery('english', $1) AS q, \
+                     to_tsquery('english', $8) AS words), \
+                     matched AS (SELECT c.id, c.search_text FROM knowledge_chunks c, query \
+                     WHERE c.search_text @@ query.q AND c.app_id = $2 \
+                     AND ($3::text IS NULL OR c.category = $3) LIMIT $7), \
+                     ranked AS (SELECT m.id, ts_rank(m.search_text, query.words) AS rank \
+                     FROM matched m, query ORDER BY rank DESC, m.id LIMIT $6) \
+                     SELECT r.id, CASE WHEN $5::vector IS NOT NULL AND c.embedding_model = $4 \
                      AND c.embedding_dims = vector_dims($5::vector) \
                      THEN 1 - (c.embedding <=> $5::vector) END \
-                     FROM (SELECT c.id, ts_rank(c.search_text, q) AS rank \
-                     FROM knowledge_chunks c, to_tsquery('english', $1) q \
-                     WHERE c.search_text @@ q AND c.app_id = $2 \
-                     AND ($3::text IS NULL OR c.category = $3) \
-                     ORDER BY rank DESC, c.id LIMIT $6) t \
-                     JOIN knowledge_chunks c ON c.id = t.id ORDER BY t.rank DESC, t.id",
+                     FROM ranked r JOIN knowledge_chunks c ON c.id = r.id \
+                     ORDER BY r.rank DESC, r.id",
                 )
                 .bind(text_query.tsquery())
                 .bind(app_id)
@@ -758,6 +783,8 @@ impl Store {
                 .bind(model)
                 .bind(query.map(|q| pgvector::Vector::from(q.to_vec())))
                 .bind(limit)
+                .bind(text_query.max_ranked())
+                .bind(text_query.words())
                 .fetch_all(pool)
                 .await?;
                 Ok(rows
@@ -980,8 +1007,21 @@ impl Store {
     }
 }
 
+/// The HNSW search breadth for `limit` candidates: at least [`MIN_EF_SEARCH`].
+pub fn hnsw_breadth(limit: i64) -> i64 {
+    (limit * 4).clamp(MIN_EF_SEARCH, 1000)
+}
+
+/// pgvector's default is 40; see `bench/knowledge-search` for recall at each breadth.
+pub const MIN_EF_SEARCH: i64 = 200;
+
+/// Full-text matches ranked per query on PostgreSQL (see `ranked_text_matches`): two-word
+/// matches, and the one-word matches that only fill remaining places.
+const MAX_RANKED_PAIR_MATCHES: i64 = 500;
+const MAX_RANKED_WORD_MATCHES: i64 = 250;
+
 /// Terms past this many are left out of the two-term pass (whose size grows with their square).
-const MAX_PAIRED_TERMS: usize = 8;
+const MAX_PAIRED_TERMS: usize = 6;
 
 /// A full-text match over plain words, written in each dialect's syntax.
 enum TextQuery<'a> {
@@ -1009,6 +1049,13 @@ impl TextQuery<'_> {
         }
     }
 
+    fn max_ranked(&self) -> i64 {
+        match self {
+            TextQuery::Any(_) => MAX_RANKED_WORD_MATCHES,
+            TextQuery::AnyTwo(_) => MAX_RANKED_PAIR_MATCHES,
+        }
+    }
+
     /// FTS5: `("a" AND "b") OR ("a" AND "c")`, each word quoted.
     fn fts5(&self) -> String {
         self.groups()
@@ -1022,6 +1069,13 @@ impl TextQuery<'_> {
             })
             .collect::<Vec<_>>()
             .join(" OR ")
+    }
+
+    /// `to_tsquery` of any of the words, to rank with.
+    fn words(&self) -> String {
+        match self {
+            TextQuery::Any(terms) | TextQuery::AnyTwo(terms) => terms.join(" | "),
+        }
     }
 
     /// `to_tsquery`: `(a & b) | (a & c)`. The words are alphanumeric, so need no quoting.

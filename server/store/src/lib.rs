@@ -52,7 +52,8 @@ pub use guardrails::{GuardrailRuleRecord, ViolationFilter, ViolationRecord};
 pub use handoffs::{HandoffCreation, HandoffRecord};
 pub use knowledge::{
     Candidate, ChunkRecord, DocumentKey, DocumentRecord, GapRecord, MAX_GAP_EXAMPLES, NewChunk,
-    SearchLogRecord, SearchTotals, StoredVector, dot, vector_bytes, vector_from_bytes,
+    SearchLogRecord, SearchTotals, StoredVector, dot, hnsw_breadth, vector_bytes,
+    vector_from_bytes,
 };
 pub use messages::MessageRecord;
 pub use migrations::AppliedMigration;

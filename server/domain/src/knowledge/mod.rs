@@ -543,41 +543,51 @@ impl Services {
         let pool = (search.top_k * 4).max(20);
         let model = vector.map_or("", |v| v.model.as_str());
         let query_vector = vector.map(|v| v.vector.as_slice());
-        let vector_hits = match query_vector {
-            Some(vector) if mode != SearchMode::Text => {
-                self.nearest_chunks(NearestQuery {
-                    app_id,
-                    model,
-                    vector,
-                    category: search.category.as_deref(),
-                    min_similarity: search.min_score.unwrap_or(-1.0),
-                    limit: pool as usize,
-                })
-                .await?
+        let terms = query_terms(&search.query);
+        // The two retrievals are independent: run them at once.
+        let vector_side = async {
+            match query_vector {
+                Some(vector) if mode != SearchMode::Text => {
+                    self.nearest_chunks(NearestQuery {
+                        app_id,
+                        model,
+                        vector,
+                        category: search.category.as_deref(),
+                        min_similarity: search.min_score.unwrap_or(-1.0),
+                        limit: pool as usize,
+                    })
+                    .await
+                }
+                _ => Ok(Vec::new()),
             }
-            _ => Vec::new(),
         };
-        let text_hits: Vec<Candidate> = if mode == SearchMode::Vector {
-            Vec::new()
-        } else {
-            self.store()
+        let text_side = async {
+            if mode == SearchMode::Vector {
+                return Ok(Vec::new());
+            }
+            let matches = self
+                .store()
                 .text_matches(
                     app_id,
                     search.category.as_deref(),
-                    &query_terms(&search.query),
+                    &terms,
                     model,
                     query_vector,
                     pool,
                 )
-                .await?
-                .into_iter()
-                .filter(|c| {
-                    search
-                        .min_score
-                        .is_none_or(|min| c.similarity.unwrap_or(0.0) >= min)
-                })
-                .collect()
+                .await?;
+            Ok::<_, Error>(
+                matches
+                    .into_iter()
+                    .filter(|c: &Candidate| {
+                        search
+                            .min_score
+                            .is_none_or(|min| c.similarity.unwrap_or(0.0) >= min)
+                    })
+                    .collect(),
+            )
         };
+        let (vector_hits, text_hits) = tokio::try_join!(vector_side, text_side)?;
         let fused: Vec<_> = fuse(&vector_hits, &text_hits)
             .into_iter()
             .take(search.top_k as usize)
