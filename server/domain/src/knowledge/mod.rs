@@ -62,7 +62,8 @@ struct Timing {
 }
 
 impl Services {
-    /// The configured embedding provider, connected (the local model loaded) on first use.
+    /// The configured embedding provider, connected (the local model loaded) on first use. The
+    /// server connects it at start (`prepare_embeddings`), so requests do not wait for that.
     pub(crate) fn embedder(&self) -> Result<&Embedder> {
         if let Some(embedder) = self.embedder_cell().get() {
             return Ok(embedder);
@@ -76,8 +77,8 @@ impl Services {
         Ok(self.embedder_cell().get_or_init(|| embedder))
     }
 
-    /// Loads the embedding model ahead of the first request, and queues documents embedded
-    /// with another model for re-embedding. Blocking: call it off the async runtime's threads.
+    /// Connects the embedding provider (loading the local model) ahead of the first request,
+    /// and answers its model. Blocking: call it off the async runtime's threads.
     pub fn prepare_embeddings(&self) -> Result<String> {
         Ok(self.embedder()?.model().to_owned())
     }
