@@ -16,7 +16,7 @@ test.describe("Status page", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Status");
     await expect(page.locator("#status-backend")).toHaveText("SQLite");
     await expect(page.locator("#status-migration")).toContainText("up to date");
-    await expect(page.locator("#integrations tbody tr")).toHaveCount(4);
+    await expect(page.locator("#integrations tbody tr")).toHaveCount(5);
     await expect(page.getByRole("link", { name: "Status" })).toHaveAttribute("aria-current", "page");
 
     // A click before hydration does nothing: the result only appears once the wasm bundle has
@@ -46,7 +46,7 @@ test.describe("Status page", () => {
       await page.goto("/status");
       await expect(page.locator("#status-backend")).toHaveText("SQLite");
       await expect(page.locator("#status-version")).not.toBeEmpty();
-      await expect(page.locator("#integrations tbody tr")).toHaveCount(4);
+      await expect(page.locator("#integrations tbody tr")).toHaveCount(5);
     });
   });
 });
