@@ -184,7 +184,7 @@ impl Services {
 }
 
 /// `[since, until)` with defaults (all time, now); `since` after `until` is a 400.
-fn window(since: Option<i64>, until: Option<i64>) -> Result<(i64, i64)> {
+pub(crate) fn window(since: Option<i64>, until: Option<i64>) -> Result<(i64, i64)> {
     let until = until.unwrap_or_else(now_ms);
     let since = since.unwrap_or(0);
     if since > until {

@@ -84,6 +84,15 @@ pub struct Candidate {
     pub similarity: Option<f64>,
 }
 
+impl Candidate {
+    pub fn new(chunk_id: String, similarity: Option<f64>) -> Candidate {
+        Candidate {
+            chunk_id,
+            similarity,
+        }
+    }
+}
+
 /// A chunk's vector, for ranking in process.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct StoredVector {
@@ -581,10 +590,7 @@ impl Store {
         tx.commit().await?;
         Ok(rows
             .into_iter()
-            .map(|(chunk_id, similarity)| Candidate {
-                chunk_id,
-                similarity: Some(similarity),
-            })
+            .map(|(chunk_id, similarity)| Candidate::new(chunk_id, Some(similarity)))
             .collect())
     }
 
@@ -617,10 +623,7 @@ impl Store {
         tx.commit().await?;
         Ok(rows
             .into_iter()
-            .map(|(chunk_id, similarity)| Candidate {
-                chunk_id,
-                similarity: Some(similarity),
-            })
+            .map(|(chunk_id, similarity)| Candidate::new(chunk_id, Some(similarity)))
             .collect())
     }
 
@@ -748,10 +751,7 @@ impl Store {
                             }
                             _ => None,
                         };
-                        Candidate {
-                            chunk_id,
-                            similarity,
-                        }
+                        Candidate::new(chunk_id, similarity)
                     })
                     .collect())
             }
@@ -789,10 +789,7 @@ impl Store {
                 .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(chunk_id, similarity)| Candidate {
-                        chunk_id,
-                        similarity,
-                    })
+                    .map(|(chunk_id, similarity)| Candidate::new(chunk_id, similarity))
                     .collect())
             }
         }

@@ -2,6 +2,8 @@
 //! spans two sections, and carries its section's heading path), bounded in size, with a little
 //! overlap so a sentence cut at a boundary is still found whole.
 
+use model::knowledge::DocumentFormat as Format;
+
 /// Chunks stay under this many characters: about 200 word pieces, inside the local model's
 /// 256-token window once the title and heading are prepended.
 pub const MAX_CHUNK_CHARS: usize = 800;
@@ -15,33 +17,24 @@ pub struct Chunk {
     pub content: String,
 }
 
-/// How a document's text is marked up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Markdown,
-    Html,
-}
-
-impl Format {
-    /// From a MIME type or a file name's extension; plain text when unknown.
-    pub fn detect(content_type: Option<&str>, file_name: Option<&str>) -> Format {
-        let mime = content_type
-            .and_then(|c| c.split(';').next())
-            .map(|c| c.trim().to_ascii_lowercase());
-        match mime.as_deref() {
-            Some("text/html" | "application/xhtml+xml") => return Format::Html,
-            Some("text/markdown" | "text/x-markdown") => return Format::Markdown,
-            _ => {}
-        }
-        let extension = file_name
-            .and_then(|name| name.rsplit_once('.'))
-            .map(|(_, ext)| ext.to_ascii_lowercase());
-        match extension.as_deref() {
-            Some("html" | "htm" | "xhtml") => Format::Html,
-            Some("md" | "markdown") => Format::Markdown,
-            _ => Format::Text,
-        }
+/// How a file is marked up, from its MIME type or its name's extension; plain text when
+/// unknown.
+pub fn detect_format(content_type: Option<&str>, file_name: Option<&str>) -> Format {
+    let mime = content_type
+        .and_then(|c| c.split(';').next())
+        .map(|c| c.trim().to_ascii_lowercase());
+    match mime.as_deref() {
+        Some("text/html" | "application/xhtml+xml") => return Format::Html,
+        Some("text/markdown" | "text/x-markdown") => return Format::Markdown,
+        _ => {}
+    }
+    let extension = file_name
+        .and_then(|name| name.rsplit_once('.'))
+        .map(|(_, ext)| ext.to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("html" | "htm" | "xhtml") => Format::Html,
+        Some("md" | "markdown") => Format::Markdown,
+        _ => Format::Text,
     }
 }
 
@@ -277,14 +270,14 @@ mod tests {
     #[test]
     fn formats_are_detected_from_type_or_name() {
         assert_eq!(
-            Format::detect(Some("text/html; charset=utf-8"), None),
+            detect_format(Some("text/html; charset=utf-8"), None),
             Format::Html
         );
-        assert_eq!(Format::detect(None, Some("faq.MD")), Format::Markdown);
+        assert_eq!(detect_format(None, Some("faq.MD")), Format::Markdown);
         assert_eq!(
-            Format::detect(Some("application/octet-stream"), Some("a.htm")),
+            detect_format(Some("application/octet-stream"), Some("a.htm")),
             Format::Html
         );
-        assert_eq!(Format::detect(None, Some("notes.txt")), Format::Text);
+        assert_eq!(detect_format(None, Some("notes.txt")), Format::Text);
     }
 }

@@ -26,7 +26,6 @@ use store::{
     SearchLogRecord, StoreError,
 };
 
-pub use chunking::Format;
 use embeddings::{Embedder, Purpose};
 pub(crate) use ranking::VectorCache;
 use ranking::{NearestQuery, fuse, normalize_query, query_terms};
@@ -115,7 +114,7 @@ impl Services {
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| "document".to_owned()),
             updated_by: input.updated_by.filter(|s| !s.trim().is_empty()),
-            text: chunking::to_text(&input.content, format_of(format)),
+            text: chunking::to_text(&input.content, format),
             format,
         };
         self.save_document(caller, None, draft).await
@@ -129,7 +128,8 @@ impl Services {
         upload: KnowledgeUpload,
     ) -> Result<DocumentSaved> {
         caller.require_app_secret()?;
-        let format = Format::detect(upload.content_type.as_deref(), upload.file_name.as_deref());
+        let format =
+            chunking::detect_format(upload.content_type.as_deref(), upload.file_name.as_deref());
         let source = String::from_utf8(upload.bytes).map_err(|_| {
             Error::Invalid(
                 "The file is not UTF-8 text: upload text, Markdown or HTML files".to_owned(),
@@ -152,11 +152,7 @@ impl Services {
                 .unwrap_or_else(|| "upload".to_owned()),
             updated_by: upload.updated_by.filter(|s| !s.trim().is_empty()),
             text,
-            format: match format {
-                Format::Text => DocumentFormat::Text,
-                Format::Markdown => DocumentFormat::Markdown,
-                Format::Html => DocumentFormat::Html,
-            },
+            format,
         };
         self.save_document(caller, None, draft).await
     }
@@ -214,7 +210,7 @@ impl Services {
             .or_else(|| DocumentFormat::parse(&current.format))
             .unwrap_or(DocumentFormat::Markdown);
         let text = match patch.content {
-            Some(content) => chunking::to_text(&content, format_of(format)),
+            Some(content) => chunking::to_text(&content, format),
             None => current.content,
         };
         let draft = Draft {
@@ -773,11 +769,7 @@ impl Services {
         until: Option<i64>,
     ) -> Result<KnowledgeMetrics> {
         caller.require_app_secret()?;
-        let until = until.unwrap_or_else(now_ms);
-        let since = since.unwrap_or(0);
-        if since > until {
-            return Err(Error::Invalid("since must not be after until".to_owned()));
-        }
+        let (since, until) = crate::analytics::window(since, until)?;
         let (totals, open_gaps) = tokio::try_join!(
             self.store()
                 .knowledge_search_totals(&caller.app.id, since, until),
@@ -865,14 +857,6 @@ struct Draft {
     /// Plain text with Markdown headings.
     text: String,
     format: DocumentFormat,
-}
-
-fn format_of(format: DocumentFormat) -> Format {
-    match format {
-        DocumentFormat::Text => Format::Text,
-        DocumentFormat::Markdown => Format::Markdown,
-        DocumentFormat::Html => Format::Html,
-    }
 }
 
 /// What is embedded for a chunk: the passage with the title and heading that give it context.
