@@ -9,6 +9,7 @@ use domain::knowledge::embeddings::{EmbeddingProvider, EmbeddingSettings};
 use domain::outbound::AllowedHosts;
 use domain::{
     ElevenLabsSettings, GeminiSettings, Integrations, LivekitSettings, OpenAiSettings, Secret,
+    TelephonySettings,
 };
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/switchboard.db";
@@ -192,6 +193,67 @@ pub struct IntegrationArgs {
         global = true
     )]
     pub livekit_api_secret: Option<String>,
+    /// Only when LiveKit signs webhooks with another key than LIVEKIT_API_KEY.
+    #[arg(
+        long,
+        env = "LIVEKIT_WEBHOOK_API_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub livekit_webhook_api_key: Option<String>,
+    #[arg(
+        long,
+        env = "LIVEKIT_WEBHOOK_API_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub livekit_webhook_api_secret: Option<String>,
+    /// The agent dispatched to rooms (the `agent_name` your LiveKit agent registers).
+    #[arg(
+        long,
+        env = "LIVEKIT_AGENT_NAME",
+        default_value = "switchboard-agent",
+        global = true
+    )]
+    pub livekit_agent_name: String,
+    /// Where LiveKit Egress writes recordings (a path prefix in its storage); recording answers
+    /// 503 without it.
+    #[arg(long, env = "LIVEKIT_RECORDING_PATH", global = true)]
+    pub livekit_recording_path: Option<String>,
+    /// Inbound phone calls (seed 004's telephony webhook).
+    #[arg(
+        long,
+        env = "TELEPHONY_ENABLED",
+        default_value_t = false,
+        global = true
+    )]
+    pub telephony_enabled: bool,
+    /// The app that phone calls into rooms we did not open belong to.
+    #[arg(long, env = "TELEPHONY_APP_SLUG", global = true)]
+    pub telephony_app_slug: Option<String>,
+    #[arg(
+        long,
+        env = "TELEPHONY_SIP_IDENTITY_PREFIX",
+        default_value = "sip_",
+        global = true
+    )]
+    pub telephony_sip_identity_prefix: String,
+    /// Dispatch the agent when anyone joins (debugging only).
+    #[arg(
+        long,
+        env = "TELEPHONY_DISPATCH_ON_ANY_PARTICIPANT_JOIN",
+        default_value_t = false,
+        global = true
+    )]
+    pub telephony_dispatch_on_any_participant_join: bool,
+    /// `production` hides development-only endpoints (the telephony call inspection).
+    #[arg(
+        long,
+        env = "SWITCHBOARD_ENV",
+        default_value = "development",
+        global = true
+    )]
+    pub environment: String,
 
     /// Google Gemini API key (Live API tokens, embeddings).
     #[arg(long, env = "GEMINI_API_KEY", hide_env_values = true, global = true)]
@@ -268,6 +330,9 @@ pub struct IntegrationArgs {
         global = true
     )]
     pub elevenlabs_webhook_secret: Option<String>,
+    /// ElevenLabs' API root (for a local fake).
+    #[arg(long, env = "ELEVENLABS_BASE_URL", hide = true, global = true)]
+    pub elevenlabs_base_url: Option<String>,
 }
 
 impl IntegrationArgs {
@@ -280,6 +345,17 @@ impl IntegrationArgs {
                 url: text(&self.livekit_url).or_else(|| text(&self.livekit_host)),
                 api_key: secret(&self.livekit_api_key),
                 api_secret: secret(&self.livekit_api_secret),
+                webhook_api_key: secret(&self.livekit_webhook_api_key),
+                webhook_api_secret: secret(&self.livekit_webhook_api_secret),
+                agent_name: self.livekit_agent_name.clone(),
+                recording_path: text(&self.livekit_recording_path),
+            },
+            telephony: TelephonySettings {
+                enabled: self.telephony_enabled,
+                app_slug: text(&self.telephony_app_slug),
+                sip_identity_prefix: self.telephony_sip_identity_prefix.clone(),
+                dispatch_on_any_join: self.telephony_dispatch_on_any_participant_join,
+                production: self.environment == "production",
             },
             gemini: GeminiSettings {
                 api_key: secret(&self.gemini_api_key),
@@ -294,6 +370,7 @@ impl IntegrationArgs {
                 support_agent_id: text(&self.elevenlabs_support_agent_id),
                 sales_agent_id: text(&self.elevenlabs_sales_agent_id),
                 webhook_secret: secret(&self.elevenlabs_webhook_secret),
+                base_url: text(&self.elevenlabs_base_url),
             },
             embeddings: EmbeddingSettings {
                 provider: self.embedding_provider,

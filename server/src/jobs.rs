@@ -40,6 +40,23 @@ pub async fn expire_handoffs(services: Services, every: Duration) {
     }
 }
 
+/// How often stale voice sessions are looked for.
+pub const STALE_SESSIONS_EVERY: Duration = Duration::from_secs(60);
+
+/// Ends voice sessions nobody joined and sessions whose LiveKit room is gone (asking LiveKit's
+/// ListRooms when it is configured), so lists never show ghosts.
+pub async fn reap_stale_sessions(services: Services, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        ticker.tick().await;
+        match services.reap_stale_voice_sessions().await {
+            Ok(0) => {}
+            Ok(ended) => tracing::info!(ended, "ended stale voice sessions"),
+            Err(err) => tracing::warn!(error = %err, "ending stale voice sessions failed"),
+        }
+    }
+}
+
 /// How often the daily insights of yesterday and today are recomputed.
 pub const INSIGHTS_EVERY: Duration = Duration::from_secs(60 * 60);
 

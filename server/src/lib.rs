@@ -110,6 +110,10 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
         services.clone(),
         jobs::INGESTION_POLL_EVERY,
     ));
+    let stale_sessions = tokio::spawn(jobs::reap_stale_sessions(
+        services.clone(),
+        jobs::STALE_SESSIONS_EVERY,
+    ));
     let state_services = services.clone();
     let state = AppState {
         services,
@@ -147,6 +151,7 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
     handoff_expiry.abort();
     webhooks.abort();
     ingestion.abort();
+    stale_sessions.abort();
     insights.abort();
     tracing::info!("stopped");
     Ok(())

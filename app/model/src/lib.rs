@@ -19,6 +19,7 @@ pub mod persona;
 pub mod status;
 pub mod tools;
 pub mod users;
+pub mod voice;
 pub mod web;
 pub mod webhooks;
 

@@ -47,6 +47,20 @@ impl Caller {
         }
     }
 
+    /// The app itself, for work no request started (webhooks from LiveKit, jobs).
+    pub(crate) fn for_app(app: App) -> Caller {
+        Caller {
+            app: Arc::new(app),
+            method: AuthMethod::AppSecret,
+            session: None,
+        }
+    }
+
+    /// The stored hash of the session token used, if one was (it is not a secret).
+    pub fn session_token_hash(&self) -> Option<&str> {
+        self.session.as_ref().map(|s| s.token_hash.as_str())
+    }
+
     pub fn info(&self) -> CallerInfo {
         CallerInfo {
             app_slug: self.app.slug.clone(),

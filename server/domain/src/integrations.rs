@@ -32,6 +32,28 @@ pub struct LivekitSettings {
     pub url: Option<String>,
     pub api_key: Option<Secret>,
     pub api_secret: Option<Secret>,
+    /// Set only when LiveKit signs webhooks with another key than the API key.
+    pub webhook_api_key: Option<Secret>,
+    pub webhook_api_secret: Option<Secret>,
+    /// The agent LiveKit dispatches to rooms (its registered `agent_name`).
+    pub agent_name: String,
+    /// Where egress writes recordings, e.g. `recordings/{room}-{time}`; recording is off
+    /// without it.
+    pub recording_path: Option<String>,
+}
+
+/// Inbound phone calls: SIP participants joining LiveKit rooms (seed 004's "Mode A").
+#[derive(Clone, Debug, Default)]
+pub struct TelephonySettings {
+    pub enabled: bool,
+    /// The app phone calls belong to when their room is not one of ours.
+    pub app_slug: Option<String>,
+    /// Identities starting with this are SIP callers, whatever their kind says.
+    pub sip_identity_prefix: String,
+    /// Dispatch the agent when anyone joins (for debugging).
+    pub dispatch_on_any_join: bool,
+    /// Production hides the call-inspection endpoints.
+    pub production: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -54,12 +76,18 @@ pub struct ElevenLabsSettings {
     pub support_agent_id: Option<String>,
     pub sales_agent_id: Option<String>,
     pub webhook_secret: Option<Secret>,
+    /// ElevenLabs' API root; tests point it at a local fake.
+    pub base_url: Option<String>,
 }
+
+/// ElevenLabs' own API, used unless another root is configured.
+pub const ELEVENLABS_DEFAULT_BASE_URL: &str = "https://api.elevenlabs.io";
 
 /// Every external service's settings, as configured for this instance.
 #[derive(Clone, Debug, Default)]
 pub struct Integrations {
     pub livekit: LivekitSettings,
+    pub telephony: TelephonySettings,
     pub gemini: GeminiSettings,
     pub openai: OpenAiSettings,
     pub elevenlabs: ElevenLabsSettings,

@@ -34,6 +34,7 @@ mod status;
 mod tools;
 mod users;
 mod validation;
+pub mod voice;
 mod webhooks;
 
 pub use actor::{Actor, Principal};
@@ -45,7 +46,7 @@ pub use error::{Error, FieldError, Result};
 pub use events::EventQuery;
 pub use integrations::{
     ElevenLabsSettings, GEMINI_DEFAULT_BASE_URL, GeminiSettings, Integrations, LivekitSettings,
-    OpenAiSettings, Secret,
+    OpenAiSettings, Secret, TelephonySettings,
 };
 pub use live::LiveSubscription;
 pub use rate_limits::{RateDecision, RateLimits, RatePolicy};

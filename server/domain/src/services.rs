@@ -35,6 +35,8 @@ struct Inner {
     integration_client: OnceLock<Outbound>,
     /// Wakes the webhook worker when a delivery is queued.
     webhooks_queued: tokio::sync::Notify,
+    /// LiveKit's clients, built on first use; `None` when LiveKit is not configured.
+    livekit: OnceLock<Option<crate::voice::Livekit>>,
     /// Connected on first use: loading the local model reads about 90 MB.
     embedder: OnceLock<Embedder>,
     /// Knowledge vectors ranked in process (SQLite).
@@ -72,6 +74,7 @@ impl Services {
                 outbound: OnceLock::new(),
                 integration_client: OnceLock::new(),
                 webhooks_queued: tokio::sync::Notify::new(),
+                livekit: OnceLock::new(),
                 embedder: OnceLock::new(),
                 vector_cache: VectorCache::default(),
                 indexed_dimensions: Mutex::new(HashSet::new()),
@@ -127,6 +130,10 @@ impl Services {
     /// Waits until a webhook is queued through this instance.
     pub async fn webhook_queued(&self) {
         self.inner.webhooks_queued.notified().await;
+    }
+
+    pub(crate) fn livekit_cell(&self) -> &OnceLock<Option<crate::voice::Livekit>> {
+        &self.inner.livekit
     }
 
     pub(crate) fn embedder_cell(&self) -> &OnceLock<Embedder> {

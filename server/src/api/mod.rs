@@ -13,12 +13,15 @@ mod guardrails;
 mod handoffs;
 mod health;
 mod knowledge;
+mod livekit;
 mod messages;
 mod persona;
+mod sessions;
 mod status;
 mod token;
 mod tools;
 mod users;
+mod voice;
 mod webhooks;
 
 use utoipa::OpenApi;
@@ -83,6 +86,55 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(knowledge::dismiss_gap))
         .routes(routes!(knowledge::reopen_gap))
         .routes(routes!(knowledge::metrics))
+        .routes(routes!(livekit::token))
+        .routes(routes!(livekit::token_source))
+        .routes(routes!(
+            livekit::create_room,
+            livekit::list_rooms,
+            livekit::end_room
+        ))
+        .routes(routes!(livekit::webhook))
+        .routes(routes!(
+            voice::create_session,
+            voice::get_session,
+            voice::update_session,
+            voice::end_session
+        ))
+        .routes(routes!(
+            voice::start_realtime,
+            voice::realtime_status,
+            voice::end_realtime
+        ))
+        .routes(routes!(
+            voice::start_recording,
+            voice::recording_status,
+            voice::stop_recording,
+            voice::update_recording
+        ))
+        .routes(routes!(
+            voice::spawn_agent,
+            voice::agent_state,
+            voice::update_agent,
+            voice::remove_agent
+        ))
+        .routes(routes!(voice::token))
+        .routes(routes!(voice::webhook))
+        .routes(routes!(
+            voice::list_sessions,
+            sessions::start_agent_conversation
+        ))
+        .routes(routes!(voice::session_detail))
+        .routes(routes!(sessions::start))
+        .routes(routes!(sessions::end))
+        .routes(routes!(sessions::telephony_webhook))
+        .routes(routes!(sessions::telephony_call))
+        .routes(routes!(sessions::telephony_call_by_room))
+        .routes(routes!(sessions::create_backend_session))
+        .routes(routes!(sessions::backend_session))
+        .routes(routes!(sessions::end_backend_session))
+        .routes(routes!(sessions::elevenlabs))
+        .routes(routes!(sessions::elevenlabs_webhook))
+        .routes(routes!(sessions::append_logs, sessions::tail_logs))
         .routes(routes!(webhooks::deliveries))
         .routes(routes!(webhooks::signing_secret))
         .routes(routes!(webhooks::rotate_signing_secret))

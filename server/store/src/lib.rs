@@ -26,6 +26,7 @@ mod session_tokens;
 pub mod testkit;
 mod tools;
 mod users;
+mod voice;
 mod webhooks;
 mod workspaces;
 
@@ -62,6 +63,7 @@ pub use session_tokens::{SessionTokenRecord, TokenWithApp};
 pub use sqlx::types::Json;
 pub use tools::{ExecutionFilter, ToolExecutionRecord, ToolRecord};
 pub use users::{MembershipRecord, UserRecord, UserSessionRecord};
+pub use voice::{ClientLogRecord, ParticipantRecord, VoiceSessionFilter, VoiceSessionRecord};
 pub use webhooks::WebhookDeliveryRecord;
 pub use workspaces::WorkspaceRecord;
 

@@ -212,7 +212,7 @@ impl Resolve for GuardedResolver {
 }
 
 /// rustls needs one process-wide crypto provider; ring builds with a C compiler only.
-fn install_crypto_provider() {
+pub(crate) fn install_crypto_provider() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         // Another part of the process may have installed one first; either is fine.

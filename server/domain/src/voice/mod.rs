@@ -1,0 +1,530 @@
+//! Voice sessions: one model behind every API that starts a call.
+//!
+//! - `rooms`: seed 000's LiveKit rooms and tokens, the standard token endpoint, seed 004's
+//!   `/session`.
+//! - `calls`: seed 002's `/api/voice` (sessions, realtime, recording, agent, token).
+//! - `events`: LiveKit webhooks and inbound phone calls.
+//! - `elevenlabs`: seed 003's `/voice/sessions` and the ElevenLabs provider.
+//! - `logs`: seed 003's client diagnostics.
+//!
+//! Every session belongs to one app. A session-token caller sees only the sessions it started.
+
+mod calls;
+pub mod elevenlabs;
+mod events;
+pub(crate) mod livekit;
+mod logs;
+mod rooms;
+
+use model::conversations::ConversationStatus;
+use model::voice::{
+    AgentStatus, CallStatus, CallType, SessionOrigin, VoiceParticipant, VoiceSession,
+    VoiceSessionDetail, VoiceSessionPage,
+};
+use serde_json::Value;
+use store::{ParticipantRecord, StoreError, VoiceSessionFilter, VoiceSessionRecord};
+
+use crate::apps::new_id;
+use crate::validation::Paging;
+use crate::{Caller, Error, Result, Services, now_ms};
+
+pub use events::TelephonyAck;
+pub(crate) use livekit::Livekit;
+
+/// Attempts at a change that races with another writer of the same session.
+const CHANGE_ATTEMPTS: usize = 5;
+/// Sessions nobody joined are ended after this long.
+const NEVER_CONNECTED_MS: i64 = 10 * 60 * 1_000;
+/// Rooms younger than this are not reconciled (LiveKit may not have opened them yet).
+const RECONCILE_AFTER_MS: i64 = 2 * 60 * 1_000;
+/// ElevenLabs sessions still open after this long are ended.
+const ELEVENLABS_MAX_MS: i64 = 4 * 60 * 60 * 1_000;
+/// Handled webhook event ids are kept this long (LiveKit gives up on an event within minutes).
+const EVENT_ID_RETENTION_MS: i64 = 24 * 60 * 60 * 1_000;
+
+/// `[A-Za-z0-9_-]{1,128}`: seed 004's rule for identities and room names.
+pub(crate) fn is_plain_name(value: &str) -> bool {
+    (1..=128).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Identities and room names of the other APIs also allow `.`, `:` and `@` (e-mail-like user ids).
+pub(crate) fn is_livekit_name(value: &str) -> bool {
+    (1..=128).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-.:@".contains(&b))
+}
+
+/// A fresh session row with everything unset but what every session has.
+pub(crate) fn new_session(
+    caller: &Caller,
+    origin: SessionOrigin,
+    room_name: Option<String>,
+) -> VoiceSessionRecord {
+    let now = now_ms();
+    let id = new_id();
+    VoiceSessionRecord {
+        session_key: format!("voice-{id}"),
+        id,
+        app_id: caller.app.id.clone(),
+        origin: origin.as_str().to_owned(),
+        room_name,
+        status: CallStatus::Pending.as_str().to_owned(),
+        call_type: None,
+        owner_identity: None,
+        owner_name: None,
+        owner_token_hash: caller.session_token_hash().map(str::to_owned),
+        callee_id: None,
+        agent_status: None,
+        agent_name: None,
+        agent_identity: None,
+        agent_dispatch_id: None,
+        agent_config: None,
+        system_prompt: None,
+        voice: None,
+        max_participants: None,
+        empty_timeout_secs: None,
+        metadata: None,
+        participant_count: 0,
+        customer_id: None,
+        direction: None,
+        locale: None,
+        simulation: false,
+        agent_type: None,
+        external_id: None,
+        recording_enabled: false,
+        egress_id: None,
+        recording_status: None,
+        recording_started_at: None,
+        recording_url: None,
+        transcript: None,
+        end_reason: None,
+        created_at: now,
+        connected_at: None,
+        ended_at: None,
+        updated_at: now,
+    }
+}
+
+pub(crate) fn status_of(record: &VoiceSessionRecord) -> CallStatus {
+    CallStatus::parse(&record.status).unwrap_or(CallStatus::Failed)
+}
+
+pub(crate) fn agent_status_of(record: &VoiceSessionRecord) -> Option<AgentStatus> {
+    record.agent_status.as_deref().and_then(AgentStatus::parse)
+}
+
+/// Seconds connected (or since creation when never connected), up to the end or now.
+pub(crate) fn duration_secs(record: &VoiceSessionRecord) -> i64 {
+    let start = record.connected_at.unwrap_or(record.created_at);
+    let end = record.ended_at.unwrap_or_else(now_ms);
+    ((end - start) / 1_000).max(0)
+}
+
+pub(crate) fn to_voice_session(record: &VoiceSessionRecord) -> VoiceSession {
+    let status = status_of(record);
+    VoiceSession {
+        id: record.id.clone(),
+        origin: SessionOrigin::parse(&record.origin).unwrap_or(SessionOrigin::Livekit),
+        session_id: record.session_key.clone(),
+        room_name: record.room_name.clone(),
+        status,
+        room_status: status.room_status(),
+        call_type: record.call_type.as_deref().and_then(CallType::parse),
+        participant_identity: record.owner_identity.clone(),
+        participant_name: record.owner_name.clone(),
+        callee_id: record.callee_id.clone(),
+        agent_status: agent_status_of(record),
+        agent_name: record.agent_name.clone(),
+        agent_identity: record.agent_identity.clone(),
+        agent_dispatch_id: record.agent_dispatch_id.clone(),
+        agent_config: record.agent_config.as_ref().map(|c| c.0.clone()),
+        voice: record.voice.clone(),
+        participant_count: record.participant_count,
+        max_participants: record.max_participants,
+        empty_timeout: record.empty_timeout_secs,
+        metadata: metadata_of(record),
+        customer_id: record.customer_id.clone(),
+        direction: record.direction.clone(),
+        locale: record.locale.clone(),
+        simulation: record.simulation,
+        agent_type: record.agent_type.clone(),
+        external_id: record.external_id.clone(),
+        recording_enabled: record.recording_enabled,
+        recording_status: record.recording_status.clone(),
+        egress_id: record.egress_id.clone(),
+        recording_url: record.recording_url.clone(),
+        has_transcript: record.transcript.is_some(),
+        end_reason: record.end_reason.clone(),
+        created_at: record.created_at,
+        connected_at: record.connected_at,
+        ended_at: record.ended_at,
+        duration_secs: duration_secs(record),
+    }
+}
+
+pub(crate) fn metadata_of(record: &VoiceSessionRecord) -> Value {
+    record
+        .metadata
+        .as_ref()
+        .map_or_else(|| Value::Object(Default::default()), |m| m.0.clone())
+}
+
+fn to_participant(record: ParticipantRecord) -> VoiceParticipant {
+    VoiceParticipant {
+        identity: record.identity,
+        name: record.name,
+        kind: record.kind,
+        joined_at: record.joined_at,
+        left_at: record.left_at,
+    }
+}
+
+/// Filters of `GET /api/voice/sessions`.
+#[derive(Clone, Debug, Default)]
+pub struct VoiceSessionQuery {
+    pub status: Option<CallStatus>,
+    pub origin: Option<SessionOrigin>,
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+impl Services {
+    /// The configured LiveKit project, or 503 naming what to set.
+    pub(crate) fn livekit(&self) -> Result<&Livekit> {
+        self.livekit_cell()
+            .get_or_init(|| {
+                crate::outbound::install_crypto_provider();
+                Livekit::from_settings(&self.integrations().livekit)
+            })
+            .as_ref()
+            .ok_or_else(|| {
+                Error::Unavailable(
+                    "Voice service not configured: set LIVEKIT_URL, LIVEKIT_API_KEY and \
+                     LIVEKIT_API_SECRET"
+                        .to_owned(),
+                )
+            })
+    }
+
+    /// The app's voice sessions from every API, newest first. A session token sees its own.
+    pub async fn list_voice_sessions(
+        &self,
+        caller: &Caller,
+        query: VoiceSessionQuery,
+    ) -> Result<VoiceSessionPage> {
+        let paging = Paging::new(query.cursor.as_deref(), query.limit, 50, 200)?;
+        let filter = VoiceSessionFilter {
+            statuses: query
+                .status
+                .map(|s| vec![s.as_str().to_owned()])
+                .unwrap_or_default(),
+            origin: query.origin.map(|o| o.as_str().to_owned()),
+            owner_token_hash: caller.session_token_hash().map(str::to_owned),
+            with_room: false,
+        };
+        let rows = self
+            .store()
+            .list_voice_sessions(&caller.app.id, &filter, paging.after(), paging.fetch())
+            .await?;
+        let (rows, next_cursor) = paging.page(rows, |r| (r.created_at, r.id.as_str()));
+        Ok(VoiceSessionPage {
+            sessions: rows.iter().map(to_voice_session).collect(),
+            next_cursor,
+        })
+    }
+
+    /// One session with its participants.
+    pub async fn voice_session_detail(
+        &self,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<VoiceSessionDetail> {
+        let record = self
+            .store()
+            .voice_session(&caller.app.id, id)
+            .await?
+            .ok_or(Error::NotFound("Session"))?;
+        check_owner(caller, &record)?;
+        let participants = self.store().participants(&record.id).await?;
+        Ok(VoiceSessionDetail {
+            session: to_voice_session(&record),
+            participants: participants.into_iter().map(to_participant).collect(),
+            transcript: record.transcript.clone(),
+        })
+    }
+
+    /// The caller's session in `room_name` (the newest, live or not).
+    pub(crate) async fn session_in_room(
+        &self,
+        caller: &Caller,
+        room_name: &str,
+    ) -> Result<VoiceSessionRecord> {
+        let record = self
+            .store()
+            .voice_session_by_room(&caller.app.id, room_name)
+            .await?
+            .ok_or(Error::NotFound("Session"))?;
+        check_owner(caller, &record)?;
+        Ok(record)
+    }
+
+    /// Stores a new session. A room name held by a live session is a 409.
+    pub(crate) async fn open_session(&self, record: &VoiceSessionRecord) -> Result<()> {
+        match self.store().insert_voice_session(record).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::UniqueViolation) => Err(Error::Conflict(
+                "Active session already exists for this room".to_owned(),
+            )),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Fails with 409 when a live session holds `room_name`.
+    pub(crate) async fn require_free_room(&self, room_name: &str) -> Result<()> {
+        match self.store().voice_session_for_room(room_name).await? {
+            Some(existing) if existing.ended_at.is_none() => Err(Error::Conflict(
+                "Active session already exists for this room".to_owned(),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Applies `change` to the session and writes it, re-reading and retrying when another
+    /// writer got there first. Returns the written row.
+    pub(crate) async fn change_session<F>(
+        &self,
+        mut record: VoiceSessionRecord,
+        mut change: F,
+    ) -> Result<VoiceSessionRecord>
+    where
+        F: FnMut(&mut VoiceSessionRecord) -> Result<()>,
+    {
+        for _ in 0..CHANGE_ATTEMPTS {
+            let read_at = record.updated_at;
+            let mut next = record.clone();
+            change(&mut next)?;
+            // Strictly later than what was read, so the next writer's check sees the change.
+            next.updated_at = now_ms().max(read_at + 1);
+            if self.store().update_voice_session(&next, read_at).await? {
+                return Ok(next);
+            }
+            record = self
+                .store()
+                .voice_session(&record.app_id, &record.id)
+                .await?
+                .ok_or(Error::NotFound("Session"))?;
+        }
+        Err(Error::Conflict(
+            "The session is being changed by another request; retry".to_owned(),
+        ))
+    }
+
+    /// Ends a session (if still open): its status becomes `status` (or, for a call that
+    /// connected and is asked to be `missed`, `completed`), participants leave, the conversation
+    /// is resolved, and LiveKit's room and recording are closed best-effort.
+    pub(crate) async fn finish_session(
+        &self,
+        record: VoiceSessionRecord,
+        status: CallStatus,
+        reason: &str,
+        close_room: bool,
+    ) -> Result<VoiceSessionRecord> {
+        let now = now_ms();
+        let was_recording = record.recording_status.as_deref() == Some("active");
+        let ended = self
+            .change_session(record, |session| {
+                if session.ended_at.is_some() {
+                    return Ok(());
+                }
+                let current = status_of(session);
+                let target = match status {
+                    CallStatus::Missed if current == CallStatus::Connected => CallStatus::Completed,
+                    CallStatus::Completed if session.connected_at.is_none() => CallStatus::Missed,
+                    other => other,
+                };
+                session.status = target.as_str().to_owned();
+                session.ended_at = Some(now);
+                session.end_reason = Some(reason.to_owned());
+                if session.agent_status.is_some() {
+                    session.agent_status = Some(AgentStatus::Disconnected.as_str().to_owned());
+                }
+                if session.recording_status.as_deref() == Some("active") {
+                    session.recording_status = Some("stopped".to_owned());
+                }
+                Ok(())
+            })
+            .await?;
+        if ended.ended_at != Some(now) {
+            return Ok(ended);
+        }
+        self.store().close_all_participants(&ended.id, now).await?;
+        self.resolve_voice_conversation(&ended, reason).await?;
+        if let Ok(livekit) = self.livekit() {
+            if was_recording && let Some(egress_id) = &ended.egress_id {
+                let _ = livekit.stop_recording(egress_id).await;
+            }
+            if close_room && let Some(room) = &ended.room_name {
+                if let Err(err) = livekit.delete_room(room).await {
+                    tracing::warn!(error = %err, "could not close the LiveKit room");
+                }
+            }
+        }
+        tracing::info!(session = %ended.id, status = %ended.status, reason, "voice session ended");
+        Ok(ended)
+    }
+
+    /// The session's conversation, if still active, is resolved with `reason`.
+    async fn resolve_voice_conversation(
+        &self,
+        session: &VoiceSessionRecord,
+        reason: &str,
+    ) -> Result<()> {
+        let Some(conversation) = self
+            .store()
+            .conversation_by_session(&session.app_id, &session.session_key)
+            .await?
+        else {
+            return Ok(());
+        };
+        if conversation.status != ConversationStatus::Active.as_str() {
+            return Ok(());
+        }
+        let now = now_ms();
+        let resolution = match reason {
+            "room_finished" | "all_participants_left" | "api_delete" => "room_ended",
+            other => other,
+        };
+        let resolved = store::ConversationRecord {
+            status: ConversationStatus::Resolved.as_str().to_owned(),
+            resolution: conversation
+                .resolution
+                .clone()
+                .or_else(|| Some(resolution.to_owned())),
+            ended_at: conversation.ended_at.or(Some(now)),
+            updated_at: now,
+            ..conversation
+        };
+        if self
+            .store()
+            .update_conversation_if(&resolved, ConversationStatus::Active.as_str())
+            .await?
+        {
+            self.publish_status(
+                &session.app_id,
+                &session.session_key,
+                ConversationStatus::Resolved,
+            )
+            .await;
+        }
+        Ok(())
+    }
+
+    /// Ends sessions nobody joined, sessions whose LiveKit room is gone, and forgotten
+    /// ElevenLabs sessions; forgets old webhook event ids. Returns how many sessions ended.
+    pub async fn reap_stale_voice_sessions(&self) -> Result<usize> {
+        let now = now_ms();
+        let open = self
+            .store()
+            .open_voice_sessions(now - RECONCILE_AFTER_MS, 500)
+            .await?;
+        let mut ended = 0;
+        let mut with_rooms = Vec::new();
+        for session in open {
+            let age = now - session.created_at;
+            let status = status_of(&session);
+            if session.room_name.is_none() {
+                if age > ELEVENLABS_MAX_MS {
+                    self.finish_session(session, CallStatus::Completed, "expired", false)
+                        .await?;
+                    ended += 1;
+                }
+            } else if age > NEVER_CONNECTED_MS && status != CallStatus::Connected {
+                self.finish_session(session, CallStatus::Missed, "never_connected", true)
+                    .await?;
+                ended += 1;
+            } else {
+                with_rooms.push(session);
+            }
+        }
+        if let Ok(livekit) = self.livekit() {
+            for batch in with_rooms.chunks(100) {
+                let names: Vec<String> = batch.iter().filter_map(|s| s.room_name.clone()).collect();
+                let existing = match livekit.existing_rooms(names).await {
+                    Ok(existing) => existing,
+                    // LiveKit unreachable: nothing can be concluded this round.
+                    Err(_) => break,
+                };
+                for session in batch {
+                    let gone = session
+                        .room_name
+                        .as_ref()
+                        .is_some_and(|room| !existing.contains(room));
+                    if gone {
+                        self.finish_session(
+                            session.clone(),
+                            CallStatus::Completed,
+                            "room_gone",
+                            false,
+                        )
+                        .await?;
+                        ended += 1;
+                    }
+                }
+            }
+        }
+        self.store()
+            .purge_livekit_events(now - EVENT_ID_RETENTION_MS)
+            .await?;
+        Ok(ended)
+    }
+}
+
+/// A session-token caller may only touch the sessions it started.
+pub(crate) fn check_owner(caller: &Caller, record: &VoiceSessionRecord) -> Result<()> {
+    match caller.session_token_hash() {
+        Some(hash) if record.owner_token_hash.as_deref() != Some(hash) => Err(
+            Error::PermissionDenied("Access denied to this session".to_owned()),
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// A random lowercase suffix for generated names.
+pub(crate) fn random_suffix(len: usize) -> String {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    id.chars().take(len).collect()
+}
+
+/// Seed 002's per-user limits on calls, recordings and realtime sessions.
+#[derive(Clone, Copy, Debug)]
+pub enum VoiceLimit {
+    Session,
+    Realtime,
+    Recording,
+}
+
+impl Services {
+    /// Counts one request against seed 002's limit. Browser callers (session tokens) are
+    /// limited per token; server-to-server calls with the app secret only by the app limit.
+    pub async fn check_voice_limit(&self, caller: &Caller, limit: VoiceLimit) -> Result<()> {
+        let Some(token_hash) = caller.session_token_hash() else {
+            return Ok(());
+        };
+        let limits = self.rate_limits();
+        let policy = match limit {
+            VoiceLimit::Session => limits.session,
+            VoiceLimit::Realtime => limits.realtime,
+            VoiceLimit::Recording => limits.recording,
+        };
+        let decision = self.hit_rate_limit(&policy, token_hash).await?;
+        if decision.allowed {
+            Ok(())
+        } else {
+            Err(Error::RateLimited(decision))
+        }
+    }
+}

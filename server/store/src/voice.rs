@@ -1,0 +1,569 @@
+//! Voice sessions and their participants, handled LiveKit webhook events, and client logs.
+
+use std::sync::LazyLock;
+
+use serde_json::Value;
+use sqlx::types::Json;
+
+use crate::{Store, StoreResult, on_pool};
+
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct VoiceSessionRecord {
+    pub id: String,
+    pub app_id: String,
+    pub origin: String,
+    pub session_key: String,
+    pub room_name: Option<String>,
+    pub status: String,
+    pub call_type: Option<String>,
+    pub owner_identity: Option<String>,
+    pub owner_name: Option<String>,
+    pub owner_token_hash: Option<String>,
+    pub callee_id: Option<String>,
+    pub agent_status: Option<String>,
+    pub agent_name: Option<String>,
+    pub agent_identity: Option<String>,
+    pub agent_dispatch_id: Option<String>,
+    pub agent_config: Option<Json<Value>>,
+    pub system_prompt: Option<String>,
+    pub voice: Option<String>,
+    pub max_participants: Option<i64>,
+    pub empty_timeout_secs: Option<i64>,
+    pub metadata: Option<Json<Value>>,
+    pub participant_count: i64,
+    pub customer_id: Option<String>,
+    pub direction: Option<String>,
+    pub locale: Option<String>,
+    pub simulation: bool,
+    pub agent_type: Option<String>,
+    pub external_id: Option<String>,
+    pub recording_enabled: bool,
+    pub egress_id: Option<String>,
+    pub recording_status: Option<String>,
+    pub recording_started_at: Option<i64>,
+    pub recording_url: Option<String>,
+    pub transcript: Option<String>,
+    pub end_reason: Option<String>,
+    pub created_at: i64,
+    pub connected_at: Option<i64>,
+    pub ended_at: Option<i64>,
+    pub updated_at: i64,
+}
+
+const SESSION_COLUMNS: &str = "id, app_id, origin, session_key, room_name, status, call_type, \
+    owner_identity, owner_name, owner_token_hash, callee_id, agent_status, agent_name, \
+    agent_identity, agent_dispatch_id, agent_config, system_prompt, voice, max_participants, \
+    empty_timeout_secs, metadata, participant_count, customer_id, direction, locale, simulation, \
+    agent_type, external_id, recording_enabled, egress_id, recording_status, \
+    recording_started_at, recording_url, transcript, end_reason, created_at, connected_at, \
+    ended_at, updated_at";
+
+static INSERT_SESSION: LazyLock<String> = LazyLock::new(|| {
+    let placeholders: Vec<String> = (1..=39).map(|n| format!("${n}")).collect();
+    format!(
+        "INSERT INTO voice_sessions ({SESSION_COLUMNS}) VALUES ({})",
+        placeholders.join(", ")
+    )
+});
+
+/// Every column after `id` and `app_id` is rewritten; `$40` is the `updated_at` read before.
+static UPDATE_SESSION: LazyLock<String> = LazyLock::new(|| {
+    let sets: Vec<String> = SESSION_COLUMNS
+        .split(',')
+        .map(str::trim)
+        .enumerate()
+        .skip(2)
+        .map(|(i, column)| format!("{column} = ${}", i + 1))
+        .collect();
+    format!(
+        "UPDATE voice_sessions SET {} WHERE id = $1 AND app_id = $2 AND updated_at = $40",
+        sets.join(", ")
+    )
+});
+
+macro_rules! bind_session {
+    ($query:expr, $s:expr) => {
+        $query
+            .bind(&$s.id)
+            .bind(&$s.app_id)
+            .bind(&$s.origin)
+            .bind(&$s.session_key)
+            .bind(&$s.room_name)
+            .bind(&$s.status)
+            .bind(&$s.call_type)
+            .bind(&$s.owner_identity)
+            .bind(&$s.owner_name)
+            .bind(&$s.owner_token_hash)
+            .bind(&$s.callee_id)
+            .bind(&$s.agent_status)
+            .bind(&$s.agent_name)
+            .bind(&$s.agent_identity)
+            .bind(&$s.agent_dispatch_id)
+            .bind(&$s.agent_config)
+            .bind(&$s.system_prompt)
+            .bind(&$s.voice)
+            .bind($s.max_participants)
+            .bind($s.empty_timeout_secs)
+            .bind(&$s.metadata)
+            .bind($s.participant_count)
+            .bind(&$s.customer_id)
+            .bind(&$s.direction)
+            .bind(&$s.locale)
+            .bind($s.simulation)
+            .bind(&$s.agent_type)
+            .bind(&$s.external_id)
+            .bind($s.recording_enabled)
+            .bind(&$s.egress_id)
+            .bind(&$s.recording_status)
+            .bind($s.recording_started_at)
+            .bind(&$s.recording_url)
+            .bind(&$s.transcript)
+            .bind(&$s.end_reason)
+            .bind($s.created_at)
+            .bind($s.connected_at)
+            .bind($s.ended_at)
+            .bind($s.updated_at)
+    };
+}
+
+macro_rules! bind_log {
+    ($query:expr, $r:expr) => {
+        $query
+            .bind(&$r.id)
+            .bind(&$r.app_id)
+            .bind(&$r.level)
+            .bind(&$r.source)
+            .bind(&$r.message)
+            .bind(&$r.session_id)
+            .bind($r.created_at)
+    };
+}
+
+macro_rules! bind_filter {
+    ($query:expr, $filter:expr) => {{
+        let mut query = $query;
+        for status in &$filter.statuses {
+            query = query.bind(status);
+        }
+        if let Some(origin) = &$filter.origin {
+            query = query.bind(origin);
+        }
+        if let Some(owner) = &$filter.owner_token_hash {
+            query = query.bind(owner);
+        }
+        query
+    }};
+}
+
+/// Which sessions a listing returns.
+#[derive(Clone, Debug, Default)]
+pub struct VoiceSessionFilter {
+    /// Any of these statuses; empty for all.
+    pub statuses: Vec<String>,
+    pub origin: Option<String>,
+    /// Only sessions started with this session token.
+    pub owner_token_hash: Option<String>,
+    /// Only sessions with a LiveKit room.
+    pub with_room: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct ParticipantRecord {
+    pub id: String,
+    pub session_id: String,
+    pub identity: String,
+    pub name: Option<String>,
+    pub kind: String,
+    pub participant_sid: Option<String>,
+    pub joined_at: i64,
+    pub left_at: Option<i64>,
+}
+
+const PARTICIPANT_COLUMNS: &str =
+    "id, session_id, identity, name, kind, participant_sid, joined_at, left_at";
+
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct ClientLogRecord {
+    pub id: String,
+    pub app_id: String,
+    pub level: String,
+    pub source: Option<String>,
+    pub message: String,
+    pub session_id: Option<String>,
+    pub created_at: i64,
+}
+
+impl Store {
+    /// Inserts a session; a room name already used by a live session is `UniqueViolation`.
+    pub async fn insert_voice_session(&self, record: &VoiceSessionRecord) -> StoreResult<()> {
+        on_pool!(self, pool => bind_session!(sqlx::query(INSERT_SESSION.as_str()), record)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Writes the session if nobody changed it since it was read at `read_updated_at`.
+    pub async fn update_voice_session(
+        &self,
+        record: &VoiceSessionRecord,
+        read_updated_at: i64,
+    ) -> StoreResult<bool> {
+        let done = on_pool!(self, pool => bind_session!(sqlx::query(UPDATE_SESSION.as_str()), record)
+            .bind(read_updated_at)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(done > 0)
+    }
+
+    pub async fn voice_session(
+        &self,
+        app_id: &str,
+        id: &str,
+    ) -> StoreResult<Option<VoiceSessionRecord>> {
+        let sql =
+            format!("SELECT {SESSION_COLUMNS} FROM voice_sessions WHERE app_id = $1 AND id = $2");
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, VoiceSessionRecord>(&sql)
+            .bind(app_id)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?,
+        )
+    }
+
+    /// A session of any app, for callbacks that carry our id (ElevenLabs' webhook).
+    pub async fn voice_session_by_id_any_app(
+        &self,
+        id: &str,
+    ) -> StoreResult<Option<VoiceSessionRecord>> {
+        let sql = format!("SELECT {SESSION_COLUMNS} FROM voice_sessions WHERE id = $1");
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, VoiceSessionRecord>(&sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?,
+        )
+    }
+
+    /// The app's newest session in `room_name` (live or not).
+    pub async fn voice_session_by_room(
+        &self,
+        app_id: &str,
+        room_name: &str,
+    ) -> StoreResult<Option<VoiceSessionRecord>> {
+        let sql = format!(
+            "SELECT {SESSION_COLUMNS} FROM voice_sessions WHERE room_name = $1 AND app_id = $2 \
+             ORDER BY created_at DESC, id DESC LIMIT 1"
+        );
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, VoiceSessionRecord>(&sql)
+            .bind(room_name)
+            .bind(app_id)
+            .fetch_optional(pool)
+            .await)?,
+        )
+    }
+
+    /// The newest session of any app in `room_name`, for LiveKit's webhooks (which know rooms,
+    /// not apps): the live one if any.
+    pub async fn voice_session_for_room(
+        &self,
+        room_name: &str,
+    ) -> StoreResult<Option<VoiceSessionRecord>> {
+        let sql = format!(
+            "SELECT {SESSION_COLUMNS} FROM voice_sessions WHERE room_name = $1 \
+             ORDER BY CASE WHEN ended_at IS NULL THEN 0 ELSE 1 END, created_at DESC, id DESC \
+             LIMIT 1"
+        );
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, VoiceSessionRecord>(&sql)
+            .bind(room_name)
+            .fetch_optional(pool)
+            .await)?,
+        )
+    }
+
+    pub async fn voice_session_by_external_id(
+        &self,
+        external_id: &str,
+    ) -> StoreResult<Option<VoiceSessionRecord>> {
+        let sql = format!(
+            "SELECT {SESSION_COLUMNS} FROM voice_sessions WHERE external_id = $1 \
+             ORDER BY created_at DESC LIMIT 1"
+        );
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, VoiceSessionRecord>(&sql)
+            .bind(external_id)
+            .fetch_optional(pool)
+            .await)?,
+        )
+    }
+
+    /// An app's sessions, newest first, strictly after the cursor (`created_at`, `id`).
+    pub async fn list_voice_sessions(
+        &self,
+        app_id: &str,
+        filter: &VoiceSessionFilter,
+        before: Option<(i64, &str)>,
+        limit: i64,
+    ) -> StoreResult<Vec<VoiceSessionRecord>> {
+        let (before_at, before_id) = before.unwrap_or((i64::MAX, ""));
+        let sql = format!(
+            "SELECT {SESSION_COLUMNS} FROM voice_sessions WHERE app_id = $1 {} \
+             AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
+             ORDER BY created_at DESC, id DESC LIMIT $4",
+            filter_sql(filter, 5)
+        );
+        Ok(on_pool!(self, pool => {
+            let query = sqlx::query_as::<_, VoiceSessionRecord>(&sql)
+                .bind(app_id)
+                .bind(before_at)
+                .bind(before_id)
+                .bind(limit);
+            bind_filter!(query, filter).fetch_all(pool).await
+        })?)
+    }
+
+    /// A page by offset (seed 002's pagination), with the total.
+    pub async fn voice_sessions_by_offset(
+        &self,
+        app_id: &str,
+        filter: &VoiceSessionFilter,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<VoiceSessionRecord>, i64)> {
+        let conditions = filter_sql(filter, 4);
+        let sql = format!(
+            "SELECT {SESSION_COLUMNS} FROM voice_sessions WHERE app_id = $1 {conditions} \
+             ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
+        );
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM voice_sessions WHERE app_id = $1 AND $2 = $2 AND $3 = $3 \
+             {conditions}"
+        );
+        let rows = on_pool!(self, pool => {
+            let query = sqlx::query_as::<_, VoiceSessionRecord>(&sql)
+                .bind(app_id)
+                .bind(limit)
+                .bind(offset);
+            bind_filter!(query, filter).fetch_all(pool).await
+        })?;
+        let total: i64 = on_pool!(self, pool => {
+            let query = sqlx::query_scalar::<_, i64>(&count_sql)
+                .bind(app_id)
+                .bind(limit)
+                .bind(offset);
+            bind_filter!(query, filter).fetch_one(pool).await
+        })?;
+        Ok((rows, total))
+    }
+
+    /// Sessions of every app still open and created before `created_before`, oldest first.
+    pub async fn open_voice_sessions(
+        &self,
+        created_before: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<VoiceSessionRecord>> {
+        let sql = format!(
+            "SELECT {SESSION_COLUMNS} FROM voice_sessions WHERE ended_at IS NULL \
+             AND created_at < $1 ORDER BY created_at LIMIT $2"
+        );
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, VoiceSessionRecord>(&sql)
+            .bind(created_before)
+            .bind(limit)
+            .fetch_all(pool)
+            .await)?,
+        )
+    }
+
+    pub async fn insert_participant(&self, record: &ParticipantRecord) -> StoreResult<()> {
+        let sql = format!(
+            "INSERT INTO voice_participants ({PARTICIPANT_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        );
+        on_pool!(self, pool => sqlx::query(&sql)
+            .bind(&record.id)
+            .bind(&record.session_id)
+            .bind(&record.identity)
+            .bind(&record.name)
+            .bind(&record.kind)
+            .bind(&record.participant_sid)
+            .bind(record.joined_at)
+            .bind(record.left_at)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Marks the earliest still-present participant with `identity` as gone. `false` when none.
+    pub async fn close_participant(
+        &self,
+        session_id: &str,
+        identity: &str,
+        left_at: i64,
+    ) -> StoreResult<bool> {
+        let done = on_pool!(self, pool => sqlx::query(
+            "UPDATE voice_participants SET left_at = $3 WHERE id = (SELECT id FROM \
+             voice_participants WHERE session_id = $1 AND identity = $2 AND left_at IS NULL \
+             ORDER BY joined_at LIMIT 1)",
+        )
+        .bind(session_id)
+        .bind(identity)
+        .bind(left_at)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done > 0)
+    }
+
+    /// Marks every participant still present as gone (the room closed).
+    pub async fn close_all_participants(&self, session_id: &str, left_at: i64) -> StoreResult<()> {
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE voice_participants SET left_at = $2 WHERE session_id = $1 AND left_at IS NULL",
+        )
+        .bind(session_id)
+        .bind(left_at)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn participants(&self, session_id: &str) -> StoreResult<Vec<ParticipantRecord>> {
+        let sql = format!(
+            "SELECT {PARTICIPANT_COLUMNS} FROM voice_participants WHERE session_id = $1 \
+             ORDER BY joined_at, id"
+        );
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, ParticipantRecord>(&sql)
+            .bind(session_id)
+            .fetch_all(pool)
+            .await)?,
+        )
+    }
+
+    /// Claims a webhook event id. `false` when it was already handled (a redelivery).
+    pub async fn claim_livekit_event(
+        &self,
+        event_id: &str,
+        event: &str,
+        room_name: Option<&str>,
+        received_at: i64,
+    ) -> StoreResult<bool> {
+        let done = on_pool!(self, pool => sqlx::query(
+            "INSERT INTO livekit_webhook_events (event_id, event, room_name, received_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING",
+        )
+        .bind(event_id)
+        .bind(event)
+        .bind(room_name)
+        .bind(received_at)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done > 0)
+    }
+
+    /// Forgets handled event ids older than `before` (LiveKit stops retrying long before).
+    pub async fn purge_livekit_events(&self, before: i64) -> StoreResult<u64> {
+        Ok(on_pool!(self, pool => sqlx::query(
+            "DELETE FROM livekit_webhook_events WHERE received_at < $1",
+        )
+        .bind(before)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?)
+    }
+
+    /// Appends lines, then trims the app's log to its newest `keep` lines. One transaction.
+    pub async fn append_client_logs(
+        &self,
+        records: &[ClientLogRecord],
+        keep: i64,
+    ) -> StoreResult<()> {
+        let Some(first) = records.first() else {
+            return Ok(());
+        };
+        let insert = "INSERT INTO client_logs (id, app_id, level, source, message, session_id, \
+                      created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        let trim = "DELETE FROM client_logs WHERE app_id = $1 AND id IN (SELECT id FROM \
+                    client_logs WHERE app_id = $1 ORDER BY created_at DESC, id DESC \
+                    LIMIT -1 OFFSET $2)";
+        let trim_pg = "DELETE FROM client_logs WHERE app_id = $1 AND id IN (SELECT id FROM \
+                       client_logs WHERE app_id = $1 ORDER BY created_at DESC, id DESC \
+                       OFFSET $2)";
+        match self {
+            Store::Sqlite(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                for r in records {
+                    bind_log!(sqlx::query(insert), r).execute(&mut *tx).await?;
+                }
+                sqlx::query(trim)
+                    .bind(&first.app_id)
+                    .bind(keep)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+            }
+            Store::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                for r in records {
+                    bind_log!(sqlx::query(insert), r).execute(&mut *tx).await?;
+                }
+                sqlx::query(trim_pg)
+                    .bind(&first.app_id)
+                    .bind(keep)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The app's newest `tail` lines, oldest first.
+    pub async fn client_log_tail(
+        &self,
+        app_id: &str,
+        tail: i64,
+    ) -> StoreResult<Vec<ClientLogRecord>> {
+        let mut rows = on_pool!(self, pool => sqlx::query_as::<_, ClientLogRecord>(
+            "SELECT id, app_id, level, source, message, session_id, created_at FROM client_logs \
+             WHERE app_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        )
+        .bind(app_id)
+        .bind(tail)
+        .fetch_all(pool)
+        .await)?;
+        rows.reverse();
+        Ok(rows)
+    }
+}
+
+/// The filter's conditions, numbering placeholders from `first`; bind with `bind_filter!`.
+fn filter_sql(filter: &VoiceSessionFilter, first: usize) -> String {
+    let mut sql = String::new();
+    let mut n = first;
+    if !filter.statuses.is_empty() {
+        let list: Vec<String> = (0..filter.statuses.len())
+            .map(|i| format!("${}", n + i))
+            .collect();
+        sql.push_str(&format!(" AND status IN ({})", list.join(", ")));
+        n += filter.statuses.len();
+    }
+    if filter.origin.is_some() {
+        sql.push_str(&format!(" AND origin = ${n}"));
+        n += 1;
+    }
+    if filter.owner_token_hash.is_some() {
+        sql.push_str(&format!(" AND owner_token_hash = ${n}"));
+    }
+    if filter.with_room {
+        sql.push_str(" AND room_name IS NOT NULL");
+    }
+    sql
+}
