@@ -84,7 +84,11 @@ async fn signed_url(
     }
     let key = headers.get("xi-api-key").and_then(|v| v.to_str().ok());
     if key != Some(fake.api_key.as_str()) {
-        return error(StatusCode::UNAUTHORIZED, "invalid_api_key", "Invalid API key");
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_api_key",
+            "Invalid API key",
+        );
     }
     let Some(agent) = query.get("agent_id").filter(|a| fake.agents.contains(a)) else {
         return error(

@@ -226,7 +226,11 @@ fn encode<T: Message + Serialize>(json: bool, message: &T) -> Response {
     if json {
         match serde_json::to_string(message) {
             Ok(text) => ([(CONTENT_TYPE, "application/json")], text).into_response(),
-            Err(err) => twirp_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &err.to_string()),
+            Err(err) => twirp_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                &err.to_string(),
+            ),
         }
     } else {
         (
@@ -243,11 +247,21 @@ fn verify(fake: &FakeLivekit, headers: &HeaderMap) -> Result<Claims, Response> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(|| {
-            twirp_error(StatusCode::UNAUTHORIZED, "unauthenticated", "missing bearer token")
+            twirp_error(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "missing bearer token",
+            )
         })?;
     TokenVerifier::with_api_key(&fake.api_key, &fake.api_secret)
         .verify(token)
-        .map_err(|err| twirp_error(StatusCode::UNAUTHORIZED, "unauthenticated", &err.to_string()))
+        .map_err(|err| {
+            twirp_error(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                &err.to_string(),
+            )
+        })
 }
 
 async fn twirp(
@@ -279,7 +293,11 @@ async fn twirp(
     macro_rules! handle {
         ($request:ty, $allowed:expr, $handler:expr) => {{
             let Some(request) = decode::<$request>(json, &body) else {
-                return twirp_error(StatusCode::BAD_REQUEST, "malformed", "cannot decode the request");
+                return twirp_error(
+                    StatusCode::BAD_REQUEST,
+                    "malformed",
+                    "cannot decode the request",
+                );
             };
             if !$allowed {
                 return twirp_error(StatusCode::FORBIDDEN, "permission_denied", "missing grant");
@@ -316,7 +334,9 @@ async fn twirp(
         ("RoomService", "RemoveParticipant") => handle!(
             proto::RoomParticipantIdentity,
             video.room_admin,
-            |_r: proto::RoomParticipantIdentity| Ok::<_, Response>(proto::RemoveParticipantResponse {})
+            |_r: proto::RoomParticipantIdentity| Ok::<_, Response>(
+                proto::RemoveParticipantResponse {}
+            )
         ),
         ("AgentDispatchService", "CreateDispatch") => handle!(
             proto::CreateAgentDispatchRequest,
@@ -399,7 +419,11 @@ impl FakeLivekit {
     fn delete_room(&self, request: proto::DeleteRoomRequest) -> Answer<proto::DeleteRoomResponse> {
         let removed = self.lock().rooms.remove(&request.room);
         if removed.is_none() {
-            return Err(twirp_error(StatusCode::NOT_FOUND, "not_found", "room not found"));
+            return Err(twirp_error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "room not found",
+            ));
         }
         let mut event = webhook_event("room_finished", &request.room, None);
         event.room_end_reason = proto::RoomEndReason::RoomEndApiDelete.into();
@@ -436,7 +460,11 @@ impl FakeLivekit {
             &format!("agent-{}", &dispatch.id[3..]),
             proto::participant_info::Kind::Agent,
         );
-        self.notify(webhook_event("participant_joined", &request.room, Some(agent)));
+        self.notify(webhook_event(
+            "participant_joined",
+            &request.room,
+            Some(agent),
+        ));
         Ok(dispatch)
     }
 
@@ -465,7 +493,10 @@ impl FakeLivekit {
         Ok(proto::ListAgentDispatchResponse { agent_dispatches })
     }
 
-    fn start_egress(&self, request: proto::RoomCompositeEgressRequest) -> Answer<proto::EgressInfo> {
+    fn start_egress(
+        &self,
+        request: proto::RoomCompositeEgressRequest,
+    ) -> Answer<proto::EgressInfo> {
         let info = proto::EgressInfo {
             egress_id: format!("EG_{}", short_id()),
             room_name: request.room_name.clone(),
@@ -493,7 +524,11 @@ impl FakeLivekit {
     fn stop_egress(&self, request: proto::StopEgressRequest) -> Answer<proto::EgressInfo> {
         let mut inner = self.lock();
         let Some(info) = inner.egress.get_mut(&request.egress_id) else {
-            return Err(twirp_error(StatusCode::NOT_FOUND, "not_found", "egress not found"));
+            return Err(twirp_error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "egress not found",
+            ));
         };
         info.status = proto::EgressStatus::EgressComplete.into();
         for file in &mut info.file_results {

@@ -18,7 +18,7 @@ use model::status::DatabaseBackend;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 
-use crate::{PoolSettings, Store};
+use crate::{PoolSettings, Store, StoreResult};
 
 pub const BACKEND_VAR: &str = "SWITCHBOARD_TEST_BACKEND";
 pub const POSTGRES_URL_VAR: &str = "SWITCHBOARD_TEST_POSTGRES_URL";
@@ -184,5 +184,20 @@ mod tests {
             with_database_name("postgresql://u:p@h/db?sslmode=disable", "t1"),
             "postgresql://u:p@h/t1?sslmode=disable"
         );
+    }
+}
+
+impl Store {
+    /// Moves every voice session's creation `by_ms` into the past (to test the stale-session
+    /// job without waiting).
+    pub async fn age_voice_sessions_for_tests(&self, by_ms: i64) -> StoreResult<()> {
+        crate::on_pool!(self, pool => sqlx::query(
+            "UPDATE voice_sessions SET created_at = created_at - $1",
+        )
+        .bind(by_ms)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
     }
 }

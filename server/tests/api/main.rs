@@ -23,4 +23,5 @@ mod process;
 mod system;
 mod token;
 mod tools;
+mod voice;
 mod webhooks;

@@ -308,8 +308,18 @@ impl Services {
         };
         let transcript = transcript_text(&data);
         let conversation = conversation_id.map(str::to_owned);
+        // The call happened: it connected when ElevenLabs says it started.
+        let started_at = data
+            .pointer("/metadata/start_time_unix_secs")
+            .and_then(Value::as_i64)
+            .map(|secs| secs * 1_000);
         let record = self
             .change_session(record, |s| {
+                if s.ended_at.is_none() && status_of(s).can_become(CallStatus::Connected) {
+                    s.status = CallStatus::Connected.as_str().to_owned();
+                    s.connected_at
+                        .get_or_insert(started_at.unwrap_or(s.created_at));
+                }
                 if let Some(text) = &transcript {
                     s.transcript = Some(text.clone());
                 }
@@ -327,8 +337,6 @@ impl Services {
             };
             self.finish_session(record, status, "conversation_ended", false)
                 .await?;
-        } else if status_of(&record) == CallStatus::Failed {
-            tracing::debug!("ElevenLabs transcript for a failed session");
         }
         Ok(())
     }

@@ -9,7 +9,11 @@ struct Args {
     #[arg(long, env = "ELEVENLABS_API_KEY", default_value = "xi-dev-key")]
     api_key: String,
     /// Agent ids it knows.
-    #[arg(long, value_delimiter = ',', default_value = "agent-support,agent-sales")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "agent-support,agent-sales"
+    )]
     agents: Vec<String>,
 }
 

@@ -9,7 +9,11 @@ struct Args {
     port: u16,
     #[arg(long, env = "LIVEKIT_API_KEY", default_value = "devkey")]
     api_key: String,
-    #[arg(long, env = "LIVEKIT_API_SECRET", default_value = "devsecret-devsecret-devsecret-00")]
+    #[arg(
+        long,
+        env = "LIVEKIT_API_SECRET",
+        default_value = "devsecret-devsecret-devsecret-00"
+    )]
     api_secret: String,
     /// Where to send webhooks, e.g. http://127.0.0.1:3000/api/livekit/webhook.
     #[arg(long, env = "FAKE_LIVEKIT_WEBHOOK_URL")]
