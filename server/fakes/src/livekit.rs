@@ -203,13 +203,31 @@ fn unix_secs() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
 }
 
-fn twirp_error(status: StatusCode, code: &str, msg: &str) -> Response {
-    (
+/// A Twirp error answer: `{"code", "msg"}` with its HTTP status.
+#[derive(Debug)]
+struct TwirpError {
+    status: StatusCode,
+    code: String,
+    msg: String,
+}
+
+impl IntoResponse for TwirpError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            [(CONTENT_TYPE, "application/json")],
+            serde_json::json!({ "code": self.code, "msg": self.msg }).to_string(),
+        )
+            .into_response()
+    }
+}
+
+fn twirp_error(status: StatusCode, code: &str, msg: &str) -> TwirpError {
+    TwirpError {
         status,
-        [(CONTENT_TYPE, "application/json")],
-        serde_json::json!({ "code": code, "msg": msg }).to_string(),
-    )
-        .into_response()
+        code: code.to_owned(),
+        msg: msg.to_owned(),
+    }
 }
 
 /// The request in whichever encoding the client used.
@@ -230,7 +248,8 @@ fn encode<T: Message + Serialize>(json: bool, message: &T) -> Response {
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
                 &err.to_string(),
-            ),
+            )
+            .into_response(),
         }
     } else {
         (
@@ -241,7 +260,7 @@ fn encode<T: Message + Serialize>(json: bool, message: &T) -> Response {
     }
 }
 
-fn verify(fake: &FakeLivekit, headers: &HeaderMap) -> Result<Claims, Response> {
+fn verify(fake: &FakeLivekit, headers: &HeaderMap) -> Result<Claims, TwirpError> {
     let token = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -272,14 +291,14 @@ async fn twirp(
 ) -> Response {
     let claims = match verify(&fake, &headers) {
         Ok(claims) => claims,
-        Err(answer) => return answer,
+        Err(answer) => return answer.into_response(),
     };
     let json = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
     if let Some((status, code)) = fake.lock().failures.remove(&method) {
-        return twirp_error(status, &code, "injected failure");
+        return twirp_error(status, &code, "injected failure").into_response();
     }
     let video = &claims.video;
     let grants = proto_claims::Grants {
@@ -291,16 +310,18 @@ async fn twirp(
     };
     let service = service.trim_start_matches("livekit.").to_owned();
     macro_rules! handle {
-        ($request:ty, $allowed:expr, $handler:expr) => {{
+        ($request:ty, $allowed:expr, $method:ident) => {{
             let Some(request) = decode::<$request>(json, &body) else {
                 return twirp_error(
                     StatusCode::BAD_REQUEST,
                     "malformed",
                     "cannot decode the request",
-                );
+                )
+                .into_response();
             };
             if !$allowed {
-                return twirp_error(StatusCode::FORBIDDEN, "permission_denied", "missing grant");
+                return twirp_error(StatusCode::FORBIDDEN, "permission_denied", "missing grant")
+                    .into_response();
             }
             fake.lock().calls.push(RecordedCall {
                 service: service.clone(),
@@ -308,83 +329,84 @@ async fn twirp(
                 request: serde_json::to_value(&request).unwrap_or_default(),
                 grants: grants.clone(),
             });
-            #[allow(clippy::redundant_closure_call)]
-            match ($handler)(request) {
+            match fake.$method(request) {
                 Ok(answer) => encode(json, &answer),
-                Err(answer) => answer,
+                Err(answer) => answer.into_response(),
             }
         }};
     }
     match (service.as_str(), method.as_str()) {
-        ("RoomService", "CreateRoom") => handle!(
-            proto::CreateRoomRequest,
-            video.room_create,
-            |r: proto::CreateRoomRequest| fake.create_room(r)
-        ),
-        ("RoomService", "ListRooms") => handle!(
-            proto::ListRoomsRequest,
-            video.room_list,
-            |r: proto::ListRoomsRequest| fake.list_rooms(r)
-        ),
-        ("RoomService", "DeleteRoom") => handle!(
-            proto::DeleteRoomRequest,
-            video.room_create,
-            |r: proto::DeleteRoomRequest| fake.delete_room(r)
-        ),
+        ("RoomService", "CreateRoom") => {
+            handle!(proto::CreateRoomRequest, video.room_create, create_room)
+        }
+        ("RoomService", "ListRooms") => {
+            handle!(proto::ListRoomsRequest, video.room_list, list_rooms)
+        }
+        ("RoomService", "DeleteRoom") => {
+            handle!(proto::DeleteRoomRequest, video.room_create, delete_room)
+        }
         ("RoomService", "RemoveParticipant") => handle!(
             proto::RoomParticipantIdentity,
             video.room_admin,
-            |_r: proto::RoomParticipantIdentity| Ok::<_, Response>(
-                proto::RemoveParticipantResponse {}
-            )
+            remove_participant
         ),
         ("AgentDispatchService", "CreateDispatch") => handle!(
             proto::CreateAgentDispatchRequest,
             video.room_admin,
-            |r: proto::CreateAgentDispatchRequest| fake.create_dispatch(r)
+            create_dispatch
         ),
         ("AgentDispatchService", "DeleteDispatch") => handle!(
             proto::DeleteAgentDispatchRequest,
             video.room_admin,
-            |r: proto::DeleteAgentDispatchRequest| fake.delete_dispatch(r)
+            delete_dispatch
         ),
         ("AgentDispatchService", "ListDispatch") => handle!(
             proto::ListAgentDispatchRequest,
             video.room_admin,
-            |r: proto::ListAgentDispatchRequest| fake.list_dispatch(r)
+            list_dispatch
         ),
         ("Egress", "StartRoomCompositeEgress") => handle!(
             proto::RoomCompositeEgressRequest,
             video.room_record,
-            |r: proto::RoomCompositeEgressRequest| fake.start_egress(r)
+            start_egress
         ),
-        ("Egress", "StopEgress") => handle!(
-            proto::StopEgressRequest,
-            video.room_record,
-            |r: proto::StopEgressRequest| fake.stop_egress(r)
-        ),
-        ("Egress", "ListEgress") => handle!(
-            proto::ListEgressRequest,
-            video.room_record,
-            |r: proto::ListEgressRequest| fake.list_egress(r)
-        ),
+        ("Egress", "StopEgress") => {
+            handle!(proto::StopEgressRequest, video.room_record, stop_egress)
+        }
+        ("Egress", "ListEgress") => {
+            handle!(proto::ListEgressRequest, video.room_record, list_egress)
+        }
         ("SIP", "CreateSIPParticipant") => handle!(
             proto::CreateSipParticipantRequest,
             claims.sip.call,
-            |r: proto::CreateSipParticipantRequest| Ok::<_, Response>(proto::SipParticipantInfo {
-                participant_id: format!("PA_{}", short_id()),
-                participant_identity: r.participant_identity.clone(),
-                room_name: r.room_name.clone(),
-                sip_call_id: format!("SCL_{}", short_id()),
-            })
+            create_sip_participant
         ),
-        _ => twirp_error(StatusCode::NOT_FOUND, "bad_route", "no such method"),
+        _ => twirp_error(StatusCode::NOT_FOUND, "bad_route", "no such method").into_response(),
     }
 }
 
-type Answer<T> = Result<T, Response>;
+type Answer<T> = Result<T, TwirpError>;
 
 impl FakeLivekit {
+    fn remove_participant(
+        &self,
+        _request: proto::RoomParticipantIdentity,
+    ) -> Answer<proto::RemoveParticipantResponse> {
+        Ok(proto::RemoveParticipantResponse {})
+    }
+
+    fn create_sip_participant(
+        &self,
+        request: proto::CreateSipParticipantRequest,
+    ) -> Answer<proto::SipParticipantInfo> {
+        Ok(proto::SipParticipantInfo {
+            participant_id: format!("PA_{}", short_id()),
+            participant_identity: request.participant_identity,
+            room_name: request.room_name,
+            sip_call_id: format!("SCL_{}", short_id()),
+        })
+    }
+
     fn create_room(&self, request: proto::CreateRoomRequest) -> Answer<proto::Room> {
         let room = proto::Room {
             sid: format!("RM_{}", short_id()),

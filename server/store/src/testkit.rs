@@ -166,6 +166,21 @@ pub async fn dump_all_tables(store: &Store) -> String {
     dump
 }
 
+impl Store {
+    /// Moves every voice session's creation `by_ms` into the past (to test the stale-session
+    /// job without waiting).
+    pub async fn age_voice_sessions_for_tests(&self, by_ms: i64) -> StoreResult<()> {
+        crate::on_pool!(self, pool => sqlx::query(
+            "UPDATE voice_sessions SET created_at = created_at - $1",
+        )
+        .bind(by_ms)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database_name;
@@ -184,20 +199,5 @@ mod tests {
             with_database_name("postgresql://u:p@h/db?sslmode=disable", "t1"),
             "postgresql://u:p@h/t1?sslmode=disable"
         );
-    }
-}
-
-impl Store {
-    /// Moves every voice session's creation `by_ms` into the past (to test the stale-session
-    /// job without waiting).
-    pub async fn age_voice_sessions_for_tests(&self, by_ms: i64) -> StoreResult<()> {
-        crate::on_pool!(self, pool => sqlx::query(
-            "UPDATE voice_sessions SET created_at = created_at - $1",
-        )
-        .bind(by_ms)
-        .execute(pool)
-        .await
-        .map(|_| ()))?;
-        Ok(())
     }
 }

@@ -27,6 +27,20 @@ pub struct Victim {
     pub signing_secret: String,
     pub document_id: String,
     pub gap_id: String,
+    pub voice: VictimVoice,
+}
+
+/// The victim's voice sessions, one per API.
+pub struct VictimVoice {
+    /// Seed 000's room.
+    pub livekit_room: String,
+    /// Seed 004's room.
+    pub session_room: String,
+    /// Seed 002's call room, and the call's id.
+    pub call_room: String,
+    pub call_id: String,
+    /// Seed 003's backend session.
+    pub backend_session_id: String,
 }
 
 /// Text only the victim's data contains: no answer to the attacker may include it.
@@ -422,6 +436,243 @@ fn probes() -> Vec<Probe> {
                 )
             },
         ),
+        probe("list rooms", Method::GET, OwnAppOnly, |_| {
+            ("/api/livekit/rooms?status=waiting".to_owned(), None)
+        }),
+        probe(
+            "a token for another app's room",
+            Method::POST,
+            Refused,
+            |v| {
+                (
+                    "/api/livekit/token".to_owned(),
+                    Some(json!({"roomName": v.voice.livekit_room, "identity": "intruder"})),
+                )
+            },
+        ),
+        probe("end another app's room", Method::DELETE, Refused, |v| {
+            (
+                "/api/livekit/rooms".to_owned(),
+                Some(json!({"roomName": v.voice.livekit_room})),
+            )
+        }),
+        probe(
+            "join another app's room by the standard endpoint",
+            Method::POST,
+            OwnAppOnly,
+            |v| {
+                (
+                    "/api/livekit/token-source".to_owned(),
+                    Some(json!({"room_name": v.voice.livekit_room})),
+                )
+            },
+        ),
+        probe(
+            "start a session in another app's room",
+            Method::POST,
+            OwnAppOnly,
+            |v| {
+                (
+                    "/session".to_owned(),
+                    Some(json!({"userIdentity": "intruder", "roomName": v.voice.session_room})),
+                )
+            },
+        ),
+        probe("end another app's session", Method::POST, Refused, |v| {
+            (
+                "/session/end".to_owned(),
+                Some(json!({"roomName": v.voice.session_room})),
+            )
+        }),
+        probe("read another app's call", Method::GET, Refused, |v| {
+            (
+                format!("/api/voice/session?roomName={}", v.voice.call_room),
+                None,
+            )
+        }),
+        probe("list calls", Method::GET, OwnAppOnly, |_| {
+            ("/api/voice/session".to_owned(), None)
+        }),
+        probe("change another app's call", Method::PATCH, Refused, |v| {
+            (
+                "/api/voice/session".to_owned(),
+                Some(json!({"roomName": v.voice.call_room, "status": "failed"})),
+            )
+        }),
+        probe("end another app's call", Method::DELETE, Refused, |v| {
+            (
+                format!("/api/voice/session?roomName={}", v.voice.call_room),
+                None,
+            )
+        }),
+        probe(
+            "realtime for another app's call",
+            Method::POST,
+            Refused,
+            |v| {
+                (
+                    "/api/voice/realtime".to_owned(),
+                    Some(json!({"roomName": v.voice.call_room})),
+                )
+            },
+        ),
+        probe(
+            "realtime state of another app's call",
+            Method::GET,
+            Refused,
+            |v| {
+                (
+                    format!("/api/voice/realtime?roomName={}", v.voice.call_room),
+                    None,
+                )
+            },
+        ),
+        probe(
+            "end another app's realtime session",
+            Method::DELETE,
+            Refused,
+            |v| {
+                (
+                    format!("/api/voice/realtime?roomName={}", v.voice.call_room),
+                    None,
+                )
+            },
+        ),
+        probe("record another app's call", Method::POST, Refused, |v| {
+            (
+                "/api/voice/recording".to_owned(),
+                Some(json!({"roomName": v.voice.call_room})),
+            )
+        }),
+        probe("read another app's recording", Method::GET, Refused, |v| {
+            (
+                format!("/api/voice/recording?roomName={}", v.voice.call_room),
+                None,
+            )
+        }),
+        probe(
+            "stop another app's recording",
+            Method::DELETE,
+            Refused,
+            |v| {
+                (
+                    format!("/api/voice/recording?roomName={}", v.voice.call_room),
+                    None,
+                )
+            },
+        ),
+        probe(
+            "overwrite another app's transcript",
+            Method::PATCH,
+            Refused,
+            |v| {
+                (
+                    "/api/voice/recording".to_owned(),
+                    Some(json!({"roomName": v.voice.call_room, "transcript": "overwritten"})),
+                )
+            },
+        ),
+        probe(
+            "spawn an agent in another app's room",
+            Method::POST,
+            Refused,
+            |v| {
+                (
+                    "/api/voice/agent".to_owned(),
+                    Some(json!({"roomName": v.voice.call_room})),
+                )
+            },
+        ),
+        probe("read another app's agent", Method::GET, Refused, |v| {
+            (
+                format!("/api/voice/agent?roomName={}", v.voice.call_room),
+                None,
+            )
+        }),
+        probe("change another app's agent", Method::PATCH, Refused, |v| {
+            (
+                "/api/voice/agent".to_owned(),
+                Some(json!({"roomName": v.voice.call_room, "status": "disconnected"})),
+            )
+        }),
+        probe("remove another app's agent", Method::DELETE, Refused, |v| {
+            (
+                format!("/api/voice/agent?roomName={}", v.voice.call_room),
+                None,
+            )
+        }),
+        probe(
+            "a call token for another app's room",
+            Method::POST,
+            OwnAppOnly,
+            |v| {
+                (
+                    "/api/voice/token".to_owned(),
+                    Some(json!({"roomName": v.voice.call_room})),
+                )
+            },
+        ),
+        probe("list voice sessions", Method::GET, OwnAppOnly, |_| {
+            ("/api/voice/sessions".to_owned(), None)
+        }),
+        probe(
+            "read another app's voice session",
+            Method::GET,
+            Refused,
+            |v| (format!("/api/voice/sessions/{}", v.voice.call_id), None),
+        ),
+        probe(
+            "read another app's backend session",
+            Method::GET,
+            Refused,
+            |v| {
+                (
+                    format!("/voice/sessions/{}", v.voice.backend_session_id),
+                    None,
+                )
+            },
+        ),
+        probe(
+            "end another app's backend session",
+            Method::PUT,
+            Refused,
+            |v| {
+                (
+                    format!("/voice/sessions/{}/end", v.voice.backend_session_id),
+                    None,
+                )
+            },
+        ),
+        probe(
+            "end another app's ElevenLabs conversation",
+            Method::POST,
+            Refused,
+            |v| {
+                (
+                    "/api/elevenlabs".to_owned(),
+                    Some(
+                        json!({"action": "end_conversation", "sessionId": v.voice.backend_session_id}),
+                    ),
+                )
+            },
+        ),
+        probe("read another app's phone call", Method::GET, Refused, |v| {
+            (format!("/telephony/calls/{}", v.voice.call_id), None)
+        }),
+        probe(
+            "read another app's phone call by room",
+            Method::GET,
+            Refused,
+            |v| {
+                (
+                    format!("/telephony/calls/by-room/{}", v.voice.call_room),
+                    None,
+                )
+            },
+        ),
+        probe("tail client logs", Method::GET, OwnAppOnly, |_| {
+            ("/api/logs?tail=50".to_owned(), None)
+        }),
         probe("list guardrail rules", Method::GET, OwnAppOnly, |_| {
             ("/api/guardrails/rules".to_owned(), None)
         }),
@@ -533,8 +784,9 @@ async fn victim_resources(
     )
 }
 
-/// The victim's resources are all still there and working.
-async fn assert_victim_intact(app: &TestApp, victim: &Victim) {
+/// The victim's session token still works (checked once at the end: each check counts
+/// against the token's read limit).
+async fn assert_victim_token_intact(app: &TestApp, victim: &Victim) {
     let me = app
         .get(&format!(
             "/api/auth/me?sessionToken={}",
@@ -542,6 +794,10 @@ async fn assert_victim_intact(app: &TestApp, victim: &Victim) {
         ))
         .await;
     assert_eq!(me.status, 200, "the victim's session token must survive");
+}
+
+/// The victim's resources are all still there and working.
+async fn assert_victim_intact(app: &TestApp, victim: &Victim) {
     let detail = app
         .get_as(
             &victim.tenant,
@@ -606,11 +862,96 @@ async fn assert_victim_intact(app: &TestApp, victim: &Victim) {
         .json();
     assert_eq!(gaps["gaps"][0]["id"], victim.gap_id.as_str());
     assert_eq!(gaps["gaps"][0]["occurrences"], 1);
+    let sessions = app
+        .get_as(&victim.tenant, "/api/voice/sessions")
+        .await
+        .json();
+    let sessions = sessions["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 4, "{sessions:?}");
+    for session in sessions {
+        assert_eq!(session["endedAt"], Value::Null, "{session}");
+        assert_ne!(session["agentStatus"], "disconnected", "{session}");
+        assert_eq!(session["recordingStatus"], Value::Null, "{session}");
+    }
+    let call = app
+        .get_as(
+            &victim.tenant,
+            &format!("/api/voice/sessions/{}", victim.voice.call_id),
+        )
+        .await
+        .json();
+    assert_eq!(call["transcript"], VICTIM_MARKER);
+    let logs = app.get_as(&victim.tenant, "/api/logs").await.json();
+    assert!(logs["lines"][0].as_str().unwrap().contains(VICTIM_MARKER));
+}
+
+/// Gives the victim a voice session through each API, and a client log line.
+async fn victim_voice(app: &TestApp, tenant: &Tenant) -> VictimVoice {
+    let room = app
+        .post_as(
+            tenant,
+            "/api/livekit/rooms",
+            json!({"sessionId": "shared-session-1"}),
+        )
+        .await;
+    assert_eq!(room.status, 200, "{}", room.text);
+    let started = app
+        .post_as(
+            tenant,
+            "/session",
+            json!({"userIdentity": "owner", "roomName": "private-room-4"}),
+        )
+        .await;
+    assert_eq!(started.status, 200, "{}", started.text);
+    let call = app
+        .post_as(
+            tenant,
+            "/api/voice/session",
+            json!({"roomName": "private-room-2"}),
+        )
+        .await;
+    assert_eq!(call.status, 200, "{}", call.text);
+    let transcript = app
+        .call_as(
+            tenant,
+            Method::PATCH,
+            "/api/voice/recording",
+            Some(json!({"roomName": "private-room-2", "transcript": VICTIM_MARKER})),
+        )
+        .await;
+    assert_eq!(transcript.status, 200, "{}", transcript.text);
+    let backend = app
+        .post_as(
+            tenant,
+            "/voice/sessions",
+            json!({"customer_id": "c-1", "direction": "inbound", "locale": "en-US"}),
+        )
+        .await;
+    assert_eq!(backend.status, 200, "{}", backend.text);
+    let logs = app
+        .post_as(tenant, "/api/logs", json!({"message": VICTIM_MARKER}))
+        .await;
+    assert_eq!(logs.status, 200, "{}", logs.text);
+    VictimVoice {
+        livekit_room: room.json()["roomName"].as_str().unwrap().to_owned(),
+        session_room: "private-room-4".to_owned(),
+        call_room: "private-room-2".to_owned(),
+        call_id: call.json()["session"]["callId"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        backend_session_id: backend.json()["session_id"].as_str().unwrap().to_owned(),
+    }
 }
 
 #[tokio::test]
 async fn no_endpoint_reaches_another_apps_resources() {
-    let app = TestApp::new().await;
+    let (_livekit, livekit) = crate::voice::fake_livekit().await;
+    let app = TestApp::with_integrations(domain::Integrations {
+        livekit,
+        ..crate::helpers::test_integrations()
+    })
+    .await;
     let attacker = app.tenant("attacker").await;
     let tenant = app
         .tenant_with(
@@ -651,6 +992,7 @@ async fn no_endpoint_reaches_another_apps_resources() {
         .as_str()
         .unwrap()
         .to_owned();
+    let voice = victim_voice(&app, &tenant).await;
     let victim = Victim {
         tenant,
         session_id,
@@ -661,6 +1003,7 @@ async fn no_endpoint_reaches_another_apps_resources() {
         signing_secret,
         document_id: document.json()["id"].as_str().unwrap().to_owned(),
         gap_id,
+        voice,
     };
     let secret_bearer = format!("Bearer {}", attacker.secret);
     let token_bearer = format!("Bearer {}", attacker.session_token);
@@ -716,6 +1059,7 @@ async fn no_endpoint_reaches_another_apps_resources() {
             assert_victim_intact(&app, &victim).await;
         }
     }
+    assert_victim_token_intact(&app, &victim).await;
 }
 
 #[tokio::test]

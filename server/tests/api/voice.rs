@@ -31,11 +31,17 @@ fn livekit_settings(url: String) -> LivekitSettings {
     }
 }
 
-async fn voice_with(configure: impl FnOnce(&mut Integrations)) -> Voice {
+/// A fake LiveKit on a free port, and the settings that point at it.
+pub async fn fake_livekit() -> (FakeLivekit, LivekitSettings) {
     let livekit = FakeLivekit::new(KEY, SECRET, None);
     let address = ::fakes::serve(livekit.router(), 0).await.unwrap();
+    (livekit, livekit_settings(format!("http://{address}")))
+}
+
+async fn voice_with(configure: impl FnOnce(&mut Integrations)) -> Voice {
+    let (livekit, settings) = fake_livekit().await;
     let mut integrations = Integrations {
-        livekit: livekit_settings(format!("http://{address}")),
+        livekit: settings,
         ..test_integrations()
     };
     configure(&mut integrations);

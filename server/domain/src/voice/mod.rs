@@ -367,10 +367,11 @@ impl Services {
             if was_recording && let Some(egress_id) = &ended.egress_id {
                 let _ = livekit.stop_recording(egress_id).await;
             }
-            if close_room && let Some(room) = &ended.room_name {
-                if let Err(err) = livekit.delete_room(room).await {
-                    tracing::warn!(error = %err, "could not close the LiveKit room");
-                }
+            if close_room
+                && let Some(room) = &ended.room_name
+                && let Err(err) = livekit.delete_room(room).await
+            {
+                tracing::warn!(error = %err, "could not close the LiveKit room");
             }
         }
         tracing::info!(session = %ended.id, status = %ended.status, reason, "voice session ended");
