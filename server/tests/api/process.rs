@@ -388,3 +388,245 @@ async fn sigterm_stops_the_server_while_a_live_stream_is_open() {
     let exit = wait_for_exit(&mut child).await;
     assert!(exit.success(), "graceful shutdown exits 0, got {exit}");
 }
+
+/// `curl` against the server with the app's secret; the status and the JSON answer (or Null).
+fn curl(
+    port: u16,
+    secret: &str,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+) -> (u16, serde_json::Value) {
+    let mut command = Command::new("curl");
+    command
+        .args(["-sS", "-X", method, "-w", "\n%{http_code}"])
+        .args(["-H", &format!("Authorization: Bearer {secret}")])
+        .args(["-H", "X-App-Slug: my-app"]);
+    if let Some(body) = body {
+        command.args(["-H", "Content-Type: application/json", "--data", body]);
+    }
+    let output = command
+        .arg(format!("http://127.0.0.1:{port}{path}"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let (body, status) = stdout
+        .trim_end()
+        .rsplit_once('\n')
+        .unwrap_or(("", stdout.trim()));
+    (
+        status.parse().unwrap(),
+        serde_json::from_str(body).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// The voice contracts of seeds 000, 002, 003 and 004 against the real binary pointed at the
+/// fake LiveKit, which calls back with signed webhooks as a LiveKit server would. (Several
+/// threads: `curl` blocks one while the fake answers on another.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn voice_contracts_work_against_the_binary_and_the_fake_livekit() {
+    let database = fresh_database().await;
+    let secret = "sbk_voice-example-secret-0123456789";
+    let created = command(&database.url)
+        .args(["app", "create", "--slug", "my-app", "--name", "My App"])
+        .args(["--secret", secret])
+        .output()
+        .unwrap();
+    assert!(created.status.success());
+    let port = free_port();
+    let (key, api_secret) = ("devkey", "devsecret-devsecret-devsecret-00");
+    let livekit = ::fakes::FakeLivekit::new(
+        key,
+        api_secret,
+        Some(format!("http://127.0.0.1:{port}/api/livekit/webhook")),
+    );
+    let livekit_address = ::fakes::serve(livekit.router(), 0).await.unwrap();
+    let mut child = command(&database.url)
+        .env("BIND", format!("127.0.0.1:{port}"))
+        // As configured for a real server: a ws:// URL, which the API calls turn into http://.
+        .env("LIVEKIT_URL", format!("ws://{livekit_address}"))
+        .env("LIVEKIT_API_KEY", key)
+        .env("LIVEKIT_API_SECRET", api_secret)
+        .env("LIVEKIT_RECORDING_PATH", "recordings")
+        .spawn()
+        .unwrap();
+    wait_until_serving(&mut child, port).await;
+
+    // Seed 004: the README's request, verbatim.
+    let seed_004_request = r#"{
+  "userIdentity": "user-123",
+  "roomName": "optional-room",
+  "agentConfig": {
+    "stt": "assemblyai/universal-streaming:en",
+    "tts": "cartesia/sonic-3:9626c31c-bec5-4cca-baa8-f8ba9e84c8bc",
+    "llm": "openai/gpt-4o-mini",
+    "prompt": "You are a helpful voice AI assistant. Be concise and friendly.",
+    "greeting": "Say, 'Hi I’m Maya, how can I help you today?'",
+    "realtime": false,
+    "realtime_model": "gpt-4o-realtime-preview",
+    "realtime_voice": "sage",
+    "vad_enabled": true,
+    "turn_detection_enabled": true,
+    "noise_cancellation_enabled": true,
+    "noise_cancellation_type": "auto"
+  }
+}"#;
+    let (status, started) = curl(port, secret, "POST", "/session", Some(seed_004_request));
+    assert_eq!(status, 200, "{started}");
+    for key in [
+        "userToken",
+        "roomName",
+        "livekitUrl",
+        "agentDispatched",
+        "agentConfig",
+    ] {
+        assert!(started.get(key).is_some(), "{key} missing: {started}");
+    }
+    assert_eq!(started["livekitUrl"], format!("ws://{livekit_address}"));
+    assert_eq!(started["agentConfig"]["realtime_voice"], "sage");
+
+    // The fake LiveKit's signed participant_joined reaches the server: the agent is active.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, sessions) = curl(port, secret, "GET", "/api/voice/sessions", None);
+        if sessions["sessions"][0]["agentStatus"] == "active" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the agent never joined: {sessions}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (status, _) = curl(
+        port,
+        secret,
+        "POST",
+        "/session/end",
+        Some(r#"{ "roomName": "optional-room" }"#),
+    );
+    assert_eq!(status, 204);
+    let (status, _) = curl(
+        port,
+        secret,
+        "POST",
+        "/session/end",
+        Some(r#"{ "roomName": "room-uuid" }"#),
+    );
+    assert_eq!(status, 404);
+
+    // Seed 002: the TypeScript example's request, then its lifecycle.
+    let (status, call) = curl(
+        port,
+        secret,
+        "POST",
+        "/api/voice/session",
+        Some(
+            r#"{"callType":"support","enableRecording":true,"enableAiAgent":true,"voice":"alloy"}"#,
+        ),
+    );
+    assert_eq!(status, 200, "{call}");
+    assert_eq!(call["success"], true);
+    let room = call["session"]["roomName"].as_str().unwrap().to_owned();
+    let (status, recording) = curl(
+        port,
+        secret,
+        "POST",
+        "/api/voice/recording",
+        Some(&format!(r#"{{"roomName":"{room}"}}"#)),
+    );
+    assert_eq!(status, 200, "{recording}");
+    let (status, ended) = curl(
+        port,
+        secret,
+        "DELETE",
+        &format!("/api/voice/session?roomName={room}"),
+        None,
+    );
+    assert_eq!(status, 200, "{ended}");
+    assert_eq!(ended["message"], "Session ended successfully");
+
+    // Seed 003: backend sessions.
+    let (status, session) = curl(
+        port,
+        secret,
+        "POST",
+        "/voice/sessions",
+        Some(
+            r#"{ "customer_id": "cust-1", "direction": "inbound", "locale": "en-US", "simulation": false }"#,
+        ),
+    );
+    assert_eq!(status, 200, "{session}");
+    let id = session["session_id"].as_str().unwrap();
+    assert_eq!(
+        curl(port, secret, "GET", &format!("/voice/sessions/{id}"), None).1["status"],
+        "active"
+    );
+    assert_eq!(
+        curl(
+            port,
+            secret,
+            "PUT",
+            &format!("/voice/sessions/{id}/end"),
+            None
+        )
+        .1["status"],
+        "ended"
+    );
+    let (status, _) = curl(
+        port,
+        secret,
+        "POST",
+        "/api/logs",
+        Some(r#"{"level":"info","message":"playground connected"}"#),
+    );
+    assert_eq!(status, 200);
+    let (_, tail) = curl(port, secret, "GET", "/api/logs?tail=200", None);
+    assert!(
+        tail["lines"][0]
+            .as_str()
+            .unwrap()
+            .ends_with("playground connected"),
+        "{tail}"
+    );
+
+    // Seed 000: a room and a token for it.
+    let (status, room) = curl(
+        port,
+        secret,
+        "POST",
+        "/api/livekit/rooms",
+        Some(r#"{"sessionId": "session-1"}"#),
+    );
+    assert_eq!(status, 200, "{room}");
+    let room_name = room["roomName"].as_str().unwrap();
+    let (status, token) = curl(
+        port,
+        secret,
+        "POST",
+        "/api/livekit/token",
+        Some(&format!(
+            r#"{{"roomName": "{room_name}", "identity": "user-1"}}"#
+        )),
+    );
+    assert_eq!(status, 200, "{token}");
+    assert!(token["token"].as_str().unwrap().starts_with("eyJ"));
+
+    // Every session, whichever API started it, is in the one list.
+    let (_, all) = curl(port, secret, "GET", "/api/voice/sessions", None);
+    let origins: Vec<&str> = all["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["origin"].as_str().unwrap())
+        .collect();
+    for origin in ["session", "voice", "elevenlabs", "livekit"] {
+        assert!(origins.contains(&origin), "{origins:?}");
+    }
+
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    wait_for_exit(&mut child).await;
+}
