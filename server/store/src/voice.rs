@@ -360,19 +360,25 @@ impl Store {
         Ok((rows, total))
     }
 
-    /// Sessions of every app still open and created before `created_before`, oldest first.
+    /// Sessions of every app still open and created before `created_before`, oldest first,
+    /// strictly after the cursor (`created_at`, `id`) of a previous batch.
     pub async fn open_voice_sessions(
         &self,
         created_before: i64,
+        after: Option<(i64, &str)>,
         limit: i64,
     ) -> StoreResult<Vec<VoiceSessionRecord>> {
+        let (after_at, after_id) = after.unwrap_or((i64::MIN, ""));
         let sql = format!(
             "SELECT {SESSION_COLUMNS} FROM voice_sessions WHERE ended_at IS NULL \
-             AND created_at < $1 ORDER BY created_at LIMIT $2"
+             AND created_at < $1 AND (created_at > $2 OR (created_at = $2 AND id > $3)) \
+             ORDER BY created_at, id LIMIT $4"
         );
         Ok(
             on_pool!(self, pool => sqlx::query_as::<_, VoiceSessionRecord>(&sql)
             .bind(created_before)
+            .bind(after_at)
+            .bind(after_id)
             .bind(limit)
             .fetch_all(pool)
             .await)?,

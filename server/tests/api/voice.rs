@@ -874,34 +874,59 @@ async fn client_logs_are_bounded_and_redacted() {
 }
 
 #[tokio::test]
-async fn stale_sessions_end_when_their_room_is_gone() {
+async fn stale_sessions_end_when_their_room_is_gone_or_nobody_came() {
     let v = voice().await;
-    let created = v
-        .app
-        .post_as(
-            &v.tenant,
-            "/session",
-            json!({"userIdentity": "u1", "roomName": "room-gone"}),
-        )
-        .await;
-    assert_eq!(created.status, StatusCode::OK);
+    for room in ["room-joined", "room-empty"] {
+        let created = v
+            .app
+            .post_as(
+                &v.tenant,
+                "/session",
+                json!({"userIdentity": "u1", "roomName": room}),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::OK);
+    }
+    let joined = webhook_event(
+        "participant_joined",
+        "room-joined",
+        Some(participant("u1", Kind::Standard)),
+    );
+    v.webhook("/api/livekit/webhook", &joined).await;
     // Too young to reconcile: nothing happens.
     assert_eq!(v.app.services.reap_stale_voice_sessions().await.unwrap(), 0);
+
+    // Three minutes on, LiveKit's ListRooms no longer has the joined room: that call is over.
+    // The other room opens only when someone joins, so its absence proves nothing yet.
     v.app
         .db
         .store
         .age_voice_sessions_for_tests(3 * 60 * 1_000)
         .await
         .unwrap();
-    // LiveKit still has the room (it was never created there: seed 004 lets LiveKit open it on
-    // join), so the session ends as gone.
-    v.livekit.drop_room("room-gone");
     assert_eq!(v.app.services.reap_stale_voice_sessions().await.unwrap(), 1);
-    let session = v.session_by_room("room-gone").await;
+    assert!(!v.livekit.calls_of("ListRooms").is_empty());
+    let joined = v.session_by_room("room-joined").await;
     assert_eq!(
-        (session["status"].as_str(), session["endReason"].as_str()),
-        (Some("missed"), Some("room_gone"))
+        (joined["status"].as_str(), joined["endReason"].as_str()),
+        (Some("completed"), Some("room_gone"))
     );
+    assert_eq!(v.session_by_room("room-empty").await["status"], "pending");
+
+    // Ten minutes without anyone: missed.
+    v.app
+        .db
+        .store
+        .age_voice_sessions_for_tests(8 * 60 * 1_000)
+        .await
+        .unwrap();
+    assert_eq!(v.app.services.reap_stale_voice_sessions().await.unwrap(), 1);
+    let empty = v.session_by_room("room-empty").await;
+    assert_eq!(
+        (empty["status"].as_str(), empty["endReason"].as_str()),
+        (Some("missed"), Some("never_connected"))
+    );
+    assert_eq!(v.app.services.reap_stale_voice_sessions().await.unwrap(), 0);
 }
 
 /// An HS256 JWT with exactly these claims, signed with the test secret.

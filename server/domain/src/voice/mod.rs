@@ -39,6 +39,8 @@ const NEVER_CONNECTED_MS: i64 = 10 * 60 * 1_000;
 const RECONCILE_AFTER_MS: i64 = 2 * 60 * 1_000;
 /// ElevenLabs sessions still open after this long are ended.
 const ELEVENLABS_MAX_MS: i64 = 4 * 60 * 60 * 1_000;
+/// Open sessions looked at per query by the stale-session job.
+const REAP_BATCH: i64 = 500;
 /// Handled webhook event ids are kept this long (LiveKit gives up on an event within minutes).
 const EVENT_ID_RETENTION_MS: i64 = 24 * 60 * 60 * 1_000;
 
@@ -428,10 +430,35 @@ impl Services {
     /// ElevenLabs sessions; forgets old webhook event ids. Returns how many sessions ended.
     pub async fn reap_stale_voice_sessions(&self) -> Result<usize> {
         let now = now_ms();
-        let open = self
-            .store()
-            .open_voice_sessions(now - RECONCILE_AFTER_MS, 500)
+        let mut ended = 0;
+        let mut after: Option<(i64, String)> = None;
+        loop {
+            let batch = self
+                .store()
+                .open_voice_sessions(
+                    now - RECONCILE_AFTER_MS,
+                    after.as_ref().map(|(at, id)| (*at, id.as_str())),
+                    REAP_BATCH,
+                )
+                .await?;
+            let Some(last) = batch.last() else {
+                break;
+            };
+            after = Some((last.created_at, last.id.clone()));
+            let full = batch.len() == usize::try_from(REAP_BATCH).unwrap_or(usize::MAX);
+            ended += self.reap_batch(batch, now).await?;
+            if !full {
+                break;
+            }
+        }
+        self.store()
+            .purge_livekit_events(now - EVENT_ID_RETENTION_MS)
             .await?;
+        Ok(ended)
+    }
+
+    /// Ends the stale sessions among `open`; how many ended.
+    async fn reap_batch(&self, open: Vec<VoiceSessionRecord>, now: i64) -> Result<usize> {
         let mut ended = 0;
         let mut with_rooms = Vec::new();
         for session in open {
@@ -447,39 +474,34 @@ impl Services {
                 self.finish_session(session, CallStatus::Missed, "never_connected", true)
                     .await?;
                 ended += 1;
-            } else {
+            } else if status == CallStatus::Connected || session.max_participants.is_some() {
+                // LiveKit has the room: it was created through its API, or someone joined.
+                // (Other rooms open on the first join, so their absence says nothing yet.)
                 with_rooms.push(session);
             }
         }
-        if let Ok(livekit) = self.livekit() {
-            for batch in with_rooms.chunks(100) {
-                let names: Vec<String> = batch.iter().filter_map(|s| s.room_name.clone()).collect();
-                let existing = match livekit.existing_rooms(names).await {
-                    Ok(existing) => existing,
-                    // LiveKit unreachable: nothing can be concluded this round.
-                    Err(_) => break,
-                };
-                for session in batch {
-                    let gone = session
-                        .room_name
-                        .as_ref()
-                        .is_some_and(|room| !existing.contains(room));
-                    if gone {
-                        self.finish_session(
-                            session.clone(),
-                            CallStatus::Completed,
-                            "room_gone",
-                            false,
-                        )
+        let Ok(livekit) = self.livekit() else {
+            return Ok(ended);
+        };
+        for batch in with_rooms.chunks(100) {
+            let names: Vec<String> = batch.iter().filter_map(|s| s.room_name.clone()).collect();
+            let existing = match livekit.existing_rooms(names).await {
+                Ok(existing) => existing,
+                // LiveKit unreachable: nothing can be concluded this round.
+                Err(_) => break,
+            };
+            for session in batch {
+                let gone = session
+                    .room_name
+                    .as_ref()
+                    .is_some_and(|room| !existing.contains(room));
+                if gone {
+                    self.finish_session(session.clone(), CallStatus::Completed, "room_gone", false)
                         .await?;
-                        ended += 1;
-                    }
+                    ended += 1;
                 }
             }
         }
-        self.store()
-            .purge_livekit_events(now - EVENT_ID_RETENTION_MS)
-            .await?;
         Ok(ended)
     }
 }
