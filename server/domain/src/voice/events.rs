@@ -128,6 +128,10 @@ impl Services {
         session: VoiceSessionRecord,
         participant: &proto::ParticipantInfo,
     ) -> Result<()> {
+        if session.ended_at.is_some() {
+            // A late delivery for a call already over.
+            return Ok(());
+        }
         let kind = kind_name(participant);
         let now = now_ms();
         self.store()

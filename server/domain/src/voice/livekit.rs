@@ -272,8 +272,18 @@ fn is_not_found(err: &ServiceError) -> bool {
         if code.code == livekit_api::services::ServerErrorCode::NOT_FOUND)
 }
 
-/// A failed LiveKit call, as the caller should read it (no credentials in it).
+/// A failed LiveKit call, as the caller should read it: LiveKit's own error code and message,
+/// or that it could not be reached (the full error, with the host, goes to the log only).
 fn upstream(what: &str, err: ServiceError) -> Error {
     tracing::warn!(error = %err, "LiveKit could not {what}");
-    Error::Upstream(format!("LiveKit could not {what}: {err}"))
+    let reason = match &err {
+        ServiceError::Twirp(livekit_api::services::ServerError::Twirp(code)) => {
+            format!("{}: {}", code.code, code.msg)
+        }
+        ServiceError::Twirp(livekit_api::services::ServerError::Request(_)) => {
+            "LiveKit is unreachable".to_owned()
+        }
+        other => other.to_string(),
+    };
+    Error::Upstream(format!("LiveKit could not {what} ({reason})"))
 }

@@ -551,3 +551,120 @@ impl Services {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use store::ClientLogRecord;
+
+    use super::*;
+    use crate::Actor;
+    use crate::apps::tests::{new_app, services};
+
+    async fn caller(services: &Services) -> Caller {
+        let created = services
+            .create_app(&Actor::operator(), new_app("voice"))
+            .await
+            .unwrap();
+        services
+            .authenticate_app_secret("voice", &created.app_secret)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_live_room_is_held_by_one_session_until_it_ends() {
+        let (_db, services) = services().await;
+        let caller = caller(&services).await;
+        let first = new_session(&caller, SessionOrigin::Session, Some("room-1".into()));
+        services.open_session(&first).await.unwrap();
+        let second = new_session(&caller, SessionOrigin::Voice, Some("room-1".into()));
+        assert!(matches!(
+            services.open_session(&second).await,
+            Err(Error::Conflict(_))
+        ));
+        assert!(services.require_free_room("room-1").await.is_err());
+        let ended = services
+            .finish_session(first, CallStatus::Completed, "test", false)
+            .await
+            .unwrap();
+        // Nobody joined: a call that never connected is missed, not completed.
+        assert_eq!(ended.status, "missed");
+        services.open_session(&second).await.unwrap();
+        // Sessions without a room never collide.
+        for _ in 0..2 {
+            let backend = new_session(&caller, SessionOrigin::Elevenlabs, None);
+            services.open_session(&backend).await.unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn concurrent_changes_are_retried_not_lost() {
+        let (_db, services) = services().await;
+        let caller = caller(&services).await;
+        let record = new_session(&caller, SessionOrigin::Voice, Some("room-2".into()));
+        services.open_session(&record).await.unwrap();
+        // Two writers read the same row; the second one's write is retried on a fresh read.
+        services
+            .change_session(record.clone(), |s| {
+                s.transcript = Some("hello".into());
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let written = services
+            .change_session(record, |s| {
+                s.agent_status = Some("active".into());
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert_eq!(written.transcript.as_deref(), Some("hello"));
+        assert_eq!(written.agent_status.as_deref(), Some("active"));
+    }
+
+    #[tokio::test]
+    async fn webhook_events_are_claimed_once() {
+        let (db, _services) = services().await;
+        let store = &db.store;
+        assert!(
+            store
+                .claim_livekit_event("EV_1", "room_started", Some("r"), 1_000)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .claim_livekit_event("EV_1", "room_started", Some("r"), 2_000)
+                .await
+                .unwrap()
+        );
+        assert_eq!(store.purge_livekit_events(1_500).await.unwrap(), 1);
+        assert!(
+            store
+                .claim_livekit_event("EV_1", "room_started", None, 3_000)
+                .await
+                .unwrap()
+        );
+    }
+
+    #[tokio::test]
+    async fn client_logs_keep_the_newest_lines() {
+        let (db, services) = services().await;
+        let caller = caller(&services).await;
+        let lines: Vec<ClientLogRecord> = (0..5)
+            .map(|i| ClientLogRecord {
+                id: format!("log-{i}"),
+                app_id: caller.app.id.clone(),
+                level: "info".into(),
+                source: None,
+                message: format!("line {i}"),
+                session_id: None,
+                created_at: 1_000 + i,
+            })
+            .collect();
+        db.store.append_client_logs(&lines, 3).await.unwrap();
+        let tail = db.store.client_log_tail(&caller.app.id, 10).await.unwrap();
+        let messages: Vec<&str> = tail.iter().map(|l| l.message.as_str()).collect();
+        assert_eq!(messages, ["line 2", "line 3", "line 4"]);
+    }
+}
