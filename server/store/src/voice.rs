@@ -217,6 +217,19 @@ impl Store {
         Ok(done > 0)
     }
 
+    /// Deletes a session that never got going (its LiveKit call failed), participants and all.
+    pub async fn delete_voice_session(&self, app_id: &str, id: &str) -> StoreResult<()> {
+        on_pool!(self, pool => sqlx::query(
+            "DELETE FROM voice_sessions WHERE app_id = $1 AND id = $2",
+        )
+        .bind(app_id)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
     pub async fn voice_session(
         &self,
         app_id: &str,

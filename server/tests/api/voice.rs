@@ -470,6 +470,32 @@ async fn seed_002_calls_go_through_their_lifecycle() {
         StatusCode::CONFLICT
     );
 
+    // LiveKit failing to open the room or to dispatch the agent leaves nothing behind.
+    for method in ["CreateRoom", "CreateDispatch"] {
+        v.livekit
+            .fail_next(method, StatusCode::SERVICE_UNAVAILABLE, "unavailable");
+        let failed = v
+            .app
+            .post_as(
+                &v.tenant,
+                "/api/voice/session",
+                json!({"roomName": "doomed"}),
+            )
+            .await;
+        assert_eq!(
+            failed.status,
+            StatusCode::BAD_GATEWAY,
+            "{method}: {}",
+            failed.text
+        );
+        assert!(failed.text.contains("unavailable"), "{}", failed.text);
+        assert_eq!(v.session_by_room("doomed").await, Value::Null);
+    }
+    assert_eq!(
+        v.livekit.calls_of("DeleteRoom")[0].request["room"],
+        "doomed"
+    );
+
     let path = format!("/api/voice/session?roomName={room}");
     let detail = v.app.get_as(&v.tenant, &path).await.json();
     assert_eq!(detail["session"]["callType"], "support");

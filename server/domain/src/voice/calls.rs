@@ -16,8 +16,8 @@ use store::{VoiceSessionFilter, VoiceSessionRecord};
 use super::livekit::{TokenSpec, recording_location};
 use super::rooms::dispatch_metadata;
 use super::{
-    agent_status_of, duration_secs, is_livekit_name, metadata_of, new_session, random_suffix,
-    status_of,
+    agent_status_of, duration_secs, is_livekit_name, metadata_of, new_session, not_found_as,
+    random_suffix, status_of,
 };
 use crate::clock::iso8601;
 use crate::validation::Checks;
@@ -134,16 +134,26 @@ impl Services {
         } else {
             2
         };
-        livekit
-            .create_room(&room, max_participants + 1, 300, String::new())
-            .await?;
         record.max_participants = Some(i64::from(max_participants));
-        if with_agent {
-            self.attach_agent(&mut record).await?;
-        }
-        if let Err(err) = self.open_session(&record).await {
-            let _ = livekit.delete_room(&room).await;
+        // Stored first, so LiveKit's webhooks about the room find it however fast they come;
+        // discarded again if LiveKit fails.
+        self.open_session(&record).await?;
+        let opened = livekit
+            .create_room(&room, max_participants + 1, 300, String::new())
+            .await;
+        if let Err(err) = opened {
+            self.discard_session(&record).await;
             return Err(err);
+        }
+        if with_agent {
+            match self.dispatch_call_agent(record.clone()).await {
+                Ok(written) => record = written,
+                Err(err) => {
+                    self.discard_session(&record).await;
+                    let _ = livekit.delete_room(&room).await;
+                    return Err(err);
+                }
+            }
         }
         let token = livekit.token(&TokenSpec {
             room: &room,
@@ -171,14 +181,15 @@ impl Services {
         })
     }
 
-    /// Dispatches the configured agent to the session's room and records it.
-    async fn attach_agent(&self, record: &mut VoiceSessionRecord) -> Result<()> {
+    /// Dispatches the configured agent to the session's room (with the session's prompt and
+    /// voice) and records the dispatch; answers the written session.
+    async fn dispatch_call_agent(&self, record: VoiceSessionRecord) -> Result<VoiceSessionRecord> {
         let livekit = self.livekit()?;
         let room = record.room_name.clone().unwrap_or_default();
         let identity = format!("ai-agent-{}", now_ms() / 1_000);
         let agent_name = self.integrations().livekit.agent_name.clone();
         let metadata = dispatch_metadata(
-            record,
+            &record,
             json!({
                 "agentIdentity": identity,
                 "callType": record.call_type,
@@ -187,11 +198,17 @@ impl Services {
             }),
         );
         let dispatch = livekit.dispatch_agent(&room, &agent_name, metadata).await?;
-        record.agent_name = Some(agent_name);
-        record.agent_identity = Some(identity);
-        record.agent_dispatch_id = Some(dispatch.id);
-        record.agent_status = Some(AgentStatus::Pending.as_str().to_owned());
-        Ok(())
+        self.change_session(record, |s| {
+            s.agent_name = Some(agent_name.clone());
+            s.agent_dispatch_id = Some(dispatch.id.clone());
+            // The agent may have joined already (its webhook came first): keep what it said.
+            if s.agent_status.as_deref() != Some(AgentStatus::Active.as_str()) {
+                s.agent_status = Some(AgentStatus::Pending.as_str().to_owned());
+                s.agent_identity = Some(identity.clone());
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// `GET /api/voice/session?roomName=`.
@@ -368,10 +385,7 @@ impl Services {
         let record = self
             .session_in_room(caller, room)
             .await
-            .map_err(|err| match err {
-                Error::NotFound(_) => Error::NotFound("Call session or agent"),
-                other => other,
-            })?;
+            .map_err(not_found_as("Call session or agent"))?;
         let agent_identity = record
             .agent_identity
             .clone()
@@ -520,16 +534,7 @@ impl Services {
         list_all: bool,
     ) -> Result<RecordingStatus> {
         if list_all && room.is_none() {
-            let filter = VoiceSessionFilter {
-                statuses: Vec::new(),
-                origin: None,
-                owner_token_hash: caller.session_token_hash().map(str::to_owned),
-                with_room: true,
-            };
-            let rows = self
-                .store()
-                .list_voice_sessions(&caller.app.id, &filter, None, 200)
-                .await?;
+            let rows = self.caller_room_sessions(caller, &[]).await?;
             let recordings = rows
                 .iter()
                 .filter(|r| r.recording_status.as_deref() == Some("active"))
@@ -662,25 +667,18 @@ impl Services {
                 "An agent is already in this room".to_owned(),
             ));
         }
-        let mut prepared = record.clone();
-        if input.system_prompt.is_some() {
-            prepared.system_prompt = input.system_prompt.clone();
-        }
-        if voice.is_some() {
-            prepared.voice = voice.clone();
-        }
-        self.attach_agent(&mut prepared).await?;
-        let written = self
-            .change_session(record, |session| {
-                session.system_prompt = prepared.system_prompt.clone();
-                session.voice = prepared.voice.clone();
-                session.agent_name = prepared.agent_name.clone();
-                session.agent_identity = prepared.agent_identity.clone();
-                session.agent_dispatch_id = prepared.agent_dispatch_id.clone();
-                session.agent_status = prepared.agent_status.clone();
+        let record = self
+            .change_session(record, |s| {
+                if input.system_prompt.is_some() {
+                    s.system_prompt = input.system_prompt.clone();
+                }
+                if voice.is_some() {
+                    s.voice = voice.clone();
+                }
                 Ok(())
             })
             .await?;
+        let written = self.dispatch_call_agent(record).await?;
         let identity = written.agent_identity.clone().unwrap_or_default();
         let token = livekit.token(&TokenSpec {
             room: &room,
@@ -711,19 +709,12 @@ impl Services {
         list_all: bool,
     ) -> Result<AgentState> {
         if list_all && room.is_none() {
-            let filter = VoiceSessionFilter {
-                statuses: ["pending", "ringing", "connected"]
-                    .iter()
-                    .map(|s| (*s).to_owned())
-                    .collect(),
-                origin: None,
-                owner_token_hash: caller.session_token_hash().map(str::to_owned),
-                with_room: true,
-            };
-            let rows = self
-                .store()
-                .list_voice_sessions(&caller.app.id, &filter, None, 200)
-                .await?;
+            let live = [
+                CallStatus::Pending,
+                CallStatus::Ringing,
+                CallStatus::Connected,
+            ];
+            let rows = self.caller_room_sessions(caller, &live).await?;
             let agents: Vec<AgentSession> = rows.iter().filter_map(agent_session).collect();
             return Ok(AgentState {
                 success: true,

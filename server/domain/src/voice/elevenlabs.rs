@@ -13,7 +13,7 @@ use serde_json::Value;
 use sha2::Sha256;
 use store::VoiceSessionRecord;
 
-use super::{check_owner, new_session, status_of};
+use super::{new_session, status_of};
 use crate::clock::iso8601;
 use crate::integrations::ELEVENLABS_DEFAULT_BASE_URL;
 use crate::outbound::OutboundRequest;
@@ -87,7 +87,7 @@ impl Services {
 
     /// `GET /voice/sessions/{id}`.
     pub async fn backend_session(&self, caller: &Caller, id: &str) -> Result<BackendVoiceSession> {
-        Ok(backend_view(&self.elevenlabs_session(caller, id).await?))
+        Ok(backend_view(&self.session_by_id(caller, id).await?))
     }
 
     /// `PUT /voice/sessions/{id}/end`: idempotent.
@@ -96,21 +96,11 @@ impl Services {
         caller: &Caller,
         id: &str,
     ) -> Result<BackendVoiceSession> {
-        let record = self.elevenlabs_session(caller, id).await?;
+        let record = self.session_by_id(caller, id).await?;
         let ended = self
             .finish_session(record, CallStatus::Completed, "ended_by_client", false)
             .await?;
         Ok(backend_view(&ended))
-    }
-
-    async fn elevenlabs_session(&self, caller: &Caller, id: &str) -> Result<VoiceSessionRecord> {
-        let record = self
-            .store()
-            .voice_session(&caller.app.id, id)
-            .await?
-            .ok_or(Error::NotFound("Session"))?;
-        check_owner(caller, &record)?;
-        Ok(record)
     }
 
     /// `POST /api/voice/sessions`: a backend session, then an ElevenLabs conversation for it.
@@ -135,7 +125,7 @@ impl Services {
                 },
             )
             .await?;
-        let record = self.elevenlabs_session(caller, &session.session_id).await?;
+        let record = self.session_by_id(caller, &session.session_id).await?;
         match self.signed_url(&agent_id).await {
             Ok(signed_url) => {
                 let agent_type = input.agent_type.clone();

@@ -11,7 +11,7 @@ use serde_json::json;
 use store::{ParticipantRecord, VoiceSessionRecord};
 
 use super::rooms::{dispatch_metadata, is_agent_identity};
-use super::{new_session, status_of, to_participant};
+use super::{new_session, not_found_as, status_of, to_participant};
 use crate::apps::new_id;
 use crate::auth::Caller;
 use crate::{Error, Result, Services, now_ms};
@@ -339,16 +339,11 @@ impl Services {
             return Err(Error::NotFound("Route"));
         }
         let record = match (call_id, room_name) {
-            (Some(id), _) => self.store().voice_session(&caller.app.id, id).await?,
-            (None, Some(room)) => {
-                self.store()
-                    .voice_session_by_room(&caller.app.id, room)
-                    .await?
-            }
-            (None, None) => None,
+            (Some(id), _) => self.session_by_id(caller, id).await,
+            (None, Some(room)) => self.session_in_room(caller, room).await,
+            (None, None) => Err(Error::NotFound("Call")),
         }
-        .ok_or(Error::NotFound("Call"))?;
-        super::check_owner(caller, &record)?;
+        .map_err(not_found_as("Call"))?;
         let participants = self.store().participants(&record.id).await?;
         Ok(TelephonyCall {
             call_id: record.id.clone(),

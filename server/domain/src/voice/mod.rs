@@ -245,18 +245,47 @@ impl Services {
         caller: &Caller,
         id: &str,
     ) -> Result<VoiceSessionDetail> {
-        let record = self
-            .store()
-            .voice_session(&caller.app.id, id)
-            .await?
-            .ok_or(Error::NotFound("Session"))?;
-        check_owner(caller, &record)?;
+        let record = self.session_by_id(caller, id).await?;
         let participants = self.store().participants(&record.id).await?;
         Ok(VoiceSessionDetail {
             session: to_voice_session(&record),
             participants: participants.into_iter().map(to_participant).collect(),
             transcript: record.transcript.clone(),
         })
+    }
+
+    /// The caller's session `id`.
+    pub(crate) async fn session_by_id(
+        &self,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<VoiceSessionRecord> {
+        let record = self
+            .store()
+            .voice_session(&caller.app.id, id)
+            .await?
+            .ok_or(Error::NotFound("Session"))?;
+        check_owner(caller, &record)?;
+        Ok(record)
+    }
+
+    /// The caller's newest sessions (up to 200) that have a room and one of `statuses` (all
+    /// when empty).
+    pub(crate) async fn caller_room_sessions(
+        &self,
+        caller: &Caller,
+        statuses: &[CallStatus],
+    ) -> Result<Vec<VoiceSessionRecord>> {
+        let filter = VoiceSessionFilter {
+            statuses: statuses.iter().map(|s| s.as_str().to_owned()).collect(),
+            origin: None,
+            owner_token_hash: caller.session_token_hash().map(str::to_owned),
+            with_room: true,
+        };
+        Ok(self
+            .store()
+            .list_voice_sessions(&caller.app.id, &filter, None, 200)
+            .await?)
     }
 
     /// The caller's session in `room_name` (the newest, live or not).
@@ -282,6 +311,17 @@ impl Services {
                 "Active session already exists for this room".to_owned(),
             )),
             Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Removes a session whose start failed at LiveKit, so a failed start leaves nothing.
+    pub(crate) async fn discard_session(&self, record: &VoiceSessionRecord) {
+        if let Err(err) = self
+            .store()
+            .delete_voice_session(&record.app_id, &record.id)
+            .await
+        {
+            tracing::warn!(error = %err, session = %record.id, "could not discard a failed session");
         }
     }
 
@@ -513,6 +553,14 @@ pub(crate) fn check_owner(caller: &Caller, record: &VoiceSessionRecord) -> Resul
             Error::PermissionDenied("Access denied to this session".to_owned()),
         ),
         _ => Ok(()),
+    }
+}
+
+/// Renames "not found" for the caller's vocabulary (a room, a call).
+pub(crate) fn not_found_as(what: &'static str) -> impl Fn(Error) -> Error {
+    move |err| match err {
+        Error::NotFound(_) => Error::NotFound(what),
+        other => other,
     }
 }
 

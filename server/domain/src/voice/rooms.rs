@@ -9,10 +9,13 @@ use model::voice::{
     StartedSession, TokenSourceRequest, TokenSourceResponse,
 };
 use serde_json::{Map, Value, json};
-use store::{VoiceSessionFilter, VoiceSessionRecord};
+use store::VoiceSessionRecord;
 
 use super::livekit::TokenSpec;
-use super::{check_owner, is_livekit_name, is_plain_name, new_session, random_suffix, status_of};
+use super::{
+    check_owner, is_livekit_name, is_plain_name, new_session, not_found_as, random_suffix,
+    status_of,
+};
 use crate::validation::Checks;
 use crate::{Caller, Error, Result, Services, now_ms};
 
@@ -97,16 +100,7 @@ impl Services {
                 .flat_map(|s| s.call_statuses().iter().copied())
                 .collect(),
         };
-        let filter = VoiceSessionFilter {
-            statuses: statuses.iter().map(|s| s.as_str().to_owned()).collect(),
-            origin: None,
-            owner_token_hash: caller.session_token_hash().map(str::to_owned),
-            with_room: true,
-        };
-        let rows = self
-            .store()
-            .list_voice_sessions(&caller.app.id, &filter, None, 200)
-            .await?;
+        let rows = self.caller_room_sessions(caller, &statuses).await?;
         Ok(RoomList {
             rooms: rows
                 .iter()
@@ -120,10 +114,7 @@ impl Services {
         let record = self
             .session_in_room(caller, room_name.trim())
             .await
-            .map_err(|err| match err {
-                Error::NotFound(_) => Error::NotFound("Room"),
-                other => other,
-            })?;
+            .map_err(not_found_as("Room"))?;
         self.finish_session(record, CallStatus::Completed, "api_delete", true)
             .await?;
         Ok(())
@@ -287,24 +278,33 @@ impl Services {
         let livekit = self.livekit()?;
         self.require_free_room(&room).await?;
         let agent_name = self.integrations().livekit.agent_name.clone();
-        let dispatch = livekit
+        // Stored first, so LiveKit's webhooks about the room find it however fast they come.
+        let mut record = new_session(caller, SessionOrigin::Session, Some(room.clone()));
+        record.owner_identity = Some(identity.clone());
+        record.agent_name = Some(agent_name.clone());
+        record.agent_status = Some(AgentStatus::Pending.as_str().to_owned());
+        record.agent_config = Some(store::Json(Value::Object(agent_config.clone())));
+        self.open_session(&record).await?;
+        let dispatched = livekit
             .dispatch_agent(
                 &room,
                 &agent_name,
                 Value::Object(agent_config.clone()).to_string(),
             )
-            .await?;
-        let mut record = new_session(caller, SessionOrigin::Session, Some(room.clone()));
-        record.owner_identity = Some(identity.clone());
-        record.agent_name = Some(agent_name);
-        record.agent_status = Some(AgentStatus::Pending.as_str().to_owned());
-        record.agent_dispatch_id = Some(dispatch.id.clone());
-        record.agent_config = Some(store::Json(Value::Object(agent_config.clone())));
-        if let Err(err) = self.open_session(&record).await {
-            // Lost the room to a concurrent request: take the dispatch back.
-            let _ = livekit.remove_dispatch(&dispatch.id, &room).await;
-            return Err(err);
-        }
+            .await;
+        let dispatch = match dispatched {
+            Ok(dispatch) => dispatch,
+            Err(err) => {
+                self.discard_session(&record).await;
+                return Err(err);
+            }
+        };
+        let dispatch_id = dispatch.id.clone();
+        self.change_session(record.clone(), |s| {
+            s.agent_dispatch_id = Some(dispatch_id.clone());
+            Ok(())
+        })
+        .await?;
         let user_token = livekit.token(&TokenSpec {
             room: &room,
             identity: &identity,
@@ -333,10 +333,7 @@ impl Services {
         let record = self
             .session_in_room(caller, room)
             .await
-            .map_err(|err| match err {
-                Error::NotFound(_) => Error::NotFound("Room"),
-                other => other,
-            })?;
+            .map_err(not_found_as("Room"))?;
         self.finish_session(record, CallStatus::Completed, "api_delete", true)
             .await?;
         Ok(())
