@@ -7,6 +7,7 @@ use domain::Services;
 use model::ErrorBody;
 use model::ErrorCode;
 use model::apps::{App, AppWithSecret, CreateApp};
+use model::auth::SessionTokenResponse;
 use serde_json::Value;
 
 use crate::http::{ApiError, ApiJson, SignedInUser};
@@ -167,5 +168,31 @@ pub async fn activate(
         services
             .set_app_active(&signed_in.actor, &slug, true)
             .await?,
+    ))
+}
+
+/// A browser-safe session token (15 minutes) for trying the app's agent from the dashboard
+/// (the playground): the voice APIs then treat the browser like an end user's. Needs
+/// `apps.read` in the app's workspace.
+#[utoipa::path(
+    post,
+    path = "/api/admin/apps/{slug}/playground-token",
+    tag = "admin",
+    params(("slug" = String, Path, description = "The app's slug")),
+    security(("dashboardSession" = [])),
+    responses(
+        (status = 200, description = "The token", body = SessionTokenResponse),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such app in the user's workspaces", body = ErrorBody),
+        (status = 409, description = "The app is deactivated", body = ErrorBody),
+    )
+)]
+pub async fn playground_token(
+    State(services): State<Services>,
+    signed_in: SignedInUser,
+    Path(slug): Path<String>,
+) -> Result<Json<SessionTokenResponse>, ApiError> {
+    Ok(Json(
+        services.playground_token(&signed_in.actor, &slug).await?,
     ))
 }

@@ -49,6 +49,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(apps::rotate_secret))
         .routes(routes!(apps::deactivate))
         .routes(routes!(apps::activate))
+        .routes(routes!(apps::playground_token))
         .routes(routes!(audit::list))
         .routes(routes!(audit::set_retention))
         .routes(routes!(conversations::list, conversations::save))

@@ -257,6 +257,27 @@ async fn rooms_tokens_and_verified_webhooks_follow_a_call() {
         "{conversation}"
     );
     assert_eq!(conversation["conversation"]["resolution"], "room_ended");
+    // The room's events are on the session's timeline, once each despite the redelivery.
+    let events = v
+        .app
+        .get_as(&v.tenant, "/api/events?sessionId=session-1")
+        .await
+        .json();
+    let types: Vec<&str> = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["eventType"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types
+            .iter()
+            .filter(|t| **t == "livekit.participant_joined")
+            .count(),
+        1,
+        "{types:?}"
+    );
+    assert!(types.contains(&"livekit.room_finished"), "{types:?}");
 }
 
 #[tokio::test]
@@ -974,4 +995,69 @@ fn hs256_sign(secret: &str, signing_input: &str) -> String {
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(signing_input.as_bytes());
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
+#[tokio::test]
+async fn a_signed_in_user_tries_an_app_with_a_playground_token() {
+    let v = voice().await;
+    let workspace = v.app.workspace("w-play").await;
+    let created = v
+        .app
+        .services
+        .create_app(
+            &domain::Actor::operator(),
+            model::apps::CreateApp {
+                slug: "play".into(),
+                name: "Play".into(),
+                secret: None,
+                workspace_id: Some(workspace.clone()),
+                settings: Default::default(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(created.app_secret.starts_with("sbk_"));
+    let cookie = v
+        .app
+        .signed_in("viewer@example.com", model::users::Role::Viewer, &workspace)
+        .await;
+    let mut headers = crate::helpers::SAME_ORIGIN.to_vec();
+    headers.push(("cookie", cookie.as_str()));
+    let token = v
+        .app
+        .send(
+            Method::POST,
+            "/api/admin/apps/play/playground-token",
+            &headers,
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(token.status, StatusCode::OK, "{}", token.text);
+    let token = token.json()["sessionToken"].as_str().unwrap().to_owned();
+    let call = v
+        .app
+        .post_json("/api/voice/session", &[], json!({"sessionToken": token}))
+        .await;
+    assert_eq!(call.status, StatusCode::OK, "{}", call.text);
+    // Another workspace's app does not exist for this user; nor does anything without a cookie.
+    let other = v
+        .app
+        .send(
+            Method::POST,
+            &format!("/api/admin/apps/{}/playground-token", v.tenant.slug),
+            &headers,
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    let anonymous = v
+        .app
+        .send(
+            Method::POST,
+            "/api/admin/apps/play/playground-token",
+            crate::helpers::SAME_ORIGIN,
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 }

@@ -90,6 +90,7 @@ impl Services {
             tracing::debug!(event = %event.event, room = %room_name, "event for a room we do not know");
             return Ok(());
         };
+        self.record_livekit_event(&session, &event).await?;
         match event.event.as_str() {
             "participant_joined" => {
                 if let Some(participant) = &event.participant {
@@ -120,6 +121,48 @@ impl Services {
             }
             _ => {}
         }
+        Ok(())
+    }
+
+    /// Keeps the event on the session's timeline (the conversation's events), as
+    /// `livekit.<event>` with who and what it concerned.
+    async fn record_livekit_event(
+        &self,
+        session: &VoiceSessionRecord,
+        event: &proto::WebhookEvent,
+    ) -> Result<()> {
+        let mut data = serde_json::Map::new();
+        if let Some(participant) = &event.participant {
+            data.insert("participant".into(), participant.identity.clone().into());
+            data.insert("kind".into(), kind_name(participant).into());
+        }
+        if let Some(track) = &event.track {
+            data.insert("trackSid".into(), track.sid.clone().into());
+            let source =
+                proto::TrackSource::try_from(track.source).map_or("unknown", |s| s.as_str_name());
+            data.insert("source".into(), source.into());
+        }
+        if let Some(egress) = &event.egress_info {
+            data.insert("egressId".into(), egress.egress_id.clone().into());
+        }
+        let now = now_ms();
+        let ts = if event.created_at > 0 {
+            event.created_at.saturating_mul(1_000)
+        } else {
+            now
+        };
+        self.store()
+            .insert_events(&[store::EventRecord {
+                id: new_id(),
+                app_id: session.app_id.clone(),
+                session_id: session.session_key.clone(),
+                event_type: format!("livekit.{}", event.event),
+                ts,
+                data: Some(store::Json(serde_json::Value::Object(data))),
+                trace_id: None,
+                created_at: now,
+            }])
+            .await?;
         Ok(())
     }
 

@@ -570,6 +570,29 @@ pub(crate) fn random_suffix(len: usize) -> String {
     id.chars().take(len).collect()
 }
 
+/// How long a dashboard user's playground token lives.
+const PLAYGROUND_TOKEN_TTL_MS: i64 = 15 * 60 * 1_000;
+
+impl Services {
+    /// A browser-safe session token for a signed-in dashboard user to try `slug`'s agent (the
+    /// playground): the voice APIs then treat the user's browser like any end user's.
+    pub async fn playground_token(
+        &self,
+        actor: &crate::Actor,
+        slug: &str,
+    ) -> Result<model::auth::SessionTokenResponse> {
+        let app = self.app_by_slug(actor, slug).await?;
+        if !app.is_active {
+            return Err(Error::Conflict(
+                "The app is deactivated; activate it to try it".to_owned(),
+            ));
+        }
+        let caller = Caller::for_app(app);
+        self.create_session_token(&caller, Some(PLAYGROUND_TOKEN_TTL_MS))
+            .await
+    }
+}
+
 /// Seed 002's per-user limits on calls, recordings and realtime sessions.
 #[derive(Clone, Copy, Debug)]
 pub enum VoiceLimit {
