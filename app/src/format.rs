@@ -14,6 +14,55 @@ pub fn utc_minutes(epoch_ms: i64) -> String {
     )
 }
 
+/// `1_700_000_000_000` → `2023-11-14`.
+pub fn utc_day(epoch_ms: i64) -> String {
+    let (year, month, day) = civil_from_days(epoch_ms.div_euclid(86_400_000));
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// `1_700_000_000_000` → `Nov 14`, for chart axes.
+pub fn short_day(epoch_ms: i64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (_, month, day) = civil_from_days(epoch_ms.div_euclid(86_400_000));
+    let name = MONTHS.get(month as usize - 1).copied().unwrap_or("?");
+    format!("{name} {day}")
+}
+
+/// `YYYY-MM-DD` → the first millisecond of that UTC day; `None` unless a real date.
+pub fn day_start_ms(text: &str) -> Option<i64> {
+    let mut parts = text.splitn(3, '-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+        return None;
+    }
+    let year: i64 = year.parse().ok()?;
+    let month: u32 = month.parse().ok()?;
+    let day: u32 = day.parse().ok()?;
+    if !(1..=12).contains(&month) || day == 0 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    // Day 31 of a 30-day month rolls over: only dates that come back unchanged are real.
+    (civil_from_days(days) == (year, month, day)).then_some(days * 86_400_000)
+}
+
+/// A duration: `42s`, `3m 05s`, `1h 02m`.
+pub fn duration(ms: i64) -> String {
+    let seconds = ms.max(0) / 1_000;
+    match seconds {
+        0..60 => format!("{seconds}s"),
+        60..3_600 => format!("{}m {:02}s", seconds / 60, seconds % 60),
+        _ => format!("{}h {:02}m", seconds / 3_600, seconds % 3_600 / 60),
+    }
+}
+
+/// A ratio as a whole percentage: `0.4567` → `46%`.
+pub fn percent(ratio: f64) -> String {
+    format!("{:.0}%", ratio * 100.0)
+}
+
 /// A latency in milliseconds, with a precision that suits its size.
 pub fn latency(ms: f64) -> String {
     if ms < 10.0 {
@@ -45,6 +94,17 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month as u32, day as u32)
 }
 
+/// (year, month, day) → days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let month = i64::from(month);
+    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,6 +115,27 @@ mod tests {
         assert_eq!(utc_minutes(1_700_000_000_000), "2023-11-14 22:13 UTC");
         assert_eq!(utc_minutes(951_782_400_000), "2000-02-29 00:00 UTC");
         assert_eq!(utc_minutes(-1), "1969-12-31 23:59 UTC");
+    }
+
+    #[test]
+    fn days_round_trip_and_impossible_dates_are_refused() {
+        assert_eq!(day_start_ms("1970-01-01"), Some(0));
+        assert_eq!(day_start_ms("2023-11-14"), Some(1_699_920_000_000));
+        assert_eq!(day_start_ms("2000-02-29"), Some(951_782_400_000));
+        assert_eq!(utc_day(1_700_000_000_000), "2023-11-14");
+        assert_eq!(short_day(1_700_000_000_000), "Nov 14");
+        for bad in ["2023-02-29", "2023-13-01", "2023-04-31", "2023-1-01", "yesterday", ""] {
+            assert_eq!(day_start_ms(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn durations_and_percentages_read_naturally() {
+        assert_eq!(duration(42_400), "42s");
+        assert_eq!(duration(185_000), "3m 05s");
+        assert_eq!(duration(3_720_000), "1h 02m");
+        assert_eq!(duration(-5), "0s");
+        assert_eq!(percent(0.4567), "46%");
     }
 
     #[test]

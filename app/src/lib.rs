@@ -12,12 +12,16 @@ pub mod server_fns;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
-use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::layout::{Layout, SessionEpoch};
+use crate::pages::conversations::{ConversationPage, ConversationsPage};
+use crate::pages::handoffs::HandoffsPage;
+use crate::pages::home::HomePage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
+use crate::pages::overview::OverviewPage;
 use crate::pages::setup::SetupPage;
 use crate::pages::status::StatusPage;
 
@@ -51,12 +55,20 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=|| view! { <Redirect path="/status" /> } />
                     // Async: the server waits for the page's data and sends it complete, so it reads
                     // the same without JavaScript and can still set the status code.
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/overview") view=OverviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/conversations") view=ConversationsPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/apps/:slug/conversations/:session")
+                        view=ConversationPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/apps/:slug/handoffs") view=HandoffsPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

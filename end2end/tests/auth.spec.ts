@@ -19,7 +19,8 @@ test("a user signs in, sees who they are, and signs out", async ({ page }) => {
 
   await page.getByLabel("Password").fill(E2E_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/status$/);
+  // Signed in, a user starts on the Overview of their first app.
+  await expect(page).toHaveURL(/\/apps\/e2e-shop\/overview$/);
   await expect(page.locator("#signed-in-as")).toHaveText(E2E_EMAIL);
   await expect(page.locator(".user-role")).toContainText("owner");
   await page.screenshot({ path: "test-results/signed-in.png", fullPage: true });

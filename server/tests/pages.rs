@@ -9,6 +9,8 @@
 // A test crate: its helpers fail loudly by design.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "pages/dashboard.rs"]
+mod dashboard;
 #[path = "api/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
@@ -40,10 +42,19 @@ async fn status_page_is_rendered_on_the_server() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn root_redirects_a_browser_to_the_status_page() {
+async fn root_sends_a_signed_in_user_without_apps_to_the_status_page() {
     let app = TestApp::new().await;
+    let workspace = app.workspace("w1").await;
+    let cookie = app
+        .signed_in("owner@example.com", model::users::Role::Owner, &workspace)
+        .await;
     let response = app
-        .send(Method::GET, "/", &[("accept", "text/html")], Body::empty())
+        .send(
+            Method::GET,
+            "/",
+            &[("accept", "text/html"), ("cookie", &cookie)],
+            Body::empty(),
+        )
         .await;
     assert_eq!(response.status, 302);
     assert_eq!(response.header("location"), Some("/status"));
@@ -175,7 +186,7 @@ async fn login_never_redirects_off_site() {
         None,
     )
     .await;
-    assert_eq!(login.header("location"), Some("/status"));
+    assert_eq!(login.header("location"), Some("/"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

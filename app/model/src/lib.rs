@@ -8,6 +8,7 @@ pub mod apps;
 pub mod audit;
 pub mod auth;
 pub mod conversations;
+pub mod dashboard;
 pub mod error;
 pub mod experiments;
 pub mod gemini;

@@ -1,25 +1,46 @@
-//! The frame of every page: brand, section navigation, content.
+//! The frame of every page: brand, app switcher, the sections the user's role opens, content.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+use model::dashboard::{AppChoice, DashboardFrame};
+use model::users::Permission;
 
-use crate::server_fns::session::{Logout, signed_in_user};
+use crate::server_fns::dashboard::dashboard_frame;
+use crate::server_fns::session::Logout;
 
-/// One entry of the navigation. `href: None` marks a section that does not exist yet: it is
-/// listed so the map of the product is visible, but is not a link.
+/// Where a navigation entry leads.
+#[derive(Clone, Copy)]
+enum Target {
+    /// A page of one app: `/apps/{slug}/{section}`, shown to users holding the permission.
+    App {
+        section: &'static str,
+        permission: Permission,
+    },
+    /// A page of the instance.
+    Instance(&'static str),
+    /// A section that does not exist yet: listed so the map of the product is visible.
+    Planned,
+}
+
 struct NavItem {
     label: &'static str,
-    href: Option<&'static str>,
+    target: Target,
+}
+
+const fn app_page(label: &'static str, section: &'static str, permission: Permission) -> NavItem {
+    NavItem {
+        label,
+        target: Target::App {
+            section,
+            permission,
+        },
+    }
 }
 
 const fn planned(label: &'static str) -> NavItem {
-    NavItem { label, href: None }
-}
-
-const fn page(label: &'static str, href: &'static str) -> NavItem {
     NavItem {
         label,
-        href: Some(href),
+        target: Target::Planned,
     }
 }
 
@@ -27,9 +48,13 @@ const NAVIGATION: &[(&str, &[NavItem])] = &[
     (
         "Operate",
         &[
-            planned("Overview"),
-            planned("Conversations"),
-            planned("Handoff queue"),
+            app_page("Overview", "overview", Permission::AnalyticsRead),
+            app_page(
+                "Conversations",
+                "conversations",
+                Permission::ConversationsRead,
+            ),
+            app_page("Handoff queue", "handoffs", Permission::ConversationsRead),
             planned("Voice sessions"),
             planned("Playground"),
         ],
@@ -50,14 +75,33 @@ const NAVIGATION: &[(&str, &[NavItem])] = &[
             planned("Apps & settings"),
             planned("Users"),
             planned("Audit log"),
-            page("Status", "/status"),
+            NavItem {
+                label: "Status",
+                target: Target::Instance("/status"),
+            },
         ],
     ),
 ];
 
+/// The app a path is about: `/apps/{slug}/…`.
+pub fn app_in_path(path: &str) -> Option<String> {
+    let slug = path.strip_prefix("/apps/")?.split('/').next()?;
+    (!slug.is_empty()).then(|| slug.to_owned())
+}
+
+/// The section of an app page's path: `conversations` for `/apps/shop/conversations/abc`.
+fn section_in_path(path: &str) -> Option<&str> {
+    path.strip_prefix("/apps/")?.split('/').nth(1)
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
+    let pathname = location.pathname;
+    let frame = Resource::new(
+        move || (SessionEpoch::get(), app_in_path(&pathname.get())),
+        |(_, slug)| dashboard_frame(slug),
+    );
     view! {
         <div class="app-frame">
             <aside class="sidebar">
@@ -65,25 +109,16 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true"></span>
                     <span class="brand-name">"Switchboard"</span>
                 </a>
-                <nav aria-label="Sections">
-                    {NAVIGATION
-                        .iter()
-                        .map(|(group, items)| {
-                            view! {
-                                <div class="nav-group">
-                                    <p class="nav-group-title">{*group}</p>
-                                    <ul>
-                                        {items
-                                            .iter()
-                                            .map(|item| nav_entry(item, location.pathname))
-                                            .collect_view()}
-                                    </ul>
-                                </div>
-                            }
-                        })
-                        .collect_view()}
-                </nav>
-                <UserBox />
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let frame = frame.await.ok().flatten();
+                        view! {
+                            <AppSwitcher frame=frame.clone() pathname />
+                            <Navigation frame=frame.clone() pathname />
+                            <UserBox frame />
+                        }
+                    })}
+                </Suspense>
                 <p class="sidebar-foot">"Voice AI agents, self-hosted."</p>
             </aside>
             <main class="content">{children()}</main>
@@ -91,11 +126,109 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-fn nav_entry(item: &NavItem, pathname: Memo<String>) -> impl IntoView + use<> {
-    let label = item.label;
-    match item.href {
+/// The current app, and links to the same section of the user's other apps.
+#[component]
+fn AppSwitcher(frame: Option<DashboardFrame>, pathname: Memo<String>) -> impl IntoView {
+    let frame = frame?;
+    let current = frame.current.clone()?;
+    let section = move || {
+        section_in_path(&pathname.get())
+            .unwrap_or("overview")
+            .to_owned()
+    };
+    let others: Vec<AppChoice> = frame
+        .apps
+        .iter()
+        .filter(|app| app.slug != current.slug)
+        .cloned()
+        .collect();
+    Some(view! {
+        <details class="app-switcher">
+            <summary id="current-app" title="Switch app">
+                <span class="app-name">{current.name.clone()}</span>
+                <span class="app-slug mono">{current.slug.clone()}</span>
+            </summary>
+            <ul>
+                {if others.is_empty() {
+                    view! { <li class="muted">"No other app"</li> }.into_any()
+                } else {
+                    others
+                        .into_iter()
+                        .map(|app| {
+                            let href = move || format!("/apps/{}/{}", app.slug, section());
+                            view! {
+                                <li>
+                                    <a href=href>
+                                        {app.name.clone()}
+                                        {(!app.is_active).then(|| view! { <span class="badge off">"inactive"</span> })}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
+                }}
+            </ul>
+        </details>
+    })
+}
+
+/// The sections, as the user's role in the current app allows. Signed out, only the instance's
+/// pages are links.
+#[component]
+fn Navigation(frame: Option<DashboardFrame>, pathname: Memo<String>) -> impl IntoView {
+    let slug = frame
+        .as_ref()
+        .and_then(|frame| frame.current.as_ref().map(|app| app.slug.clone()));
+    let allowed = |permission| frame.as_ref().is_some_and(|frame| frame.can(permission));
+    view! {
+        <nav aria-label="Sections">
+            {NAVIGATION
+                .iter()
+                .map(|(group, items)| {
+                    view! {
+                        <div class="nav-group">
+                            <p class="nav-group-title">{*group}</p>
+                            <ul>
+                                {items
+                                    .iter()
+                                    .filter_map(|item| {
+                                        let href = match item.target {
+                                            Target::App { section, permission } => {
+                                                if frame.is_some() && !allowed(permission) {
+                                                    return None;
+                                                }
+                                                slug.as_ref().map(|slug| format!("/apps/{slug}/{section}"))
+                                            }
+                                            Target::Instance(path) => Some(path.to_owned()),
+                                            Target::Planned => None,
+                                        };
+                                        Some(nav_entry(item.label, href, item.target, pathname))
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
+
+fn nav_entry(
+    label: &'static str,
+    href: Option<String>,
+    target: Target,
+    pathname: Memo<String>,
+) -> impl IntoView + use<> {
+    match href {
         Some(href) => {
-            let current = move || (pathname.get() == href).then_some("page");
+            let prefix = href.clone();
+            // A section stays current on its sub-pages (a conversation under Conversations).
+            let current = move || {
+                let path = pathname.get();
+                (path == prefix || path.starts_with(&format!("{prefix}/"))).then_some("page")
+            };
             view! {
                 <li>
                     <a class="nav-link" href=href aria-current=current>
@@ -105,15 +238,21 @@ fn nav_entry(item: &NavItem, pathname: Memo<String>) -> impl IntoView + use<> {
             }
             .into_any()
         }
-        None => view! {
-            <li>
-                <span class="nav-link planned" aria-disabled="true" title="Not built yet">
-                    {label}
-                    <span class="planned-tag">"soon"</span>
-                </span>
-            </li>
+        None => {
+            let (title, tag) = match target {
+                Target::Planned => ("Not built yet", "soon"),
+                _ => ("Sign in and open an app first", "app"),
+            };
+            view! {
+                <li>
+                    <span class="nav-link planned" aria-disabled="true" title=title>
+                        {label}
+                        <span class="planned-tag">{tag}</span>
+                    </span>
+                </li>
+            }
+            .into_any()
         }
-        .into_any(),
     }
 }
 
@@ -144,41 +283,40 @@ impl SessionEpoch {
         });
     }
 
-    fn get() -> u64 {
+    pub fn get() -> u64 {
         use_context::<SessionEpoch>().map_or(0, |SessionEpoch(epoch)| epoch.get())
     }
 }
 
 /// Who is signed in, with the way out; or the way in.
 #[component]
-fn UserBox() -> impl IntoView {
-    let user = Resource::new(SessionEpoch::get, |_| signed_in_user());
+fn UserBox(frame: Option<DashboardFrame>) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     SessionEpoch::bump_on_success(logout);
     view! {
         <div class="user-box">
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match user.await {
-                        Ok(Some(user)) => {
-                            let role = user
-                                .memberships
-                                .first()
-                                .map(|m| format!("{} · {}", m.role.as_str(), m.workspace_name))
-                                .unwrap_or_default();
-                            view! {
-                                <p class="user-email" id="signed-in-as">{user.email}</p>
-                                <p class="user-role">{role}</p>
-                                <ActionForm action=logout>
-                                    <button class="link-button" type="submit" id="sign-out">"Sign out"</button>
-                                </ActionForm>
-                            }
-                            .into_any()
-                        }
-                        _ => view! { <a class="nav-link" href="/login" id="sign-in">"Sign in"</a> }.into_any(),
+            {match frame {
+                Some(frame) => {
+                    let role = match (&frame.current, frame.role) {
+                        (Some(app), Some(role)) => format!("{} · {}", role.as_str(), app.name),
+                        _ => frame
+                            .user
+                            .memberships
+                            .first()
+                            .map(|m| format!("{} · {}", m.role.as_str(), m.workspace_name))
+                            .unwrap_or_default(),
+                    };
+                    view! {
+                        <p class="user-email" id="signed-in-as">{frame.user.email}</p>
+                        <p class="user-role">{role}</p>
+                        <ActionForm action=logout>
+                            <button class="link-button" type="submit" id="sign-out">"Sign out"</button>
+                        </ActionForm>
                     }
-                })}
-            </Suspense>
+                    .into_any()
+                }
+                None => view! { <a class="nav-link" href="/login" id="sign-in">"Sign in"</a> }.into_any(),
+            }}
         </div>
     }
 }

@@ -1,4 +1,8 @@
+pub mod conversations;
+pub mod handoffs;
+pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod overview;
 pub mod setup;
 pub mod status;

@@ -1,6 +1,9 @@
 //! Server functions: thin adapters over `domain::Services`, which the server provides in the
 //! Leptos context. All live under `/sfn/…`, apart from the public JSON API under `/api/…`.
 
+pub mod dashboard;
+#[cfg(feature = "ssr")]
+mod request;
 pub mod session;
 pub mod status;
 

@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use model::users::CurrentUser;
 
 use crate::error::UiError;
+#[cfg(feature = "ssr")]
+use super::request as ssr;
 
 /// The signed-in user, if any.
 #[server(prefix = "/sfn", endpoint = "current-user")]
@@ -16,7 +18,7 @@ pub async fn signed_in_user() -> Result<Option<CurrentUser>, UiError> {
     Ok(super::services()?.user_for_session(&token).await?)
 }
 
-/// Signs in and sets the session cookie, then goes to `next` (a local path) or the status page.
+/// Signs in and sets the session cookie, then goes to `next` (a local path) or the dashboard.
 #[server(prefix = "/sfn", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), UiError> {
     ssr::require_same_origin()?;
@@ -81,88 +83,5 @@ pub async fn complete_setup(
 #[cfg(feature = "ssr")]
 fn local_path(next: Option<String>) -> String {
     next.filter(|path| path.starts_with('/') && !path.starts_with("//"))
-        .unwrap_or_else(|| "/status".to_owned())
-}
-
-#[cfg(feature = "ssr")]
-mod ssr {
-    use std::net::SocketAddr;
-
-    use axum::extract::ConnectInfo;
-    use http::header::{COOKIE, HOST, ORIGIN, REFERER, SET_COOKIE};
-    use http::{HeaderValue, request::Parts};
-    use leptos::prelude::use_context;
-    use leptos_axum::ResponseOptions;
-    use model::ErrorCode;
-    use model::web;
-
-    use crate::error::UiError;
-
-    fn parts() -> Option<Parts> {
-        use_context::<Parts>()
-    }
-
-    pub fn session_token() -> Option<String> {
-        let parts = parts()?;
-        web::session_cookie(
-            parts
-                .headers
-                .get_all(COOKIE)
-                .iter()
-                .filter_map(|value| value.to_str().ok()),
-        )
-    }
-
-    pub fn require_same_origin() -> Result<(), UiError> {
-        let parts = parts();
-        let header = |name| {
-            parts
-                .as_ref()
-                .and_then(|p| p.headers.get(name))
-                .and_then(|v| v.to_str().ok())
-        };
-        if web::is_same_origin(header(HOST), header(ORIGIN), header(REFERER)) {
-            Ok(())
-        } else {
-            Err(UiError::new(
-                ErrorCode::PermissionDenied,
-                "Cross-site request refused",
-            ))
-        }
-    }
-
-    pub fn client_ip() -> Option<String> {
-        parts()?
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(address)| address.ip().to_string())
-    }
-
-    fn https() -> bool {
-        parts()
-            .and_then(|p| p.headers.get("x-forwarded-proto").cloned())
-            .and_then(|v| v.to_str().ok().map(|s| s.eq_ignore_ascii_case("https")))
-            .unwrap_or(false)
-    }
-
-    fn set_cookie(value: String) {
-        if let (Some(response), Ok(value)) = (
-            use_context::<ResponseOptions>(),
-            HeaderValue::from_str(&value),
-        ) {
-            response.append_header(SET_COOKIE, value);
-        }
-    }
-
-    pub fn set_session_cookie(token: &str) {
-        set_cookie(web::session_cookie_value(
-            token,
-            domain::SESSION_LIFETIME_MS / 1_000,
-            https(),
-        ));
-    }
-
-    pub fn clear_session_cookie() {
-        set_cookie(web::cleared_session_cookie_value());
-    }
+        .unwrap_or_else(|| "/".to_owned())
 }

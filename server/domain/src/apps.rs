@@ -212,7 +212,7 @@ impl Services {
     }
 
     /// The app, if the actor holds `permission` in its workspace; "not found" for outsiders.
-    async fn app_record(
+    pub(crate) async fn app_record(
         &self,
         actor: &Actor,
         slug: &str,

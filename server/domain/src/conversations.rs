@@ -30,6 +30,8 @@ const DETAIL_RECORDS: i64 = 200;
 pub struct ConversationQuery {
     pub status: Option<ConversationStatus>,
     pub channel: Option<String>,
+    /// Only conversations assigned this experiment variant.
+    pub variant: Option<String>,
     pub since: Option<i64>,
     pub until: Option<i64>,
     pub cursor: Option<String>,
@@ -112,6 +114,7 @@ impl Services {
         let filter = ConversationFilter {
             status: query.status.map(|s| s.as_str().to_owned()),
             channel: query.channel,
+            variant: query.variant,
             since: query.since,
             until: query.until,
         };

@@ -14,6 +14,7 @@ mod caches;
 mod clock;
 mod conversations;
 mod csat;
+mod dashboard;
 mod error;
 mod events;
 mod experiments;

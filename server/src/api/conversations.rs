@@ -45,6 +45,8 @@ pub async fn save(
 pub struct ListQuery {
     status: Option<ConversationStatus>,
     channel: Option<String>,
+    /// The experiment variant the conversation was assigned.
+    variant: Option<String>,
     /// Started at or after (ms since the epoch).
     since: Option<i64>,
     /// Started before (ms since the epoch).
@@ -77,6 +79,7 @@ pub async fn list(
     let query = ConversationQuery {
         status: query.status,
         channel: query.channel,
+        variant: query.variant,
         since: query.since,
         until: query.until,
         cursor: query.cursor,

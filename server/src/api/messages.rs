@@ -4,17 +4,18 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use domain::Services;
+use domain::{LiveSubscription, Services};
 use futures_util::Stream;
 use futures_util::stream;
 use model::ErrorBody;
 use model::conversations::{LiveUpdate, MessageBatch, MessageList, MessagesStored};
+use model::users::Permission;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson, TraceId};
+use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson, SignedInUser, TraceId};
 
 /// How often an idle stream sends a comment, so proxies keep it open.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -105,6 +106,44 @@ pub async fn stream(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let session_id = query.session_id()?;
     let subscription = services.subscribe_session(&caller, &session_id).await?;
+    Ok(live_events(subscription))
+}
+
+/// The live stream of one conversation for a signed-in dashboard user (the conversation page
+/// follows it while the conversation is open). Events as `GET /api/messages/stream`. Needs
+/// `conversations.read` in the app's workspace.
+#[utoipa::path(
+    get,
+    path = "/api/admin/apps/{slug}/conversations/{session_id}/stream",
+    tag = "admin",
+    params(
+        ("slug" = String, Path, description = "The app's slug"),
+        ("session_id" = String, Path, description = "The conversation's sessionId"),
+    ),
+    security(("dashboardSession" = [])),
+    responses(
+        (status = 200, description = "An event stream (text/event-stream) of LiveUpdate", body = LiveUpdate, content_type = "text/event-stream"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "The user's role cannot read conversations", body = ErrorBody),
+        (status = 404, description = "No such app in the user's workspaces", body = ErrorBody),
+    )
+)]
+pub async fn dashboard_stream(
+    State(services): State<Services>,
+    signed_in: SignedInUser,
+    Path((slug, session_id)): Path<(String, String)>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let caller = services
+        .dashboard_caller(&signed_in.actor, &slug, Permission::ConversationsRead)
+        .await?;
+    let subscription = services.subscribe_session(&caller, &session_id).await?;
+    Ok(live_events(subscription))
+}
+
+/// Server-Sent Events of a subscription: `message` and `conversation`, each a `LiveUpdate`.
+fn live_events(
+    subscription: LiveSubscription,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let events = stream::unfold(subscription, |mut subscription| async move {
         let update = subscription.next().await?;
         let name = match &update {
@@ -117,5 +156,5 @@ pub async fn stream(
             .unwrap_or_else(|_| Event::default().event("error"));
         Some((Ok(event), subscription))
     });
-    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
+    Sse::new(events).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
 }

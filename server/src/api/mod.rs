@@ -57,6 +57,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(events::list, events::record))
         .routes(routes!(messages::list, messages::store))
         .routes(routes!(messages::stream))
+        .routes(routes!(messages::dashboard_stream))
         .routes(routes!(persona::get, persona::update))
         .routes(routes!(csat::list, csat::submit))
         .routes(routes!(analytics::overview))

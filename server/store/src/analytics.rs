@@ -92,6 +92,12 @@ struct BucketCount {
 }
 
 #[derive(sqlx::FromRow)]
+struct RatingCount {
+    rating: i64,
+    count: i64,
+}
+
+#[derive(sqlx::FromRow)]
 struct BucketAverage {
     bucket: i64,
     average: Option<f64>,
@@ -190,6 +196,35 @@ impl Store {
         .fetch_one(pool)
         .await)?;
         Ok((average.count, average.average))
+    }
+
+    /// Ratings given in `[since, until)`, counted by value: how many 1s, 2s, … 5s.
+    pub async fn csat_distribution(
+        &self,
+        app_id: &str,
+        since: i64,
+        until: i64,
+    ) -> StoreResult<[i64; 5]> {
+        let rows = on_pool!(self, pool => sqlx::query_as::<_, RatingCount>(
+            "SELECT rating, COUNT(*) AS count FROM csat_ratings \
+             WHERE app_id = $1 AND created_at >= $2 AND created_at < $3 GROUP BY rating",
+        )
+        .bind(app_id)
+        .bind(since)
+        .bind(until)
+        .fetch_all(pool)
+        .await)?;
+        let mut counts = [0; 5];
+        for row in rows {
+            // The table's CHECK keeps ratings within 1..=5.
+            if let Some(slot) = usize::try_from(row.rating - 1)
+                .ok()
+                .and_then(|i| counts.get_mut(i))
+            {
+                *slot = row.count;
+            }
+        }
+        Ok(counts)
     }
 
     async fn tool_usage(

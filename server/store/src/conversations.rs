@@ -63,6 +63,8 @@ pub(crate) use bind_conversation;
 pub struct ConversationFilter {
     pub status: Option<String>,
     pub channel: Option<String>,
+    /// The experiment variant the conversation was assigned.
+    pub variant: Option<String>,
     pub since: Option<i64>,
     pub until: Option<i64>,
 }
@@ -137,15 +139,17 @@ impl Store {
         let sql = format!(
             "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE app_id = $1 \
              AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR channel = $3) \
-             AND started_at >= $4 AND started_at < $5 \
-             AND (started_at < $6 OR (started_at = $6 AND id < $7)) \
-             ORDER BY started_at DESC, id DESC LIMIT $8"
+             AND ($4 IS NULL OR experiment_variant = $4) \
+             AND started_at >= $5 AND started_at < $6 \
+             AND (started_at < $7 OR (started_at = $7 AND id < $8)) \
+             ORDER BY started_at DESC, id DESC LIMIT $9"
         );
         Ok(
             on_pool!(self, pool => sqlx::query_as::<_, ConversationRecord>(&sql)
             .bind(app_id)
             .bind(&filter.status)
             .bind(&filter.channel)
+            .bind(&filter.variant)
             .bind(filter.since.unwrap_or(i64::MIN))
             .bind(filter.until.unwrap_or(i64::MAX))
             .bind(before_at)

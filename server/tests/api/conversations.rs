@@ -532,3 +532,51 @@ async fn live_streams_end_when_the_server_stops() {
         .expect("the stream ends at once");
     assert!(end.is_none(), "no more frames: {end:?}");
 }
+
+/// The dashboard's stream of one conversation: a workspace member's cookie opens it, and it
+/// carries that app's updates of the session.
+#[tokio::test]
+async fn dashboard_users_follow_a_conversation_with_their_cookie() {
+    let app = TestApp::new().await;
+    let tenant = app.tenant("my-app").await;
+    let workspace = app
+        .services
+        .app_by_slug(&domain::Actor::operator(), "my-app")
+        .await
+        .unwrap()
+        .workspace_id;
+    let cookie = app
+        .signed_in("viewer@example.com", model::users::Role::Viewer, &workspace)
+        .await;
+    let path = "/api/admin/apps/my-app/conversations/ses_abc123/stream";
+
+    let signed_out = app.get(path).await;
+    assert_eq!(signed_out.status, 401);
+    assert_eq!(signed_out.json()["code"], "NOT_AUTHENTICATED");
+
+    let request = Request::get(path)
+        .header("cookie", &cookie)
+        .body(Body::empty())
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"].to_str().unwrap(),
+        "text/event-stream"
+    );
+    let mut body = response.into_body();
+    app.post_as(&tenant, "/api/messages", seed_messages()).await;
+    let mut received = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !received.contains("event: message") {
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .unwrap_or_else(|_| panic!("stream stalled after: {received}"))
+            .unwrap()
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            received.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+    assert!(received.contains("ses_abc123"), "{received}");
+}

@@ -1137,6 +1137,16 @@ async fn no_admin_endpoint_reaches_another_workspace() {
             "",
         ),
         (
+            Method::POST,
+            "/api/admin/apps/their-app/playground-token".to_owned(),
+            "",
+        ),
+        (
+            Method::GET,
+            "/api/admin/apps/their-app/conversations/ses-1/stream".to_owned(),
+            "",
+        ),
+        (
             Method::GET,
             format!("/api/admin/workspaces/{theirs}/audit"),
             "",

@@ -1,0 +1,53 @@
+//! What the dashboard pages read beyond the agent API's own types: the frame around every page
+//! (who is signed in, which app, what their role allows) and the Overview's report.
+
+use serde::{Deserialize, Serialize};
+
+use crate::analytics::{Overview, Timeseries};
+use crate::users::{CurrentUser, Permission, Role};
+
+/// An app as the app switcher lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppChoice {
+    pub slug: String,
+    pub name: String,
+    pub is_active: bool,
+}
+
+/// The frame of a dashboard page: the signed-in user, the apps they may open, and the app the
+/// page is about with the user's role over it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardFrame {
+    pub user: CurrentUser,
+    pub apps: Vec<AppChoice>,
+    /// The app named by the page's path when the user may see it, else their first app.
+    pub current: Option<AppChoice>,
+    /// The user's role in the current app's workspace.
+    pub role: Option<Role>,
+}
+
+impl DashboardFrame {
+    /// Whether the user may do `permission` in the current app. Used only to hide what the
+    /// server would refuse; every server function checks again.
+    pub fn can(&self, permission: Permission) -> bool {
+        self.role.is_some_and(|role| role.can(permission))
+    }
+}
+
+/// The Overview page's time ranges, in days.
+pub const REPORT_RANGES: [i64; 4] = [1, 7, 30, 90];
+pub const DEFAULT_REPORT_DAYS: i64 = 30;
+
+/// The Overview page: seed 000's overview, per-day counts and the CSAT distribution, all over
+/// the same window.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyticsReport {
+    pub days: i64,
+    pub overview: Overview,
+    pub daily: Timeseries,
+    /// Ratings given in the window: how many 1s, 2s, … 5s.
+    pub csat_distribution: [i64; 5],
+}

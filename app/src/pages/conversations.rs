@@ -1,0 +1,437 @@
+//! Conversations: a filtered, paged list, and one conversation with all that was recorded of it.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use model::conversations::{
+    Conversation, ConversationDetail, ConversationPage, ConversationStatus, Message,
+};
+
+use crate::components::notice::PageError;
+use crate::format;
+use crate::server_fns::dashboard::{conversation, conversations};
+
+/// The list's filters, as the form's query string carries them.
+const FILTERS: [&str; 5] = ["status", "channel", "variant", "from", "to"];
+
+#[component]
+pub fn ConversationsPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let field = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
+    let page = Resource::new(
+        move || {
+            (
+                slug(),
+                field("status"),
+                field("channel"),
+                field("variant"),
+                field("from"),
+                field("to"),
+                field("cursor"),
+            )
+        },
+        |(slug, status, channel, variant, from, to, cursor)| {
+            conversations(slug, status, channel, variant, from, to, cursor)
+        },
+    );
+    view! {
+        <Title text="Conversations · Switchboard" />
+        <header class="page-header">
+            <h1>"Conversations"</h1>
+            <p class="lede">"Every conversation of this app, newest first, whatever channel it came through."</p>
+        </header>
+        <form class="filters card" method="get" id="conversation-filters">
+            <label>
+                "Status"
+                <select name="status">
+                    <option value="">"Any"</option>
+                    {ConversationStatus::ALL
+                        .into_iter()
+                        .map(|status| {
+                            let selected = move || field("status").as_deref() == Some(status.as_str());
+                            view! { <option value=status.as_str() selected=selected>{status_label(status)}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>"Channel" <input type="text" name="channel" placeholder="voice, web…" value=move || field("channel") /></label>
+            <label>"Variant" <input type="text" name="variant" placeholder="experiment variant" value=move || field("variant") /></label>
+            <label>"From" <input type="date" name="from" value=move || field("from") /></label>
+            <label>"To" <input type="date" name="to" value=move || field("to") /></label>
+            <div class="filter-actions">
+                <button class="button" type="submit">"Filter"</button>
+                <a class="button secondary" href="?">"Clear"</a>
+            </div>
+        </form>
+        <Suspense fallback=|| view! { <p class="muted">"Loading conversations…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => {
+                        let filters = FILTERS
+                            .iter()
+                            .filter_map(|name| field(name).map(|value| (*name, value)))
+                            .collect::<Vec<_>>();
+                        view! { <ConversationTable slug=slug() page filters /> }.into_any()
+                    }
+                    Err(error) => view! { <PageError error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ConversationTable(
+    slug: String,
+    page: ConversationPage,
+    filters: Vec<(&'static str, String)>,
+) -> impl IntoView {
+    if page.conversations.is_empty() {
+        return view! {
+            <section class="card empty-state">
+                <h2>"No conversations"</h2>
+                <p class="muted">"None match these filters. Agents record conversations through the API as calls happen."</p>
+            </section>
+        }
+        .into_any();
+    }
+    let next = page.next_cursor.map(|cursor| {
+        let mut query: Vec<String> = filters
+            .iter()
+            .map(|(name, value)| format!("{name}={}", encode(value)))
+            .collect();
+        query.push(format!("cursor={}", encode(&cursor)));
+        format!("?{}", query.join("&"))
+    });
+    view! {
+        <section class="card flush">
+            <table class="table" id="conversations">
+                <thead>
+                    <tr>
+                        <th scope="col">"Session"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Channel"</th>
+                        <th scope="col">"Started (UTC)"</th>
+                        <th scope="col">"Duration"</th>
+                        <th scope="col">"Messages"</th>
+                        <th scope="col">"Variant"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {page
+                        .conversations
+                        .into_iter()
+                        .map(|c| view! { <ConversationRow slug=slug.clone() conversation=c /> })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+        <nav class="pager" aria-label="Pages">
+            <a class="button secondary" href="?">"Newest"</a>
+            {next.map(|href| view! { <a class="button" href=href id="older-conversations">"Older"</a> })}
+        </nav>
+    }
+    .into_any()
+}
+
+#[component]
+fn ConversationRow(slug: String, conversation: Conversation) -> impl IntoView {
+    let href = format!("/apps/{slug}/conversations/{}", encode(&conversation.session_id));
+    let duration = conversation
+        .ended_at
+        .map(|end| format::duration(end - conversation.started_at))
+        .unwrap_or_else(|| "ongoing".to_owned());
+    view! {
+        <tr>
+            <th scope="row"><a class="mono" href=href>{conversation.session_id}</a></th>
+            <td><StatusBadge status=conversation.status /></td>
+            <td>{conversation.channel.unwrap_or_else(|| "—".to_owned())}</td>
+            <td>{format::utc_minutes(conversation.started_at)}</td>
+            <td>{duration}</td>
+            <td>{conversation.message_count}</td>
+            <td>{conversation.experiment_variant.unwrap_or_else(|| "—".to_owned())}</td>
+        </tr>
+    }
+}
+
+#[component]
+pub fn StatusBadge(status: ConversationStatus) -> impl IntoView {
+    let class = match status {
+        ConversationStatus::Active => "badge ok",
+        ConversationStatus::HandedOff => "badge warn",
+        ConversationStatus::Resolved => "badge off",
+        ConversationStatus::Abandoned => "badge error",
+    };
+    view! { <span class=class>{status_label(status)}</span> }
+}
+
+fn status_label(status: ConversationStatus) -> &'static str {
+    match status {
+        ConversationStatus::Active => "active",
+        ConversationStatus::HandedOff => "handed off",
+        ConversationStatus::Resolved => "resolved",
+        ConversationStatus::Abandoned => "abandoned",
+    }
+}
+
+/// One conversation: transcript, timeline, tool calls, violations, handoff and rating. While it
+/// is open, new messages and status changes arrive over the app's live stream.
+#[component]
+pub fn ConversationPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let session = move || params.read().get("session").unwrap_or_default();
+    let updates = RwSignal::new(0_u64);
+    let detail = Resource::new(
+        move || (slug(), session(), updates.get()),
+        |(slug, session, _)| conversation(slug, session),
+    );
+    live::follow(slug, session, detail, updates);
+    view! {
+        <Title text="Conversation · Switchboard" />
+        <p class="breadcrumb"><a href=move || format!("/apps/{}/conversations", slug())>"← Conversations"</a></p>
+        <Transition fallback=|| view! { <p class="muted">"Loading the conversation…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(detail) => view! { <Detail detail /> }.into_any(),
+                    Err(error) => view! { <PageError error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Detail(detail: ConversationDetail) -> impl IntoView {
+    let c = detail.conversation;
+    let open = !c.status.is_ended();
+    let duration = c
+        .ended_at
+        .map(|end| format::duration(end - c.started_at))
+        .unwrap_or_else(|| "ongoing".to_owned());
+    let csat = detail
+        .csat
+        .as_ref()
+        .map(|r| format!("{} / 5", r.rating))
+        .unwrap_or_else(|| "not rated".to_owned());
+    view! {
+        <header class="page-header">
+            <h1 class="mono" id="conversation-title">{c.session_id.clone()}</h1>
+            <p class="lede">
+                <StatusBadge status=c.status />
+                {open.then(|| view! { <span class="live-dot" title="Updates live">"live"</span> })}
+            </p>
+        </header>
+        <div class="detail-layout">
+            <section class="card" aria-labelledby="transcript-title">
+                <h2 id="transcript-title">"Transcript"</h2>
+                <Transcript messages=detail.messages conversation=c.clone() />
+            </section>
+            <aside class="detail-side">
+                <section class="card">
+                    <h2>"Details"</h2>
+                    <dl class="facts compact">
+                        <dt>"Channel"</dt><dd>{c.channel.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                        <dt>"Started"</dt><dd>{format::utc_minutes(c.started_at)}</dd>
+                        <dt>"Duration"</dt><dd>{duration}</dd>
+                        <dt>"Resolution"</dt><dd>{c.resolution.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                        <dt>"Variant"</dt><dd>{c.experiment_variant.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                        <dt>"CSAT"</dt><dd id="conversation-csat">{csat}</dd>
+                    </dl>
+                    {detail.csat.and_then(|r| r.comment).map(|comment| view! { <blockquote class="quote">{comment}</blockquote> })}
+                </section>
+                {detail.handoff.map(|h| view! {
+                    <section class="card" id="conversation-handoff">
+                        <h2>"Handoff"</h2>
+                        <dl class="facts compact">
+                            <dt>"Status"</dt><dd>{h.status.as_str()}</dd>
+                            <dt>"Priority"</dt><dd>{h.priority.as_str()}</dd>
+                            <dt>"Reason"</dt><dd>{h.reason.clone()}</dd>
+                            <dt>"Assignee"</dt><dd>{h.assigned_agent.clone().unwrap_or_else(|| "unassigned".to_owned())}</dd>
+                        </dl>
+                        {h.ai_summary.map(|summary| view! { <p class="summary">{summary}</p> })}
+                    </section>
+                })}
+            </aside>
+        </div>
+        <section class="card">
+            <h2>{format!("Tool calls ({})", detail.tool_executions.len())}</h2>
+            {if detail.tool_executions.is_empty() {
+                view! { <p class="muted">"No tool was called."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table" id="conversation-tools">
+                        <thead><tr><th scope="col">"Tool"</th><th scope="col">"Status"</th><th scope="col">"HTTP"</th><th scope="col">"Duration"</th><th scope="col">"At (UTC)"</th></tr></thead>
+                        <tbody>
+                            {detail.tool_executions.into_iter().map(|e| view! {
+                                <tr>
+                                    <th scope="row" class="mono">{e.tool_name}</th>
+                                    <td>{e.status.as_str()}</td>
+                                    <td>{e.http_status.map(|s| s.to_string()).unwrap_or_else(|| "—".to_owned())}</td>
+                                    <td>{format!("{} ms", e.duration_ms)}</td>
+                                    <td>{format::utc_minutes(e.executed_at)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+        <section class="card">
+            <h2>{format!("Guardrail violations ({})", detail.violations.len())}</h2>
+            {if detail.violations.is_empty() {
+                view! { <p class="muted">"No message broke a rule."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table" id="conversation-violations">
+                        <thead><tr><th scope="col">"Type"</th><th scope="col">"Direction"</th><th scope="col">"Action"</th><th scope="col">"Content"</th><th scope="col">"At (UTC)"</th></tr></thead>
+                        <tbody>
+                            {detail.violations.into_iter().map(|v| view! {
+                                <tr>
+                                    <th scope="row">{v.r#type.as_str()}</th>
+                                    <td>{v.direction.as_str()}</td>
+                                    <td>{v.action.as_str()}</td>
+                                    <td>{v.content}</td>
+                                    <td>{format::utc_minutes(v.created_at)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+        <section class="card">
+            <h2>{format!("Timeline ({} events)", detail.events.len())}</h2>
+            {if detail.events.is_empty() {
+                view! { <p class="muted">"No event was recorded."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="timeline" id="conversation-events">
+                        {detail.events.into_iter().map(|e| view! {
+                            <li>
+                                <time>{format::utc_minutes(e.ts)}</time>
+                                <span class="mono">{e.event_type}</span>
+                                {e.data.map(|data| view! { <code class="event-data">{data.to_string()}</code> })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The stored messages, or the transcript the agent saved with the conversation when no
+/// message was posted one by one.
+#[component]
+fn Transcript(messages: Vec<Message>, conversation: Conversation) -> impl IntoView {
+    let lines: Vec<(String, String, i64, bool)> = if messages.is_empty() {
+        conversation
+            .transcript
+            .into_iter()
+            .map(|entry| (entry.role, entry.content, entry.ts, true))
+            .collect()
+    } else {
+        messages
+            .into_iter()
+            .map(|m| (m.role.as_str().to_owned(), m.content, m.created_at, m.is_final))
+            .collect()
+    };
+    if lines.is_empty() {
+        return view! { <p class="muted" id="transcript">"Nothing was said yet."</p> }.into_any();
+    }
+    view! {
+        <ol class="transcript" id="transcript">
+            {lines
+                .into_iter()
+                .map(|(role, content, at, is_final)| {
+                    let class = format!("turn {role}{}", if is_final { "" } else { " interim" });
+                    view! {
+                        <li class=class>
+                            <p class="turn-meta">
+                                <span class="turn-role">{role}</span>
+                                <time>{format::utc_minutes(at)}</time>
+                                {(!is_final).then(|| view! { <span class="badge off">"interim"</span> })}
+                            </p>
+                            <p class="turn-text">{content}</p>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+    .into_any()
+}
+
+/// Percent-encodes a query value or path segment.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Live updates in the browser: the app's event stream of this session, each update
+/// reloading the conversation. Nothing runs on the server.
+mod live {
+    use super::*;
+    use crate::error::UiError;
+
+    pub fn follow(
+        slug: impl Fn() -> String + Send + Sync + 'static,
+        session: impl Fn() -> String + Send + Sync + 'static,
+        detail: Resource<Result<ConversationDetail, UiError>>,
+        updates: RwSignal<u64>,
+    ) {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            use wasm_bindgen::closure::Closure;
+
+            // Changes only when the conversation opens or ends, not on every reload.
+            let open = Memo::new(move |_| {
+                detail
+                    .get()
+                    .and_then(Result::ok)
+                    .is_some_and(|d| !d.conversation.status.is_ended())
+            });
+            Effect::new(move |previous: Option<Option<web_sys::EventSource>>| {
+                if let Some(Some(source)) = previous {
+                    source.close();
+                }
+                if !open.get() {
+                    return None;
+                }
+                let url = format!(
+                    "/api/admin/apps/{}/conversations/{}/stream",
+                    encode(&slug()),
+                    encode(&session())
+                );
+                let source = web_sys::EventSource::new(&url).ok()?;
+                let on_update = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+                    updates.update(|n| *n += 1);
+                });
+                for name in ["message", "conversation"] {
+                    let _ = source.add_event_listener_with_callback(
+                        name,
+                        on_update.as_ref().unchecked_ref(),
+                    );
+                }
+                // The listener lives as long as the page; the source is closed on the next run.
+                on_update.forget();
+                Some(source)
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (slug, session, detail, updates);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! The handoff queue: conversations the agent passed to a human, by status, with claim and
+//! resolve for the roles that work them. New handoffs appear without a reload.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use model::handoffs::{Handoff, HandoffPage, HandoffPriority, HandoffStatus};
+use model::users::Permission;
+
+use crate::components::notice::{ErrorNotice, PageError};
+use crate::error::UiError;
+use crate::format;
+use crate::server_fns::dashboard::{
+    ClaimHandoff, ResolveHandoff, dashboard_frame, handoff_queue,
+};
+
+/// How often an open queue asks for new handoffs.
+#[cfg(feature = "hydrate")]
+const REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
+
+const TABS: [HandoffStatus; 4] = [
+    HandoffStatus::Pending,
+    HandoffStatus::Claimed,
+    HandoffStatus::Resolved,
+    HandoffStatus::Expired,
+];
+
+#[component]
+pub fn HandoffsPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let status = move || {
+        query
+            .read()
+            .get("status")
+            .and_then(|s| HandoffStatus::parse(&s))
+            .unwrap_or(HandoffStatus::Pending)
+    };
+    let claim = ServerAction::<ClaimHandoff>::new();
+    let resolve = ServerAction::<ResolveHandoff>::new();
+    // Bumped when someone else changed the queue: a poll saw other handoffs than those shown.
+    let changed = RwSignal::new(0_u64);
+    let queue = Resource::new(
+        move || {
+            (
+                slug(),
+                status(),
+                claim.version().get(),
+                resolve.version().get(),
+                changed.get(),
+            )
+        },
+        |(slug, status, ..)| handoff_queue(slug, status.as_str().to_owned(), None),
+    );
+    watch_for_changes(slug, status, queue, changed);
+    let frame = Resource::new(move || slug(), |slug| dashboard_frame(Some(slug)));
+    let failure = move || {
+        claim
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| resolve.value().get().and_then(|r| r.err()))
+    };
+    view! {
+        <Title text="Handoff queue · Switchboard" />
+        <header class="page-header">
+            <h1>"Handoff queue"</h1>
+            <p class="lede">"Conversations the agent handed to a person. Claim one to take it; resolve it when done."</p>
+        </header>
+        <nav class="tabs" aria-label="Handoff status">
+            {TABS
+                .into_iter()
+                .map(|tab| {
+                    let current = move || (status() == tab).then_some("page");
+                    view! { <a href=format!("?status={}", tab.as_str()) aria-current=current>{tab.as_str()}</a> }
+                })
+                .collect_view()}
+        </nav>
+        {move || failure().map(|error| view! { <ErrorNotice error /> })}
+        <Transition fallback=|| view! { <p class="muted">"Loading the queue…"</p> }>
+            {move || Suspend::new(async move {
+                let may_work = frame
+                    .await
+                    .ok()
+                    .flatten()
+                    .is_some_and(|frame| frame.can(Permission::HandoffsManage));
+                match queue.await {
+                    Ok(page) if page.handoffs.is_empty() => view! {
+                        <section class="card empty-state" id="handoff-queue">
+                            <h2>{format!("No {} handoffs", status().as_str())}</h2>
+                            <p class="muted">"New handoffs appear here by themselves."</p>
+                        </section>
+                    }
+                    .into_any(),
+                    Ok(page) => view! {
+                        <ul class="handoff-list" id="handoff-queue">
+                            {page
+                                .handoffs
+                                .into_iter()
+                                .map(|handoff| view! { <HandoffCard slug=slug() handoff may_work claim resolve /> })
+                                .collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <PageError error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn HandoffCard(
+    slug: String,
+    handoff: Handoff,
+    may_work: bool,
+    claim: ServerAction<ClaimHandoff>,
+    resolve: ServerAction<ResolveHandoff>,
+) -> impl IntoView {
+    let priority_class = match handoff.priority {
+        HandoffPriority::Urgent => "badge error",
+        HandoffPriority::High => "badge warn",
+        HandoffPriority::Normal => "badge ok",
+        HandoffPriority::Low => "badge off",
+    };
+    let conversation = format!("/apps/{slug}/conversations/{}", handoff.session_id);
+    let open = handoff.status.is_open();
+    let pending = handoff.status == HandoffStatus::Pending;
+    let transcript_lines = handoff.transcript.len();
+    view! {
+        <li class="card handoff" data-handoff-id=handoff.id.clone()>
+            <div class="handoff-head">
+                <h2>{handoff.reason.clone()}</h2>
+                <span class=priority_class>{handoff.priority.as_str()}</span>
+                <span class="badge off">{handoff.channel.clone()}</span>
+            </div>
+            <p class="muted small">
+                {format!("Created {} · ", format::utc_minutes(handoff.created_at))}
+                <a class="mono" href=conversation>{handoff.session_id.clone()}</a>
+                {handoff.assigned_agent.clone().map(|who| format!(" · assigned to {who}"))}
+            </p>
+            {handoff.reason_detail.clone().map(|detail| view! { <p>{detail}</p> })}
+            {handoff.ai_summary.clone().map(|summary| view! {
+                <div class="summary"><p class="summary-label">"AI summary"</p><p>{summary}</p></div>
+            })}
+            <details class="handoff-transcript">
+                <summary>{format!("Transcript ({transcript_lines} lines)")}</summary>
+                <ol class="transcript">
+                    {handoff.transcript.into_iter().map(|entry| view! {
+                        <li class=format!("turn {}", entry.role)>
+                            <p class="turn-meta"><span class="turn-role">{entry.role.clone()}</span><time>{format::utc_minutes(entry.ts)}</time></p>
+                            <p class="turn-text">{entry.content}</p>
+                        </li>
+                    }).collect_view()}
+                </ol>
+            </details>
+            {(may_work && open).then(|| view! {
+                <div class="handoff-actions">
+                    {pending.then(|| view! {
+                        <ActionForm action=claim>
+                            <input type="hidden" name="slug" value=slug.clone() />
+                            <input type="hidden" name="handoff_id" value=handoff.id.clone() />
+                            <button class="button" type="submit">"Claim"</button>
+                        </ActionForm>
+                    })}
+                    <ActionForm action=resolve attr:class="resolve-form">
+                        <input type="hidden" name="slug" value=slug.clone() />
+                        <input type="hidden" name="handoff_id" value=handoff.id.clone() />
+                        <label>
+                            "Outcome"
+                            <select name="quality">
+                                <option value="">"not rated"</option>
+                                <option value="excellent">"excellent"</option>
+                                <option value="good">"good"</option>
+                                <option value="poor">"poor"</option>
+                            </select>
+                        </label>
+                        <label>"Notes" <input type="text" name="feedback" maxlength="5000" placeholder="What was done" /></label>
+                        <button class="button secondary" type="submit">"Resolve"</button>
+                    </ActionForm>
+                </div>
+            })}
+        </li>
+    }
+}
+
+/// In the browser, asks every few seconds for the queue and reloads the shown one only when
+/// it differs, so a form being filled in is not replaced for nothing.
+fn watch_for_changes(
+    slug: impl Fn() -> String + Copy + Send + Sync + 'static,
+    status: impl Fn() -> HandoffStatus + Copy + Send + Sync + 'static,
+    queue: Resource<Result<HandoffPage, UiError>>,
+    changed: RwSignal<u64>,
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        let ticks = RwSignal::new(0_u64);
+        Effect::new(move |_| {
+            if let Ok(handle) =
+                set_interval_with_handle(move || ticks.update(|n| *n += 1), REFRESH)
+            {
+                on_cleanup(move || handle.clear());
+            }
+        });
+        let poll = LocalResource::new(move || {
+            ticks.track();
+            handoff_queue(slug(), status().as_str().to_owned(), None)
+        });
+        Effect::new(move |_| {
+            let Some(Ok(polled)) = poll.get() else {
+                return;
+            };
+            let shown = queue.get_untracked().and_then(Result::ok);
+            if shown.is_some_and(|shown| signature(&shown) != signature(&polled)) {
+                changed.update(|n| *n += 1);
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (slug, status, queue, changed);
+}
+
+/// What tells two listings apart: each handoff and when it last changed.
+#[cfg(feature = "hydrate")]
+fn signature(page: &HandoffPage) -> Vec<(&str, i64)> {
+    page.handoffs
+        .iter()
+        .map(|h| (h.id.as_str(), h.updated_at))
+        .collect()
+}

@@ -1,0 +1,116 @@
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+
+import { E2E_APP, E2E_APP_SECRET, E2E_EMAIL, E2E_PASSWORD, VIEWER_EMAIL } from "../global-setup";
+
+test.skip(!process.env.E2E_SERVER_CMD, "needs the users and app made by global setup");
+
+const agentApi = { authorization: `Bearer ${E2E_APP_SECRET}`, "x-app-slug": E2E_APP };
+
+/** Posts to the agent API as the app's own agent would. */
+async function asAgent(request: APIRequestContext, path: string, data: unknown) {
+  const response = await request.post(path, { headers: agentApi, data });
+  expect(response.status(), await response.text()).toBe(200);
+  return response.json();
+}
+
+async function signIn(page: Page, email: string) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(E2E_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  return errors;
+}
+
+test("sign-in lands on the app's overview, with charts and a working range selector", async ({ page, request }) => {
+  const errors = collectPageErrors(page);
+  for (const [sessionId, status] of [["e2e-a", "resolved"], ["e2e-b", "active"], ["e2e-c", "abandoned"]]) {
+    await asAgent(request, "/api/conversations", { sessionId, status, channel: "voice" });
+  }
+  await asAgent(request, "/api/csat", { sessionId: "e2e-a", rating: 5 });
+
+  await signIn(page, E2E_EMAIL);
+  await expect(page).toHaveURL(new RegExp(`/apps/${E2E_APP}/overview$`));
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Overview");
+  await expect(page.locator("#current-app")).toContainText("E2E Shop");
+  await expect(page.locator("#chart-conversations rect.bar")).toHaveCount(31);
+  await expect(page.locator(".stat-value").first()).toHaveText("3");
+
+  await page.getByRole("link", { name: "7 days" }).click();
+  await expect(page).toHaveURL(/days=7$/);
+  await expect(page.locator("#chart-conversations rect.bar")).toHaveCount(8);
+  await page.screenshot({ path: "test-results/overview.png", fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test("an open conversation shows new messages without a reload", async ({ page, request }) => {
+  const errors = collectPageErrors(page);
+  await asAgent(request, "/api/conversations", { sessionId: "e2e-live", channel: "voice" });
+  await asAgent(request, "/api/messages", {
+    messages: [{ sessionId: "e2e-live", participantIdentity: "caller", role: "user", content: "Hello, is anyone there?", isFinal: true }],
+  });
+
+  await signIn(page, E2E_EMAIL);
+  await page.getByRole("link", { name: "Conversations" }).click();
+  await expect(page.locator("#conversations")).toContainText("e2e-live");
+  await page.getByRole("link", { name: "e2e-live" }).click();
+  await expect(page.locator("#transcript")).toContainText("Hello, is anyone there?");
+  await expect(page.locator(".live-dot")).toBeVisible();
+
+  // Posted through the agent API while the page is open: it arrives over the live stream.
+  await expect(async () => {
+    await asAgent(request, "/api/messages", {
+      messages: [{ sessionId: "e2e-live", participantIdentity: "agent", role: "agent", content: "Yes, I am here to help.", isFinal: true, segmentId: "seg-1" }],
+    });
+    await expect(page.locator("#transcript")).toContainText("Yes, I am here to help.", { timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
+  await page.screenshot({ path: "test-results/conversation.png", fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test("a new handoff appears in the open queue, and the agent claims and resolves it", async ({ page, request }) => {
+  const errors = collectPageErrors(page);
+  await signIn(page, E2E_EMAIL);
+  await expect(page).toHaveURL(/overview$/);
+  await page.getByRole("link", { name: "Handoff queue" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Handoff queue");
+
+  await asAgent(request, "/api/handoffs", {
+    sessionId: "e2e-handoff",
+    reason: "Refund over the limit",
+    priority: "urgent",
+    transcript: [{ role: "user", content: "I want my money back", ts: Date.now() }],
+    aiSummary: "Customer asks for a refund of 240 EUR; policy caps agent refunds at 100 EUR.",
+  });
+  const card = page.locator(".handoff", { hasText: "Refund over the limit" });
+  await expect(card).toBeVisible({ timeout: 20_000 });
+  await expect(card).toContainText("policy caps agent refunds");
+  await page.screenshot({ path: "test-results/handoffs.png", fullPage: true });
+
+  await card.getByRole("button", { name: "Claim" }).click();
+  await expect(card).toHaveCount(0);
+  await page.getByRole("link", { name: "claimed" }).click();
+  const claimed = page.locator(".handoff", { hasText: "Refund over the limit" });
+  await expect(claimed).toContainText(`assigned to ${E2E_EMAIL}`);
+  await claimed.getByLabel("Outcome").selectOption("good");
+  await claimed.getByLabel("Notes").fill("Refunded by a supervisor");
+  await claimed.getByRole("button", { name: "Resolve" }).click();
+  await expect(claimed).toHaveCount(0);
+  await page.getByRole("link", { name: "resolved" }).click();
+  await expect(page.locator(".handoff", { hasText: "Refund over the limit" })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test("a viewer reads the queue but gets no actions", async ({ page, request }) => {
+  await asAgent(request, "/api/handoffs", { sessionId: "e2e-viewer", reason: "Viewer check", transcript: [] });
+  await signIn(page, VIEWER_EMAIL);
+  await expect(page).toHaveURL(/overview$/);
+  await page.getByRole("link", { name: "Handoff queue" }).click();
+  const card = page.locator(".handoff", { hasText: "Viewer check" });
+  await expect(card).toBeVisible();
+  await expect(card.getByRole("button")).toHaveCount(0);
+});

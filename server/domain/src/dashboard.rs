@@ -1,0 +1,151 @@
+//! The dashboards' way into the service layer: a signed-in user reaches an app's data through
+//! their role in its workspace, then uses the same services as the agent API.
+
+use model::analytics::BucketSize;
+use model::dashboard::{AnalyticsReport, AppChoice, DashboardFrame, REPORT_RANGES};
+use model::handoffs::{Handoff, HandoffStatus, ResolutionQuality, UpdateHandoff};
+use model::users::{CurrentUser, Permission};
+
+use crate::actor::Principal;
+use crate::apps::to_app;
+use crate::{Actor, Caller, Error, Result, Services, now_ms};
+
+const DAY_MS: i64 = 86_400_000;
+
+impl Services {
+    /// `slug`'s app for a dashboard user holding `permission` in its workspace, as a caller with
+    /// the app's own rights. An app outside the user's workspaces is "not found".
+    pub async fn dashboard_caller(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        permission: Permission,
+    ) -> Result<Caller> {
+        let record = self.app_record(actor, slug, permission).await?;
+        Ok(Caller::for_app(to_app(record)))
+    }
+
+    /// The frame of a dashboard page: the user's apps, and the one `slug` names if they may
+    /// see it (else their first, where links from pages of the instance lead).
+    pub async fn dashboard_frame(
+        &self,
+        user: CurrentUser,
+        slug: Option<&str>,
+    ) -> Result<DashboardFrame> {
+        let actor = Actor::user(user.clone(), None);
+        let apps = self.list_apps(&actor).await?;
+        let current = slug
+            .and_then(|slug| apps.iter().find(|app| app.slug == slug))
+            .or(apps.first());
+        let role = current.and_then(|app| user.role_in(&app.workspace_id));
+        let choice = |app: &model::apps::App| AppChoice {
+            slug: app.slug.clone(),
+            name: app.name.clone(),
+            is_active: app.is_active,
+        };
+        Ok(DashboardFrame {
+            current: current.map(choice),
+            apps: apps.iter().map(choice).collect(),
+            role,
+            user,
+        })
+    }
+
+    /// The Overview page over the last `days` days: the overview, one bucket per UTC day and
+    /// the CSAT distribution.
+    pub async fn analytics_report(&self, caller: &Caller, days: i64) -> Result<AnalyticsReport> {
+        if !REPORT_RANGES.contains(&days) {
+            return Err(Error::Invalid(format!(
+                "The range must be one of {REPORT_RANGES:?} days"
+            )));
+        }
+        let until = now_ms();
+        let since = until - days * DAY_MS;
+        let (overview, daily, csat_distribution) = tokio::try_join!(
+            self.analytics_overview(caller, Some(since), Some(until)),
+            self.analytics_timeseries(caller, Some(since), Some(until), BucketSize::Day),
+            async {
+                Ok(self
+                    .store()
+                    .csat_distribution(&caller.app.id, since, until)
+                    .await?)
+            },
+        )?;
+        Ok(AnalyticsReport {
+            days,
+            overview,
+            daily,
+            csat_distribution,
+        })
+    }
+
+    /// Claims a handoff for the signed-in user, who becomes its assignee.
+    pub async fn claim_handoff(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        handoff_id: &str,
+    ) -> Result<Handoff> {
+        let caller = self
+            .dashboard_caller(actor, slug, Permission::HandoffsManage)
+            .await?;
+        self.update_handoff(
+            &caller,
+            UpdateHandoff {
+                handoff_id: handoff_id.to_owned(),
+                status: HandoffStatus::Claimed,
+                assigned_agent: Some(assignee(actor)?),
+                necessity_score: None,
+                resolution_quality: None,
+                agent_feedback: None,
+            },
+        )
+        .await
+    }
+
+    /// Resolves a handoff with the user's judgement of it. A handoff nobody claimed is
+    /// assigned to the user who resolves it.
+    pub async fn resolve_handoff(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        handoff_id: &str,
+        quality: Option<ResolutionQuality>,
+        feedback: Option<String>,
+    ) -> Result<Handoff> {
+        let caller = self
+            .dashboard_caller(actor, slug, Permission::HandoffsManage)
+            .await?;
+        let current = self
+            .store()
+            .handoff(&caller.app.id, handoff_id)
+            .await?
+            .ok_or(Error::NotFound("handoff"))?;
+        let assigned_agent = match current.assigned_agent {
+            Some(_) => None,
+            None => Some(assignee(actor)?),
+        };
+        self.update_handoff(
+            &caller,
+            UpdateHandoff {
+                handoff_id: handoff_id.to_owned(),
+                status: HandoffStatus::Resolved,
+                assigned_agent,
+                necessity_score: None,
+                resolution_quality: quality,
+                agent_feedback: feedback.filter(|text| !text.trim().is_empty()),
+            },
+        )
+        .await
+    }
+}
+
+/// How a handoff names the dashboard user working it: their email, which is unique.
+fn assignee(actor: &Actor) -> Result<String> {
+    match &actor.principal {
+        Principal::User(user) => Ok(user.email.clone()),
+        Principal::Operator => Err(Error::Invalid(
+            "Handoffs are claimed by a signed-in user".to_owned(),
+        )),
+    }
+}
