@@ -30,7 +30,9 @@ pub fn short_day(epoch_ms: i64) -> String {
     format!("{name} {day}")
 }
 
-/// `YYYY-MM-DD` → the first millisecond of that UTC day; `None` unless a real date.
+/// `YYYY-MM-DD` → the first millisecond of that UTC day; `None` unless a real date. Filters are
+/// read on the server only.
+#[cfg(any(feature = "ssr", test))]
 pub fn day_start_ms(text: &str) -> Option<i64> {
     let mut parts = text.splitn(3, '-');
     let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
@@ -95,12 +97,14 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 }
 
 /// (year, month, day) → days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+#[cfg(any(feature = "ssr", test))]
 fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let year = if month <= 2 { year - 1 } else { year };
     let era = year.div_euclid(400);
     let year_of_era = year.rem_euclid(400);
     let month = i64::from(month);
-    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
 }
@@ -124,7 +128,14 @@ mod tests {
         assert_eq!(day_start_ms("2000-02-29"), Some(951_782_400_000));
         assert_eq!(utc_day(1_700_000_000_000), "2023-11-14");
         assert_eq!(short_day(1_700_000_000_000), "Nov 14");
-        for bad in ["2023-02-29", "2023-13-01", "2023-04-31", "2023-1-01", "yesterday", ""] {
+        for bad in [
+            "2023-02-29",
+            "2023-13-01",
+            "2023-04-31",
+            "2023-1-01",
+            "yesterday",
+            "",
+        ] {
             assert_eq!(day_start_ms(bad), None, "{bad}");
         }
     }

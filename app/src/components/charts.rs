@@ -92,10 +92,7 @@ pub fn RateChart(
     let x_of = move |i: usize| LEFT + (i as f64 + 0.5) * slot;
     let y_of = |value: f64| TOP + PLOT_HEIGHT - value.clamp(0.0, 1.0) * PLOT_HEIGHT;
     let axis_labels = x_labels(labels, slot);
-    let legend = series
-        .iter()
-        .map(|s| (s.name, s.class))
-        .collect::<Vec<_>>();
+    let legend = series.iter().map(|s| (s.name, s.class)).collect::<Vec<_>>();
     view! {
         <svg
             class="chart"
@@ -183,7 +180,11 @@ fn x_labels(labels: Vec<String>, slot: f64) -> impl IntoView {
 }
 
 /// An SVG path through the present values; a missing value breaks the line.
-fn line_path(values: &[Option<f64>], x_of: impl Fn(usize) -> f64, y_of: impl Fn(f64) -> f64) -> String {
+fn line_path(
+    values: &[Option<f64>],
+    x_of: impl Fn(usize) -> f64,
+    y_of: impl Fn(f64) -> f64,
+) -> String {
     let mut path = String::new();
     let mut drawing = false;
     for (i, value) in values.iter().enumerate() {

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_location;
 use model::dashboard::{AppChoice, DashboardFrame};
 use model::users::Permission;
 
-use crate::server_fns::dashboard::dashboard_frame;
+use crate::server_fns::dashboard::page_frame;
 use crate::server_fns::session::Logout;
 
 /// Where a navigation entry leads.
@@ -100,7 +100,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let pathname = location.pathname;
     let frame = Resource::new(
         move || (SessionEpoch::get(), app_in_path(&pathname.get())),
-        |(_, slug)| dashboard_frame(slug),
+        |(_, slug)| page_frame(slug),
     );
     view! {
         <div class="app-frame">

@@ -33,13 +33,15 @@ pub fn PageError(error: UiError) -> impl IntoView {
             }
             .into_any()
         }
-        ErrorCode::PermissionDenied | ErrorCode::NotAuthorized | ErrorCode::NotWorkspaceMember => view! {
-            <section class="card empty-state" role="alert">
-                <h2>"Your role does not open this page"</h2>
-                <p class="muted">{error.message}</p>
-            </section>
+        ErrorCode::PermissionDenied | ErrorCode::NotAuthorized | ErrorCode::NotWorkspaceMember => {
+            view! {
+                <section class="card empty-state" role="alert">
+                    <h2>"Your role does not open this page"</h2>
+                    <p class="muted">{error.message}</p>
+                </section>
+            }
+            .into_any()
         }
-        .into_any(),
         _ => view! { <ErrorNotice error /> }.into_any(),
     }
 }

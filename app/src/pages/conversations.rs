@@ -138,7 +138,10 @@ fn ConversationTable(
 
 #[component]
 fn ConversationRow(slug: String, conversation: Conversation) -> impl IntoView {
-    let href = format!("/apps/{slug}/conversations/{}", encode(&conversation.session_id));
+    let href = format!(
+        "/apps/{slug}/conversations/{}",
+        encode(&conversation.session_id)
+    );
     let duration = conversation
         .ended_at
         .map(|end| format::duration(end - conversation.started_at))
@@ -336,7 +339,14 @@ fn Transcript(messages: Vec<Message>, conversation: Conversation) -> impl IntoVi
     } else {
         messages
             .into_iter()
-            .map(|m| (m.role.as_str().to_owned(), m.content, m.created_at, m.is_final))
+            .map(|m| {
+                (
+                    m.role.as_str().to_owned(),
+                    m.content,
+                    m.created_at,
+                    m.is_final,
+                )
+            })
             .collect()
     };
     if lines.is_empty() {
@@ -419,10 +429,8 @@ mod live {
                     updates.update(|n| *n += 1);
                 });
                 for name in ["message", "conversation"] {
-                    let _ = source.add_event_listener_with_callback(
-                        name,
-                        on_update.as_ref().unchecked_ref(),
-                    );
+                    let _ = source
+                        .add_event_listener_with_callback(name, on_update.as_ref().unchecked_ref());
                 }
                 // The listener lives as long as the page; the source is closed on the next run.
                 on_update.forget();

@@ -10,9 +10,7 @@ use model::users::Permission;
 use crate::components::notice::{ErrorNotice, PageError};
 use crate::error::UiError;
 use crate::format;
-use crate::server_fns::dashboard::{
-    ClaimHandoff, ResolveHandoff, dashboard_frame, handoff_queue,
-};
+use crate::server_fns::dashboard::{ClaimHandoff, ResolveHandoff, handoff_queue, page_frame};
 
 /// How often an open queue asks for new handoffs.
 #[cfg(feature = "hydrate")]
@@ -54,7 +52,7 @@ pub fn HandoffsPage() -> impl IntoView {
         |(slug, status, ..)| handoff_queue(slug, status.as_str().to_owned(), None),
     );
     watch_for_changes(slug, status, queue, changed);
-    let frame = Resource::new(move || slug(), |slug| dashboard_frame(Some(slug)));
+    let frame = Resource::new(slug, |slug| page_frame(Some(slug)));
     let failure = move || {
         claim
             .value()
@@ -128,8 +126,11 @@ fn HandoffCard(
     let open = handoff.status.is_open();
     let pending = handoff.status == HandoffStatus::Pending;
     let transcript_lines = handoff.transcript.len();
+    let actions = (may_work && open).then(|| {
+        view! { <HandoffActions slug id=handoff.id.clone() pending claim resolve /> }
+    });
     view! {
-        <li class="card handoff" data-handoff-id=handoff.id.clone()>
+        <li class="card handoff" data-handoff-id=handoff.id>
             <div class="handoff-head">
                 <h2>{handoff.reason.clone()}</h2>
                 <span class=priority_class>{handoff.priority.as_str()}</span>
@@ -155,33 +156,49 @@ fn HandoffCard(
                     }).collect_view()}
                 </ol>
             </details>
-            {(may_work && open).then(|| view! {
-                <div class="handoff-actions">
-                    {pending.then(|| view! {
-                        <ActionForm action=claim>
-                            <input type="hidden" name="slug" value=slug.clone() />
-                            <input type="hidden" name="handoff_id" value=handoff.id.clone() />
-                            <button class="button" type="submit">"Claim"</button>
-                        </ActionForm>
-                    })}
-                    <ActionForm action=resolve attr:class="resolve-form">
-                        <input type="hidden" name="slug" value=slug.clone() />
-                        <input type="hidden" name="handoff_id" value=handoff.id.clone() />
-                        <label>
-                            "Outcome"
-                            <select name="quality">
-                                <option value="">"not rated"</option>
-                                <option value="excellent">"excellent"</option>
-                                <option value="good">"good"</option>
-                                <option value="poor">"poor"</option>
-                            </select>
-                        </label>
-                        <label>"Notes" <input type="text" name="feedback" maxlength="5000" placeholder="What was done" /></label>
-                        <button class="button secondary" type="submit">"Resolve"</button>
-                    </ActionForm>
-                </div>
-            })}
+            {actions}
         </li>
+    }
+}
+
+/// Claim (while pending) and resolve, with the outcome and notes.
+#[component]
+fn HandoffActions(
+    slug: String,
+    id: String,
+    pending: bool,
+    claim: ServerAction<ClaimHandoff>,
+    resolve: ServerAction<ResolveHandoff>,
+) -> impl IntoView {
+    let claim_form = pending.then(|| {
+        let (slug, id) = (slug.clone(), id.clone());
+        view! {
+            <ActionForm action=claim>
+                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="handoff_id" value=id />
+                <button class="button" type="submit">"Claim"</button>
+            </ActionForm>
+        }
+    });
+    view! {
+        <div class="handoff-actions">
+            {claim_form}
+            <ActionForm action=resolve attr:class="resolve-form">
+                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="handoff_id" value=id />
+                <label>
+                    "Outcome"
+                    <select name="quality">
+                        <option value="">"not rated"</option>
+                        <option value="excellent">"excellent"</option>
+                        <option value="good">"good"</option>
+                        <option value="poor">"poor"</option>
+                    </select>
+                </label>
+                <label>"Notes" <input type="text" name="feedback" maxlength="5000" placeholder="What was done" /></label>
+                <button class="button secondary" type="submit">"Resolve"</button>
+            </ActionForm>
+        </div>
     }
 }
 
@@ -197,8 +214,7 @@ fn watch_for_changes(
     {
         let ticks = RwSignal::new(0_u64);
         Effect::new(move |_| {
-            if let Ok(handle) =
-                set_interval_with_handle(move || ticks.update(|n| *n += 1), REFRESH)
+            if let Ok(handle) = set_interval_with_handle(move || ticks.update(|n| *n += 1), REFRESH)
             {
                 on_cleanup(move || handle.clear());
             }

@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use crate::server_fns::dashboard::dashboard_frame;
+use crate::server_fns::dashboard::page_frame;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let frame = Resource::new(|| (), |()| dashboard_frame(None));
+    let frame = Resource::new(|| (), |()| page_frame(None));
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -8,7 +8,7 @@ use model::dashboard::{AnalyticsReport, DEFAULT_REPORT_DAYS, REPORT_RANGES};
 use crate::components::charts::{Bar, BarChart, RateChart, Series};
 use crate::components::notice::PageError;
 use crate::format;
-use crate::server_fns::dashboard::analytics_report;
+use crate::server_fns::dashboard::overview_report;
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
@@ -24,7 +24,7 @@ pub fn OverviewPage() -> impl IntoView {
     };
     let report = Resource::new(
         move || (slug(), days()),
-        |(slug, days)| analytics_report(slug, days),
+        |(slug, days)| overview_report(slug, days),
     );
     view! {
         <Title text="Overview · Switchboard" />
@@ -59,28 +59,59 @@ pub fn OverviewPage() -> impl IntoView {
 fn Report(report: AnalyticsReport) -> impl IntoView {
     let o = &report.overview;
     let cards = [
-        ("Conversations", o.total_conversations.to_string(), format!("{} in the last 24 h", o.conversations_last_24h)),
-        ("Resolution rate", format::percent(o.resolution_rate), "resolved by the agent or a human".to_owned()),
-        ("Handoff rate", format::percent(o.handoff_rate), format!("{} handoffs waiting", o.pending_handoffs)),
+        (
+            "Conversations",
+            o.total_conversations.to_string(),
+            format!("{} in the last 24 h", o.conversations_last_24h),
+        ),
+        (
+            "Resolution rate",
+            format::percent(o.resolution_rate),
+            "resolved by the agent or a human".to_owned(),
+        ),
+        (
+            "Handoff rate",
+            format::percent(o.handoff_rate),
+            format!("{} handoffs waiting", o.pending_handoffs),
+        ),
         (
             "Average CSAT",
-            o.avg_csat.map_or_else(|| "—".to_owned(), |v| format!("{v:.2} / 5")),
+            o.avg_csat
+                .map_or_else(|| "—".to_owned(), |v| format!("{v:.2} / 5")),
             format!("{} ratings", report.csat_distribution.iter().sum::<i64>()),
         ),
-        ("Average duration", format::duration(o.avg_duration_ms), "of ended conversations".to_owned()),
+        (
+            "Average duration",
+            format::duration(o.avg_duration_ms),
+            "of ended conversations".to_owned(),
+        ),
         (
             "Tool success rate",
-            o.tool_success_rate.map_or_else(|| "—".to_owned(), format::percent),
+            o.tool_success_rate
+                .map_or_else(|| "—".to_owned(), format::percent),
             format!("{} tool calls", o.total_tool_executions),
         ),
         (
             "Knowledge gap rate",
-            o.knowledge_gap_rate.map_or_else(|| "—".to_owned(), format::percent),
-            format!("{} searches, {} open gaps", o.total_knowledge_searches, o.unresolved_gaps),
+            o.knowledge_gap_rate
+                .map_or_else(|| "—".to_owned(), format::percent),
+            format!(
+                "{} searches, {} open gaps",
+                o.total_knowledge_searches, o.unresolved_gaps
+            ),
         ),
-        ("Guardrail violations", o.total_guardrail_violations.to_string(), "blocked or flagged messages".to_owned()),
+        (
+            "Guardrail violations",
+            o.total_guardrail_violations.to_string(),
+            "blocked or flagged messages".to_owned(),
+        ),
     ];
-    let labels: Vec<String> = report.daily.buckets.iter().map(|b| format::short_day(b.start)).collect();
+    let labels: Vec<String> = report
+        .daily
+        .buckets
+        .iter()
+        .map(|b| format::short_day(b.start))
+        .collect();
     let per_day: Vec<Bar> = report
         .daily
         .buckets
@@ -88,7 +119,11 @@ fn Report(report: AnalyticsReport) -> impl IntoView {
         .map(|b| Bar {
             label: format::short_day(b.start),
             value: b.conversations as f64,
-            tooltip: format!("{}: {} conversations", format::utc_day(b.start), b.conversations),
+            tooltip: format!(
+                "{}: {} conversations",
+                format::utc_day(b.start),
+                b.conversations
+            ),
         })
         .collect();
     let ratio = |part: i64, whole: i64| (whole > 0).then(|| part as f64 / whole as f64);
@@ -96,12 +131,22 @@ fn Report(report: AnalyticsReport) -> impl IntoView {
         Series {
             name: "Resolution rate",
             class: "series-a",
-            values: report.daily.buckets.iter().map(|b| ratio(b.resolved, b.conversations)).collect(),
+            values: report
+                .daily
+                .buckets
+                .iter()
+                .map(|b| ratio(b.resolved, b.conversations))
+                .collect(),
         },
         Series {
             name: "Handoff rate",
             class: "series-b",
-            values: report.daily.buckets.iter().map(|b| ratio(b.handoffs, b.conversations)).collect(),
+            values: report
+                .daily
+                .buckets
+                .iter()
+                .map(|b| ratio(b.handoffs, b.conversations))
+                .collect(),
         },
     ];
     let csat: Vec<Bar> = report

@@ -10,7 +10,7 @@ use crate::error::UiError;
 
 /// The frame of a dashboard page, or `None` when nobody is signed in.
 #[server(prefix = "/sfn", endpoint = "dashboard-frame")]
-pub async fn dashboard_frame(slug: Option<String>) -> Result<Option<DashboardFrame>, UiError> {
+pub async fn page_frame(slug: Option<String>) -> Result<Option<DashboardFrame>, UiError> {
     let services = super::services()?;
     let Some(token) = super::request::session_token() else {
         return Ok(None);
@@ -23,8 +23,9 @@ pub async fn dashboard_frame(slug: Option<String>) -> Result<Option<DashboardFra
 
 /// The Overview page: analytics over the last `days` days.
 #[server(prefix = "/sfn", endpoint = "analytics-report")]
-pub async fn analytics_report(slug: String, days: i64) -> Result<AnalyticsReport, UiError> {
-    let (services, caller) = ssr::app_caller(&slug, model::users::Permission::AnalyticsRead).await?;
+pub async fn overview_report(slug: String, days: i64) -> Result<AnalyticsReport, UiError> {
+    let (services, caller) =
+        ssr::app_caller(&slug, model::users::Permission::AnalyticsRead).await?;
     Ok(services.analytics_report(&caller, days).await?)
 }
 
@@ -89,7 +90,12 @@ pub async fn handoff_queue(
     let (services, caller) =
         ssr::app_caller(&slug, model::users::Permission::ConversationsRead).await?;
     Ok(services
-        .list_handoffs(&caller, Some(status), ssr::given(cursor).as_deref(), Some(50))
+        .list_handoffs(
+            &caller,
+            Some(status),
+            ssr::given(cursor).as_deref(),
+            Some(50),
+        )
         .await?)
 }
 
@@ -144,9 +150,7 @@ mod ssr {
     ) -> Result<(domain::Services, domain::Caller), UiError> {
         let services = super::super::services()?;
         let actor = super::super::request::signed_in_actor(&services).await?;
-        let caller = services
-            .dashboard_caller(&actor, slug, permission)
-            .await?;
+        let caller = services.dashboard_caller(&actor, slug, permission).await?;
         Ok((services, caller))
     }
 

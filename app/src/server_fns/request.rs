@@ -82,15 +82,12 @@ pub(crate) fn clear_session_cookie() {
 }
 
 /// The signed-in dashboard user as the domain's actor; 401 when nobody is signed in.
-pub(crate) async fn signed_in_actor(
-    services: &domain::Services,
-) -> Result<domain::Actor, UiError> {
+pub(crate) async fn signed_in_actor(services: &domain::Services) -> Result<domain::Actor, UiError> {
     let user = match session_token() {
         Some(token) => services.user_for_session(&token).await?,
         None => None,
     };
-    let user = user.ok_or_else(|| {
-        UiError::new(ErrorCode::NotAuthenticated, "Sign in to see this page")
-    })?;
+    let user =
+        user.ok_or_else(|| UiError::new(ErrorCode::NotAuthenticated, "Sign in to see this page"))?;
     Ok(domain::Actor::user(user, client_ip()))
 }

@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 use model::users::CurrentUser;
 
-use crate::error::UiError;
 #[cfg(feature = "ssr")]
 use super::request as ssr;
+use crate::error::UiError;
 
 /// The signed-in user, if any.
 #[server(prefix = "/sfn", endpoint = "current-user")]

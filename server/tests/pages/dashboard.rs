@@ -8,7 +8,7 @@ use model::users::Role;
 use serde_json::json;
 
 use crate::form_post;
-use crate::helpers::{TestApp, TestResponse, Tenant};
+use crate::helpers::{Tenant, TestApp, TestResponse};
 
 /// An app and a member of its workspace with `role`, signed in: the app and the cookie.
 async fn member_of_app(app: &TestApp, slug: &str, email: &str, role: Role) -> (Tenant, String) {
@@ -99,7 +99,11 @@ async fn dashboards_refuse_strangers_and_the_signed_out() {
             .contains("/login?next=/apps/shop/conversations")
     );
 
-    for path in ["/apps/shop/overview", "/apps/shop/conversations", "/apps/shop/handoffs"] {
+    for path in [
+        "/apps/shop/overview",
+        "/apps/shop/conversations",
+        "/apps/shop/handoffs",
+    ] {
         let refused = page(&app, path, Some(&stranger)).await;
         assert_eq!(refused.status, 404, "{path}: {}", refused.text);
         assert!(!refused.text.contains("App shop"), "{path}");
@@ -138,23 +142,45 @@ async fn conversations_are_listed_filtered_and_shown_with_their_transcript() {
 
     let list = page(&app, "/apps/shop/conversations", Some(&cookie)).await;
     assert_eq!(list.status, 200, "{}", list.text);
-    assert!(list.text.contains("href=\"/apps/shop/conversations/call-1\""));
+    assert!(
+        list.text
+            .contains("href=\"/apps/shop/conversations/call-1\"")
+    );
     assert!(list.text.contains("call-2"));
 
-    let voice = page(&app, "/apps/shop/conversations?channel=voice", Some(&cookie)).await;
+    let voice = page(
+        &app,
+        "/apps/shop/conversations?channel=voice",
+        Some(&cookie),
+    )
+    .await;
     assert!(voice.text.contains("call-1"));
     assert!(!voice.text.contains("call-2"), "{}", voice.text);
-    let resolved = page(&app, "/apps/shop/conversations?status=resolved", Some(&cookie)).await;
+    let resolved = page(
+        &app,
+        "/apps/shop/conversations?status=resolved",
+        Some(&cookie),
+    )
+    .await;
     assert!(resolved.text.contains("call-2"));
     assert!(!resolved.text.contains("call-1"));
-    let bad_date = page(&app, "/apps/shop/conversations?from=2024-02-30", Some(&cookie)).await;
+    let bad_date = page(
+        &app,
+        "/apps/shop/conversations?from=2024-02-30",
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(bad_date.status, 400);
 
     let detail = page(&app, "/apps/shop/conversations/call-1", Some(&cookie)).await;
     assert_eq!(detail.status, 200, "{}", detail.text);
     assert!(detail.text.contains("Where is my parcel?"));
     assert!(detail.text.contains("It left the depot this morning."));
-    assert!(detail.text.contains("2023-11-14 22:13 UTC"), "{}", detail.text);
+    assert!(
+        detail.text.contains("2023-11-14 22:13 UTC"),
+        "{}",
+        detail.text
+    );
     let missing = page(&app, "/apps/shop/conversations/nope", Some(&cookie)).await;
     assert_eq!(missing.status, 404);
 }
@@ -191,21 +217,34 @@ async fn agents_claim_and_resolve_handoffs_and_viewers_cannot() {
     assert!(queue.text.contains(">Claim</button>"));
     let as_viewer = page(&app, "/apps/shop/handoffs", Some(&viewer)).await;
     assert!(as_viewer.text.contains("billing dispute"));
-    assert!(!as_viewer.text.contains(">Claim</button>"), "viewers only read");
+    assert!(
+        !as_viewer.text.contains(">Claim</button>"),
+        "viewers only read"
+    );
 
     let form = format!("slug=shop&handoff_id={id}");
     let refused = form_post(&app, "/sfn/claim-handoff", &form, Some(&viewer)).await;
     assert_eq!(refused.status, 403, "{}", refused.text);
 
     let claimed = form_post(&app, "/sfn/claim-handoff", &form, Some(&agent)).await;
+    // A form post without JavaScript is answered with a redirect back to the page.
     assert!(claimed.status.is_redirection(), "{}", claimed.text);
-    let handoffs = app.get_as(&shop, "/api/handoffs?status=claimed").await.json();
-    assert_eq!(handoffs["handoffs"][0]["assignedAgent"], "agent@example.com");
+    let handoffs = app
+        .get_as(&shop, "/api/handoffs?status=claimed")
+        .await
+        .json();
+    assert_eq!(
+        handoffs["handoffs"][0]["assignedAgent"],
+        "agent@example.com"
+    );
 
     let resolve = format!("slug=shop&handoff_id={id}&quality=good&feedback=Refunded");
     let resolved = form_post(&app, "/sfn/resolve-handoff", &resolve, Some(&agent)).await;
     assert!(resolved.status.is_redirection(), "{}", resolved.text);
-    let handoffs = app.get_as(&shop, "/api/handoffs?status=resolved").await.json();
+    let handoffs = app
+        .get_as(&shop, "/api/handoffs?status=resolved")
+        .await
+        .json();
     assert_eq!(handoffs["handoffs"][0]["resolutionQuality"], "good");
     assert_eq!(handoffs["handoffs"][0]["agentFeedback"], "Refunded");
     let conversation = app.get_as(&shop, "/api/conversations/call-9").await.json();
