@@ -17,13 +17,17 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::{Layout, SessionEpoch};
 use crate::pages::conversations::{ConversationPage, ConversationsPage};
+use crate::pages::experiments::ExperimentsPage;
+use crate::pages::guardrails::GuardrailsPage;
 use crate::pages::handoffs::HandoffsPage;
 use crate::pages::home::HomePage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::overview::OverviewPage;
+use crate::pages::persona::PersonaPage;
 use crate::pages::setup::SetupPage;
 use crate::pages::status::StatusPage;
+use crate::pages::voice_sessions::{VoiceSessionPage, VoiceSessionsPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -69,6 +73,15 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/apps/:slug/handoffs") view=HandoffsPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/voice-sessions") view=VoiceSessionsPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/apps/:slug/voice-sessions/:id")
+                        view=VoiceSessionPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/apps/:slug/persona") view=PersonaPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/experiments") view=ExperimentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/guardrails") view=GuardrailsPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -51,7 +51,7 @@ test("an open conversation shows new messages without a reload", async ({ page, 
   const errors = collectPageErrors(page);
   await asAgent(request, "/api/conversations", { sessionId: "e2e-live", channel: "voice" });
   await asAgent(request, "/api/messages", {
-    messages: [{ sessionId: "e2e-live", participantIdentity: "caller", role: "user", content: "Hello, is anyone there?", isFinal: true }],
+    messages: [{ sessionId: "e2e-live", participantIdentity: "caller", role: "user", content: "Hello, is anyone there?", isFinal: true, createdAt: Date.now() }],
   });
 
   await signIn(page, E2E_EMAIL);
@@ -64,7 +64,7 @@ test("an open conversation shows new messages without a reload", async ({ page, 
   // Posted through the agent API while the page is open: it arrives over the live stream.
   await expect(async () => {
     await asAgent(request, "/api/messages", {
-      messages: [{ sessionId: "e2e-live", participantIdentity: "agent", role: "agent", content: "Yes, I am here to help.", isFinal: true, segmentId: "seg-1" }],
+      messages: [{ sessionId: "e2e-live", participantIdentity: "agent", role: "agent", content: "Yes, I am here to help.", isFinal: true, createdAt: Date.now(), segmentId: "seg-1" }],
     });
     await expect(page.locator("#transcript")).toContainText("Yes, I am here to help.", { timeout: 3_000 });
   }).toPass({ timeout: 30_000 });
@@ -113,4 +113,50 @@ test("a viewer reads the queue but gets no actions", async ({ page, request }) =
   const card = page.locator(".handoff", { hasText: "Viewer check" });
   await expect(card).toBeVisible();
   await expect(card.getByRole("button")).toHaveCount(0);
+});
+
+test("the persona preview follows the fields as they are typed, and saving keeps them", async ({ page, request }) => {
+  const errors = collectPageErrors(page);
+  await signIn(page, E2E_EMAIL);
+  await expect(page).toHaveURL(/overview$/);
+  await page.getByRole("link", { name: "Persona" }).click();
+  const preview = page.locator("#instructions-preview");
+  await expect(preview).toContainText("You are a helpful assistant.");
+
+  // Typing before hydration changes nothing in the preview: retry until the wasm took over.
+  await expect(async () => {
+    await page.getByLabel("Name").fill("");
+    await page.getByLabel("Name").fill("Juniper");
+    await expect(preview).toContainText("Your name is Juniper.", { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await page.getByLabel("Tone").fill("calm");
+  await page.getByLabel("Blocked terms").fill("cheap, problem");
+  await expect(preview).toContainText("Speak in a calm tone.");
+  await expect(preview).toContainText("Never use these terms: cheap, problem.");
+  await page.screenshot({ path: "test-results/persona.png", fullPage: true });
+
+  await page.getByRole("button", { name: "Save persona" }).click();
+  await expect(page.getByRole("status")).toHaveText("Saved");
+  const persona = await (await request.get("/api/persona", { headers: agentApi })).json();
+  expect(persona.personaName).toBe("Juniper");
+  expect(persona.instructions).toContain("Speak in a calm tone.");
+  expect(errors).toEqual([]);
+});
+
+test("an experiment is started, paused and shown with its results", async ({ page }) => {
+  const errors = collectPageErrors(page);
+  await signIn(page, E2E_EMAIL);
+  await expect(page).toHaveURL(/overview$/);
+  await page.getByRole("link", { name: "Experiments" }).click();
+  const form = page.locator("#new-experiment");
+  await form.getByLabel("Name").fill("Greeting test");
+  await form.getByLabel("Variants").fill('formal 50\ncasual 50 {"greeting": "Hey!"}');
+  await form.getByRole("button", { name: "Start experiment" }).click();
+  const card = page.locator(".experiment", { hasText: "Greeting test" });
+  await expect(card).toContainText("active");
+  await expect(card.locator("tbody tr")).toHaveCount(2);
+  await card.getByRole("button", { name: "Pause" }).click();
+  await expect(card.getByRole("button", { name: "Resume" })).toBeVisible();
+  await page.screenshot({ path: "test-results/experiments.png", fullPage: true });
+  expect(errors).toEqual([]);
 });

@@ -4,7 +4,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analytics::{Overview, Timeseries};
+use crate::conversations::ConversationDetail;
+use crate::guardrails::{GuardrailRule, ViolationPage};
 use crate::users::{CurrentUser, Permission, Role};
+use crate::voice::VoiceSession;
 
 /// An app as the app switcher lists it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -50,4 +53,22 @@ pub struct AnalyticsReport {
     pub daily: Timeseries,
     /// Ratings given in the window: how many 1s, 2s, … 5s.
     pub csat_distribution: [i64; 5],
+}
+
+/// A conversation's page: everything recorded of it, and the voice calls it was held in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationView {
+    pub detail: ConversationDetail,
+    pub calls: Vec<VoiceSession>,
+}
+
+/// The guardrails page: whether checks run for the app, its rules and its latest violations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GuardrailsView {
+    /// The app's `guardrailsEnabled`: without it, checks allow everything and record nothing.
+    pub enabled: bool,
+    pub rules: Vec<GuardrailRule>,
+    pub violations: ViolationPage,
 }

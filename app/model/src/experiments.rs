@@ -60,6 +60,19 @@ pub struct CreateExperiment {
     pub variants: Vec<Variant>,
 }
 
+/// `PUT /api/experiments/{id}`: a new name, description and variants. Weights and configs may
+/// change while the experiment runs; which variants exist may change only until it has
+/// assigned a session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateExperiment {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub variants: Vec<Variant>,
+}
+
 /// `PATCH /api/experiments/{id}`: pause, resume or end.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -119,6 +132,56 @@ pub struct ExperimentList {
     pub experiments: Vec<Experiment>,
 }
 
+/// Variants as the dashboard's editor writes them, one a line: `id weight`, optionally followed
+/// by the variant's config as a JSON object (`greeting-b 50 {"greeting": "Hey!"}`). Blank lines
+/// are skipped. The error names the line.
+pub fn parse_variant_lines(text: &str) -> Result<Vec<Variant>, String> {
+    let mut variants = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let number = index + 1;
+        let (id, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+        let rest = rest.trim_start();
+        let (weight, config) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        let weight: f64 = weight
+            .parse()
+            .map_err(|_| format!("Line {number}: write the variant's id, then its weight"))?;
+        let config = match config.trim() {
+            "" => None,
+            json => Some(
+                serde_json::from_str::<Map<String, Value>>(json)
+                    .map_err(|_| format!("Line {number}: the config must be a JSON object"))?,
+            ),
+        };
+        variants.push(Variant {
+            id: id.to_owned(),
+            weight,
+            config,
+        });
+    }
+    Ok(variants)
+}
+
+/// The editor's text for `variants`: the inverse of [`parse_variant_lines`].
+pub fn variant_lines(variants: &[Variant]) -> String {
+    variants
+        .iter()
+        .map(|variant| {
+            let config = variant
+                .config
+                .as_ref()
+                .and_then(|config| serde_json::to_string(config).ok())
+                .map(|json| format!(" {json}"))
+                .unwrap_or_default();
+            format!("{} {}{config}", variant.id, variant.weight)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// `POST /api/experiments/assign`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -137,4 +200,32 @@ pub struct Assignment {
     pub already_assigned: bool,
     /// The variant's config, so the agent needs no second call.
     pub config: Option<Map<String, Value>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variant_lines_round_trip_and_name_the_bad_line() {
+        let text = "control 50\n\n  greeting-b 25.5 {\"greeting\": \"Hey!\"}  \n";
+        let variants = parse_variant_lines(text).unwrap();
+        assert_eq!(variants.len(), 2);
+        assert_eq!(variants[1].id, "greeting-b");
+        assert_eq!(variants[1].weight, 25.5);
+        assert_eq!(variants[1].config.as_ref().unwrap()["greeting"], "Hey!");
+        assert_eq!(
+            parse_variant_lines(&variant_lines(&variants)).unwrap(),
+            variants
+        );
+
+        assert_eq!(
+            parse_variant_lines("a 1\nb").unwrap_err(),
+            "Line 2: write the variant's id, then its weight"
+        );
+        assert_eq!(
+            parse_variant_lines("a 1 [1]").unwrap_err(),
+            "Line 1: the config must be a JSON object"
+        );
+    }
 }

@@ -187,6 +187,12 @@ impl Correctness {
             Correctness::FalsePositive => "false_positive",
         }
     }
+
+    pub fn parse(value: &str) -> Option<Correctness> {
+        [Correctness::TruePositive, Correctness::FalsePositive]
+            .into_iter()
+            .find(|c| c.as_str() == value)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

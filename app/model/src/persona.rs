@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::apps::{AppSettings, DEFAULT_SYSTEM_PROMPT};
+
 /// The persona an agent speaks with, and the instructions composed from it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -110,9 +112,74 @@ pub struct CsatPage {
     pub next_cursor: Option<String>,
 }
 
+/// The agent's instructions, composed as seed 000's agent does, plus the greeting it ignored:
+/// the system prompt, then the name and tone unless the prompt already says them, the greeting
+/// and the terms.
+pub fn compose_instructions(settings: &AppSettings) -> String {
+    let prompt = settings.system_prompt.trim();
+    let mut parts = vec![if prompt.is_empty() {
+        DEFAULT_SYSTEM_PROMPT.to_owned()
+    } else {
+        prompt.to_owned()
+    }];
+    let mentions = |text: &str| parts[0].to_lowercase().contains(&text.to_lowercase());
+    let name = settings
+        .persona_name
+        .as_deref()
+        .filter(|name| !mentions(name))
+        .map(|name| format!("Your name is {name}."));
+    let tone = settings
+        .persona_tone
+        .as_deref()
+        .filter(|tone| !mentions(tone))
+        .map(|tone| format!("Speak in a {tone} tone."));
+    parts.extend(name);
+    parts.extend(tone);
+    if let Some(greeting) = &settings.persona_greeting {
+        parts.push(format!("Begin the conversation by saying: \"{greeting}\""));
+    }
+    if !settings.preferred_terms.is_empty() {
+        parts.push(format!(
+            "Preferred terms: {}.",
+            settings.preferred_terms.join(", ")
+        ));
+    }
+    if !settings.blocked_terms.is_empty() {
+        parts.push(format!(
+            "Never use these terms: {}.",
+            settings.blocked_terms.join(", ")
+        ));
+    }
+    parts.join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instructions_add_only_what_the_prompt_lacks() {
+        let settings = AppSettings {
+            system_prompt: "You are Aria, a helpful assistant.".to_owned(),
+            persona_name: Some("Aria".to_owned()),
+            persona_tone: Some("friendly".to_owned()),
+            persona_greeting: Some("Hi there!".to_owned()),
+            preferred_terms: vec!["guest".to_owned(), "team member".to_owned()],
+            blocked_terms: vec!["cheap".to_owned()],
+            ..AppSettings::default()
+        };
+        assert_eq!(
+            compose_instructions(&settings),
+            "You are Aria, a helpful assistant.\nSpeak in a friendly tone.\n\
+             Begin the conversation by saying: \"Hi there!\"\n\
+             Preferred terms: guest, team member.\nNever use these terms: cheap."
+        );
+        let empty = AppSettings {
+            system_prompt: "  ".to_owned(),
+            ..AppSettings::default()
+        };
+        assert_eq!(compose_instructions(&empty), DEFAULT_SYSTEM_PROMPT);
+    }
 
     #[test]
     fn terms_come_as_text_or_list() {

@@ -55,7 +55,11 @@ const NAVIGATION: &[(&str, &[NavItem])] = &[
                 Permission::ConversationsRead,
             ),
             app_page("Handoff queue", "handoffs", Permission::ConversationsRead),
-            planned("Voice sessions"),
+            app_page(
+                "Voice sessions",
+                "voice-sessions",
+                Permission::ConversationsRead,
+            ),
             planned("Playground"),
         ],
     ),
@@ -64,9 +68,9 @@ const NAVIGATION: &[(&str, &[NavItem])] = &[
         &[
             planned("Knowledge"),
             planned("Tools"),
-            planned("Guardrails"),
-            planned("Persona"),
-            planned("Experiments"),
+            app_page("Guardrails", "guardrails", Permission::GuardrailsManage),
+            app_page("Persona", "persona", Permission::PersonaManage),
+            app_page("Experiments", "experiments", Permission::ExperimentsManage),
         ],
     ),
     (

@@ -6,6 +6,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use model::conversations::{
     Conversation, ConversationDetail, ConversationPage, ConversationStatus, Message,
 };
+use model::dashboard::ConversationView;
+use model::voice::VoiceSession;
 
 use crate::components::notice::PageError;
 use crate::format;
@@ -198,7 +200,7 @@ pub fn ConversationPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading the conversation…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <Detail detail /> }.into_any(),
+                    Ok(view) => view! { <Detail slug=slug() detail=view.detail calls=view.calls /> }.into_any(),
                     Err(error) => view! { <PageError error /> }.into_any(),
                 }
             })}
@@ -207,7 +209,7 @@ pub fn ConversationPage() -> impl IntoView {
 }
 
 #[component]
-fn Detail(detail: ConversationDetail) -> impl IntoView {
+fn Detail(slug: String, detail: ConversationDetail, calls: Vec<VoiceSession>) -> impl IntoView {
     let c = detail.conversation;
     let open = !c.status.is_ended();
     let duration = c
@@ -245,6 +247,7 @@ fn Detail(detail: ConversationDetail) -> impl IntoView {
                     </dl>
                     {detail.csat.and_then(|r| r.comment).map(|comment| view! { <blockquote class="quote">{comment}</blockquote> })}
                 </section>
+                {(!calls.is_empty()).then(|| view! { <Calls slug calls /> })}
                 {detail.handoff.map(|h| view! {
                     <section class="card" id="conversation-handoff">
                         <h2>"Handoff"</h2>
@@ -326,6 +329,34 @@ fn Detail(detail: ConversationDetail) -> impl IntoView {
     }
 }
 
+/// The voice calls the conversation was held in, with their recordings.
+#[component]
+fn Calls(slug: String, calls: Vec<VoiceSession>) -> impl IntoView {
+    view! {
+        <section class="card" id="conversation-calls">
+            <h2>{format!("Calls ({})", calls.len())}</h2>
+            <ul class="plain-list">
+                {calls
+                    .into_iter()
+                    .map(|call| {
+                        let href = format!("/apps/{slug}/voice-sessions/{}", call.id);
+                        let label = call.room_name.clone().unwrap_or_else(|| call.id.clone());
+                        view! {
+                            <li>
+                                <a class="mono" href=href>{label}</a>
+                                <span class="muted small">
+                                    {format!(" · {} · {}", call.status.as_str(), format::duration(call.duration_secs * 1_000))}
+                                </span>
+                                {call.recording_url.map(|url| view! { " · " <a href=url rel="noopener" target="_blank">"Recording"</a> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}
+
 /// The stored messages, or the transcript the agent saved with the conversation when no
 /// message was posted one by one.
 #[component]
@@ -397,7 +428,7 @@ mod live {
     pub fn follow(
         slug: impl Fn() -> String + Send + Sync + 'static,
         session: impl Fn() -> String + Send + Sync + 'static,
-        detail: Resource<Result<ConversationDetail, UiError>>,
+        detail: Resource<Result<ConversationView, UiError>>,
         updates: RwSignal<u64>,
     ) {
         #[cfg(feature = "hydrate")]
@@ -410,7 +441,7 @@ mod live {
                 detail
                     .get()
                     .and_then(Result::ok)
-                    .is_some_and(|d| !d.conversation.status.is_ended())
+                    .is_some_and(|view| !view.detail.conversation.status.is_ended())
             });
             Effect::new(move |previous: Option<Option<web_sys::EventSource>>| {
                 if let Some(Some(source)) = previous {

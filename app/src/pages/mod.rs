@@ -1,8 +1,12 @@
 pub mod conversations;
+pub mod experiments;
+pub mod guardrails;
 pub mod handoffs;
 pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod overview;
+pub mod persona;
 pub mod setup;
 pub mod status;
+pub mod voice_sessions;

@@ -2,9 +2,14 @@
 //! page's path) and is checked against the signed-in user's role in that app's workspace.
 
 use leptos::prelude::*;
-use model::conversations::{ConversationDetail, ConversationPage};
-use model::dashboard::{AnalyticsReport, DashboardFrame};
+use model::conversations::ConversationPage;
+use model::dashboard::{AnalyticsReport, ConversationView, DashboardFrame, GuardrailsView};
+use model::experiments::Experiment;
+use model::guardrails::{GuardrailRule, GuardrailVerdict, Violation};
 use model::handoffs::{Handoff, HandoffPage};
+use model::persona::Persona;
+use model::voice::{VoiceSessionDetail, VoiceSessionPage};
+use serde::{Deserialize, Serialize};
 
 use crate::error::UiError;
 
@@ -45,15 +50,7 @@ pub async fn conversations(
 
     let (services, caller) =
         ssr::app_caller(&slug, model::users::Permission::ConversationsRead).await?;
-    let status = match ssr::given(status) {
-        None => None,
-        Some(text) => Some(ConversationStatus::parse(&text).ok_or_else(|| {
-            UiError::new(
-                model::ErrorCode::InvalidInput,
-                format!("Unknown status {text:?}"),
-            )
-        })?),
-    };
+    let status = ssr::parsed("status", status, ConversationStatus::parse)?;
     let query = domain::ConversationQuery {
         status,
         channel: ssr::given(channel),
@@ -66,12 +63,12 @@ pub async fn conversations(
     Ok(services.list_conversations(&caller, query).await?)
 }
 
-/// One conversation with everything recorded about it.
+/// One conversation with everything recorded about it, and its calls.
 #[server(prefix = "/sfn", endpoint = "conversation")]
-pub async fn conversation(slug: String, session_id: String) -> Result<ConversationDetail, UiError> {
+pub async fn conversation(slug: String, session_id: String) -> Result<ConversationView, UiError> {
     let (services, caller) =
         ssr::app_caller(&slug, model::users::Permission::ConversationsRead).await?;
-    Ok(services.conversation_detail(&caller, &session_id).await?)
+    Ok(services.conversation_view(&caller, &session_id).await?)
 }
 
 /// The handoff queue: one status at a time, newest first.
@@ -119,20 +116,249 @@ pub async fn resolve_handoff(
     use model::handoffs::ResolutionQuality;
 
     super::request::require_same_origin()?;
-    let quality = match ssr::given(quality) {
-        None => None,
-        Some(text) => Some(ResolutionQuality::parse(&text).ok_or_else(|| {
-            UiError::new(
-                model::ErrorCode::InvalidInput,
-                format!("Unknown resolution quality {text:?}"),
-            )
-        })?),
-    };
+    let quality = ssr::parsed("resolution quality", quality, ResolutionQuality::parse)?;
     let services = super::services()?;
     let actor = super::request::signed_in_actor(&services).await?;
     Ok(services
         .resolve_handoff(&actor, &slug, &handoff_id, quality, feedback)
         .await?)
+}
+
+/// One page of the app's voice sessions from every voice API, newest first.
+#[server(prefix = "/sfn", endpoint = "voice-sessions")]
+pub async fn voice_sessions(
+    slug: String,
+    status: Option<String>,
+    origin: Option<String>,
+    cursor: Option<String>,
+) -> Result<VoiceSessionPage, UiError> {
+    use model::voice::{CallStatus, SessionOrigin};
+
+    let (services, caller) =
+        ssr::app_caller(&slug, model::users::Permission::ConversationsRead).await?;
+    let status = ssr::parsed("status", status, CallStatus::parse)?;
+    let origin = ssr::parsed("origin", origin, SessionOrigin::parse)?;
+    let query = domain::voice::VoiceSessionQuery {
+        status,
+        origin,
+        cursor: ssr::given(cursor),
+        limit: Some(25),
+    };
+    Ok(services.list_voice_sessions(&caller, query).await?)
+}
+
+/// One voice session with its participants and transcript.
+#[server(prefix = "/sfn", endpoint = "voice-session")]
+pub async fn voice_session(slug: String, id: String) -> Result<VoiceSessionDetail, UiError> {
+    let (services, caller) =
+        ssr::app_caller(&slug, model::users::Permission::ConversationsRead).await?;
+    Ok(services.voice_session_detail(&caller, &id).await?)
+}
+
+/// The app's experiments with their results, newest first.
+#[server(prefix = "/sfn", endpoint = "experiments")]
+pub async fn load_experiments(slug: String) -> Result<Vec<Experiment>, UiError> {
+    let (services, caller) =
+        ssr::app_caller(&slug, model::users::Permission::ExperimentsManage).await?;
+    Ok(services.list_experiments(&caller).await?)
+}
+
+/// Starts an experiment; `variants` holds one `id weight [config]` a line.
+#[server(prefix = "/sfn", endpoint = "start-experiment")]
+pub async fn start_experiment(
+    slug: String,
+    name: String,
+    description: Option<String>,
+    variants: String,
+) -> Result<Experiment, UiError> {
+    super::request::require_same_origin()?;
+    let variants = ssr::variant_lines(&variants)?;
+    let (services, caller) =
+        ssr::app_caller(&slug, model::users::Permission::ExperimentsManage).await?;
+    let input = model::experiments::CreateExperiment {
+        name,
+        description: ssr::given(description),
+        variants,
+    };
+    Ok(services.create_experiment(&caller, input).await?)
+}
+
+/// Changes an experiment's name, description and variants.
+#[server(prefix = "/sfn", endpoint = "redefine-experiment")]
+pub async fn redefine_experiment(
+    slug: String,
+    id: String,
+    name: String,
+    description: Option<String>,
+    variants: String,
+) -> Result<Experiment, UiError> {
+    super::request::require_same_origin()?;
+    let variants = ssr::variant_lines(&variants)?;
+    let (services, caller) =
+        ssr::app_caller(&slug, model::users::Permission::ExperimentsManage).await?;
+    let input = model::experiments::UpdateExperiment {
+        name,
+        description: ssr::given(description),
+        variants,
+    };
+    Ok(services.update_experiment(&caller, &id, input).await?)
+}
+
+/// Pauses (`paused`), resumes (`active`) or ends (`ended`) an experiment.
+#[server(prefix = "/sfn", endpoint = "experiment-status")]
+pub async fn change_experiment_status(
+    slug: String,
+    id: String,
+    status: String,
+) -> Result<Experiment, UiError> {
+    use model::experiments::ExperimentStatus;
+
+    super::request::require_same_origin()?;
+    let status = ssr::parsed("experiment status", Some(status), ExperimentStatus::parse)?
+        .ok_or_else(|| UiError::new(model::ErrorCode::InvalidInput, "A status is required"))?;
+    let (services, caller) =
+        ssr::app_caller(&slug, model::users::Permission::ExperimentsManage).await?;
+    Ok(services.set_experiment_status(&caller, &id, status).await?)
+}
+
+/// The guardrails page: the switch, the rules and the latest violations.
+#[server(prefix = "/sfn", endpoint = "guardrails")]
+pub async fn load_guardrails(
+    slug: String,
+    cursor: Option<String>,
+) -> Result<GuardrailsView, UiError> {
+    let (services, caller) =
+        ssr::app_caller(&slug, model::users::Permission::GuardrailsManage).await?;
+    Ok(services
+        .guardrails_view(&caller, ssr::given(cursor).as_deref())
+        .await?)
+}
+
+/// Adds a rule (`rule_id` empty) or replaces one's type, pattern, action, message and state.
+#[server(prefix = "/sfn", endpoint = "save-rule")]
+pub async fn save_rule(
+    slug: String,
+    rule_id: Option<String>,
+    kind: String,
+    pattern: String,
+    action: String,
+    user_message: Option<String>,
+    active: Option<String>,
+) -> Result<GuardrailRule, UiError> {
+    use model::guardrails::{GuardrailAction, GuardrailType};
+
+    super::request::require_same_origin()?;
+    let kind = ssr::parsed("rule type", Some(kind), GuardrailType::parse)?
+        .ok_or_else(|| UiError::new(model::ErrorCode::InvalidInput, "Choose a rule type"))?;
+    let action = ssr::parsed("action", Some(action), GuardrailAction::parse)?
+        .ok_or_else(|| UiError::new(model::ErrorCode::InvalidInput, "Choose an action"))?;
+    // A checkbox: present when ticked.
+    let is_active = active.is_some();
+    let (services, caller) =
+        ssr::app_caller(&slug, model::users::Permission::GuardrailsManage).await?;
+    let rule = match ssr::given(rule_id) {
+        None => {
+            let input = model::guardrails::CreateGuardrailRule {
+                r#type: kind,
+                pattern,
+                action,
+                user_message,
+                is_active: Some(is_active),
+            };
+            services.create_guardrail_rule(&caller, input).await?
+        }
+        Some(id) => {
+            let patch = model::guardrails::UpdateGuardrailRule {
+                r#type: Some(kind),
+                pattern: Some(pattern),
+                action: Some(action),
+                user_message: Some(user_message.unwrap_or_default()),
+                is_active: Some(is_active),
+            };
+            services.update_guardrail_rule(&caller, &id, patch).await?
+        }
+    };
+    Ok(rule)
+}
+
+/// Deletes a rule; its past violations stay.
+#[server(prefix = "/sfn", endpoint = "delete-rule")]
+pub async fn delete_rule(slug: String, rule_id: String) -> Result<(), UiError> {
+    super::request::require_same_origin()?;
+    let (services, caller) =
+        ssr::app_caller(&slug, model::users::Permission::GuardrailsManage).await?;
+    Ok(services.delete_guardrail_rule(&caller, &rule_id).await?)
+}
+
+/// What the active rules say of a text, recording nothing.
+#[server(prefix = "/sfn", endpoint = "try-guardrails")]
+pub async fn try_guardrails(slug: String, content: String) -> Result<GuardrailVerdict, UiError> {
+    let (services, caller) =
+        ssr::app_caller(&slug, model::users::Permission::GuardrailsManage).await?;
+    Ok(services.try_guardrails(&caller, &content).await?)
+}
+
+/// Marks a violation a true or a false positive.
+#[server(prefix = "/sfn", endpoint = "judge-violation")]
+pub async fn judge_violation(
+    slug: String,
+    violation_id: String,
+    correctness: String,
+) -> Result<Violation, UiError> {
+    use model::guardrails::Correctness;
+
+    super::request::require_same_origin()?;
+    let correctness = ssr::parsed("verdict", Some(correctness), Correctness::parse)?
+        .ok_or_else(|| UiError::new(model::ErrorCode::InvalidInput, "Choose a verdict"))?;
+    let services = super::services()?;
+    let actor = super::request::signed_in_actor(&services).await?;
+    Ok(services
+        .judge_violation(&actor, &slug, &violation_id, correctness)
+        .await?)
+}
+
+/// The app's persona, for its editor.
+#[server(prefix = "/sfn", endpoint = "persona")]
+pub async fn load_persona(slug: String) -> Result<Persona, UiError> {
+    let (services, caller) =
+        ssr::app_caller(&slug, model::users::Permission::PersonaManage).await?;
+    Ok(services.persona(&caller))
+}
+
+/// The persona editor's fields, posted as `persona[system_prompt]`, `persona[voice]`, …
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PersonaForm {
+    pub system_prompt: String,
+    pub voice: String,
+    pub persona_name: String,
+    pub persona_greeting: String,
+    pub persona_tone: String,
+    /// Comma-separated.
+    pub preferred_terms: String,
+    pub blocked_terms: String,
+    /// A JSON object, or empty.
+    pub ui_strings: String,
+}
+
+/// Saves every persona field: an empty field clears it.
+#[server(prefix = "/sfn", endpoint = "save-persona")]
+pub async fn save_persona(slug: String, persona: PersonaForm) -> Result<Persona, UiError> {
+    use model::persona::{PersonaPatch, Terms, UiStrings};
+
+    super::request::require_same_origin()?;
+    let (services, caller) =
+        ssr::app_caller(&slug, model::users::Permission::PersonaManage).await?;
+    let patch = PersonaPatch {
+        system_prompt: Some(persona.system_prompt),
+        voice: Some(persona.voice),
+        persona_name: Some(persona.persona_name),
+        persona_greeting: Some(persona.persona_greeting),
+        persona_tone: Some(persona.persona_tone),
+        preferred_terms: Some(Terms::Text(persona.preferred_terms)),
+        blocked_terms: Some(Terms::Text(persona.blocked_terms)),
+        ui_strings: Some(UiStrings::Json(persona.ui_strings)),
+    };
+    Ok(services.update_persona(&caller, patch).await?)
 }
 
 #[cfg(feature = "ssr")]
@@ -152,6 +378,26 @@ mod ssr {
         let actor = super::super::request::signed_in_actor(&services).await?;
         let caller = services.dashboard_caller(&actor, slug, permission).await?;
         Ok((services, caller))
+    }
+
+    /// An optional filter parsed by `parse`; empty means none, anything unknown is a 400.
+    pub fn parsed<T>(
+        field: &str,
+        value: Option<String>,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<Option<T>, UiError> {
+        match given(value) {
+            None => Ok(None),
+            Some(text) => parse(&text).map(Some).ok_or_else(|| {
+                UiError::new(ErrorCode::InvalidInput, format!("Unknown {field} {text:?}"))
+            }),
+        }
+    }
+
+    /// The variants editor's lines, or a 400 naming the bad line.
+    pub fn variant_lines(text: &str) -> Result<Vec<model::experiments::Variant>, UiError> {
+        model::experiments::parse_variant_lines(text)
+            .map_err(|message| UiError::new(ErrorCode::InvalidInput, message))
     }
 
     /// A form field, unless left empty.

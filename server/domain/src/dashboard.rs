@@ -2,7 +2,10 @@
 //! their role in its workspace, then uses the same services as the agent API.
 
 use model::analytics::BucketSize;
-use model::dashboard::{AnalyticsReport, AppChoice, DashboardFrame, REPORT_RANGES};
+use model::dashboard::{
+    AnalyticsReport, AppChoice, ConversationView, DashboardFrame, GuardrailsView, REPORT_RANGES,
+};
+use model::guardrails::{AnnotateViolation, Correctness, Violation};
 use model::handoffs::{Handoff, HandoffStatus, ResolutionQuality, UpdateHandoff};
 use model::users::{CurrentUser, Permission};
 
@@ -79,6 +82,58 @@ impl Services {
         })
     }
 
+    /// A conversation with the voice calls it was held in.
+    pub async fn conversation_view(
+        &self,
+        caller: &Caller,
+        session_id: &str,
+    ) -> Result<ConversationView> {
+        let (detail, calls) = tokio::try_join!(
+            self.conversation_detail(caller, session_id),
+            self.voice_sessions_of_conversation(caller, session_id),
+        )?;
+        Ok(ConversationView { detail, calls })
+    }
+
+    /// The guardrails page: the switch, the rules and a page of violations.
+    pub async fn guardrails_view(
+        &self,
+        caller: &Caller,
+        cursor: Option<&str>,
+    ) -> Result<GuardrailsView> {
+        let (rules, violations) = tokio::try_join!(
+            self.guardrail_rules(caller),
+            self.list_violations(caller, None, None, None, cursor, Some(25)),
+        )?;
+        Ok(GuardrailsView {
+            enabled: caller.app.settings.guardrails_enabled,
+            rules,
+            violations,
+        })
+    }
+
+    /// Records the signed-in user's verdict on a violation, under their email.
+    pub async fn judge_violation(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        violation_id: &str,
+        correctness: Correctness,
+    ) -> Result<Violation> {
+        let caller = self
+            .dashboard_caller(actor, slug, Permission::GuardrailsManage)
+            .await?;
+        self.annotate_violation(
+            &caller,
+            AnnotateViolation {
+                violation_id: violation_id.to_owned(),
+                annotated_correctness: correctness,
+                annotated_by: Some(assignee(actor)?),
+            },
+        )
+        .await
+    }
+
     /// Claims a handoff for the signed-in user, who becomes its assignee.
     pub async fn claim_handoff(
         &self,
@@ -140,7 +195,7 @@ impl Services {
     }
 }
 
-/// How a handoff names the dashboard user working it: their email, which is unique.
+/// How handoffs and annotations name the dashboard user: their email, which is unique.
 fn assignee(actor: &Actor) -> Result<String> {
     match &actor.principal {
         Principal::User(user) => Ok(user.email.clone()),

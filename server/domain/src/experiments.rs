@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use model::conversations::MAX_NAME_CHARS;
 use model::experiments::{
     AssignVariant, Assignment, CreateExperiment, Experiment, ExperimentResults, ExperimentStatus,
-    Variant, VariantResult,
+    UpdateExperiment, Variant, VariantResult,
 };
 use store::{ExperimentRecord, Json, StoreError, VariantOutcome};
 
@@ -65,6 +65,62 @@ impl Services {
         let record = self.experiment_record(caller, id).await?;
         let outcomes = self.store().experiment_outcomes(&record.id).await?;
         Ok(to_experiment(record, outcomes))
+    }
+
+    /// Replaces an experiment's name, description and variants. Weights and configs may change
+    /// while it runs; the set of variant ids only until it assigned a session, since results of
+    /// a removed arm would lose their meaning. An ended experiment is final (409). Needs the app
+    /// secret.
+    pub async fn update_experiment(
+        &self,
+        caller: &Caller,
+        id: &str,
+        input: UpdateExperiment,
+    ) -> Result<Experiment> {
+        caller.require_app_secret()?;
+        let name = input.name.trim().to_owned();
+        check_experiment(&name, input.description.as_deref(), &input.variants)?;
+        let current = self.experiment_record(caller, id).await?;
+        if current.status == ExperimentStatus::Ended.as_str() {
+            return Err(Error::Conflict(
+                "The experiment has ended; its definition is final".to_owned(),
+            ));
+        }
+        let outcomes = self.store().experiment_outcomes(&current.id).await?;
+        let exposed = outcomes.iter().any(|outcome| outcome.exposures > 0);
+        let ids = |variants: &[Variant]| {
+            variants
+                .iter()
+                .map(|v| v.id.clone())
+                .collect::<HashSet<_>>()
+        };
+        if exposed && ids(&current.variants.0) != ids(&input.variants) {
+            return Err(Error::Conflict(
+                "Sessions are already assigned: change weights and configs, not which variants \
+                 exist (end this experiment and start another for that)"
+                    .to_owned(),
+            ));
+        }
+        let seen_updated_at = current.updated_at;
+        let record = ExperimentRecord {
+            name,
+            description: input.description.filter(|d| !d.trim().is_empty()),
+            variants: Json(input.variants),
+            updated_at: now_ms().max(seen_updated_at + 1),
+            ..current
+        };
+        match self
+            .store()
+            .update_experiment_definition(&record, seen_updated_at)
+            .await
+        {
+            Err(StoreError::UniqueViolation) => Err(Error::AlreadyExists("experiment")),
+            Ok(false) => Err(Error::Conflict(
+                "The experiment changed meanwhile; reload it".to_owned(),
+            )),
+            Ok(true) => Ok(to_experiment(record, outcomes)),
+            Err(other) => Err(other.into()),
+        }
     }
 
     /// Pauses, resumes or ends an experiment (ended is final: 409). Needs the app secret.

@@ -5,12 +5,12 @@
 use std::time::Duration;
 
 use model::gemini::GeminiToken;
+use model::persona::compose_instructions;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::clock::iso8601;
 use crate::outbound::OutboundRequest;
-use crate::persona::instructions;
 use crate::{Caller, Error, Result, Services, now_ms};
 
 /// Lifetime of a token when the app sets none, in minutes.
@@ -63,7 +63,7 @@ impl Services {
             "bidiGenerateContentSetup": {
                 "model": model,
                 "generationConfig": generation,
-                "systemInstruction": {"parts": [{"text": instructions(settings)}]},
+                "systemInstruction": {"parts": [{"text": compose_instructions(settings)}]},
                 "sessionResumption": {},
                 "inputAudioTranscription": {},
                 "outputAudioTranscription": {},

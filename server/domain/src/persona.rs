@@ -1,6 +1,6 @@
 //! The persona an app's agent speaks with, and the instructions composed from it.
 
-use model::apps::{App, AppSettings, DEFAULT_SYSTEM_PROMPT};
+use model::apps::{App, AppSettings};
 use model::persona::{Persona, PersonaPatch, UiStrings};
 
 use crate::validation::Checks;
@@ -92,68 +92,6 @@ pub(crate) fn to_persona(settings: &AppSettings) -> Persona {
         preferred_terms: joined(&settings.preferred_terms),
         blocked_terms: joined(&settings.blocked_terms),
         ui_strings: (!settings.ui_strings.is_empty()).then(|| settings.ui_strings.clone()),
-        instructions: instructions(settings),
-    }
-}
-
-/// The agent's instructions, composed as seed 000's agent does, plus the greeting it ignored.
-pub(crate) fn instructions(settings: &AppSettings) -> String {
-    let prompt = settings.system_prompt.trim();
-    let mut parts = vec![if prompt.is_empty() {
-        DEFAULT_SYSTEM_PROMPT.to_owned()
-    } else {
-        prompt.to_owned()
-    }];
-    let mentions = |text: &str| parts[0].to_lowercase().contains(&text.to_lowercase());
-    let name = settings
-        .persona_name
-        .as_deref()
-        .filter(|name| !mentions(name))
-        .map(|name| format!("Your name is {name}."));
-    let tone = settings
-        .persona_tone
-        .as_deref()
-        .filter(|tone| !mentions(tone))
-        .map(|tone| format!("Speak in a {tone} tone."));
-    parts.extend(name);
-    parts.extend(tone);
-    if let Some(greeting) = &settings.persona_greeting {
-        parts.push(format!("Begin the conversation by saying: \"{greeting}\""));
-    }
-    if let Some(terms) = joined(&settings.preferred_terms) {
-        parts.push(format!("Preferred terms: {terms}."));
-    }
-    if let Some(terms) = joined(&settings.blocked_terms) {
-        parts.push(format!("Never use these terms: {terms}."));
-    }
-    parts.join("\n")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn instructions_add_only_what_the_prompt_lacks() {
-        let settings = AppSettings {
-            system_prompt: "You are Aria, a helpful assistant.".to_owned(),
-            persona_name: Some("Aria".to_owned()),
-            persona_tone: Some("friendly".to_owned()),
-            persona_greeting: Some("Hi there!".to_owned()),
-            preferred_terms: vec!["guest".to_owned(), "team member".to_owned()],
-            blocked_terms: vec!["cheap".to_owned()],
-            ..AppSettings::default()
-        };
-        assert_eq!(
-            instructions(&settings),
-            "You are Aria, a helpful assistant.\nSpeak in a friendly tone.\n\
-             Begin the conversation by saying: \"Hi there!\"\n\
-             Preferred terms: guest, team member.\nNever use these terms: cheap."
-        );
-        let empty = AppSettings {
-            system_prompt: "  ".to_owned(),
-            ..AppSettings::default()
-        };
-        assert_eq!(instructions(&empty), DEFAULT_SYSTEM_PROMPT);
+        instructions: model::persona::compose_instructions(settings),
     }
 }

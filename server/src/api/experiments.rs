@@ -6,6 +6,7 @@ use domain::Services;
 use model::ErrorBody;
 use model::experiments::{
     AssignVariant, Assignment, CreateExperiment, Experiment, ExperimentList, SetExperimentStatus,
+    UpdateExperiment,
 };
 
 use crate::http::{ApiError, AppCaller, AppCallerJson};
@@ -70,6 +71,35 @@ pub async fn get(
     Path(experiment_id): Path<String>,
 ) -> Result<Json<Experiment>, ApiError> {
     Ok(Json(services.experiment(&caller, &experiment_id).await?))
+}
+
+/// Replaces the name, description and variants. Weights and configs may change while the
+/// experiment runs; which variants exist may change only until it has assigned a session (409
+/// after). An ended experiment is final. Needs the app secret.
+#[utoipa::path(
+    put,
+    path = "/api/experiments/{experiment_id}",
+    tag = "experiments",
+    params(("experiment_id" = String, Path, description = "Experiment id")),
+    request_body = UpdateExperiment,
+    security(("appSecret" = [])),
+    responses(
+        (status = 200, description = "The experiment", body = Experiment),
+        (status = 400, description = "Invalid name or variants", body = ErrorBody),
+        (status = 404, description = "No such experiment in this app", body = ErrorBody),
+        (status = 409, description = "Ended, variants added or removed after assignments, or the name is taken", body = ErrorBody),
+    )
+)]
+pub async fn update(
+    State(services): State<Services>,
+    Path(experiment_id): Path<String>,
+    AppCallerJson(caller, input): AppCallerJson<UpdateExperiment>,
+) -> Result<Json<Experiment>, ApiError> {
+    Ok(Json(
+        services
+            .update_experiment(&caller, &experiment_id, input)
+            .await?,
+    ))
 }
 
 /// Pauses (`paused`), resumes (`active`) or ends (`ended`, final) an experiment. Paused and

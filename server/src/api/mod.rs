@@ -64,7 +64,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(analytics::insights))
         .routes(routes!(analytics::timeseries))
         .routes(routes!(experiments::list, experiments::create))
-        .routes(routes!(experiments::get, experiments::set_status))
+        .routes(routes!(
+            experiments::get,
+            experiments::update,
+            experiments::set_status
+        ))
         .routes(routes!(experiments::assign))
         .routes(routes!(guardrails::check))
         .routes(routes!(handoffs::list, handoffs::create, handoffs::update))

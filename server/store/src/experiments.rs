@@ -110,6 +110,30 @@ impl Store {
         Ok(updated > 0)
     }
 
+    /// Replaces the name, description and variants of an experiment that has not ended and that
+    /// nobody changed since `seen_updated_at`. A taken name is `UniqueViolation`.
+    pub async fn update_experiment_definition(
+        &self,
+        record: &ExperimentRecord,
+        seen_updated_at: i64,
+    ) -> StoreResult<bool> {
+        let updated = on_pool!(self, pool => sqlx::query(
+            "UPDATE experiments SET name = $3, description = $4, variants = $5, updated_at = $6 \
+             WHERE id = $1 AND app_id = $2 AND updated_at = $7 AND status <> 'ended'",
+        )
+        .bind(&record.id)
+        .bind(&record.app_id)
+        .bind(&record.name)
+        .bind(&record.description)
+        .bind(&record.variants)
+        .bind(record.updated_at)
+        .bind(seen_updated_at)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(updated > 0)
+    }
+
     /// The session's variant, if assigned.
     pub async fn exposure(
         &self,

@@ -339,6 +339,27 @@ impl Store {
         })?)
     }
 
+    /// The calls of one conversation (sessions sharing its session id), oldest first.
+    pub async fn voice_sessions_of_conversation(
+        &self,
+        app_id: &str,
+        session_key: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<VoiceSessionRecord>> {
+        let sql = format!(
+            "SELECT {SESSION_COLUMNS} FROM voice_sessions WHERE app_id = $1 AND session_key = $2 \
+             ORDER BY created_at, id LIMIT $3"
+        );
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, VoiceSessionRecord>(&sql)
+            .bind(app_id)
+            .bind(session_key)
+            .bind(limit)
+            .fetch_all(pool)
+            .await)?,
+        )
+    }
+
     /// A page by offset (seed 002's pagination), with the total.
     pub async fn voice_sessions_by_offset(
         &self,

@@ -289,3 +289,70 @@ async fn results_compare_variants_with_a_significance_test() {
     assert!(results["pValue"].as_f64().unwrap() < 1e-6, "{results}");
     assert_eq!(results["significant"], true);
 }
+
+#[tokio::test]
+async fn variants_are_redefined_until_sessions_are_assigned_then_only_reweighted() {
+    let app = TestApp::new().await;
+    let tenant = app.tenant("my-app").await;
+    let experiment = create(&app, &tenant, greeting_style()).await;
+    let id = experiment["id"].as_str().unwrap();
+    let path = format!("/api/experiments/{id}");
+    let put = |body: Value| app.call_as(&tenant, Method::PUT, &path, Some(body));
+
+    let three_arms = json!({"name": "greeting-style", "description": "Which greeting resolves more",
+        "variants": [{"id": "formal", "weight": 1}, {"id": "casual", "weight": 1}, {"id": "playful", "weight": 2}]});
+    let redefined = put(three_arms).await;
+    assert_eq!(redefined.status, 200, "{}", redefined.text);
+    assert_eq!(redefined.json()["variants"][2]["id"], "playful");
+    assert_eq!(
+        redefined.json()["description"],
+        "Which greeting resolves more"
+    );
+
+    app.post_as(
+        &tenant,
+        "/api/experiments/assign",
+        json!({"experimentId": id, "sessionId": "ses-1"}),
+    )
+    .await;
+    let reweighted = put(json!({"name": "greeting-style", "variants": [
+        {"id": "formal", "weight": 5}, {"id": "casual", "weight": 1}, {"id": "playful", "weight": 1}]}))
+    .await;
+    assert_eq!(reweighted.status, 200, "{}", reweighted.text);
+    assert_eq!(reweighted.json()["variants"][0]["weight"], 5.0);
+    assert_eq!(
+        reweighted.json()["results"]["variants"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let dropped = put(greeting_style()).await;
+    assert_eq!(dropped.status, 409, "{}", dropped.text);
+
+    let invalid =
+        put(json!({"name": "greeting-style", "variants": [{"id": "formal", "weight": 0}]})).await;
+    assert_eq!(invalid.status, 400);
+    create(
+        &app,
+        &tenant,
+        json!({"name": "other", "variants": [{"id": "a", "weight": 1}, {"id": "b", "weight": 1}]}),
+    )
+    .await;
+    let taken = put(json!({"name": "other", "variants": [
+        {"id": "formal", "weight": 1}, {"id": "casual", "weight": 1}, {"id": "playful", "weight": 1}]}))
+    .await;
+    assert_eq!(taken.status, 409, "{}", taken.text);
+
+    app.call_as(
+        &tenant,
+        Method::PATCH,
+        &path,
+        Some(json!({"status": "ended"})),
+    )
+    .await;
+    let after_end = put(json!({"name": "greeting-style", "variants": [
+        {"id": "formal", "weight": 1}, {"id": "casual", "weight": 1}, {"id": "playful", "weight": 1}]}))
+    .await;
+    assert_eq!(after_end.status, 409);
+}

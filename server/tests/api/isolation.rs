@@ -211,6 +211,18 @@ fn probes() -> Vec<Probe> {
             },
         ),
         probe(
+            "redefine another app's experiment",
+            Method::PUT,
+            Refused,
+            |victim| {
+                (
+                    format!("/api/experiments/{}", victim.experiment_id),
+                    Some(json!({"name": "taken over", "variants": [
+                        {"id": "a", "weight": 1}, {"id": "b", "weight": 9}]})),
+                )
+            },
+        ),
+        probe(
             "assign from another app's experiment",
             Method::POST,
             Refused,

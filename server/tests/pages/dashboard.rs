@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::Method;
 use domain::Actor;
 use model::users::Role;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::form_post;
 use crate::helpers::{Tenant, TestApp, TestResponse};
@@ -13,14 +13,19 @@ use crate::helpers::{Tenant, TestApp, TestResponse};
 /// An app and a member of its workspace with `role`, signed in: the app and the cookie.
 async fn member_of_app(app: &TestApp, slug: &str, email: &str, role: Role) -> (Tenant, String) {
     let tenant = app.tenant(slug).await;
+    let cookie = another_member(app, slug, email, role).await;
+    (tenant, cookie)
+}
+
+/// A member of the workspace of the existing app `slug`, signed in: the cookie.
+async fn another_member(app: &TestApp, slug: &str, email: &str, role: Role) -> String {
     let workspace = app
         .services
         .app_by_slug(&Actor::operator(), slug)
         .await
         .unwrap()
         .workspace_id;
-    let cookie = app.signed_in(email, role, &workspace).await;
-    (tenant, cookie)
+    app.signed_in(email, role, &workspace).await
 }
 
 async fn page(app: &TestApp, path: &str, cookie: Option<&str>) -> TestResponse {
@@ -189,15 +194,7 @@ async fn conversations_are_listed_filtered_and_shown_with_their_transcript() {
 async fn agents_claim_and_resolve_handoffs_and_viewers_cannot() {
     let app = TestApp::new().await;
     let (shop, agent) = member_of_app(&app, "shop", "agent@example.com", Role::Agent).await;
-    let workspace = app
-        .services
-        .app_by_slug(&Actor::operator(), "shop")
-        .await
-        .unwrap()
-        .workspace_id;
-    let viewer = app
-        .signed_in("viewer@example.com", Role::Viewer, &workspace)
-        .await;
+    let viewer = another_member(&app, "shop", "viewer@example.com", Role::Viewer).await;
     let created = app
         .post_as(
             &shop,
@@ -252,4 +249,320 @@ async fn agents_claim_and_resolve_handoffs_and_viewers_cannot() {
 
     let again = form_post(&app, "/sfn/claim-handoff", &form, Some(&agent)).await;
     assert_eq!(again.status, 409, "a resolved handoff cannot be claimed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_edit_the_persona_and_viewers_are_refused_the_page() {
+    let app = TestApp::new().await;
+    let (shop, admin) = member_of_app(&app, "shop", "admin@example.com", Role::Admin).await;
+    let viewer = another_member(&app, "shop", "viewer@example.com", Role::Viewer).await;
+
+    let editor = page(&app, "/apps/shop/persona", Some(&admin)).await;
+    assert_eq!(editor.status, 200, "{}", editor.text);
+    assert!(editor.text.contains("id=\"persona-form\""));
+    assert!(editor.text.contains("You are a helpful assistant."));
+
+    let form = [
+        ("system_prompt", "You+help+hikers."),
+        ("voice", "nova"),
+        ("persona_name", "Aria"),
+        ("persona_greeting", "Hi%21"),
+        ("persona_tone", "warm"),
+        ("preferred_terms", "guest%2C+trail"),
+        ("blocked_terms", "cheap"),
+        ("ui_strings", "%7B%22title%22%3A%22Talk+to+us%22%7D"),
+    ]
+    .iter()
+    .fold("slug=shop".to_owned(), |form, (field, value)| {
+        format!("{form}&persona%5B{field}%5D={value}")
+    });
+    let form = form.as_str();
+    let saved = form_post(&app, "/sfn/save-persona", form, Some(&admin)).await;
+    assert!(saved.status.is_redirection(), "{}", saved.text);
+    let persona = app.get_as(&shop, "/api/persona").await.json();
+    assert_eq!(persona["personaName"], "Aria");
+    assert_eq!(persona["voice"], "nova");
+    assert_eq!(persona["preferredTerms"], "guest, trail");
+    assert_eq!(persona["uiStrings"]["title"], "Talk to us");
+    let editor = page(&app, "/apps/shop/persona", Some(&admin)).await;
+    assert!(
+        editor.text.contains("Your name is Aria."),
+        "{}",
+        editor.text
+    );
+
+    let bad_json = form.replace("%7B%22title", "%5Bnot-an-object");
+    let refused = form_post(&app, "/sfn/save-persona", &bad_json, Some(&admin)).await;
+    assert_eq!(refused.status, 400, "{}", refused.text);
+
+    let forbidden = page(&app, "/apps/shop/persona", Some(&viewer)).await;
+    assert_eq!(forbidden.status, 403, "{}", forbidden.text);
+    assert!(forbidden.text.contains("Your role does not open this page"));
+    let overview = page(&app, "/apps/shop/overview", Some(&viewer)).await;
+    assert!(
+        !overview.text.contains("href=\"/apps/shop/persona\""),
+        "viewers get no Persona link"
+    );
+    let as_viewer = form_post(&app, "/sfn/save-persona", form, Some(&viewer)).await;
+    assert_eq!(as_viewer.status, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn voice_sessions_of_every_api_are_listed_with_their_agent() {
+    let livekit = ::fakes::FakeLivekit::new("devkey", "devsecret-devsecret-devsecret-00", None);
+    let address = ::fakes::serve(livekit.router(), 0).await.unwrap();
+    let app = TestApp::with_integrations(domain::Integrations {
+        livekit: domain::LivekitSettings {
+            url: Some(format!("http://{address}")),
+            api_key: domain::Secret::new(Some("devkey".into())),
+            api_secret: domain::Secret::new(Some("devsecret-devsecret-devsecret-00".into())),
+            agent_name: "switchboard-agent".into(),
+            ..domain::LivekitSettings::default()
+        },
+        ..crate::helpers::test_integrations()
+    })
+    .await;
+    let (shop, cookie) = member_of_app(&app, "shop", "viewer@example.com", Role::Viewer).await;
+    let started = app
+        .post_as(
+            &shop,
+            "/session",
+            json!({"userIdentity": "caller-7", "roomName": "support-room-7",
+                   "agentConfig": {"llm": "openai/gpt-4o-mini", "prompt": "Be brief."}}),
+        )
+        .await;
+    assert_eq!(started.status, 200, "{}", started.text);
+
+    let list = page(&app, "/apps/shop/voice-sessions", Some(&cookie)).await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    assert!(list.text.contains("support-room-7"), "{}", list.text);
+    assert!(list.text.contains("Session API"));
+    let id = list
+        .text
+        .split("/apps/shop/voice-sessions/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+
+    let detail = page(
+        &app,
+        &format!("/apps/shop/voice-sessions/{id}"),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(detail.status, 200, "{}", detail.text);
+    assert!(
+        detail.text.contains("openai/gpt-4o-mini"),
+        "{}",
+        detail.text
+    );
+    let filtered = page(
+        &app,
+        "/apps/shop/voice-sessions?origin=telephony",
+        Some(&cookie),
+    )
+    .await;
+    assert!(!filtered.text.contains("support-room-7"));
+    let unknown = page(
+        &app,
+        "/apps/shop/voice-sessions?status=ringing-ish",
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(unknown.status, 400);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn experiments_are_started_reweighted_paused_and_ended_from_the_page() {
+    let app = TestApp::new().await;
+    let (shop, admin) = member_of_app(&app, "shop", "admin@example.com", Role::Admin).await;
+
+    let empty = page(&app, "/apps/shop/experiments", Some(&admin)).await;
+    assert_eq!(empty.status, 200, "{}", empty.text);
+    assert!(empty.text.contains("No experiments yet"));
+
+    let bad = form_post(
+        &app,
+        "/sfn/start-experiment",
+        "slug=shop&name=greetings&description=&variants=formal+fifty",
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.text.contains("Line 1"), "{}", bad.text);
+
+    let started = form_post(
+        &app,
+        "/sfn/start-experiment",
+        "slug=shop&name=greetings&description=Which+greeting&variants=formal+50%0Acasual+50+%7B%22greeting%22%3A%22Hey%21%22%7D",
+        Some(&admin),
+    )
+    .await;
+    assert!(started.status.is_redirection(), "{}", started.text);
+    let list = app.get_as(&shop, "/api/experiments").await.json();
+    let experiment = &list["experiments"][0];
+    assert_eq!(experiment["variants"][1]["config"]["greeting"], "Hey!");
+    let id = experiment["id"].as_str().unwrap().to_owned();
+
+    let form = format!(
+        "slug=shop&id={id}&name=greetings&description=Which+greeting&variants=formal+90%0Acasual+10"
+    );
+    let reweighted = form_post(&app, "/sfn/redefine-experiment", &form, Some(&admin)).await;
+    assert!(reweighted.status.is_redirection(), "{}", reweighted.text);
+    let paused = form_post(
+        &app,
+        "/sfn/experiment-status",
+        &format!("slug=shop&id={id}&status=paused"),
+        Some(&admin),
+    )
+    .await;
+    assert!(paused.status.is_redirection(), "{}", paused.text);
+
+    let shown = page(&app, "/apps/shop/experiments", Some(&admin)).await;
+    assert!(shown.text.contains("greetings"));
+    assert!(shown.text.contains(">paused<"), "{}", shown.text);
+    assert!(shown.text.contains(">90%<"), "{}", shown.text);
+    assert!(
+        shown
+            .text
+            .contains("Not enough data for a significance test")
+    );
+    assert!(shown.text.contains(">Resume</button>"));
+
+    let agent = another_member(&app, "shop", "agent@example.com", Role::Agent).await;
+    let refused = page(&app, "/apps/shop/experiments", Some(&agent)).await;
+    assert_eq!(refused.status, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guardrail_rules_are_managed_tested_and_their_violations_judged() {
+    let app = TestApp::new().await;
+    let (shop, admin) = member_of_app(&app, "shop", "admin@example.com", Role::Admin).await;
+
+    let added = form_post(
+        &app,
+        "/sfn/save-rule",
+        "slug=shop&rule_id=&kind=pii_filter&pattern=credit_card&action=block&user_message=No+card+numbers%2C+please&active=on",
+        Some(&admin),
+    )
+    .await;
+    assert!(added.status.is_redirection(), "{}", added.text);
+    let broken = form_post(
+        &app,
+        "/sfn/save-rule",
+        "slug=shop&rule_id=&kind=pii_filter&pattern=%28unclosed&action=warn&user_message=&active=on",
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(
+        broken.status, 400,
+        "a pattern that does not compile is refused"
+    );
+
+    // The test box answers without recording, even while checks are off for the app.
+    let tried = form_post(
+        &app,
+        "/sfn/try-guardrails",
+        "slug=shop&content=My+card+is+4111+1111+1111+1111",
+        Some(&admin),
+    )
+    .await;
+    assert!(
+        tried.status.is_redirection() || tried.status == 200,
+        "{}",
+        tried.text
+    );
+    let none = app.get_as(&shop, "/api/guardrails/violations").await.json();
+    assert_eq!(none["violations"].as_array().unwrap().len(), 0);
+
+    let rules = app.get_as(&shop, "/api/guardrails/rules").await.json();
+    let rule_id = rules["rules"][0]["id"].as_str().unwrap().to_owned();
+    let switched_off = form_post(
+        &app,
+        "/sfn/save-rule",
+        &format!("slug=shop&rule_id={rule_id}&kind=pii_filter&pattern=credit_card&action=warn&user_message="),
+        Some(&admin),
+    )
+    .await;
+    assert!(
+        switched_off.status.is_redirection(),
+        "{}",
+        switched_off.text
+    );
+    let rules = app.get_as(&shop, "/api/guardrails/rules").await.json();
+    assert_eq!(rules["rules"][0]["isActive"], false);
+    assert_eq!(rules["rules"][0]["action"], "warn");
+    assert_eq!(rules["rules"][0]["userMessage"], Value::Null);
+
+    let page_html = page(&app, "/apps/shop/guardrails", Some(&admin)).await;
+    assert_eq!(page_html.status, 200, "{}", page_html.text);
+    assert!(page_html.text.contains("Checks are off for this app"));
+    assert!(page_html.text.contains("credit_card"));
+
+    let deleted = form_post(
+        &app,
+        "/sfn/delete-rule",
+        &format!("slug=shop&rule_id={rule_id}"),
+        Some(&admin),
+    )
+    .await;
+    assert!(deleted.status.is_redirection(), "{}", deleted.text);
+    let rules = app.get_as(&shop, "/api/guardrails/rules").await.json();
+    assert_eq!(rules["rules"].as_array().unwrap().len(), 0);
+
+    // With checks on, a message breaking a rule is recorded, and judged from the page.
+    let mut settings = serde_json::Map::new();
+    settings.insert("guardrailsEnabled".into(), Value::Bool(true));
+    app.services
+        .update_app(&Actor::operator(), "shop", settings)
+        .await
+        .unwrap();
+    app.post_as(
+        &shop,
+        "/api/guardrails/rules",
+        json!({"type": "blocked_topic", "pattern": "crypto", "action": "block"}),
+    )
+    .await;
+    let checked = app
+        .post_as(
+            &shop,
+            "/api/guardrails/check",
+            json!({"sessionId": "call-3", "content": "Tell me about crypto", "direction": "input"}),
+        )
+        .await;
+    assert_eq!(checked.json()["allowed"], false, "{}", checked.text);
+    let listed = page(&app, "/apps/shop/guardrails", Some(&admin)).await;
+    assert!(listed.text.contains("Checks are on for this app"));
+    assert!(listed.text.contains("Tell me about crypto"));
+    let violations = app.get_as(&shop, "/api/guardrails/violations").await.json();
+    let violation_id = violations["violations"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let judged = form_post(
+        &app,
+        "/sfn/judge-violation",
+        &format!("slug=shop&violation_id={violation_id}&correctness=false_positive"),
+        Some(&admin),
+    )
+    .await;
+    assert!(judged.status.is_redirection(), "{}", judged.text);
+    let violations = app.get_as(&shop, "/api/guardrails/violations").await.json();
+    assert_eq!(
+        violations["violations"][0]["annotatedCorrectness"],
+        "false_positive"
+    );
+    assert_eq!(
+        violations["violations"][0]["annotatedBy"],
+        "admin@example.com"
+    );
+
+    let viewer = another_member(&app, "shop", "viewer@example.com", Role::Viewer).await;
+    assert_eq!(
+        page(&app, "/apps/shop/guardrails", Some(&viewer))
+            .await
+            .status,
+        403
+    );
 }

@@ -187,10 +187,7 @@ impl Services {
             });
         }
         let rules = self.compiled_rules(&caller.app.id).await?;
-        let hits: Vec<&CompiledRule> = rules
-            .iter()
-            .filter(|rule| rule.matcher.is_violated_by(&input.content))
-            .collect();
+        let hits = violated_rules(&rules, &input.content);
         if !hits.is_empty() {
             let excerpt: String = input
                 .content
@@ -217,18 +214,18 @@ impl Services {
                 .collect();
             self.store().insert_violations(&records).await?;
         }
-        Ok(GuardrailVerdict {
-            allowed: !hits.iter().any(|r| r.action == GuardrailAction::Block),
-            violations: hits
-                .into_iter()
-                .map(|rule| ViolationHit {
-                    rule_id: rule.id.clone(),
-                    r#type: rule.kind,
-                    action: rule.action,
-                    user_message: rule.user_message.clone(),
-                })
-                .collect(),
-        })
+        Ok(verdict(hits))
+    }
+
+    /// What the active rules say of `content`, recording nothing and whether or not the app has
+    /// guardrails enabled: the dashboard's "test this text". Needs the app secret.
+    pub async fn try_guardrails(&self, caller: &Caller, content: &str) -> Result<GuardrailVerdict> {
+        caller.require_app_secret()?;
+        let mut checks = Checks::new();
+        checks.bytes("content", content, MAX_TEXT_BYTES);
+        checks.finish()?;
+        let rules = self.compiled_rules(&caller.app.id).await?;
+        Ok(verdict(violated_rules(&rules, content)))
     }
 
     /// The app's violations, newest first. Needs the app secret.
@@ -335,6 +332,30 @@ impl Services {
             },
         );
         Ok(rules)
+    }
+}
+
+/// The rules `content` violates.
+fn violated_rules<'a>(rules: &'a [CompiledRule], content: &str) -> Vec<&'a CompiledRule> {
+    rules
+        .iter()
+        .filter(|rule| rule.matcher.is_violated_by(content))
+        .collect()
+}
+
+/// Allowed unless a `block` rule matched, with every rule that did.
+fn verdict(hits: Vec<&CompiledRule>) -> GuardrailVerdict {
+    GuardrailVerdict {
+        allowed: !hits.iter().any(|r| r.action == GuardrailAction::Block),
+        violations: hits
+            .into_iter()
+            .map(|rule| ViolationHit {
+                rule_id: rule.id.clone(),
+                r#type: rule.kind,
+                action: rule.action,
+                user_message: rule.user_message.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -239,6 +239,20 @@ impl Services {
         })
     }
 
+    /// The calls of one conversation, oldest first (at most 50). Needs the app secret.
+    pub async fn voice_sessions_of_conversation(
+        &self,
+        caller: &Caller,
+        session_id: &str,
+    ) -> Result<Vec<VoiceSession>> {
+        caller.require_app_secret()?;
+        let rows = self
+            .store()
+            .voice_sessions_of_conversation(&caller.app.id, session_id, 50)
+            .await?;
+        Ok(rows.iter().map(to_voice_session).collect())
+    }
+
     /// One session with its participants.
     pub async fn voice_session_detail(
         &self,
