@@ -160,3 +160,31 @@ test("an experiment is started, paused and shown with its results", async ({ pag
   await page.screenshot({ path: "test-results/experiments.png", fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test("a guardrail rule is added and a text tested against it without recording", async ({ page, request }) => {
+  const errors = collectPageErrors(page);
+  await signIn(page, E2E_EMAIL);
+  await expect(page).toHaveURL(/overview$/);
+  await page.getByRole("link", { name: "Guardrails" }).click();
+  await expect(page.locator("#guardrails-state")).toContainText("Checks are off");
+
+  await page.getByText("Add a rule").click();
+  const form = page.locator(".new-rule form");
+  await form.getByLabel("Type").selectOption("pii_filter");
+  await form.getByLabel("Pattern").fill("credit_card, email");
+  await form.getByLabel("What the agent says instead").fill("Please do not share card numbers.");
+  await form.getByRole("button", { name: "Add rule" }).click();
+  await expect(page.locator("#guardrail-rules")).toContainText("credit_card, email");
+
+  await expect(async () => {
+    await page.locator("#guardrail-test").getByLabel("Text").fill("My card is 4111 1111 1111 1111");
+    await page.locator("#guardrail-test").getByRole("button", { name: "Check" }).click();
+    await expect(page.locator("#guardrail-verdict")).toContainText("Blocked", { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(page.locator("#guardrail-verdict")).toContainText("Please do not share card numbers.");
+  await page.screenshot({ path: "test-results/guardrails.png", fullPage: true });
+
+  const violations = await (await request.get("/api/guardrails/violations", { headers: agentApi })).json();
+  expect(violations.violations).toEqual([]);
+  expect(errors).toEqual([]);
+});

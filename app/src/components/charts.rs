@@ -200,16 +200,17 @@ fn line_path(
     path.trim_start().to_owned()
 }
 
-/// The smallest of 1, 2, 5 × 10ⁿ at or above `value` (at least 1): a readable axis top.
+/// The smallest of 2, 4, 10 × 10ⁿ at or above `value` (at least 2): a readable axis top whose
+/// half, the middle gridline, is a whole number too.
 fn nice_ceiling(value: f64) -> f64 {
-    if value <= 1.0 {
-        return 1.0;
+    if value <= 2.0 {
+        return 2.0;
     }
     let magnitude = 10f64.powf(value.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
+    [1.0, 2.0, 4.0, 10.0]
         .into_iter()
         .map(|m| m * magnitude)
-        .find(|candidate| *candidate >= value)
+        .find(|candidate| *candidate >= value && candidate % 2.0 == 0.0)
         .unwrap_or(value)
 }
 
@@ -223,12 +224,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn axis_tops_are_round_numbers() {
-        assert_eq!(nice_ceiling(0.0), 1.0);
-        assert_eq!(nice_ceiling(3.0), 5.0);
+    fn axis_tops_are_round_numbers_with_whole_halves() {
+        assert_eq!(nice_ceiling(0.0), 2.0);
+        assert_eq!(nice_ceiling(1.0), 2.0);
+        assert_eq!(nice_ceiling(3.0), 4.0);
+        assert_eq!(nice_ceiling(5.0), 10.0);
         assert_eq!(nice_ceiling(12.0), 20.0);
-        assert_eq!(nice_ceiling(50.0), 50.0);
-        assert_eq!(nice_ceiling(51.0), 100.0);
+        assert_eq!(nice_ceiling(31.0), 40.0);
+        assert_eq!(nice_ceiling(41.0), 100.0);
+        assert_eq!(nice_ceiling(100.0), 100.0);
     }
 
     #[test]

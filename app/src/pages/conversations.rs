@@ -4,9 +4,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use model::conversations::{
-    Conversation, ConversationDetail, ConversationPage, ConversationStatus, Message,
+    Conversation, ConversationDetail, ConversationPage, ConversationStatus, Event, Message,
 };
 use model::dashboard::ConversationView;
+use model::guardrails::Violation;
+use model::handoffs::Handoff;
+use model::persona::CsatRating;
+use model::tools::ToolExecution;
 use model::voice::VoiceSession;
 
 use crate::components::notice::PageError;
@@ -210,68 +214,100 @@ pub fn ConversationPage() -> impl IntoView {
 
 #[component]
 fn Detail(slug: String, detail: ConversationDetail, calls: Vec<VoiceSession>) -> impl IntoView {
-    let c = detail.conversation;
-    let open = !c.status.is_ended();
-    let duration = c
-        .ended_at
-        .map(|end| format::duration(end - c.started_at))
-        .unwrap_or_else(|| "ongoing".to_owned());
-    let csat = detail
-        .csat
-        .as_ref()
-        .map(|r| format!("{} / 5", r.rating))
-        .unwrap_or_else(|| "not rated".to_owned());
+    let ConversationDetail {
+        conversation,
+        messages,
+        events,
+        csat,
+        tool_executions,
+        violations,
+        handoff,
+    } = detail;
+    let open = !conversation.status.is_ended();
+    // Each part is erased to `AnyView`: the page's full static type is too deep to compile.
     view! {
         <header class="page-header">
-            <h1 class="mono" id="conversation-title">{c.session_id.clone()}</h1>
+            <h1 class="mono" id="conversation-title">{conversation.session_id.clone()}</h1>
             <p class="lede">
-                <StatusBadge status=c.status />
+                <StatusBadge status=conversation.status />
                 {open.then(|| view! { <span class="live-dot" title="Updates live">"live"</span> })}
             </p>
         </header>
         <div class="detail-layout">
             <section class="card" aria-labelledby="transcript-title">
                 <h2 id="transcript-title">"Transcript"</h2>
-                <Transcript messages=detail.messages conversation=c.clone() />
+                <Transcript messages conversation=conversation.clone() />
             </section>
             <aside class="detail-side">
-                <section class="card">
-                    <h2>"Details"</h2>
-                    <dl class="facts compact">
-                        <dt>"Channel"</dt><dd>{c.channel.clone().unwrap_or_else(|| "—".to_owned())}</dd>
-                        <dt>"Started"</dt><dd>{format::utc_minutes(c.started_at)}</dd>
-                        <dt>"Duration"</dt><dd>{duration}</dd>
-                        <dt>"Resolution"</dt><dd>{c.resolution.clone().unwrap_or_else(|| "—".to_owned())}</dd>
-                        <dt>"Variant"</dt><dd>{c.experiment_variant.clone().unwrap_or_else(|| "—".to_owned())}</dd>
-                        <dt>"CSAT"</dt><dd id="conversation-csat">{csat}</dd>
-                    </dl>
-                    {detail.csat.and_then(|r| r.comment).map(|comment| view! { <blockquote class="quote">{comment}</blockquote> })}
-                </section>
-                {(!calls.is_empty()).then(|| view! { <Calls slug calls /> })}
-                {detail.handoff.map(|h| view! {
-                    <section class="card" id="conversation-handoff">
-                        <h2>"Handoff"</h2>
-                        <dl class="facts compact">
-                            <dt>"Status"</dt><dd>{h.status.as_str()}</dd>
-                            <dt>"Priority"</dt><dd>{h.priority.as_str()}</dd>
-                            <dt>"Reason"</dt><dd>{h.reason.clone()}</dd>
-                            <dt>"Assignee"</dt><dd>{h.assigned_agent.clone().unwrap_or_else(|| "unassigned".to_owned())}</dd>
-                        </dl>
-                        {h.ai_summary.map(|summary| view! { <p class="summary">{summary}</p> })}
-                    </section>
-                })}
+                {view! { <Facts conversation csat /> }.into_any()}
+                {(!calls.is_empty()).then(|| view! { <Calls slug calls /> }.into_any())}
+                {handoff.map(|h| view! { <HandoffSummary handoff=h /> }.into_any())}
             </aside>
         </div>
+        {view! { <ToolCalls executions=tool_executions /> }.into_any()}
+        {view! { <Violations violations /> }.into_any()}
+        {view! { <Timeline events /> }.into_any()}
+    }
+}
+
+#[component]
+fn Facts(conversation: Conversation, csat: Option<CsatRating>) -> impl IntoView {
+    let c = conversation;
+    let duration = c
+        .ended_at
+        .map(|end| format::duration(end - c.started_at))
+        .unwrap_or_else(|| "ongoing".to_owned());
+    let rating = csat
+        .as_ref()
+        .map(|r| format!("{} / 5", r.rating))
+        .unwrap_or_else(|| "not rated".to_owned());
+    let or_dash = |value: Option<String>| value.unwrap_or_else(|| "—".to_owned());
+    view! {
         <section class="card">
-            <h2>{format!("Tool calls ({})", detail.tool_executions.len())}</h2>
-            {if detail.tool_executions.is_empty() {
+            <h2>"Details"</h2>
+            <dl class="facts compact">
+                <dt>"Channel"</dt><dd>{or_dash(c.channel)}</dd>
+                <dt>"Started"</dt><dd>{format::utc_minutes(c.started_at)}</dd>
+                <dt>"Duration"</dt><dd>{duration}</dd>
+                <dt>"Resolution"</dt><dd>{or_dash(c.resolution)}</dd>
+                <dt>"Variant"</dt><dd>{or_dash(c.experiment_variant)}</dd>
+                <dt>"CSAT"</dt><dd id="conversation-csat">{rating}</dd>
+            </dl>
+            {csat.and_then(|r| r.comment).map(|comment| view! { <blockquote class="quote">{comment}</blockquote> })}
+        </section>
+    }
+}
+
+#[component]
+fn HandoffSummary(handoff: Handoff) -> impl IntoView {
+    let h = handoff;
+    view! {
+        <section class="card" id="conversation-handoff">
+            <h2>"Handoff"</h2>
+            <dl class="facts compact">
+                <dt>"Status"</dt><dd>{h.status.as_str()}</dd>
+                <dt>"Priority"</dt><dd>{h.priority.as_str()}</dd>
+                <dt>"Reason"</dt><dd>{h.reason}</dd>
+                <dt>"Assignee"</dt><dd>{h.assigned_agent.unwrap_or_else(|| "unassigned".to_owned())}</dd>
+            </dl>
+            {h.ai_summary.map(|summary| view! { <p class="summary">{summary}</p> })}
+        </section>
+    }
+}
+
+#[component]
+fn ToolCalls(executions: Vec<ToolExecution>) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>{format!("Tool calls ({})", executions.len())}</h2>
+            {if executions.is_empty() {
                 view! { <p class="muted">"No tool was called."</p> }.into_any()
             } else {
                 view! {
                     <table class="table" id="conversation-tools">
                         <thead><tr><th scope="col">"Tool"</th><th scope="col">"Status"</th><th scope="col">"HTTP"</th><th scope="col">"Duration"</th><th scope="col">"At (UTC)"</th></tr></thead>
                         <tbody>
-                            {detail.tool_executions.into_iter().map(|e| view! {
+                            {executions.into_iter().map(|e| view! {
                                 <tr>
                                     <th scope="row" class="mono">{e.tool_name}</th>
                                     <td>{e.status.as_str()}</td>
@@ -285,16 +321,22 @@ fn Detail(slug: String, detail: ConversationDetail, calls: Vec<VoiceSession>) ->
                 }.into_any()
             }}
         </section>
+    }
+}
+
+#[component]
+fn Violations(violations: Vec<Violation>) -> impl IntoView {
+    view! {
         <section class="card">
-            <h2>{format!("Guardrail violations ({})", detail.violations.len())}</h2>
-            {if detail.violations.is_empty() {
+            <h2>{format!("Guardrail violations ({})", violations.len())}</h2>
+            {if violations.is_empty() {
                 view! { <p class="muted">"No message broke a rule."</p> }.into_any()
             } else {
                 view! {
                     <table class="table" id="conversation-violations">
                         <thead><tr><th scope="col">"Type"</th><th scope="col">"Direction"</th><th scope="col">"Action"</th><th scope="col">"Content"</th><th scope="col">"At (UTC)"</th></tr></thead>
                         <tbody>
-                            {detail.violations.into_iter().map(|v| view! {
+                            {violations.into_iter().map(|v| view! {
                                 <tr>
                                     <th scope="row">{v.r#type.as_str()}</th>
                                     <td>{v.direction.as_str()}</td>
@@ -308,14 +350,20 @@ fn Detail(slug: String, detail: ConversationDetail, calls: Vec<VoiceSession>) ->
                 }.into_any()
             }}
         </section>
+    }
+}
+
+#[component]
+fn Timeline(events: Vec<Event>) -> impl IntoView {
+    view! {
         <section class="card">
-            <h2>{format!("Timeline ({} events)", detail.events.len())}</h2>
-            {if detail.events.is_empty() {
+            <h2>{format!("Timeline ({} events)", events.len())}</h2>
+            {if events.is_empty() {
                 view! { <p class="muted">"No event was recorded."</p> }.into_any()
             } else {
                 view! {
                     <ol class="timeline" id="conversation-events">
-                        {detail.events.into_iter().map(|e| view! {
+                        {events.into_iter().map(|e| view! {
                             <li>
                                 <time>{format::utc_minutes(e.ts)}</time>
                                 <span class="mono">{e.event_type}</span>
