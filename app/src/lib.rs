@@ -21,6 +21,7 @@ use crate::pages::experiments::ExperimentsPage;
 use crate::pages::guardrails::GuardrailsPage;
 use crate::pages::handoffs::HandoffsPage;
 use crate::pages::home::HomePage;
+use crate::pages::knowledge::{DocumentPage, KnowledgePage};
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::overview::OverviewPage;
@@ -82,6 +83,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apps/:slug/persona") view=PersonaPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/experiments") view=ExperimentsPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/guardrails") view=GuardrailsPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/knowledge") view=KnowledgePage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/knowledge/:id") view=DocumentPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

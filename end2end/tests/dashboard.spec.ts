@@ -188,3 +188,27 @@ test("a guardrail rule is added and a text tested against it without recording",
   expect(violations.violations).toEqual([]);
   expect(errors).toEqual([]);
 });
+
+test("a document is added, embedded, and found by the search tester", async ({ page }) => {
+  const errors = collectPageErrors(page);
+  await signIn(page, E2E_EMAIL);
+  await expect(page).toHaveURL(/overview$/);
+  await page.getByRole("link", { name: "Knowledge" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Knowledge");
+
+  await page.getByText("Write or paste a document").click();
+  const form = page.locator("#add-document");
+  await form.getByLabel("Title").fill("Returns policy");
+  await form.getByLabel("Category").fill("policy");
+  await form.getByLabel("Content").fill("# Returns\nUnworn shoes can be returned within 30 days for a full refund.");
+  await form.getByRole("button", { name: "Add document" }).click();
+  const row = page.locator("#documents tr", { hasText: "Returns policy" });
+  await expect(row).toContainText("ready", { timeout: 30_000 });
+
+  const tester = page.locator("#search-tester");
+  await tester.getByLabel("Question").fill("Can I send back shoes I did not wear?");
+  await tester.getByRole("button", { name: "Search" }).click();
+  await expect(page.locator("#search-results")).toContainText("Returns policy", { timeout: 30_000 });
+  await page.screenshot({ path: "test-results/knowledge.png", fullPage: true });
+  expect(errors).toEqual([]);
+});

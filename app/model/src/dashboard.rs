@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::analytics::{Overview, Timeseries};
 use crate::conversations::ConversationDetail;
 use crate::guardrails::{GuardrailRule, ViolationPage};
+use crate::knowledge::{DocumentPage, GapPage, GapStatus, KnowledgeMetrics};
 use crate::users::{CurrentUser, Permission, Role};
 use crate::voice::VoiceSession;
 
@@ -71,4 +72,27 @@ pub struct GuardrailsView {
     pub enabled: bool,
     pub rules: Vec<GuardrailRule>,
     pub violations: ViolationPage,
+}
+
+/// The knowledge page: documents with their ingestion, gaps of one status, and the last 30 days'
+/// search metrics.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KnowledgeView {
+    pub documents: DocumentPage,
+    pub gap_status: GapStatus,
+    pub gaps: GapPage,
+    pub metrics: KnowledgeMetrics,
+}
+
+impl KnowledgeView {
+    /// Whether some document still waits for its embeddings (the page then follows them).
+    pub fn ingesting(&self) -> bool {
+        self.documents.documents.iter().any(|d| {
+            matches!(
+                d.ingestion.state,
+                crate::knowledge::IngestState::Pending | crate::knowledge::IngestState::Embedding
+            )
+        })
+    }
 }

@@ -66,7 +66,7 @@ const NAVIGATION: &[(&str, &[NavItem])] = &[
     (
         "Configure",
         &[
-            planned("Knowledge"),
+            app_page("Knowledge", "knowledge", Permission::KnowledgeRead),
             planned("Tools"),
             app_page("Guardrails", "guardrails", Permission::GuardrailsManage),
             app_page("Persona", "persona", Permission::PersonaManage),

@@ -3,6 +3,7 @@ pub mod experiments;
 pub mod guardrails;
 pub mod handoffs;
 pub mod home;
+pub mod knowledge;
 pub mod login;
 pub mod not_found;
 pub mod overview;

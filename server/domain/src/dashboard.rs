@@ -3,10 +3,12 @@
 
 use model::analytics::BucketSize;
 use model::dashboard::{
-    AnalyticsReport, AppChoice, ConversationView, DashboardFrame, GuardrailsView, REPORT_RANGES,
+    AnalyticsReport, AppChoice, ConversationView, DashboardFrame, GuardrailsView, KnowledgeView,
+    REPORT_RANGES,
 };
 use model::guardrails::{AnnotateViolation, Correctness, Violation};
 use model::handoffs::{Handoff, HandoffStatus, ResolutionQuality, UpdateHandoff};
+use model::knowledge::{GapStatus, KnowledgeGap, ResolveGap};
 use model::users::{CurrentUser, Permission};
 
 use crate::actor::Principal;
@@ -110,6 +112,54 @@ impl Services {
             rules,
             violations,
         })
+    }
+
+    /// The knowledge page: the newest documents, the gaps of `gap_status`, and the last 30
+    /// days' search metrics.
+    pub async fn knowledge_view(
+        &self,
+        caller: &Caller,
+        gap_status: GapStatus,
+        cursor: Option<&str>,
+    ) -> Result<KnowledgeView> {
+        let now = now_ms();
+        let (documents, gaps, metrics) = tokio::try_join!(
+            self.list_knowledge_documents(caller, None, cursor, Some(50)),
+            self.knowledge_gaps(caller, Some(gap_status.as_str()), None, Some(50)),
+            self.knowledge_metrics(caller, Some(now - 30 * DAY_MS), Some(now)),
+        )?;
+        Ok(KnowledgeView {
+            documents,
+            gap_status,
+            gaps,
+            metrics,
+        })
+    }
+
+    /// Resolves (optionally with the document that answers it), dismisses or reopens a gap,
+    /// as the signed-in user.
+    pub async fn change_knowledge_gap(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        gap_id: &str,
+        to: GapStatus,
+        document_id: Option<String>,
+    ) -> Result<KnowledgeGap> {
+        let caller = self
+            .dashboard_caller(actor, slug, Permission::KnowledgeManage)
+            .await?;
+        match to {
+            GapStatus::Resolved => {
+                let input = ResolveGap {
+                    document_id,
+                    resolved_by: Some(assignee(actor)?),
+                };
+                self.resolve_knowledge_gap(&caller, gap_id, input).await
+            }
+            GapStatus::Dismissed => self.dismiss_knowledge_gap(&caller, gap_id).await,
+            GapStatus::Open => self.reopen_knowledge_gap(&caller, gap_id).await,
+        }
     }
 
     /// Records the signed-in user's verdict on a violation, under their email.

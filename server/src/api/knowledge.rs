@@ -2,18 +2,21 @@
 
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
-use axum::http::StatusCode;
+use axum::http::header::ACCEPT;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use domain::Services;
 use domain::knowledge::KnowledgeUpload;
 use model::knowledge::{
     AddKnowledge, DocumentDetail, DocumentPage, DocumentPatch, DocumentSaved, GapPage, IngestState,
     KnowledgeGap, KnowledgeMetrics, ResolveGap, SearchKnowledge, SearchResponse,
 };
+use model::users::Permission;
 use model::{ErrorBody, ErrorCode};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::http::{ApiError, ApiJson, ApiQuery, AppCaller, AppCallerJson, TraceId};
+use crate::http::{ApiError, ApiJson, ApiQuery, AppCaller, AppCallerJson, SignedInUser, TraceId};
 
 /// 200 when the document is searchable already, 202 while the ingestion job embeds it.
 fn saved(saved: DocumentSaved) -> (StatusCode, Json<DocumentSaved>) {
@@ -87,8 +90,70 @@ struct UploadForm {
 pub async fn upload(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Result<(StatusCode, Json<DocumentSaved>), ApiError> {
+    let upload = read_upload(form).await?;
+    Ok(saved(services.upload_knowledge(&caller, upload).await?))
+}
+
+/// The knowledge page's upload form, with the session cookie instead of app credentials: the
+/// form of `POST /api/knowledge/upload`. A browser's form post (`Accept: text/html`) is sent
+/// back to the knowledge page, with the error in the query when it failed; other clients get
+/// JSON. Needs `knowledge.manage` in the app's workspace.
+#[utoipa::path(
+    post,
+    path = "/api/admin/apps/{slug}/knowledge/upload",
+    tag = "admin",
+    params(("slug" = String, Path, description = "The app's slug")),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    security(("dashboardSession" = [])),
+    responses(
+        (status = 200, description = "Stored and searchable", body = DocumentSaved),
+        (status = 202, description = "Stored; the ingestion job embeds it", body = DocumentSaved),
+        (status = 303, description = "A browser's form post, sent back to the knowledge page"),
+        (status = 400, description = "No file, not UTF-8 text, or invalid fields", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "The user's role cannot change knowledge", body = ErrorBody),
+        (status = 404, description = "No such app in the user's workspaces", body = ErrorBody),
+    )
+)]
+pub async fn dashboard_upload(
+    State(services): State<Services>,
+    signed_in: SignedInUser,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    form: Multipart,
+) -> Result<Response, ApiError> {
+    let caller = services
+        .dashboard_caller(&signed_in.actor, &slug, Permission::KnowledgeManage)
+        .await?;
+    let outcome = match read_upload(form).await {
+        Ok(upload) => services
+            .upload_knowledge(&caller, upload)
+            .await
+            .map_err(ApiError::from),
+        Err(error) => Err(error),
+    };
+    let from_a_page = headers
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if !from_a_page {
+        return outcome.map(|done| saved(done).into_response());
+    }
+    let back = match outcome {
+        Ok(done) => format!("/apps/{}/knowledge?uploaded={}", caller.app.slug, done.id),
+        Err(error) => format!(
+            "/apps/{}/knowledge?upload_error={}",
+            caller.app.slug,
+            percent_encode(error.message())
+        ),
+    };
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// The fields of an upload form; the file is required.
+async fn read_upload(mut form: Multipart) -> Result<KnowledgeUpload, ApiError> {
     let invalid = |message: String| ApiError::new(ErrorCode::InvalidInput, message);
     let mut upload = KnowledgeUpload::default();
     let mut has_file = false;
@@ -115,7 +180,7 @@ pub async fn upload(
             .map_err(|e| invalid(format!("Unreadable field {name}: {}", e.body_text())))?;
         match name.as_str() {
             "category" => upload.category = value,
-            "title" => upload.title = Some(value),
+            "title" => upload.title = Some(value).filter(|t| !t.trim().is_empty()),
             "sourceType" => upload.source_type = Some(value),
             "updatedBy" => upload.updated_by = Some(value),
             _ => return Err(invalid(format!("Unknown form field {name:?}"))),
@@ -124,7 +189,19 @@ pub async fn upload(
     if !has_file {
         return Err(invalid("The form needs a file field".to_owned()));
     }
-    Ok(saved(services.upload_knowledge(&caller, upload).await?))
+    Ok(upload)
+}
+
+/// A query value: unreserved characters pass, the rest is percent-encoded.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -80,6 +80,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tools::get, tools::update, tools::delete))
         .routes(routes!(knowledge::add))
         .routes(routes!(knowledge::upload))
+        .routes(routes!(knowledge::dashboard_upload))
         .routes(routes!(knowledge::documents))
         .routes(routes!(
             knowledge::document,

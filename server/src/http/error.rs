@@ -38,6 +38,11 @@ impl ApiError {
         self
     }
 
+    /// The human message, as the body carries it.
+    pub fn message(&self) -> &str {
+        &self.body.message
+    }
+
     pub fn status(&self) -> StatusCode {
         StatusCode::from_u16(self.body.code.http_status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)

@@ -566,3 +566,149 @@ async fn guardrail_rules_are_managed_tested_and_their_violations_judged() {
         403
     );
 }
+
+/// A multipart upload of `file` as the knowledge page's form sends it.
+fn upload_form(file_name: &str, content: &str, category: &str) -> (String, String) {
+    let boundary = "----switchboard-test-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+         Content-Type: text/markdown\r\n\r\n{content}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\n{category}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n\r\n--{boundary}--\r\n"
+    );
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn knowledge_is_added_uploaded_tested_and_its_gaps_resolved() {
+    let app = TestApp::new().await;
+    let (shop, admin) = member_of_app(&app, "shop", "admin@example.com", Role::Admin).await;
+    let viewer = another_member(&app, "shop", "viewer@example.com", Role::Viewer).await;
+
+    let added = form_post(
+        &app,
+        "/sfn/add-document",
+        "slug=shop&title=Returns&category=policy&format=markdown\
+         &content=%23+Returns%0AUnworn+shoes+can+be+returned+within+30+days+for+a+full+refund.",
+        Some(&admin),
+    )
+    .await;
+    assert!(added.status.is_redirection(), "{}", added.text);
+    let refused = form_post(
+        &app,
+        "/sfn/add-document",
+        "slug=shop&title=Nope&category=policy&format=text&content=No",
+        Some(&viewer),
+    )
+    .await;
+    assert_eq!(refused.status, 403);
+
+    // The upload form: a browser is sent back to the page, an API client gets JSON.
+    let (content_type, body) = upload_form(
+        "shipping.md",
+        "# Shipping\nParcels ship within two working days.",
+        "faq",
+    );
+    let mut headers = crate::helpers::SAME_ORIGIN.to_vec();
+    headers.extend([
+        ("cookie", admin.as_str()),
+        ("content-type", content_type.as_str()),
+        ("accept", "text/html"),
+    ]);
+    let uploaded = app
+        .send(
+            Method::POST,
+            "/api/admin/apps/shop/knowledge/upload",
+            &headers,
+            Body::from(body.clone()),
+        )
+        .await;
+    assert_eq!(uploaded.status, 303, "{}", uploaded.text);
+    assert!(
+        uploaded
+            .header("location")
+            .unwrap()
+            .starts_with("/apps/shop/knowledge?uploaded=")
+    );
+    let (_, empty) = upload_form("empty.md", "", "faq");
+    let failed = app
+        .send(
+            Method::POST,
+            "/api/admin/apps/shop/knowledge/upload",
+            &headers,
+            Body::from(empty),
+        )
+        .await;
+    assert_eq!(failed.status, 303);
+    assert!(failed.header("location").unwrap().contains("upload_error="));
+    headers.retain(|(name, _)| *name != "accept");
+    let as_json = app
+        .send(
+            Method::POST,
+            "/api/admin/apps/shop/knowledge/upload",
+            &headers,
+            Body::from(body),
+        )
+        .await;
+    assert_eq!(as_json.status, 200, "{}", as_json.text);
+    assert_eq!(as_json.json()["created"], false, "the same title replaces");
+
+    let listed = page(&app, "/apps/shop/knowledge", Some(&viewer)).await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    assert!(listed.text.contains("Returns") && listed.text.contains("Shipping"));
+    assert!(listed.text.contains(">ready<"), "{}", listed.text);
+
+    // The tester answers, and leaves no search or gap behind.
+    let tested = app
+        .send(
+            Method::POST,
+            "/sfn/test-search",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("cookie", viewer.as_str()),
+            ],
+            Body::from("slug=shop&query=Can+I+return+my+shoes%3F&mode=hybrid&top_k=3"),
+        )
+        .await;
+    assert_eq!(tested.status, 200, "{}", tested.text);
+    assert_eq!(tested.json()["results"][0]["title"], "Returns");
+    let metrics = app.get_as(&shop, "/api/knowledge/metrics").await.json();
+    assert_eq!(metrics["totalSearches"], 0);
+
+    // A real search that finds nothing records a gap; the page resolves it with a document.
+    app.post_as(
+        &shop,
+        "/api/knowledge/search",
+        json!({"query": "Do you sell gift cards?", "mode": "text"}),
+    )
+    .await;
+    let gaps = app.get_as(&shop, "/api/knowledge/gaps").await.json();
+    let gap_id = gaps["gaps"][0]["id"].as_str().unwrap().to_owned();
+    let shown = page(&app, "/apps/shop/knowledge", Some(&admin)).await;
+    assert!(shown.text.contains("Do you sell gift cards?"));
+    let documents = app.get_as(&shop, "/api/knowledge/documents").await.json();
+    let document_id = documents["documents"][0]["id"].as_str().unwrap().to_owned();
+    let resolved = form_post(
+        &app,
+        "/sfn/change-gap",
+        &format!("slug=shop&id={gap_id}&to=resolved&document_id={document_id}"),
+        Some(&admin),
+    )
+    .await;
+    assert!(resolved.status.is_redirection(), "{}", resolved.text);
+    let gaps = app
+        .get_as(&shop, "/api/knowledge/gaps?status=resolved")
+        .await
+        .json();
+    assert_eq!(gaps["gaps"][0]["resolvedBy"], "admin@example.com");
+    assert_eq!(gaps["gaps"][0]["documentId"], document_id.as_str());
+
+    let document = page(
+        &app,
+        &format!("/apps/shop/knowledge/{document_id}"),
+        Some(&viewer),
+    )
+    .await;
+    assert_eq!(document.status, 200, "{}", document.text);
+    assert!(document.text.contains("id=\"passages\""));
+}

@@ -60,6 +60,13 @@ struct Timing {
     retrieval: Duration,
 }
 
+/// Whether a search is logged (and may record a gap), or only answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Telemetry {
+    Record,
+    Skip,
+}
+
 impl Services {
     /// The configured embedding provider, connected (the local model loaded) on first use. The
     /// server connects it at start (`prepare_embeddings`), so requests do not wait for that.
@@ -436,6 +443,28 @@ impl Services {
         input: SearchKnowledge,
         trace_id: Option<&str>,
     ) -> Result<SearchResponse> {
+        self.search(caller, input, trace_id, Telemetry::Record)
+            .await
+    }
+
+    /// A search that leaves no trace: no search log, no gap. The dashboard's search tester.
+    /// Needs the app secret.
+    pub async fn try_knowledge_search(
+        &self,
+        caller: &Caller,
+        input: SearchKnowledge,
+    ) -> Result<SearchResponse> {
+        caller.require_app_secret()?;
+        self.search(caller, input, None, Telemetry::Skip).await
+    }
+
+    async fn search(
+        &self,
+        caller: &Caller,
+        input: SearchKnowledge,
+        trace_id: Option<&str>,
+        telemetry: Telemetry,
+    ) -> Result<SearchResponse> {
         let search = Search::validate(&input)?;
         let embedder = self.embedder();
         let threshold = caller.app.settings.knowledge_threshold.unwrap_or_else(|| {
@@ -480,7 +509,9 @@ impl Services {
             trace_id: trace_id.map(str::to_owned),
             created_at: now_ms(),
         };
-        self.log_search(&record, session).await?;
+        if telemetry == Telemetry::Record {
+            self.log_search(&record, session).await?;
+        }
         Ok(SearchResponse {
             results,
             gap_detected,
