@@ -28,6 +28,7 @@ use crate::pages::overview::OverviewPage;
 use crate::pages::persona::PersonaPage;
 use crate::pages::setup::SetupPage;
 use crate::pages::status::StatusPage;
+use crate::pages::tools::ToolsPage;
 use crate::pages::voice_sessions::{VoiceSessionPage, VoiceSessionsPage};
 
 /// The HTML document around the app, rendered on the server only.
@@ -85,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apps/:slug/guardrails") view=GuardrailsPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/knowledge") view=KnowledgePage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/knowledge/:id") view=DocumentPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/tools") view=ToolsPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

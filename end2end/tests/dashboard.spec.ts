@@ -212,3 +212,27 @@ test("a document is added, embedded, and found by the search tester", async ({ p
   await page.screenshot({ path: "test-results/knowledge.png", fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test("a tool is registered with its schema checked while typed", async ({ page }) => {
+  const errors = collectPageErrors(page);
+  await signIn(page, E2E_EMAIL);
+  await expect(page).toHaveURL(/overview$/);
+  await page.getByRole("link", { name: "Tools" }).click();
+  await page.getByText("Register a tool").click();
+  const form = page.locator(".new-item form");
+  await form.getByLabel("Name").fill("lookup_order");
+  await form.getByLabel("Description").fill("Looks up an order by its id");
+  await form.getByLabel("Endpoint").fill("https://api.example.com/orders");
+  const schema = form.getByLabel("Parameters (JSON Schema)");
+  await expect(async () => {
+    await schema.fill('{"type": "object", "properties": {');
+    await expect(form.getByText(/Not JSON yet/)).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await schema.fill('{"type": "object", "properties": {"orderId": {"type": "string"}}, "required": ["orderId"]}');
+  await expect(form.getByText("Valid JSON object.")).toBeVisible();
+  await form.getByRole("button", { name: "Register tool" }).click();
+  const card = page.locator(".tool", { hasText: "lookup_order" });
+  await expect(card).toContainText("POST https://api.example.com/orders");
+  await page.screenshot({ path: "test-results/tools.png", fullPage: true });
+  expect(errors).toEqual([]);
+});

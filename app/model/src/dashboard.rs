@@ -7,6 +7,7 @@ use crate::analytics::{Overview, Timeseries};
 use crate::conversations::ConversationDetail;
 use crate::guardrails::{GuardrailRule, ViolationPage};
 use crate::knowledge::{DocumentPage, GapPage, GapStatus, KnowledgeMetrics};
+use crate::tools::{Tool, ToolExecutionPage};
 use crate::users::{CurrentUser, Permission, Role};
 use crate::voice::VoiceSession;
 
@@ -95,4 +96,12 @@ impl KnowledgeView {
             )
         })
     }
+}
+
+/// The tools page: the app's tools and a page of their executions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolsView {
+    pub tools: Vec<Tool>,
+    pub executions: ToolExecutionPage,
 }

@@ -67,7 +67,7 @@ const NAVIGATION: &[(&str, &[NavItem])] = &[
         "Configure",
         &[
             app_page("Knowledge", "knowledge", Permission::KnowledgeRead),
-            planned("Tools"),
+            app_page("Tools", "tools", Permission::ToolsManage),
             app_page("Guardrails", "guardrails", Permission::GuardrailsManage),
             app_page("Persona", "persona", Permission::PersonaManage),
             app_page("Experiments", "experiments", Permission::ExperimentsManage),

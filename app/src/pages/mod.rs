@@ -10,4 +10,5 @@ pub mod overview;
 pub mod persona;
 pub mod setup;
 pub mod status;
+pub mod tools;
 pub mod voice_sessions;

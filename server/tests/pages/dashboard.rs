@@ -712,3 +712,120 @@ async fn knowledge_is_added_uploaded_tested_and_its_gaps_resolved() {
     assert_eq!(document.status, 200, "{}", document.text);
     assert!(document.text.contains("id=\"passages\""));
 }
+
+/// The tool editor's form: `tool[field]=value` pairs after the slug.
+fn tool_form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .fold("slug=shop".to_owned(), |form, (field, value)| {
+            format!("{form}&tool%5B{field}%5D={value}")
+        })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tools_are_registered_edited_switched_off_and_their_calls_logged() {
+    let app = TestApp::new().await;
+    let (shop, admin) = member_of_app(&app, "shop", "admin@example.com", Role::Admin).await;
+    let schema = "%7B%22type%22%3A%22object%22%2C%22properties%22%3A%7B%22orderId%22%3A%7B%22type%22%3A%22string%22%7D%7D%2C%22required%22%3A%5B%22orderId%22%5D%7D";
+    let register = |schema: &'static str| {
+        tool_form(&[
+            ("editing", ""),
+            ("name", "lookup_order"),
+            ("description", "Looks+up+an+order"),
+            ("endpoint", "http%3A%2F%2F127.0.0.1%3A9%2Forders"),
+            ("http_method", "POST"),
+            ("timeout_ms", "5000"),
+            ("parameters_schema", schema),
+            ("headers", "X-Api-Key%3A+secret-value"),
+            ("requires_confirmation", "on"),
+        ])
+    };
+    let bad = form_post(
+        &app,
+        "/sfn/save-tool",
+        &register("%7B%22type%22%3A1%7D"),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(
+        bad.status, 400,
+        "a schema that does not compile: {}",
+        bad.text
+    );
+    let saved = form_post(&app, "/sfn/save-tool", &register(schema), Some(&admin)).await;
+    assert!(saved.status.is_redirection(), "{}", saved.text);
+
+    let edit = tool_form(&[
+        ("editing", "lookup_order"),
+        ("name", "lookup_order"),
+        ("description", "Finds+an+order"),
+        ("endpoint", "http%3A%2F%2F127.0.0.1%3A9%2Forders"),
+        ("http_method", "GET"),
+        ("timeout_ms", "8000"),
+        ("parameters_schema", schema),
+        ("headers", ""),
+    ]);
+    let edited = form_post(&app, "/sfn/save-tool", &edit, Some(&admin)).await;
+    assert!(edited.status.is_redirection(), "{}", edited.text);
+    let tools = app.get_as(&shop, "/api/tools/all").await.json();
+    assert_eq!(tools["tools"][0]["httpMethod"], "GET");
+    assert_eq!(
+        tools["tools"][0]["headerNames"],
+        json!(["X-Api-Key"]),
+        "an empty headers field keeps the stored ones"
+    );
+    let listed = page(&app, "/apps/shop/tools", Some(&admin)).await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    assert!(listed.text.contains("Finds an order"), "{}", listed.text);
+    assert!(listed.text.contains("GET http://127.0.0.1:9/orders"));
+    assert!(listed.text.contains("X-Api-Key"), "header names are shown");
+    assert!(
+        !listed.text.contains("secret-value"),
+        "header values never are"
+    );
+
+    // A call with invalid parameters is refused before any request, and logged.
+    let call = app
+        .post_as(
+            &shop,
+            "/api/tools/execute",
+            json!({"sessionId": "call-5", "toolName": "lookup_order", "parameters": {}}),
+        )
+        .await;
+    assert_eq!(call.json()["success"], false, "{}", call.text);
+    let log = page(
+        &app,
+        "/apps/shop/tools?status=validation_error",
+        Some(&admin),
+    )
+    .await;
+    assert!(log.text.contains("invalid parameters"), "{}", log.text);
+    assert!(log.text.contains("call-5"));
+
+    let off = form_post(
+        &app,
+        "/sfn/tool-active",
+        "slug=shop&name=lookup_order&active=false",
+        Some(&admin),
+    )
+    .await;
+    assert!(off.status.is_redirection(), "{}", off.text);
+    let public = app.get_as(&shop, "/api/tools").await.json();
+    assert!(!public.to_string().contains("lookup_order"), "{public}");
+    let deleted = form_post(
+        &app,
+        "/sfn/delete-tool",
+        "slug=shop&name=lookup_order",
+        Some(&admin),
+    )
+    .await;
+    assert!(deleted.status.is_redirection(), "{}", deleted.text);
+    let gone = page(&app, "/apps/shop/tools", Some(&admin)).await;
+    assert!(gone.text.contains("No tools yet"));
+
+    let agent = another_member(&app, "shop", "agent@example.com", Role::Agent).await;
+    assert_eq!(
+        page(&app, "/apps/shop/tools", Some(&agent)).await.status,
+        403
+    );
+}
