@@ -160,9 +160,12 @@ fn SearchTester(slug: String) -> impl IntoView {
 
 #[component]
 fn SearchResults(response: SearchResponse) -> impl IntoView {
+    let found = match response.results.len() {
+        1 => "1 result".to_owned(),
+        n => format!("{n} results"),
+    };
     let summary = format!(
-        "{} results · {} · top score {:.2} · embedding {} · retrieval {}",
-        response.results.len(),
+        "{found} · {} · top score {:.2} · embedding {} · retrieval {}",
         response.mode.as_str(),
         response.top_score,
         format::latency(response.embed_ms),
