@@ -250,7 +250,7 @@ fn assignee(actor: &Actor) -> Result<String> {
     match &actor.principal {
         Principal::User(user) => Ok(user.email.clone()),
         Principal::Operator => Err(Error::Invalid(
-            "Handoffs are claimed by a signed-in user".to_owned(),
+            "Only a signed-in dashboard user can do this".to_owned(),
         )),
     }
 }
