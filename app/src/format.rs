@@ -1,6 +1,8 @@
 //! Formatting shared by server rendering and hydration, which must produce identical text:
 //! no time zones or locales, only UTC computed from the epoch.
 
+pub use model::web::{path_segment, query_value};
+
 /// `1_700_000_000_000` → `2023-11-14 22:13 UTC`.
 pub fn utc_minutes(epoch_ms: i64) -> String {
     let seconds = epoch_ms.div_euclid(1_000);
@@ -63,6 +65,16 @@ pub fn duration(ms: i64) -> String {
 /// A ratio as a whole percentage: `0.4567` → `46%`.
 pub fn percent(ratio: f64) -> String {
     format!("{:.0}%", ratio * 100.0)
+}
+
+/// A query string of the non-empty `params`, `?` included (just `?` when there are none).
+pub fn query_string(params: &[(&str, String)]) -> String {
+    let pairs: Vec<String> = params
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| format!("{name}={}", query_value(value)))
+        .collect();
+    format!("?{}", pairs.join("&"))
 }
 
 /// A latency in milliseconds, with a precision that suits its size.
@@ -147,6 +159,21 @@ mod tests {
         assert_eq!(duration(3_720_000), "1h 02m");
         assert_eq!(duration(-5), "0s");
         assert_eq!(percent(0.4567), "46%");
+    }
+
+    #[test]
+    fn urls_are_encoded_for_where_they_go() {
+        assert_eq!(query_value("/apps/a b?c"), "/apps/a%20b%3Fc");
+        assert_eq!(path_segment("call/1 é"), "call%2F1%20%C3%A9");
+        assert_eq!(
+            query_string(&[
+                ("status", "resolved".to_owned()),
+                ("channel", String::new()),
+                ("cursor", "a=b".to_owned())
+            ]),
+            "?status=resolved&cursor=a%3Db"
+        );
+        assert_eq!(query_string(&[]), "?");
     }
 
     #[test]

@@ -38,6 +38,29 @@ pub fn is_same_origin(host: Option<&str>, origin: Option<&str>, referer: Option<
     matches!((host, source_host), (Some(host), Some(source)) if host.eq_ignore_ascii_case(source))
 }
 
+/// A value for a query string: unreserved characters and `/` stay, the rest is
+/// percent-encoded.
+pub fn query_value(text: &str) -> String {
+    percent_encode(text, true)
+}
+
+/// One segment of a path: as [`query_value`], with `/` encoded too.
+pub fn path_segment(text: &str) -> String {
+    percent_encode(text, false)
+}
+
+fn percent_encode(text: &str, keep_slash: bool) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b'/' if keep_slash => "/".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,7 +23,7 @@ pub fn PageError(error: UiError) -> impl IntoView {
     match error.code {
         ErrorCode::NotAuthenticated | ErrorCode::SessionExpired => {
             let next = use_location().pathname.get_untracked();
-            let href = format!("/login?next={}", encode_path(&next));
+            let href = format!("/login?next={}", crate::format::query_value(&next));
             view! {
                 <section class="card empty-state" role="alert">
                     <h2>"Sign in to see this page"</h2>
@@ -46,14 +46,11 @@ pub fn PageError(error: UiError) -> impl IntoView {
     }
 }
 
-/// A local path as a query value: only the characters a path may hold pass unescaped.
-fn encode_path(path: &str) -> String {
-    path.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+/// The error of an action's last run, if it failed: pages show the first of their actions'.
+pub fn last_error<S>(action: ServerAction<S>) -> Option<UiError>
+where
+    S: leptos::server_fn::ServerFn<Error = UiError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    action.value().get().and_then(Result::err)
 }

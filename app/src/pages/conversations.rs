@@ -14,6 +14,7 @@ use model::tools::ToolExecution;
 use model::voice::VoiceSession;
 
 use crate::components::notice::PageError;
+use crate::components::pager::Pager;
 use crate::format;
 use crate::server_fns::dashboard::{conversation, conversations};
 
@@ -103,14 +104,6 @@ fn ConversationTable(
         }
         .into_any();
     }
-    let next = page.next_cursor.map(|cursor| {
-        let mut query: Vec<String> = filters
-            .iter()
-            .map(|(name, value)| format!("{name}={}", encode(value)))
-            .collect();
-        query.push(format!("cursor={}", encode(&cursor)));
-        format!("?{}", query.join("&"))
-    });
     view! {
         <section class="card flush">
             <table class="table" id="conversations">
@@ -134,10 +127,7 @@ fn ConversationTable(
                 </tbody>
             </table>
         </section>
-        <nav class="pager" aria-label="Pages">
-            <a class="button secondary" href="?">"Newest"</a>
-            {next.map(|href| view! { <a class="button" href=href id="older-conversations">"Older"</a> })}
-        </nav>
+        <Pager next_cursor=page.next_cursor filters />
     }
     .into_any()
 }
@@ -146,7 +136,7 @@ fn ConversationTable(
 fn ConversationRow(slug: String, conversation: Conversation) -> impl IntoView {
     let href = format!(
         "/apps/{slug}/conversations/{}",
-        encode(&conversation.session_id)
+        format::path_segment(&conversation.session_id)
     );
     let duration = conversation
         .ended_at
@@ -454,19 +444,6 @@ fn Transcript(messages: Vec<Message>, conversation: Conversation) -> impl IntoVi
     .into_any()
 }
 
-/// Percent-encodes a query value or path segment.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// Live updates in the browser: the app's event stream of this session, each update
 /// reloading the conversation. Nothing runs on the server.
 mod live {
@@ -500,8 +477,8 @@ mod live {
                 }
                 let url = format!(
                     "/api/admin/apps/{}/conversations/{}/stream",
-                    encode(&slug()),
-                    encode(&session())
+                    format::path_segment(&slug()),
+                    format::path_segment(&session())
                 );
                 let source = web_sys::EventSource::new(&url).ok()?;
                 let on_update = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {

@@ -6,8 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use model::experiments::{Experiment, ExperimentStatus, variant_lines};
 
-use crate::components::notice::{ErrorNotice, PageError};
-use crate::error::UiError;
+use crate::components::notice::{ErrorNotice, PageError, last_error};
 use crate::format;
 use crate::server_fns::dashboard::{
     ChangeExperimentStatus, RedefineExperiment, StartExperiment, load_experiments,
@@ -34,15 +33,10 @@ pub fn ExperimentsPage() -> impl IntoView {
         },
         |(slug, ..)| load_experiments(slug),
     );
-    let failure = move || -> Option<UiError> {
-        [
-            start.value().get().and_then(|r| r.err()),
-            redefine.value().get().and_then(|r| r.err()),
-            status.value().get().and_then(|r| r.err()),
-        ]
-        .into_iter()
-        .flatten()
-        .next()
+    let failure = move || {
+        last_error(start)
+            .or_else(|| last_error(redefine))
+            .or_else(|| last_error(status))
     };
     view! {
         <Title text="Experiments · Switchboard" />

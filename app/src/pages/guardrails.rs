@@ -7,8 +7,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use model::dashboard::GuardrailsView;
 use model::guardrails::{Correctness, GuardrailAction, GuardrailRule, GuardrailType, Violation};
 
-use crate::components::notice::{ErrorNotice, PageError};
-use crate::error::UiError;
+use crate::components::notice::{ErrorNotice, PageError, last_error};
+use crate::components::pager::Pager;
 use crate::format;
 use crate::server_fns::dashboard::{
     DeleteRule, JudgeViolation, SaveRule, TryGuardrails, load_guardrails,
@@ -35,15 +35,10 @@ pub fn GuardrailsPage() -> impl IntoView {
         },
         |(slug, cursor, ..)| load_guardrails(slug, cursor),
     );
-    let failure = move || -> Option<UiError> {
-        [
-            save.value().get().and_then(|r| r.err()),
-            delete.value().get().and_then(|r| r.err()),
-            judge.value().get().and_then(|r| r.err()),
-        ]
-        .into_iter()
-        .flatten()
-        .next()
+    let failure = move || {
+        last_error(save)
+            .or_else(|| last_error(delete))
+            .or_else(|| last_error(judge))
     };
     view! {
         <Title text="Guardrails · Switchboard" />
@@ -76,9 +71,7 @@ fn Guardrails(
         rules,
         violations,
     } = data;
-    let next = violations
-        .next_cursor
-        .map(|cursor| format!("?cursor={cursor}"));
+    let next_cursor = violations.next_cursor.clone();
     view! {
         <p class=if enabled { "switch-state on" } else { "switch-state off" } id="guardrails-state">
             {if enabled {
@@ -149,10 +142,7 @@ fn Guardrails(
                 .into_any()
             }}
         </section>
-        <nav class="pager" aria-label="Pages">
-            <a class="button secondary" href="?">"Newest"</a>
-            {next.map(|href| view! { <a class="button" href=href>"Older"</a> })}
-        </nav>
+        <Pager next_cursor />
     }
 }
 

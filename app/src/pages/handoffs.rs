@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use model::handoffs::{Handoff, HandoffPage, HandoffPriority, HandoffStatus};
 use model::users::Permission;
 
-use crate::components::notice::{ErrorNotice, PageError};
+use crate::components::notice::{ErrorNotice, PageError, last_error};
 use crate::error::UiError;
 use crate::format;
 use crate::server_fns::dashboard::{ClaimHandoff, ResolveHandoff, handoff_queue, page_frame};
@@ -53,13 +53,7 @@ pub fn HandoffsPage() -> impl IntoView {
     );
     watch_for_changes(slug, status, queue, changed);
     let frame = Resource::new(slug, |slug| page_frame(Some(slug)));
-    let failure = move || {
-        claim
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .or_else(|| resolve.value().get().and_then(|r| r.err()))
-    };
+    let failure = move || last_error(claim).or_else(|| last_error(resolve));
     view! {
         <Title text="Handoff queue · Switchboard" />
         <header class="page-header">

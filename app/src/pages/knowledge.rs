@@ -9,7 +9,7 @@ use model::knowledge::{
     Document, DocumentDetail, GapStatus, IngestState, KnowledgeGap, SearchResponse,
 };
 
-use crate::components::notice::{ErrorNotice, PageError};
+use crate::components::notice::{ErrorNotice, PageError, last_error};
 use crate::error::UiError;
 use crate::format;
 use crate::server_fns::dashboard::{
@@ -45,15 +45,10 @@ pub fn KnowledgePage() -> impl IntoView {
         |(slug, gaps, cursor, ..)| load_knowledge(slug, gaps, cursor),
     );
     follow_ingestion(knowledge, refreshes);
-    let failure = move || -> Option<UiError> {
-        [
-            add.value().get().and_then(|r| r.err()),
-            delete.value().get().and_then(|r| r.err()),
-            gap.value().get().and_then(|r| r.err()),
-        ]
-        .into_iter()
-        .flatten()
-        .next()
+    let failure = move || {
+        last_error(add)
+            .or_else(|| last_error(delete))
+            .or_else(|| last_error(gap))
     };
     view! {
         <Title text="Knowledge · Switchboard" />
@@ -217,7 +212,7 @@ fn Library(
         .documents
         .next_cursor
         .clone()
-        .map(|cursor| format!("?cursor={cursor}"));
+        .map(|cursor| format!("?cursor={}", format::query_value(&cursor)));
     let documents = data.documents.documents.clone();
     let choices: Vec<(String, String)> = documents
         .iter()

@@ -9,8 +9,8 @@ use model::tools::{
     ExecutionStatus, TOOL_TIMEOUT_DEFAULT_MS, TOOL_TIMEOUT_MAX_MS, Tool, ToolExecution,
 };
 
-use crate::components::notice::{ErrorNotice, PageError};
-use crate::error::UiError;
+use crate::components::notice::{ErrorNotice, PageError, last_error};
+use crate::components::pager::Pager;
 use crate::format;
 use crate::server_fns::dashboard::{DeleteTool, SaveTool, SetToolActive, load_tools};
 
@@ -41,15 +41,10 @@ pub fn ToolsPage() -> impl IntoView {
         },
         |(slug, tool, status, cursor, ..)| load_tools(slug, tool, status, cursor),
     );
-    let failure = move || -> Option<UiError> {
-        [
-            save.value().get().and_then(|r| r.err()),
-            active.value().get().and_then(|r| r.err()),
-            delete.value().get().and_then(|r| r.err()),
-        ]
-        .into_iter()
-        .flatten()
-        .next()
+    let failure = move || {
+        last_error(save)
+            .or_else(|| last_error(active))
+            .or_else(|| last_error(delete))
     };
     view! {
         <Title text="Tools · Switchboard" />
@@ -65,7 +60,13 @@ pub fn ToolsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading tools…"</p> }>
             {move || Suspend::new(async move {
                 match tools.await {
-                    Ok(data) => view! { <Tools slug=slug() data save active delete /> }.into_any(),
+                    Ok(data) => {
+                        let filters = ["tool", "status"]
+                            .into_iter()
+                            .filter_map(|name| field(name).map(|value| (name, value)))
+                            .collect();
+                        view! { <Tools slug=slug() data filters save active delete /> }.into_any()
+                    }
                     Err(error) => view! { <PageError error /> }.into_any(),
                 }
             })}
@@ -77,16 +78,14 @@ pub fn ToolsPage() -> impl IntoView {
 fn Tools(
     slug: String,
     data: ToolsView,
+    /// The call log's filters in force, kept by its pages.
+    filters: Vec<(&'static str, String)>,
     save: ServerAction<SaveTool>,
     active: ServerAction<SetToolActive>,
     delete: ServerAction<DeleteTool>,
 ) -> impl IntoView {
     let names: Vec<String> = data.tools.iter().map(|t| t.name.clone()).collect();
-    let next = data
-        .executions
-        .next_cursor
-        .clone()
-        .map(|cursor| format!("?cursor={cursor}"));
+    let next_cursor = data.executions.next_cursor.clone();
     view! {
         {if data.tools.is_empty() {
             view! {
@@ -128,10 +127,7 @@ fn Tools(
             </form>
             <ExecutionTable slug=slug.clone() executions=data.executions.executions />
         </section>
-        <nav class="pager" aria-label="Pages">
-            <a class="button secondary" href="?">"Newest"</a>
-            {next.map(|href| view! { <a class="button" href=href>"Older"</a> })}
-        </nav>
+        <Pager next_cursor filters />
     }
 }
 

@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use model::voice::{CallStatus, SessionOrigin, VoiceSession, VoiceSessionDetail};
 
 use crate::components::notice::PageError;
+use crate::components::pager::Pager;
 use crate::format;
 use crate::server_fns::dashboard::{voice_session, voice_sessions};
 
@@ -69,14 +70,10 @@ pub fn VoiceSessionsPage() -> impl IntoView {
                     }
                     .into_any(),
                     Ok(page) => {
-                        let next = page.next_cursor.map(|cursor| {
-                            let mut query: Vec<String> = ["status", "origin"]
-                                .into_iter()
-                                .filter_map(|name| field(name).map(|v| format!("{name}={v}")))
-                                .collect();
-                            query.push(format!("cursor={cursor}"));
-                            format!("?{}", query.join("&"))
-                        });
+                        let filters: Vec<(&'static str, String)> = ["status", "origin"]
+                            .into_iter()
+                            .filter_map(|name| field(name).map(|value| (name, value)))
+                            .collect();
                         let slug = slug();
                         view! {
                             <section class="card flush">
@@ -102,10 +99,7 @@ pub fn VoiceSessionsPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </section>
-                            <nav class="pager" aria-label="Pages">
-                                <a class="button secondary" href="?">"Newest"</a>
-                                {next.map(|href| view! { <a class="button" href=href>"Older"</a> })}
-                            </nav>
+                            <Pager next_cursor=page.next_cursor filters />
                         }
                         .into_any()
                     }

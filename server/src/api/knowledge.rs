@@ -146,7 +146,7 @@ pub async fn dashboard_upload(
         Err(error) => format!(
             "/apps/{}/knowledge?upload_error={}",
             caller.app.slug,
-            percent_encode(error.message())
+            model::web::query_value(error.message())
         ),
     };
     Ok(Redirect::to(&back).into_response())
@@ -190,18 +190,6 @@ async fn read_upload(mut form: Multipart) -> Result<KnowledgeUpload, ApiError> {
         return Err(invalid("The form needs a file field".to_owned()));
     }
     Ok(upload)
-}
-
-/// A query value: unreserved characters pass, the rest is percent-encoded.
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
