@@ -455,18 +455,7 @@ async fn the_live_stream_carries_new_messages_and_status_changes() {
     )
     .await;
 
-    let mut received = String::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while received.matches("event: ").count() < 4 {
-        let frame = tokio::time::timeout_at(deadline, body.frame())
-            .await
-            .unwrap_or_else(|_| panic!("stream stalled after: {received}"))
-            .unwrap()
-            .unwrap();
-        if let Ok(data) = frame.into_data() {
-            received.push_str(&String::from_utf8_lossy(&data));
-        }
-    }
+    let received = read_stream_until(&mut body, |text| text.matches("event: ").count() >= 4).await;
     let events: Vec<(&str, Value)> = received
         .split("\n\n")
         .filter(|chunk| chunk.starts_with("event: "))
@@ -566,9 +555,15 @@ async fn dashboard_users_follow_a_conversation_with_their_cookie() {
     );
     let mut body = response.into_body();
     app.post_as(&tenant, "/api/messages", seed_messages()).await;
+    let received = read_stream_until(&mut body, |text| text.contains("event: message")).await;
+    assert!(received.contains("ses_abc123"), "{received}");
+}
+
+/// What a live stream sends until `done` says it is enough; fails after 10 s.
+async fn read_stream_until(body: &mut Body, done: impl Fn(&str) -> bool) -> String {
     let mut received = String::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !received.contains("event: message") {
+    while !done(&received) {
         let frame = tokio::time::timeout_at(deadline, body.frame())
             .await
             .unwrap_or_else(|_| panic!("stream stalled after: {received}"))
@@ -578,5 +573,5 @@ async fn dashboard_users_follow_a_conversation_with_their_cookie() {
             received.push_str(&String::from_utf8_lossy(&data));
         }
     }
-    assert!(received.contains("ses_abc123"), "{received}");
+    received
 }
