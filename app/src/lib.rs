@@ -16,6 +16,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::layout::{Layout, SessionEpoch};
+use crate::pages::audit::AuditPage;
 use crate::pages::conversations::{ConversationPage, ConversationsPage};
 use crate::pages::experiments::ExperimentsPage;
 use crate::pages::guardrails::GuardrailsPage;
@@ -87,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apps/:slug/knowledge") view=KnowledgePage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/knowledge/:id") view=DocumentPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/tools") view=ToolsPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/audit") view=AuditPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

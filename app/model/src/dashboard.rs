@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analytics::{Overview, Timeseries};
+use crate::audit::AuditPage;
 use crate::conversations::ConversationDetail;
 use crate::guardrails::{GuardrailRule, ViolationPage};
 use crate::knowledge::{DocumentPage, GapPage, GapStatus, KnowledgeMetrics};
@@ -105,3 +106,17 @@ pub struct ToolsView {
     pub tools: Vec<Tool>,
     pub executions: ToolExecutionPage,
 }
+
+/// The audit log page: a workspace's entries, newest first, and how long it keeps them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditView {
+    pub workspace_id: String,
+    pub workspace_name: String,
+    /// Days kept: one of [`AUDIT_RETENTION_CHOICES`].
+    pub retention_days: i64,
+    pub page: AuditPage,
+}
+
+/// How long a workspace may keep its audit log, in days.
+pub const AUDIT_RETENTION_CHOICES: [i64; 3] = [30, 90, 365];

@@ -78,7 +78,7 @@ const NAVIGATION: &[(&str, &[NavItem])] = &[
         &[
             planned("Apps & settings"),
             planned("Users"),
-            planned("Audit log"),
+            app_page("Audit log", "audit", Permission::AuditRead),
             NavItem {
                 label: "Status",
                 target: Target::Instance("/status"),

@@ -1,3 +1,4 @@
+pub mod audit;
 pub mod conversations;
 pub mod experiments;
 pub mod guardrails;

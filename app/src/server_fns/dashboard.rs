@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use model::conversations::ConversationPage;
 use model::dashboard::{
-    AnalyticsReport, ConversationView, DashboardFrame, GuardrailsView, KnowledgeView, ToolsView,
+    AnalyticsReport, AuditView, ConversationView, DashboardFrame, GuardrailsView, KnowledgeView,
+    ToolsView,
 };
 use model::experiments::Experiment;
 use model::guardrails::{GuardrailRule, GuardrailVerdict, Violation};
@@ -540,6 +541,27 @@ pub async fn delete_tool(slug: String, name: String) -> Result<(), UiError> {
     super::request::require_same_origin()?;
     let (services, caller) = ssr::app_caller(&slug, model::users::Permission::ToolsManage).await?;
     Ok(services.delete_tool(&caller, &name).await?)
+}
+
+/// The audit log of the app's workspace.
+#[server(prefix = "/sfn", endpoint = "audit")]
+pub async fn load_audit(slug: String, cursor: Option<String>) -> Result<AuditView, UiError> {
+    let services = super::services()?;
+    let actor = super::request::signed_in_actor(&services).await?;
+    Ok(services
+        .audit_view(&actor, &slug, ssr::given(cursor).as_deref())
+        .await?)
+}
+
+/// Sets how many days the workspace keeps its audit log (30, 90 or 365).
+#[server(prefix = "/sfn", endpoint = "audit-retention")]
+pub async fn set_audit_retention(workspace_id: String, days: i64) -> Result<(), UiError> {
+    super::request::require_same_origin()?;
+    let services = super::services()?;
+    let actor = super::request::signed_in_actor(&services).await?;
+    Ok(services
+        .set_audit_retention(&actor, &workspace_id, days)
+        .await?)
 }
 
 /// The app's persona, for its editor.

@@ -11,7 +11,7 @@ use crate::validation::Paging;
 use crate::{Actor, Error, Result, Services, now_ms};
 
 pub const DEFAULT_RETENTION_DAYS: i64 = 90;
-pub const RETENTION_CHOICES: [i64; 3] = [30, 90, 365];
+pub const RETENTION_CHOICES: [i64; 3] = model::dashboard::AUDIT_RETENTION_CHOICES;
 const MAX_PAGE: i64 = 200;
 
 /// One action to record.

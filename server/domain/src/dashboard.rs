@@ -3,8 +3,8 @@
 
 use model::analytics::BucketSize;
 use model::dashboard::{
-    AnalyticsReport, AppChoice, ConversationView, DashboardFrame, GuardrailsView, KnowledgeView,
-    REPORT_RANGES,
+    AnalyticsReport, AppChoice, AuditView, ConversationView, DashboardFrame, GuardrailsView,
+    KnowledgeView, REPORT_RANGES,
 };
 use model::guardrails::{AnnotateViolation, Correctness, Violation};
 use model::handoffs::{Handoff, HandoffStatus, ResolutionQuality, UpdateHandoff};
@@ -182,6 +182,33 @@ impl Services {
             },
         )
         .await
+    }
+
+    /// The audit log of `slug`'s workspace, a page at a time, with its retention.
+    pub async fn audit_view(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        cursor: Option<&str>,
+    ) -> Result<AuditView> {
+        let caller = self
+            .dashboard_caller(actor, slug, Permission::AuditRead)
+            .await?;
+        let workspace_id = caller.app.workspace_id.clone();
+        let workspace = self
+            .store()
+            .workspace_by_id(&workspace_id)
+            .await?
+            .ok_or(Error::NotFound("workspace"))?;
+        let page = self
+            .list_audit(actor, &workspace_id, cursor, Some(50))
+            .await?;
+        Ok(AuditView {
+            workspace_id,
+            workspace_name: workspace.name,
+            retention_days: workspace.audit_retention_days,
+            page,
+        })
     }
 
     /// Claims a handoff for the signed-in user, who becomes its assignee.

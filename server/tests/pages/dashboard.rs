@@ -829,3 +829,50 @@ async fn tools_are_registered_edited_switched_off_and_their_calls_logged() {
         403
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_log_shows_the_workspaces_changes_to_those_allowed() {
+    let app = TestApp::new().await;
+    let (_, owner) = member_of_app(&app, "shop", "owner@example.com", Role::Owner).await;
+    app.services
+        .rotate_app_secret(&Actor::operator(), "shop")
+        .await
+        .unwrap();
+    let log = page(&app, "/apps/shop/audit", Some(&owner)).await;
+    assert_eq!(log.status, 200, "{}", log.text);
+    assert!(log.text.contains("app.secret.rotated"), "{}", log.text);
+    assert!(log.text.contains("auth.login"));
+    assert!(log.text.contains("keeps its audit log for 90 days"));
+
+    let workspace = app
+        .services
+        .app_by_slug(&Actor::operator(), "shop")
+        .await
+        .unwrap()
+        .workspace_id;
+    let changed = form_post(
+        &app,
+        "/sfn/audit-retention",
+        &format!("workspace_id={workspace}&days=365"),
+        Some(&owner),
+    )
+    .await;
+    assert!(changed.status.is_redirection(), "{}", changed.text);
+    let log = page(&app, "/apps/shop/audit", Some(&owner)).await;
+    assert!(log.text.contains("keeps its audit log for 365 days"));
+    assert!(log.text.contains("workspace.audit_retention.changed"));
+
+    let agent = another_member(&app, "shop", "agent@example.com", Role::Agent).await;
+    assert_eq!(
+        page(&app, "/apps/shop/audit", Some(&agent)).await.status,
+        403
+    );
+    let refused = form_post(
+        &app,
+        "/sfn/audit-retention",
+        &format!("workspace_id={workspace}&days=30"),
+        Some(&agent),
+    )
+    .await;
+    assert_eq!(refused.status, 403);
+}
