@@ -16,6 +16,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::layout::{Layout, SessionEpoch};
+use crate::pages::apps::AppsPage;
 use crate::pages::audit::AuditPage;
 use crate::pages::conversations::{ConversationPage, ConversationsPage};
 use crate::pages::experiments::ExperimentsPage;
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apps/:slug/knowledge/:id") view=DocumentPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/tools") view=ToolsPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/settings") view=AppsPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -236,3 +236,22 @@ test("a tool is registered with its schema checked while typed", async ({ page }
   await page.screenshot({ path: "test-results/tools.png", fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test("a new app's secret is shown once, on the page that made it", async ({ page }) => {
+  const errors = collectPageErrors(page);
+  await signIn(page, E2E_EMAIL);
+  await expect(page).toHaveURL(/overview$/);
+  await page.getByRole("link", { name: "Apps & settings" }).click();
+  const form = page.locator("#new-app");
+  await expect(async () => {
+    await form.getByLabel("Name").fill("Second shop");
+    await form.getByLabel("Slug").fill("second-shop");
+    await form.getByRole("button", { name: "Create app" }).click();
+    await expect(page.locator("#app-secret")).toContainText("sbk_", { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(page.locator("#apps")).toContainText("second-shop");
+  await page.screenshot({ path: "test-results/apps.png", fullPage: true });
+  await page.reload();
+  await expect(page.locator("#app-secret")).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analytics::{Overview, Timeseries};
+use crate::apps::App;
 use crate::audit::AuditPage;
 use crate::conversations::ConversationDetail;
 use crate::guardrails::{GuardrailRule, ViolationPage};
@@ -120,3 +121,11 @@ pub struct AuditView {
 
 /// How long a workspace may keep its audit log, in days.
 pub const AUDIT_RETENTION_CHOICES: [i64; 3] = [30, 90, 365];
+
+/// The apps page: the apps of the user's workspaces, and the current one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppsView {
+    pub apps: Vec<App>,
+    pub current: App,
+}

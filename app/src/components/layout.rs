@@ -76,7 +76,7 @@ const NAVIGATION: &[(&str, &[NavItem])] = &[
     (
         "Administer",
         &[
-            planned("Apps & settings"),
+            app_page("Apps & settings", "settings", Permission::AppsRead),
             planned("Users"),
             app_page("Audit log", "audit", Permission::AuditRead),
             NavItem {

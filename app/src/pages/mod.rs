@@ -1,3 +1,4 @@
+pub mod apps;
 pub mod audit;
 pub mod conversations;
 pub mod experiments;

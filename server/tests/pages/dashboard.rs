@@ -876,3 +876,121 @@ async fn the_audit_log_shows_the_workspaces_changes_to_those_allowed() {
     .await;
     assert_eq!(refused.status, 403);
 }
+
+/// A same-origin server function call as the hydrated page makes it: JSON comes back.
+async fn call(app: &TestApp, path: &str, form: &str, cookie: &str) -> TestResponse {
+    let mut headers = crate::helpers::SAME_ORIGIN.to_vec();
+    headers.extend([
+        ("content-type", "application/x-www-form-urlencoded"),
+        ("cookie", cookie),
+    ]);
+    app.send(Method::POST, path, &headers, Body::from(form.to_owned()))
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apps_are_created_configured_and_their_secrets_shown_once() {
+    let app = TestApp::new().await;
+    let (shop, admin) = member_of_app(&app, "shop", "admin@example.com", Role::Admin).await;
+
+    let settings = page(&app, "/apps/shop/settings", Some(&admin)).await;
+    assert_eq!(settings.status, 200, "{}", settings.text);
+    assert!(settings.text.contains("id=\"app-settings\""));
+    assert!(
+        !settings.text.contains(&shop.secret),
+        "secrets are never rendered"
+    );
+
+    let form = |temperature: &str| {
+        [
+            ("name", "Shop+Desk"),
+            ("model_id", "gemini-2.5-flash"),
+            ("temperature", temperature),
+            ("max_actions_per_turn", "5"),
+            ("knowledge_threshold", "0.45"),
+            ("handoff_webhook_url", ""),
+            ("handoff_expiration_seconds", "600"),
+            ("token_expire_minutes", ""),
+            ("guardrails_enabled", "on"),
+        ]
+        .iter()
+        .fold("slug=shop".to_owned(), |form, (field, value)| {
+            format!("{form}&app%5B{field}%5D={value}")
+        })
+    };
+    let bad = call(&app, "/sfn/save-app", &form("hot"), &admin).await;
+    assert_eq!(bad.status, 400, "{}", bad.text);
+    let saved = call(&app, "/sfn/save-app", &form("0.7"), &admin).await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    let stored = app
+        .services
+        .app_by_slug(&Actor::operator(), "shop")
+        .await
+        .unwrap();
+    assert_eq!(stored.name, "Shop Desk");
+    assert!(stored.settings.guardrails_enabled && !stored.settings.reply_as_audio);
+    assert_eq!(stored.settings.temperature, Some(0.7));
+    assert_eq!(stored.settings.max_actions_per_turn, Some(5));
+    assert_eq!(stored.settings.knowledge_threshold, Some(0.45));
+    assert_eq!(stored.settings.handoff_expiration_seconds, Some(600));
+
+    let rotated = call(&app, "/sfn/rotate-app-secret", "slug=shop", &admin).await;
+    assert_eq!(rotated.status, 200, "{}", rotated.text);
+    let secret = rotated.json()["appSecret"].as_str().unwrap().to_owned();
+    assert!(
+        app.services
+            .authenticate_app_secret("shop", &secret)
+            .await
+            .is_ok()
+    );
+    assert!(
+        app.services
+            .authenticate_app_secret("shop", &shop.secret)
+            .await
+            .is_err()
+    );
+
+    let created = call(
+        &app,
+        "/sfn/add-app",
+        "slug=shop&new_slug=desk-two&name=Desk+two",
+        &admin,
+    )
+    .await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let desk_secret = created.json()["appSecret"].as_str().unwrap().to_owned();
+    assert!(
+        app.services
+            .authenticate_app_secret("desk-two", &desk_secret)
+            .await
+            .is_ok()
+    );
+    let listed = page(&app, "/apps/shop/settings", Some(&admin)).await;
+    assert!(listed.text.contains("desk-two"));
+    assert!(!listed.text.contains(&desk_secret));
+
+    let off = call(
+        &app,
+        "/sfn/app-active",
+        "slug=desk-two&active=false",
+        &admin,
+    )
+    .await;
+    assert_eq!(off.status, 200, "{}", off.text);
+    assert!(
+        app.services
+            .authenticate_app_secret("desk-two", &desk_secret)
+            .await
+            .is_err()
+    );
+
+    let agent = another_member(&app, "shop", "agent@example.com", Role::Agent).await;
+    assert_eq!(
+        page(&app, "/apps/shop/settings", Some(&agent)).await.status,
+        200
+    );
+    let refused = call(&app, "/sfn/save-app", &form("0.7"), &agent).await;
+    assert_eq!(refused.status, 403);
+    let refused = call(&app, "/sfn/rotate-app-secret", "slug=shop", &agent).await;
+    assert_eq!(refused.status, 403);
+}
