@@ -484,7 +484,11 @@ impl Services {
         let egress_id = egress.egress_id.clone();
         let written = self
             .change_session(record, |session| {
-                if session.recording_status.as_deref() == Some("active") {
+                // LiveKit's `egress_started` webhook may have marked this very egress active
+                // already; only another egress is a conflict.
+                if session.recording_status.as_deref() == Some("active")
+                    && session.egress_id.as_deref() != Some(egress_id.as_str())
+                {
                     return Err(Error::Conflict("Recording already in progress".to_owned()));
                 }
                 session.egress_id = Some(egress_id.clone());
