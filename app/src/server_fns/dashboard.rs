@@ -106,8 +106,7 @@ pub async fn handoff_queue(
 #[server(prefix = "/sfn", endpoint = "claim-handoff")]
 pub async fn claim_handoff(slug: String, handoff_id: String) -> Result<Handoff, UiError> {
     super::request::require_same_origin()?;
-    let services = super::services()?;
-    let actor = super::request::signed_in_actor(&services).await?;
+    let (services, actor) = ssr::signed_in().await?;
     Ok(services.claim_handoff(&actor, &slug, &handoff_id).await?)
 }
 
@@ -123,8 +122,7 @@ pub async fn resolve_handoff(
 
     super::request::require_same_origin()?;
     let quality = ssr::parsed("resolution quality", quality, ResolutionQuality::parse)?;
-    let services = super::services()?;
-    let actor = super::request::signed_in_actor(&services).await?;
+    let (services, actor) = ssr::signed_in().await?;
     Ok(services
         .resolve_handoff(&actor, &slug, &handoff_id, quality, feedback)
         .await?)
@@ -316,8 +314,7 @@ pub async fn judge_violation(
     super::request::require_same_origin()?;
     let correctness = ssr::parsed("verdict", Some(correctness), Correctness::parse)?
         .ok_or_else(|| UiError::new(model::ErrorCode::InvalidInput, "Choose a verdict"))?;
-    let services = super::services()?;
-    let actor = super::request::signed_in_actor(&services).await?;
+    let (services, actor) = ssr::signed_in().await?;
     Ok(services
         .judge_violation(&actor, &slug, &violation_id, correctness)
         .await?)
@@ -353,8 +350,7 @@ pub async fn add_document(
 
     super::request::require_same_origin()?;
     let format = ssr::parsed("format", Some(format), DocumentFormat::parse)?;
-    let services = super::services()?;
-    let actor = super::request::signed_in_actor(&services).await?;
+    let (services, actor) = ssr::signed_in().await?;
     let caller = services
         .dashboard_caller(&actor, &slug, model::users::Permission::KnowledgeManage)
         .await?;
@@ -428,8 +424,7 @@ pub async fn change_gap(
     super::request::require_same_origin()?;
     let to = ssr::parsed("gap status", Some(to), GapStatus::parse)?
         .ok_or_else(|| UiError::new(model::ErrorCode::InvalidInput, "Choose what to do"))?;
-    let services = super::services()?;
-    let actor = super::request::signed_in_actor(&services).await?;
+    let (services, actor) = ssr::signed_in().await?;
     Ok(services
         .change_knowledge_gap(&actor, &slug, &id, to, ssr::given(document_id))
         .await?)
@@ -547,8 +542,7 @@ pub async fn delete_tool(slug: String, name: String) -> Result<(), UiError> {
 /// The audit log of the app's workspace.
 #[server(prefix = "/sfn", endpoint = "audit")]
 pub async fn load_audit(slug: String, cursor: Option<String>) -> Result<AuditView, UiError> {
-    let services = super::services()?;
-    let actor = super::request::signed_in_actor(&services).await?;
+    let (services, actor) = ssr::signed_in().await?;
     Ok(services
         .audit_view(&actor, &slug, ssr::given(cursor).as_deref())
         .await?)
@@ -558,8 +552,7 @@ pub async fn load_audit(slug: String, cursor: Option<String>) -> Result<AuditVie
 #[server(prefix = "/sfn", endpoint = "audit-retention")]
 pub async fn set_audit_retention(workspace_id: String, days: i64) -> Result<(), UiError> {
     super::request::require_same_origin()?;
-    let services = super::services()?;
-    let actor = super::request::signed_in_actor(&services).await?;
+    let (services, actor) = ssr::signed_in().await?;
     Ok(services
         .set_audit_retention(&actor, &workspace_id, days)
         .await?)
@@ -568,8 +561,7 @@ pub async fn set_audit_retention(workspace_id: String, days: i64) -> Result<(), 
 /// The apps of the user's workspaces, and the current one with every setting.
 #[server(prefix = "/sfn", endpoint = "apps")]
 pub async fn load_apps(slug: String) -> Result<AppsView, UiError> {
-    let services = super::services()?;
-    let actor = super::request::signed_in_actor(&services).await?;
+    let (services, actor) = ssr::signed_in().await?;
     let current = services.app_by_slug(&actor, &slug).await?;
     let apps = services.list_apps(&actor).await?;
     Ok(AppsView { apps, current })
@@ -583,8 +575,7 @@ pub async fn add_app(
     name: String,
 ) -> Result<AppWithSecret, UiError> {
     super::request::require_same_origin()?;
-    let services = super::services()?;
-    let actor = super::request::signed_in_actor(&services).await?;
+    let (services, actor) = ssr::signed_in().await?;
     let current = services.app_by_slug(&actor, &slug).await?;
     let input = model::apps::CreateApp {
         slug: new_slug,
@@ -600,8 +591,7 @@ pub async fn add_app(
 #[server(prefix = "/sfn", endpoint = "rotate-app-secret")]
 pub async fn rotate_app_secret(slug: String) -> Result<AppWithSecret, UiError> {
     super::request::require_same_origin()?;
-    let services = super::services()?;
-    let actor = super::request::signed_in_actor(&services).await?;
+    let (services, actor) = ssr::signed_in().await?;
     Ok(services.rotate_app_secret(&actor, &slug).await?)
 }
 
@@ -609,8 +599,7 @@ pub async fn rotate_app_secret(slug: String) -> Result<AppWithSecret, UiError> {
 #[server(prefix = "/sfn", endpoint = "app-active")]
 pub async fn switch_app(slug: String, active: bool) -> Result<App, UiError> {
     super::request::require_same_origin()?;
-    let services = super::services()?;
-    let actor = super::request::signed_in_actor(&services).await?;
+    let (services, actor) = ssr::signed_in().await?;
     Ok(services.set_app_active(&actor, &slug, active).await?)
 }
 
@@ -709,8 +698,7 @@ pub async fn save_app_settings(slug: String, app: AppSettingsForm) -> Result<App
         "handoffEnabled".into(),
         Value::Bool(app.handoff_enabled.is_some()),
     );
-    let services = super::services()?;
-    let actor = super::request::signed_in_actor(&services).await?;
+    let (services, actor) = ssr::signed_in().await?;
     Ok(services.update_app(&actor, &slug, patch).await?)
 }
 
@@ -766,13 +754,19 @@ mod ssr {
     use crate::error::UiError;
     use crate::format;
 
+    /// The services and the signed-in user; 401 when nobody is signed in.
+    pub async fn signed_in() -> Result<(domain::Services, domain::Actor), UiError> {
+        let services = super::super::services()?;
+        let actor = super::super::request::signed_in_actor(&services).await?;
+        Ok((services, actor))
+    }
+
     /// The services and the app `slug` as the signed-in user may use it for `permission`.
     pub async fn app_caller(
         slug: &str,
         permission: Permission,
     ) -> Result<(domain::Services, domain::Caller), UiError> {
-        let services = super::super::services()?;
-        let actor = super::super::request::signed_in_actor(&services).await?;
+        let (services, actor) = signed_in().await?;
         let caller = services.dashboard_caller(&actor, slug, permission).await?;
         Ok((services, caller))
     }

@@ -431,13 +431,7 @@ async fn the_live_stream_carries_new_messages_and_status_changes() {
         .header("x-app-slug", "my-app")
         .body(Body::empty())
         .unwrap();
-    let response = app.router.clone().oneshot(request).await.unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(
-        response.headers()["content-type"].to_str().unwrap(),
-        "text/event-stream"
-    );
-    let mut body = response.into_body();
+    let mut body = open_stream(&app, request).await;
 
     // Another app's session of the same id, and another session: not on this stream.
     app.post_as(&other, "/api/messages", seed_messages()).await;
@@ -547,16 +541,21 @@ async fn dashboard_users_follow_a_conversation_with_their_cookie() {
         .header("cookie", &cookie)
         .body(Body::empty())
         .unwrap();
+    let mut body = open_stream(&app, request).await;
+    app.post_as(&tenant, "/api/messages", seed_messages()).await;
+    let received = read_stream_until(&mut body, |text| text.contains("event: message")).await;
+    assert!(received.contains("ses_abc123"), "{received}");
+}
+
+/// Opens a live stream: it must answer 200 with Server-Sent Events.
+async fn open_stream(app: &TestApp, request: Request<Body>) -> Body {
     let response = app.router.clone().oneshot(request).await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()["content-type"].to_str().unwrap(),
         "text/event-stream"
     );
-    let mut body = response.into_body();
-    app.post_as(&tenant, "/api/messages", seed_messages()).await;
-    let received = read_stream_until(&mut body, |text| text.contains("event: message")).await;
-    assert!(received.contains("ses_abc123"), "{received}");
+    response.into_body()
 }
 
 /// What a live stream sends until `done` says it is enough; fails after 10 s.
