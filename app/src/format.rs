@@ -1,4 +1,4 @@
-//! Formatting shared by server rendering and hydration, which must produce identical text:
+//! Formatting shared by server rendering and the islands, which must produce identical text:
 //! no time zones or locales, only UTC computed from the epoch.
 
 pub use model::web::{path_segment, query_value};

@@ -1,8 +1,12 @@
-//! Switchboard's UI: server-rendered Leptos pages that hydrate in the browser.
+//! Switchboard's UI: Leptos pages rendered on the server, with islands for the interactive parts.
 //!
 //! Built with the `ssr` feature inside the server and with `hydrate` into the wasm bundle, never
 //! both. Pages load data through server functions (`server_fns`), which call the same
 //! `domain::Services` as the JSON API; the wasm build never links the domain.
+//!
+//! Leptos runs in islands mode: a page is HTML from the server, its forms post without
+//! JavaScript, and only components marked `#[island]` (a live preview, a secret shown once, a
+//! region that follows changes, the playground) are compiled to wasm and hydrated.
 
 mod components;
 pub mod error;
@@ -15,7 +19,7 @@ use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use crate::components::layout::{Layout, SessionEpoch};
+use crate::components::layout::Layout;
 use crate::pages::apps::AppsPage;
 use crate::pages::audit::AuditPage;
 use crate::pages::conversations::{ConversationPage, ConversationsPage};
@@ -28,9 +32,11 @@ use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::overview::OverviewPage;
 use crate::pages::persona::PersonaPage;
+use crate::pages::playground::PlaygroundPage;
 use crate::pages::setup::SetupPage;
 use crate::pages::status::StatusPage;
 use crate::pages::tools::ToolsPage;
+use crate::pages::users::UsersPage;
 use crate::pages::voice_sessions::{VoiceSessionPage, VoiceSessionsPage};
 
 /// The HTML document around the app, rendered on the server only.
@@ -43,7 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -57,7 +63,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    SessionEpoch::provide();
     view! {
         <Stylesheet id="switchboard" href="/pkg/switchboard.css" />
         <Router>
@@ -84,6 +89,7 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/apps/:slug/persona") view=PersonaPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/playground") view=PlaygroundPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/experiments") view=ExperimentsPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/guardrails") view=GuardrailsPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/knowledge") view=KnowledgePage ssr=SsrMode::Async />
@@ -91,6 +97,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apps/:slug/tools") view=ToolsPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/settings") view=AppsPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/users") view=UsersPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -253,9 +253,10 @@ test("a new app's secret is shown once, on the page that made it", async ({ page
     await form.getByRole("button", { name: "Create app" }).click();
     await expect(page.locator("#app-secret")).toContainText("sbk_", { timeout: 2_000 });
   }).toPass({ timeout: 30_000 });
-  await expect(page.locator("#apps")).toContainText("second-shop");
+  await expect(page.locator("#secret-once")).toContainText(`Open Second shop`);
   await page.screenshot({ path: "test-results/apps.png", fullPage: true });
   await page.reload();
   await expect(page.locator("#app-secret")).toHaveCount(0);
+  await expect(page.locator("#apps")).toContainText(`second-shop-${tries}`);
   expect(errors).toEqual([]);
 });

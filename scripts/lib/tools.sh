@@ -44,11 +44,28 @@ ensure_node_modules() {
   (cd end2end && npm ci --no-audit --no-fund)
 }
 
+# livekit-client for the playground, served from our own origin: frontend/vendor's locked npm
+# package, copied into public/vendor, which the build copies into the site.
+ensure_vendor_assets() {
+  local from=frontend/vendor/node_modules/livekit-client/dist/livekit-client.umd.js
+  local to=public/vendor/livekit-client.umd.js
+  if [ ! -f frontend/vendor/node_modules/.package-lock.json ] ||
+    [ frontend/vendor/package-lock.json -nt frontend/vendor/node_modules/.package-lock.json ]; then
+    command -v npm >/dev/null || die "npm is required (Node.js 20 or newer)"
+    log "installing the pages' browser libraries (livekit-client)"
+    (cd frontend/vendor && npm ci --no-audit --no-fund)
+  fi
+  mkdir -p public/vendor
+  [ -f "$to" ] && [ ! "$from" -nt "$to" ] && return 0
+  cp "$from" "$to"
+}
+
 ensure_build_tools() {
   ensure_wasm_target
   ensure_cargo_leptos
   ensure_wasm_bindgen
   ensure_node_modules
+  ensure_vendor_assets
 }
 
 # Debian's chromium for the browser tests, and curl, which runs seed 000's examples.

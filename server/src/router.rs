@@ -13,6 +13,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::api;
 use crate::http::cors::{CorsPolicy, cors};
 use crate::http::error::{api_route_not_found, method_not_allowed};
+use crate::http::form_posts::redirect_failed_form_posts;
 use crate::http::layers;
 use crate::http::rate_limit::rate_limit_headers_layer;
 use crate::state::AppState;
@@ -48,7 +49,8 @@ pub fn build(state: AppState, settings: &HttpSettings) -> Router {
         )
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             ui_context, shell,
-        ));
+        ))
+        .layer(from_fn(redirect_failed_form_posts));
 
     layers::common(api.merge(ui).with_state(state))
 }

@@ -96,12 +96,35 @@ async fn form_post(
         ("accept", "text/html"),
         ("host", "localhost"),
         ("origin", "http://localhost"),
+        // Browsers send the page the form is on; Leptos sends them back to it.
+        ("referer", "http://localhost/"),
     ];
     if let Some(cookie) = cookie {
         headers.push(("cookie", cookie));
     }
     app.send(Method::POST, path, &headers, Body::from(form.to_owned()))
         .await
+}
+
+/// The error a failed plain form post sends the browser back to the page with: a 303 whose
+/// `Location` carries it (`__err`, URL-safe base64 of the error's JSON) for the page to show.
+fn refusal(response: &crate::helpers::TestResponse) -> serde_json::Value {
+    use base64::Engine;
+    assert_eq!(response.status, 303, "{}", response.text);
+    let location = response
+        .headers
+        .get("location")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_else(|| panic!("a refusal without a Location"));
+    let encoded = location
+        .split(['?', '&'])
+        .find_map(|pair| pair.strip_prefix("__err="))
+        .unwrap_or_else(|| panic!("no __err in {location}"));
+    let encoded = encoded.replace("%3D", "=");
+    let json = base64::engine::general_purpose::URL_SAFE
+        .decode(encoded)
+        .unwrap_or_else(|e| panic!("__err is not base64 ({e}): {location}"));
+    serde_json::from_slice(&json).unwrap_or_else(|e| panic!("__err is not JSON ({e})"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -119,6 +119,21 @@ pub struct AuditView {
     pub page: AuditPage,
 }
 
+/// The Users page: the members of the app's workspace, and what the viewer may change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UsersView {
+    pub workspace_id: String,
+    pub workspace_name: String,
+    pub members: Vec<crate::users::Member>,
+    /// Whether the viewer may add members and change roles (`users.manage`).
+    pub may_manage: bool,
+    /// Whether the viewer is an owner: only owners grant or take away ownership.
+    pub is_owner: bool,
+    /// The viewer's own user id.
+    pub me: String,
+}
+
 /// How long a workspace may keep its audit log, in days.
 pub const AUDIT_RETENTION_CHOICES: [i64; 3] = [30, 90, 365];
 

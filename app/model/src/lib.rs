@@ -17,6 +17,7 @@ pub mod handoffs;
 pub mod health;
 pub mod knowledge;
 pub mod persona;
+pub mod playground;
 pub mod status;
 pub mod tools;
 pub mod users;

@@ -176,6 +176,30 @@ pub struct Membership {
     pub role: Role,
 }
 
+/// A member of a workspace, as `GET /api/admin/workspaces/{workspace_id}/members` and the
+/// Users page list them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    pub user_id: String,
+    pub email: String,
+    pub name: String,
+    /// Deactivated users cannot sign in.
+    pub is_active: bool,
+    pub role: Role,
+    /// When they joined the workspace (ms since the epoch).
+    pub joined_at: i64,
+}
+
+/// `PATCH /api/admin/workspaces/{workspace_id}/members/{user_id}`: another role.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeRole {
+    pub role: Role,
+}
+
 /// `POST /api/admin/login`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,5 +1,5 @@
-//! Charts drawn as SVG on the server: readable without JavaScript, identical after hydration,
-//! and no charting library in the bundle.
+//! Charts drawn as SVG on the server: readable without JavaScript, and no charting library
+//! in the bundle.
 
 use leptos::prelude::*;
 

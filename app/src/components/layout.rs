@@ -18,8 +18,6 @@ enum Target {
     },
     /// A page of the instance.
     Instance(&'static str),
-    /// A section that does not exist yet: listed so the map of the product is visible.
-    Planned,
 }
 
 struct NavItem {
@@ -34,13 +32,6 @@ const fn app_page(label: &'static str, section: &'static str, permission: Permis
             section,
             permission,
         },
-    }
-}
-
-const fn planned(label: &'static str) -> NavItem {
-    NavItem {
-        label,
-        target: Target::Planned,
     }
 }
 
@@ -60,7 +51,7 @@ const NAVIGATION: &[(&str, &[NavItem])] = &[
                 "voice-sessions",
                 Permission::ConversationsRead,
             ),
-            planned("Playground"),
+            app_page("Playground", "playground", Permission::AppsRead),
         ],
     ),
     (
@@ -77,7 +68,7 @@ const NAVIGATION: &[(&str, &[NavItem])] = &[
         "Administer",
         &[
             app_page("Apps & settings", "settings", Permission::AppsRead),
-            planned("Users"),
+            app_page("Users", "users", Permission::UsersRead),
             app_page("Audit log", "audit", Permission::AuditRead),
             NavItem {
                 label: "Status",
@@ -102,10 +93,7 @@ fn section_in_path(path: &str) -> Option<&str> {
 pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
     let pathname = location.pathname;
-    let frame = Resource::new(
-        move || (SessionEpoch::get(), app_in_path(&pathname.get())),
-        |(_, slug)| page_frame(slug),
-    );
+    let frame = Resource::new(move || app_in_path(&pathname.get()), page_frame);
     view! {
         <div class="app-frame">
             <aside class="sidebar">
@@ -205,9 +193,8 @@ fn Navigation(frame: Option<DashboardFrame>, pathname: Memo<String>) -> impl Int
                                                 slug.as_ref().map(|slug| format!("/apps/{slug}/{section}"))
                                             }
                                             Target::Instance(path) => Some(path.to_owned()),
-                                            Target::Planned => None,
                                         };
-                                        Some(nav_entry(item.label, href, item.target, pathname))
+                                        Some(nav_entry(item.label, href, pathname))
                                     })
                                     .collect_view()}
                             </ul>
@@ -222,7 +209,6 @@ fn Navigation(frame: Option<DashboardFrame>, pathname: Memo<String>) -> impl Int
 fn nav_entry(
     label: &'static str,
     href: Option<String>,
-    target: Target,
     pathname: Memo<String>,
 ) -> impl IntoView + use<> {
     match href {
@@ -242,53 +228,16 @@ fn nav_entry(
             }
             .into_any()
         }
-        None => {
-            let (title, tag) = match target {
-                Target::Planned => ("Not built yet", "soon"),
-                _ => ("Sign in and open an app first", "app"),
-            };
-            view! {
-                <li>
-                    <span class="nav-link planned" aria-disabled="true" title=title>
-                        {label}
-                        <span class="planned-tag">{tag}</span>
-                    </span>
-                </li>
-            }
-            .into_any()
+        // Signed out, or no app yet: the entry shows where the page is, not a link.
+        None => view! {
+            <li>
+                <span class="nav-link planned" aria-disabled="true" title="Sign in and open an app first">
+                    {label}
+                    <span class="planned-tag">"app"</span>
+                </span>
+            </li>
         }
-    }
-}
-
-/// Counts sign-ins and sign-outs in this browser tab, so what shows the signed-in user
-/// reloads it when the session changes without a full page load.
-#[derive(Clone, Copy)]
-pub struct SessionEpoch(RwSignal<u64>);
-
-impl SessionEpoch {
-    pub fn provide() {
-        provide_context(SessionEpoch(RwSignal::new(0)));
-    }
-
-    /// Bumps the epoch whenever `action` completes successfully.
-    pub fn bump_on_success<I, O, E>(action: ServerAction<I>)
-    where
-        I: leptos::server_fn::ServerFn<Output = O, Error = E> + Clone + Send + Sync + 'static,
-        O: Clone + Send + Sync + 'static,
-        E: Clone + Send + Sync + 'static,
-    {
-        let Some(SessionEpoch(epoch)) = use_context::<SessionEpoch>() else {
-            return;
-        };
-        Effect::new(move || {
-            if action.value().get().is_some_and(|outcome| outcome.is_ok()) {
-                epoch.update(|n| *n += 1);
-            }
-        });
-    }
-
-    pub fn get() -> u64 {
-        use_context::<SessionEpoch>().map_or(0, |SessionEpoch(epoch)| epoch.get())
+        .into_any(),
     }
 }
 
@@ -296,7 +245,6 @@ impl SessionEpoch {
 #[component]
 fn UserBox(frame: Option<DashboardFrame>) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
-    SessionEpoch::bump_on_success(logout);
     view! {
         <div class="user-box">
             {match frame {

@@ -17,39 +17,19 @@ use crate::server_fns::dashboard::{
 pub fn AppsPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    let add = ServerAction::<AddApp>::new();
-    let rotate = ServerAction::<RotateAppSecret>::new();
     let switch = ServerAction::<SwitchApp>::new();
-    let save = ServerAction::<SaveAppSettings>::new();
-    let apps = Resource::new(
-        move || {
-            (
-                slug(),
-                add.version().get(),
-                switch.version().get(),
-                save.version().get(),
-            )
-        },
-        |(slug, ..)| load_apps(slug),
-    );
-    let failure = move || {
-        last_error(add)
-            .or_else(|| last_error(rotate))
-            .or_else(|| last_error(switch))
-            .or_else(|| last_error(save))
-    };
+    let apps = Resource::new(slug, load_apps);
     view! {
         <Title text="Apps & settings · Switchboard" />
         <header class="page-header">
             <h1>"Apps & settings"</h1>
             <p class="lede">"Each app is a tenant of the agent API, with its own secret, settings and data."</p>
         </header>
-        {move || failure().map(|error| view! { <ErrorNotice error /> })}
-        <SecretShownOnce add rotate />
+        {move || last_error(switch).map(|error| view! { <ErrorNotice error /> })}
         <Suspense fallback=|| view! { <p class="muted">"Loading apps…"</p> }>
             {move || Suspend::new(async move {
                 match apps.await {
-                    Ok(view) => view! { <Apps view add rotate switch save /> }.into_any(),
+                    Ok(view) => view! { <Apps view switch /> }.into_any(),
                     Err(error) => view! { <PageError error /> }.into_any(),
                 }
             })}
@@ -59,37 +39,54 @@ pub fn AppsPage() -> impl IntoView {
 
 /// The secret of an app just made or rotated: on screen once, never stored in the clear.
 #[component]
-fn SecretShownOnce(
-    add: ServerAction<AddApp>,
-    rotate: ServerAction<RotateAppSecret>,
-) -> impl IntoView {
-    let made = move || -> Option<AppWithSecret> {
-        rotate
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .or_else(|| add.value().get().and_then(Result::ok))
-    };
-    move || {
-        let shown = made()?;
-        Some(view! {
-            <section class="card secret-once" role="status" id="secret-once">
-                <h2>{format!("The secret of {}", shown.app.name)}</h2>
-                <p>"Copy it now: it is shown this once, and only its hash is kept. Servers send it as "<code>"appSecret"</code>" or "<code>"Authorization: Bearer"</code>" with "<code>"X-App-Slug"</code>"."</p>
-                <pre class="code-block" id="app-secret">{shown.app_secret}</pre>
-            </section>
-        })
+fn SecretShownOnce(shown: AppWithSecret) -> impl IntoView {
+    view! {
+        <section class="card secret-once" role="status" id="secret-once">
+            <h2>{format!("The secret of {}", shown.app.name)}</h2>
+            <p>"Copy it now: it is shown this once, and only its hash is kept. Servers send it as "<code>"appSecret"</code>" or "<code>"Authorization: Bearer"</code>" with "<code>"X-App-Slug"</code>"."</p>
+            <pre class="code-block" id="app-secret">{shown.app_secret}</pre>
+            <p><a href=format!("/apps/{}/settings", shown.app.slug)>{format!("Open {}", shown.app.name)}</a></p>
+        </section>
+    }
+}
+
+/// Rotates the app's secret and shows the new one. An island: the secret exists only in the
+/// answer to this request, so it is shown in place rather than after a redirect.
+#[island]
+fn RotateSecret(slug: String) -> impl IntoView {
+    let rotate = ServerAction::<RotateAppSecret>::new();
+    view! {
+        <ActionForm action=rotate>
+            <input type="hidden" name="slug" value=slug />
+            <button class="button secondary" type="submit">"Rotate secret"</button>
+        </ActionForm>
+        {move || rotate.value().get().map(|outcome| match outcome {
+            Ok(shown) => view! { <SecretShownOnce shown /> }.into_any(),
+            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+        })}
+    }
+}
+
+/// Creates an app and shows its secret, once, in place.
+#[island]
+fn NewApp(slug: String) -> impl IntoView {
+    let add = ServerAction::<AddApp>::new();
+    view! {
+        <ActionForm action=add attr:class="form" attr:id="new-app">
+            <input type="hidden" name="slug" value=slug />
+            <label>"Name" <input type="text" name="name" required maxlength="200" /></label>
+            <label>"Slug" <input type="text" name="new_slug" required pattern="[a-z0-9][a-z0-9-]*" maxlength="64" placeholder="my-app" /></label>
+            <button class="button" type="submit">"Create app"</button>
+        </ActionForm>
+        {move || add.value().get().map(|outcome| match outcome {
+            Ok(shown) => view! { <SecretShownOnce shown /> }.into_any(),
+            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+        })}
     }
 }
 
 #[component]
-fn Apps(
-    view: AppsView,
-    add: ServerAction<AddApp>,
-    rotate: ServerAction<RotateAppSecret>,
-    switch: ServerAction<SwitchApp>,
-    save: ServerAction<SaveAppSettings>,
-) -> impl IntoView {
+fn Apps(view: AppsView, switch: ServerAction<SwitchApp>) -> impl IntoView {
     let AppsView { apps, current } = view;
     let (rotate_slug, switch_slug, add_slug) = (
         current.slug.clone(),
@@ -98,7 +95,7 @@ fn Apps(
     );
     view! {
         <div class="detail-layout">
-            <Settings app=current.clone() save />
+            <SettingsForm app=current.clone() />
             <aside class="detail-side">
                 <section class="card">
                     <h2>"This app"</h2>
@@ -109,10 +106,7 @@ fn Apps(
                         <dt>"Created"</dt><dd>{format::utc_minutes(current.created_at)}</dd>
                     </dl>
                     <div class="handoff-actions">
-                        <ActionForm action=rotate>
-                            <input type="hidden" name="slug" value=rotate_slug />
-                            <button class="button secondary" type="submit">"Rotate secret"</button>
-                        </ActionForm>
+                        <RotateSecret slug=rotate_slug />
                         <ActionForm action=switch>
                             <input type="hidden" name="slug" value=switch_slug />
                             <input type="hidden" name="active" value=(!current.is_active).to_string() />
@@ -124,12 +118,7 @@ fn Apps(
                 </section>
                 <section class="card">
                     <h2>"New app"</h2>
-                    <ActionForm action=add attr:class="form" attr:id="new-app">
-                        <input type="hidden" name="slug" value=add_slug />
-                        <label>"Name" <input type="text" name="name" required maxlength="200" /></label>
-                        <label>"Slug" <input type="text" name="new_slug" required pattern="[a-z0-9][a-z0-9-]*" maxlength="64" placeholder="my-app" /></label>
-                        <button class="button" type="submit">"Create app"</button>
-                    </ActionForm>
+                    <NewApp slug=add_slug />
                 </section>
             </aside>
         </div>
@@ -153,8 +142,10 @@ fn Apps(
     }
 }
 
-#[component]
-fn Settings(app: App, save: ServerAction<SaveAppSettings>) -> impl IntoView {
+/// The app's settings. An island, so saving says "Saved" in place.
+#[island]
+fn SettingsForm(app: App) -> impl IntoView {
+    let save = ServerAction::<SaveAppSettings>::new();
     let s = app.settings;
     let number = |value: Option<f64>| value.map(|v| v.to_string()).unwrap_or_default();
     let whole = |value: Option<i64>| value.map(|v| v.to_string()).unwrap_or_default();
@@ -184,7 +175,10 @@ fn Settings(app: App, save: ServerAction<SaveAppSettings>) -> impl IntoView {
                 </div>
                 <div class="form-actions">
                     <button class="button" type="submit">"Save settings"</button>
-                    {move || save.value().get().and_then(Result::ok).map(|_| view! { <span class="badge ok" role="status">"Saved"</span> })}
+                    {move || save.value().get().map(|outcome| match outcome {
+                        Ok(_) => view! { <span class="badge ok" role="status">"Saved"</span> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    })}
                 </div>
             </ActionForm>
         </section>

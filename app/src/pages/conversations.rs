@@ -6,13 +6,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use model::conversations::{
     Conversation, ConversationDetail, ConversationPage, ConversationStatus, Event, Message,
 };
-use model::dashboard::ConversationView;
 use model::guardrails::Violation;
 use model::handoffs::Handoff;
 use model::persona::CsatRating;
 use model::tools::ToolExecution;
 use model::voice::VoiceSession;
 
+use crate::components::live_region::{ChangeStream, LiveRegion};
 use crate::components::notice::PageError;
 use crate::components::pager::Pager;
 use crate::format;
@@ -182,12 +182,10 @@ pub fn ConversationPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let session = move || params.read().get("session").unwrap_or_default();
-    let updates = RwSignal::new(0_u64);
     let detail = Resource::new(
-        move || (slug(), session(), updates.get()),
-        |(slug, session, _)| conversation(slug, session),
+        move || (slug(), session()),
+        |(slug, session)| conversation(slug, session),
     );
-    live::follow(slug, session, detail, updates);
     view! {
         <Title text="Conversation · Switchboard" />
         <p class="breadcrumb"><a href=move || format!("/apps/{}/conversations", slug())>"← Conversations"</a></p>
@@ -214,29 +212,44 @@ fn Detail(slug: String, detail: ConversationDetail, calls: Vec<VoiceSession>) ->
         handoff,
     } = detail;
     let open = !conversation.status.is_ended();
+    // While the conversation is open, the app's stream says when to render it again.
+    let follow = open.then(|| {
+        let stream = ChangeStream {
+            url: format!(
+                "/api/admin/apps/{}/conversations/{}/stream",
+                format::path_segment(&slug),
+                format::path_segment(&conversation.session_id)
+            ),
+            events: vec!["message".to_owned(), "conversation".to_owned()],
+        };
+        view! { <LiveRegion region="conversation-live".to_owned() stream=Some(stream) every_secs=None while_present=None /> }
+    });
     // Each part is erased to `AnyView`: the page's full static type is too deep to compile.
     view! {
-        <header class="page-header">
-            <h1 class="mono" id="conversation-title">{conversation.session_id.clone()}</h1>
-            <p class="lede">
-                <StatusBadge status=conversation.status />
-                {open.then(|| view! { <span class="live-dot" title="Updates live">"live"</span> })}
-            </p>
-        </header>
-        <div class="detail-layout">
-            <section class="card" aria-labelledby="transcript-title">
-                <h2 id="transcript-title">"Transcript"</h2>
-                <Transcript messages conversation=conversation.clone() />
-            </section>
-            <aside class="detail-side">
-                {view! { <Facts conversation csat /> }.into_any()}
-                {(!calls.is_empty()).then(|| view! { <Calls slug calls /> }.into_any())}
-                {handoff.map(|h| view! { <HandoffSummary handoff=h /> }.into_any())}
-            </aside>
+        {follow}
+        <div id="conversation-live">
+            <header class="page-header">
+                <h1 class="mono" id="conversation-title">{conversation.session_id.clone()}</h1>
+                <p class="lede">
+                    <StatusBadge status=conversation.status />
+                    {open.then(|| view! { <span class="live-dot" title="Updates live">"live"</span> })}
+                </p>
+            </header>
+            <div class="detail-layout">
+                <section class="card" aria-labelledby="transcript-title">
+                    <h2 id="transcript-title">"Transcript"</h2>
+                    <Transcript messages conversation=conversation.clone() />
+                </section>
+                <aside class="detail-side">
+                    {view! { <Facts conversation csat /> }.into_any()}
+                    {(!calls.is_empty()).then(|| view! { <Calls slug calls /> }.into_any())}
+                    {handoff.map(|h| view! { <HandoffSummary handoff=h /> }.into_any())}
+                </aside>
+            </div>
+            {view! { <ToolCalls executions=tool_executions /> }.into_any()}
+            {view! { <Violations violations /> }.into_any()}
+            {view! { <Timeline events /> }.into_any()}
         </div>
-        {view! { <ToolCalls executions=tool_executions /> }.into_any()}
-        {view! { <Violations violations /> }.into_any()}
-        {view! { <Timeline events /> }.into_any()}
     }
 }
 
@@ -442,60 +455,4 @@ fn Transcript(messages: Vec<Message>, conversation: Conversation) -> impl IntoVi
         </ol>
     }
     .into_any()
-}
-
-/// Live updates in the browser: the app's event stream of this session, each update
-/// reloading the conversation. Nothing runs on the server.
-mod live {
-    use super::*;
-    use crate::error::UiError;
-
-    pub fn follow(
-        slug: impl Fn() -> String + Send + Sync + 'static,
-        session: impl Fn() -> String + Send + Sync + 'static,
-        detail: Resource<Result<ConversationView, UiError>>,
-        updates: RwSignal<u64>,
-    ) {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            use wasm_bindgen::closure::Closure;
-
-            // Changes only when the conversation opens or ends, not on every reload.
-            let open = Memo::new(move |_| {
-                detail
-                    .get()
-                    .and_then(Result::ok)
-                    .is_some_and(|view| !view.detail.conversation.status.is_ended())
-            });
-            Effect::new(move |previous: Option<Option<web_sys::EventSource>>| {
-                if let Some(Some(source)) = previous {
-                    source.close();
-                }
-                if !open.get() {
-                    return None;
-                }
-                let url = format!(
-                    "/api/admin/apps/{}/conversations/{}/stream",
-                    format::path_segment(&slug()),
-                    format::path_segment(&session())
-                );
-                let source = web_sys::EventSource::new(&url).ok()?;
-                let on_update = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
-                    updates.update(|n| *n += 1);
-                });
-                for name in ["message", "conversation"] {
-                    let _ = source
-                        .add_event_listener_with_callback(name, on_update.as_ref().unchecked_ref());
-                }
-                // The listener lives as long as the page; the source is closed on the next run.
-                on_update.forget();
-                Some(source)
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            let _ = (slug, session, detail, updates);
-        }
-    }
 }

@@ -112,7 +112,7 @@ fn Guardrails(
                     <RuleForm slug=slug.clone() rule=None save />
                 </details>
             </section>
-            <TestBox slug=slug.clone() />
+            <GuardrailTester slug=slug.clone() />
         </div>
         <section class="card flush" aria-labelledby="violations-title">
             <h2 id="violations-title" class="card-title">"Violations"</h2>
@@ -234,8 +234,8 @@ fn RuleForm(
 }
 
 /// Checks a text against the rules without recording a violation.
-#[component]
-fn TestBox(slug: String) -> impl IntoView {
+#[island]
+fn GuardrailTester(slug: String) -> impl IntoView {
     let test = ServerAction::<TryGuardrails>::new();
     view! {
         <aside class="card" aria-labelledby="test-title">

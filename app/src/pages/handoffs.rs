@@ -4,17 +4,16 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use model::handoffs::{Handoff, HandoffPage, HandoffPriority, HandoffStatus};
+use model::handoffs::{Handoff, HandoffPriority, HandoffStatus};
 use model::users::Permission;
 
+use crate::components::live_region::LiveRegion;
 use crate::components::notice::{ErrorNotice, PageError, last_error};
-use crate::error::UiError;
 use crate::format;
 use crate::server_fns::dashboard::{ClaimHandoff, ResolveHandoff, handoff_queue, page_frame};
 
-/// How often an open queue asks for new handoffs.
-#[cfg(feature = "hydrate")]
-const REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
+/// How often an open queue looks for changes, in seconds.
+const REFRESH_SECS: u32 = 5;
 
 const TABS: [HandoffStatus; 4] = [
     HandoffStatus::Pending,
@@ -37,21 +36,10 @@ pub fn HandoffsPage() -> impl IntoView {
     };
     let claim = ServerAction::<ClaimHandoff>::new();
     let resolve = ServerAction::<ResolveHandoff>::new();
-    // Bumped when someone else changed the queue: a poll saw other handoffs than those shown.
-    let changed = RwSignal::new(0_u64);
     let queue = Resource::new(
-        move || {
-            (
-                slug(),
-                status(),
-                claim.version().get(),
-                resolve.version().get(),
-                changed.get(),
-            )
-        },
-        |(slug, status, ..)| handoff_queue(slug, status.as_str().to_owned(), None),
+        move || (slug(), status()),
+        |(slug, status)| handoff_queue(slug, status.as_str().to_owned(), None),
     );
-    watch_for_changes(slug, status, queue, changed);
     let frame = Resource::new(slug, |slug| page_frame(Some(slug)));
     let failure = move || last_error(claim).or_else(|| last_error(resolve));
     view! {
@@ -70,35 +58,40 @@ pub fn HandoffsPage() -> impl IntoView {
                 .collect_view()}
         </nav>
         {move || failure().map(|error| view! { <ErrorNotice error /> })}
-        <Transition fallback=|| view! { <p class="muted">"Loading the queue…"</p> }>
-            {move || Suspend::new(async move {
-                let may_work = frame
-                    .await
-                    .ok()
-                    .flatten()
-                    .is_some_and(|frame| frame.can(Permission::HandoffsManage));
-                match queue.await {
-                    Ok(page) if page.handoffs.is_empty() => view! {
-                        <section class="card empty-state" id="handoff-queue">
-                            <h2>{format!("No {} handoffs", status().as_str())}</h2>
-                            <p class="muted">"New handoffs appear here by themselves."</p>
-                        </section>
+        // Someone else may claim, resolve or add handoffs: the queue is fetched again every few
+        // seconds and replaced only when it changed, so a form being filled in is not lost.
+        <LiveRegion region="handoff-live".to_owned() stream=None every_secs=Some(REFRESH_SECS) while_present=None />
+        <div id="handoff-live">
+            <Transition fallback=|| view! { <p class="muted">"Loading the queue…"</p> }>
+                {move || Suspend::new(async move {
+                    let may_work = frame
+                        .await
+                        .ok()
+                        .flatten()
+                        .is_some_and(|frame| frame.can(Permission::HandoffsManage));
+                    match queue.await {
+                        Ok(page) if page.handoffs.is_empty() => view! {
+                            <section class="card empty-state" id="handoff-queue">
+                                <h2>{format!("No {} handoffs", status().as_str())}</h2>
+                                <p class="muted">"New handoffs appear here by themselves."</p>
+                            </section>
+                        }
+                        .into_any(),
+                        Ok(page) => view! {
+                            <ul class="handoff-list" id="handoff-queue">
+                                {page
+                                    .handoffs
+                                    .into_iter()
+                                    .map(|handoff| view! { <HandoffCard slug=slug() handoff may_work claim resolve /> })
+                                    .collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <PageError error /> }.into_any(),
                     }
-                    .into_any(),
-                    Ok(page) => view! {
-                        <ul class="handoff-list" id="handoff-queue">
-                            {page
-                                .handoffs
-                                .into_iter()
-                                .map(|handoff| view! { <HandoffCard slug=slug() handoff may_work claim resolve /> })
-                                .collect_view()}
-                        </ul>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <PageError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+                })}
+            </Transition>
+        </div>
     }
 }
 
@@ -194,48 +187,4 @@ fn HandoffActions(
             </ActionForm>
         </div>
     }
-}
-
-/// In the browser, asks every few seconds for the queue and reloads the shown one only when
-/// it differs, so a form being filled in is not replaced for nothing.
-fn watch_for_changes(
-    slug: impl Fn() -> String + Copy + Send + Sync + 'static,
-    status: impl Fn() -> HandoffStatus + Copy + Send + Sync + 'static,
-    queue: Resource<Result<HandoffPage, UiError>>,
-    changed: RwSignal<u64>,
-) {
-    #[cfg(feature = "hydrate")]
-    {
-        let ticks = RwSignal::new(0_u64);
-        Effect::new(move |_| {
-            if let Ok(handle) = set_interval_with_handle(move || ticks.update(|n| *n += 1), REFRESH)
-            {
-                on_cleanup(move || handle.clear());
-            }
-        });
-        let poll = LocalResource::new(move || {
-            ticks.track();
-            handoff_queue(slug(), status().as_str().to_owned(), None)
-        });
-        Effect::new(move |_| {
-            let Some(Ok(polled)) = poll.get() else {
-                return;
-            };
-            let shown = queue.get_untracked().and_then(Result::ok);
-            if shown.is_some_and(|shown| signature(&shown) != signature(&polled)) {
-                changed.update(|n| *n += 1);
-            }
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (slug, status, queue, changed);
-}
-
-/// What tells two listings apart: each handoff and when it last changed.
-#[cfg(feature = "hydrate")]
-fn signature(page: &HandoffPage) -> Vec<(&str, i64)> {
-    page.handoffs
-        .iter()
-        .map(|h| (h.id.as_str(), h.updated_at))
-        .collect()
 }

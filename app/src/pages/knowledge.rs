@@ -9,16 +9,16 @@ use model::knowledge::{
     Document, DocumentDetail, GapStatus, IngestState, KnowledgeGap, SearchResponse,
 };
 
+use crate::components::live_region::LiveRegion;
 use crate::components::notice::{ErrorNotice, PageError, last_error};
-use crate::error::UiError;
 use crate::format;
 use crate::server_fns::dashboard::{
     AddDocument, ChangeGap, DeleteDocument, TestSearch, load_document, load_knowledge,
 };
 
 /// How often the page looks again while documents are being embedded.
-#[cfg(feature = "hydrate")]
-const INGEST_REFRESH: std::time::Duration = std::time::Duration::from_secs(2);
+/// How often the page looks again while documents are being embedded, in seconds.
+const INGEST_REFRESH_SECS: u32 = 2;
 
 #[component]
 pub fn KnowledgePage() -> impl IntoView {
@@ -29,22 +29,10 @@ pub fn KnowledgePage() -> impl IntoView {
     let add = ServerAction::<AddDocument>::new();
     let delete = ServerAction::<DeleteDocument>::new();
     let gap = ServerAction::<ChangeGap>::new();
-    let refreshes = RwSignal::new(0_u64);
     let knowledge = Resource::new(
-        move || {
-            (
-                slug(),
-                field("gaps"),
-                field("cursor"),
-                add.version().get(),
-                delete.version().get(),
-                gap.version().get(),
-                refreshes.get(),
-            )
-        },
-        |(slug, gaps, cursor, ..)| load_knowledge(slug, gaps, cursor),
+        move || (slug(), field("gaps"), field("cursor")),
+        |(slug, gaps, cursor)| load_knowledge(slug, gaps, cursor),
     );
-    follow_ingestion(knowledge, refreshes);
     let failure = move || {
         last_error(add)
             .or_else(|| last_error(delete))
@@ -67,14 +55,23 @@ pub fn KnowledgePage() -> impl IntoView {
             <AddDocuments slug=slug() add />
             <SearchTester slug=slug() />
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading the knowledge base…"</p> }>
-            {move || Suspend::new(async move {
-                match knowledge.await {
-                    Ok(data) => view! { <Library slug=slug() data delete gap /> }.into_any(),
-                    Err(error) => view! { <PageError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        // While documents are embedded, their progress is fetched again every few seconds.
+        <LiveRegion
+            region="knowledge-live".to_owned()
+            stream=None
+            every_secs=Some(INGEST_REFRESH_SECS)
+            while_present=Some("[data-ingesting]".to_owned())
+        />
+        <div id="knowledge-live">
+            <Suspense fallback=|| view! { <p class="muted">"Loading the knowledge base…"</p> }>
+                {move || Suspend::new(async move {
+                    match knowledge.await {
+                        Ok(data) => view! { <Library slug=slug() data delete gap /> }.into_any(),
+                        Err(error) => view! { <PageError error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
     }
 }
 
@@ -120,7 +117,7 @@ fn AddDocuments(slug: String, add: ServerAction<AddDocument>) -> impl IntoView {
 }
 
 /// Searches as an agent would, without recording the search or a gap.
-#[component]
+#[island]
 fn SearchTester(slug: String) -> impl IntoView {
     let search = ServerAction::<TestSearch>::new();
     view! {
@@ -293,7 +290,7 @@ fn IngestionState(ingestion: model::knowledge::Ingestion) -> impl IntoView {
     view! {
         <span class=class>{label}</span>
         {matches!(ingestion.state, IngestState::Pending | IngestState::Embedding).then(|| view! {
-            <progress class="ingest" max=total value=done>{format!("{done} of {total}")}</progress>
+            <progress class="ingest" max=total value=done data-ingesting="">{format!("{done} of {total}")}</progress>
         })}
         {ingestion.error.map(|e| view! { <div class="muted small">{e}</div> })}
     }
@@ -434,29 +431,4 @@ fn DocumentView(detail: DocumentDetail) -> impl IntoView {
             </ol>
         </section>
     }
-}
-
-/// While documents are being embedded, looks again every few seconds (in the browser only).
-fn follow_ingestion(knowledge: Resource<Result<KnowledgeView, UiError>>, refreshes: RwSignal<u64>) {
-    #[cfg(feature = "hydrate")]
-    {
-        let ingesting = Memo::new(move |_| {
-            knowledge
-                .get()
-                .and_then(Result::ok)
-                .is_some_and(|view| view.ingesting())
-        });
-        Effect::new(move |_| {
-            if !ingesting.get() {
-                return;
-            }
-            if let Ok(handle) =
-                set_interval_with_handle(move || refreshes.update(|n| *n += 1), INGEST_REFRESH)
-            {
-                on_cleanup(move || handle.clear());
-            }
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (knowledge, refreshes);
 }

@@ -4,14 +4,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::layout::SessionEpoch;
 use crate::components::notice::ErrorNotice;
 use crate::server_fns::session::Login;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
-    SessionEpoch::bump_on_success(login);
     let next = move || use_query_map().read().get("next");
     view! {
         <Title text="Sign in · Switchboard" />

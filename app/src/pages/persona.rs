@@ -15,11 +15,7 @@ use crate::server_fns::dashboard::{SavePersona, load_persona};
 pub fn PersonaPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    let save = ServerAction::<SavePersona>::new();
-    let persona = Resource::new(
-        move || (slug(), save.version().get()),
-        |(slug, _)| load_persona(slug),
-    );
+    let persona = Resource::new(slug, load_persona);
     view! {
         <Title text="Persona · Switchboard" />
         <header class="page-header">
@@ -29,7 +25,7 @@ pub fn PersonaPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading the persona…"</p> }>
             {move || Suspend::new(async move {
                 match persona.await {
-                    Ok(persona) => view! { <Editor slug=slug() persona save /> }.into_any(),
+                    Ok(persona) => view! { <PersonaEditor slug=slug() persona /> }.into_any(),
                     Err(error) => view! { <PageError error /> }.into_any(),
                 }
             })}
@@ -37,8 +33,10 @@ pub fn PersonaPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn Editor(slug: String, persona: Persona, save: ServerAction<SavePersona>) -> impl IntoView {
+/// The fields and the preview: an island, as the preview follows each keystroke.
+#[island]
+fn PersonaEditor(slug: String, persona: Persona) -> impl IntoView {
+    let save = ServerAction::<SavePersona>::new();
     let text = |value: Option<String>| RwSignal::new(value.unwrap_or_default());
     let prompt = RwSignal::new(persona.system_prompt);
     let voice = text(persona.voice);

@@ -5,7 +5,6 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use model::users::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 
-use crate::components::layout::SessionEpoch;
 use crate::components::notice::ErrorNotice;
 use crate::server_fns::session::{CompleteSetup, setup_pending};
 
@@ -13,7 +12,6 @@ use crate::server_fns::session::{CompleteSetup, setup_pending};
 pub fn SetupPage() -> impl IntoView {
     let pending = Resource::new(|| (), |()| setup_pending());
     let setup = ServerAction::<CompleteSetup>::new();
-    SessionEpoch::bump_on_success(setup);
     let token = move || use_query_map().read().get("token").unwrap_or_default();
     view! {
         <Title text="First-run setup · Switchboard" />

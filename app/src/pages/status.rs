@@ -145,7 +145,7 @@ fn Integrations(integrations: Vec<IntegrationStatus>) -> impl IntoView {
 }
 
 /// Times a query against the database from the browser, through a server function.
-#[component]
+#[island]
 fn HealthCheck() -> impl IntoView {
     let check = ServerAction::<CheckHealth>::new();
     let pending = check.pending();

@@ -217,25 +217,10 @@ fn ToolCard(
 #[component]
 fn ToolEditor(slug: String, tool: Option<Tool>, save: ServerAction<SaveTool>) -> impl IntoView {
     let editing = tool.as_ref().map(|t| t.name.clone()).unwrap_or_default();
-    let schema = RwSignal::new(
-        tool.as_ref()
-            .map(|t| pretty_json(&t.parameters_schema))
-            .unwrap_or_default(),
-    );
-    let schema_state = move || {
-        let text = schema.get();
-        if text.trim().is_empty() {
-            return ("muted small", "Write a JSON Schema object.".to_owned());
-        }
-        match serde_json::from_str::<serde_json::Value>(&text) {
-            Ok(serde_json::Value::Object(_)) => ("small ok-text", "Valid JSON object.".to_owned()),
-            Ok(_) => (
-                "small error-text",
-                "A schema must be a JSON object.".to_owned(),
-            ),
-            Err(error) => ("small error-text", format!("Not JSON yet: {error}")),
-        }
-    };
+    let schema = tool
+        .as_ref()
+        .map(|t| pretty_json(&t.parameters_schema))
+        .unwrap_or_default();
     let method = tool
         .as_ref()
         .map_or("POST".to_owned(), |t| t.http_method.clone());
@@ -268,11 +253,7 @@ fn ToolEditor(slug: String, tool: Option<Tool>, save: ServerAction<SaveTool>) ->
             </div>
             <label>"Description" <input type="text" name="tool[description]" required value=tool.as_ref().map(|t| t.description.clone()).unwrap_or_default() placeholder="Looks up an order by its id" /></label>
             <label>"Endpoint" <input type="url" name="tool[endpoint]" required value=tool.as_ref().map(|t| t.endpoint.clone()).unwrap_or_default() placeholder="https://api.example.com/orders" /></label>
-            <label>
-                "Parameters (JSON Schema)"
-                <textarea name="tool[parameters_schema]" rows="6" class="mono" required placeholder=SCHEMA_HINT bind:value=schema></textarea>
-            </label>
-            <p class=move || schema_state().0 aria-live="polite">{move || schema_state().1}</p>
+            <SchemaField schema />
             <label>"Headers, one a line" <textarea name="tool[headers]" rows="2" class="mono" placeholder=headers_hint></textarea></label>
             <div class="form-row">
                 <label class="checkbox"><input type="checkbox" name="tool[requires_confirmation]" value="on" checked=tool.as_ref().is_some_and(|t| t.requires_confirmation) />" Ask the caller to confirm"</label>
@@ -280,6 +261,33 @@ fn ToolEditor(slug: String, tool: Option<Tool>, save: ServerAction<SaveTool>) ->
             </div>
             <button class="button" type="submit">{if editing.is_empty() { "Register tool" } else { "Save tool" }}</button>
         </ActionForm>
+    }
+}
+
+/// The schema box, checked as JSON while typed: an island, the only live part of the form.
+#[island]
+fn SchemaField(schema: String) -> impl IntoView {
+    let schema = RwSignal::new(schema);
+    let state = move || {
+        let text = schema.get();
+        if text.trim().is_empty() {
+            return ("muted small", "Write a JSON Schema object.".to_owned());
+        }
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(serde_json::Value::Object(_)) => ("small ok-text", "Valid JSON object.".to_owned()),
+            Ok(_) => (
+                "small error-text",
+                "A schema must be a JSON object.".to_owned(),
+            ),
+            Err(error) => ("small error-text", format!("Not JSON yet: {error}")),
+        }
+    };
+    view! {
+        <label>
+            "Parameters (JSON Schema)"
+            <textarea name="tool[parameters_schema]" rows="6" class="mono" required placeholder=SCHEMA_HINT bind:value=schema></textarea>
+        </label>
+        <p class=move || state().0 aria-live="polite">{move || state().1}</p>
     }
 }
 

@@ -6,7 +6,7 @@ use model::apps::{App, AppWithSecret};
 use model::conversations::ConversationPage;
 use model::dashboard::{
     AnalyticsReport, AppsView, AuditView, ConversationView, DashboardFrame, GuardrailsView,
-    KnowledgeView, ToolsView,
+    KnowledgeView, ToolsView, UsersView,
 };
 use model::experiments::Experiment;
 use model::guardrails::{GuardrailRule, GuardrailVerdict, Violation};
@@ -558,6 +558,55 @@ pub async fn set_audit_retention(workspace_id: String, days: i64) -> Result<(), 
         .await?)
 }
 
+/// The members of the app's workspace.
+#[server(prefix = "/sfn", endpoint = "users")]
+pub async fn load_users(slug: String) -> Result<UsersView, UiError> {
+    let (services, actor) = ssr::signed_in().await?;
+    Ok(services.users_view(&actor, &slug).await?)
+}
+
+/// A new member of a workspace, as the Users page's form sends it (`member[field]`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct NewMemberForm {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    pub role: String,
+}
+
+/// Adds a member to the workspace, with the password they will sign in with.
+#[server(prefix = "/sfn", endpoint = "add-member")]
+pub async fn add_member(workspace_id: String, member: NewMemberForm) -> Result<(), UiError> {
+    super::request::require_same_origin()?;
+    let (services, actor) = ssr::signed_in().await?;
+    let role = ssr::role(&member.role)?;
+    let input = domain::NewUser {
+        email: member.email,
+        name: member.name,
+        password: member.password,
+        role,
+        workspace_id: Some(workspace_id),
+    };
+    services.create_user(&actor, input).await?;
+    Ok(())
+}
+
+/// Gives a member of the workspace another role.
+#[server(prefix = "/sfn", endpoint = "member-role")]
+pub async fn change_member_role(
+    workspace_id: String,
+    user_id: String,
+    role: String,
+) -> Result<(), UiError> {
+    super::request::require_same_origin()?;
+    let (services, actor) = ssr::signed_in().await?;
+    let role = ssr::role(&role)?;
+    services
+        .change_member_role(&actor, &workspace_id, &user_id, role)
+        .await?;
+    Ok(())
+}
+
 /// The apps of the user's workspaces, and the current one with every setting.
 #[server(prefix = "/sfn", endpoint = "apps")]
 pub async fn load_apps(slug: String) -> Result<AppsView, UiError> {
@@ -747,7 +796,7 @@ pub async fn save_persona(slug: String, persona: PersonaForm) -> Result<Persona,
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(super) mod ssr {
     use model::ErrorCode;
     use model::users::Permission;
 
@@ -769,6 +818,12 @@ mod ssr {
         let (services, actor) = signed_in().await?;
         let caller = services.dashboard_caller(&actor, slug, permission).await?;
         Ok((services, caller))
+    }
+
+    /// A role named in a form; anything else is a 400.
+    pub fn role(text: &str) -> Result<model::users::Role, UiError> {
+        model::users::Role::parse(text.trim())
+            .ok_or_else(|| UiError::new(ErrorCode::InvalidInput, format!("Unknown role {text:?}")))
     }
 
     /// An optional filter parsed by `parse`; empty means none, anything unknown is a 400.

@@ -2,6 +2,7 @@
 //! Leptos context. All live under `/sfn/…`, apart from the public JSON API under `/api/…`.
 
 pub mod dashboard;
+pub mod playground;
 #[cfg(feature = "ssr")]
 mod request;
 pub mod session;

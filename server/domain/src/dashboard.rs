@@ -4,12 +4,12 @@
 use model::analytics::BucketSize;
 use model::dashboard::{
     AnalyticsReport, AppChoice, AuditView, ConversationView, DashboardFrame, GuardrailsView,
-    KnowledgeView, REPORT_RANGES,
+    KnowledgeView, REPORT_RANGES, UsersView,
 };
 use model::guardrails::{AnnotateViolation, Correctness, Violation};
 use model::handoffs::{Handoff, HandoffStatus, ResolutionQuality, UpdateHandoff};
 use model::knowledge::{GapStatus, KnowledgeGap, ResolveGap};
-use model::users::{CurrentUser, Permission};
+use model::users::{CurrentUser, Permission, Role};
 
 use crate::actor::Principal;
 use crate::apps::to_app;
@@ -208,6 +208,35 @@ impl Services {
             workspace_name: workspace.name,
             retention_days: workspace.audit_retention_days,
             page,
+        })
+    }
+
+    /// The members of `slug`'s workspace, for the Users page.
+    pub async fn users_view(&self, actor: &Actor, slug: &str) -> Result<UsersView> {
+        let caller = self
+            .dashboard_caller(actor, slug, Permission::UsersRead)
+            .await?;
+        let workspace_id = caller.app.workspace_id.clone();
+        let workspace = self
+            .store()
+            .workspace_by_id(&workspace_id)
+            .await?
+            .ok_or(Error::NotFound("workspace"))?;
+        let members = self.workspace_members(actor, &workspace_id).await?;
+        let (is_owner, me) = match &actor.principal {
+            Principal::Operator => (true, String::new()),
+            Principal::User(user) => (
+                user.role_in(&workspace_id) == Some(Role::Owner),
+                user.id.clone(),
+            ),
+        };
+        Ok(UsersView {
+            may_manage: actor.can(&workspace_id, Permission::UsersManage),
+            workspace_id,
+            workspace_name: workspace.name,
+            members,
+            is_owner,
+            me,
         })
     }
 

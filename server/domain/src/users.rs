@@ -5,9 +5,9 @@ use std::sync::OnceLock;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use model::users::{
-    CurrentUser, Membership, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, Permission, Role,
+    CurrentUser, Member, Membership, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, Permission, Role,
 };
-use store::{StoreError, UserRecord, UserSessionRecord};
+use store::{MemberRecord, RoleChange, StoreError, UserRecord, UserSessionRecord};
 
 use crate::apps::new_id;
 use crate::audit::AuditEvent;
@@ -78,6 +78,75 @@ impl Services {
         )
         .await?;
         Ok(user)
+    }
+
+    /// The members of a workspace, by email.
+    pub async fn workspace_members(
+        &self,
+        actor: &Actor,
+        workspace_id: &str,
+    ) -> Result<Vec<Member>> {
+        actor.require(workspace_id, Permission::UsersRead)?;
+        self.store()
+            .workspace_members(workspace_id)
+            .await?
+            .into_iter()
+            .map(member)
+            .collect()
+    }
+
+    /// Gives a member of the workspace another role. Only owners grant or take away
+    /// ownership, and a workspace always keeps at least one owner.
+    pub async fn change_member_role(
+        &self,
+        actor: &Actor,
+        workspace_id: &str,
+        user_id: &str,
+        role: Role,
+    ) -> Result<Member> {
+        actor.require(workspace_id, Permission::UsersManage)?;
+        let before = self
+            .workspace_members(actor, workspace_id)
+            .await?
+            .into_iter()
+            .find(|m| m.user_id == user_id)
+            .ok_or(Error::NotFound("member"))?;
+        let owner_involved = role == Role::Owner || before.role == Role::Owner;
+        if owner_involved && !is_owner(actor, workspace_id) {
+            return Err(Error::PermissionDenied(
+                "Only an owner can grant or take away ownership".to_owned(),
+            ));
+        }
+        match self
+            .store()
+            .set_member_role(workspace_id, user_id, role.as_str())
+            .await?
+        {
+            RoleChange::Changed => {}
+            RoleChange::NotMember => return Err(Error::NotFound("member")),
+            RoleChange::LastOwner => {
+                return Err(Error::Conflict(
+                    "The workspace must keep at least one owner".to_owned(),
+                ));
+            }
+        }
+        self.audit(
+            actor,
+            AuditEvent {
+                action: "user.role_changed",
+                target_type: "user",
+                target_id: Some(user_id.to_owned()),
+                workspace_id: Some(workspace_id.to_owned()),
+                app_id: None,
+                details: Some(serde_json::json!({
+                    "email": before.email,
+                    "from": before.role,
+                    "to": role,
+                })),
+            },
+        )
+        .await?;
+        Ok(Member { role, ..before })
     }
 
     /// On a database without users, makes the one-time token that lets first-run setup create
@@ -411,6 +480,27 @@ fn dummy_hash() -> &'static str {
         })
         .unwrap_or_default()
     })
+}
+
+fn member(record: MemberRecord) -> Result<Member> {
+    let role = Role::parse(&record.role)
+        .ok_or_else(|| Error::Internal(format!("unknown role {:?}", record.role).into()))?;
+    Ok(Member {
+        user_id: record.user_id,
+        email: record.email,
+        name: record.name,
+        is_active: record.is_active,
+        role,
+        joined_at: record.joined_at,
+    })
+}
+
+/// The operator, or an owner of the workspace.
+fn is_owner(actor: &Actor, workspace_id: &str) -> bool {
+    match &actor.principal {
+        crate::Principal::Operator => true,
+        crate::Principal::User(user) => user.role_in(workspace_id) == Some(Role::Owner),
+    }
 }
 
 #[cfg(test)]

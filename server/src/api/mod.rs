@@ -44,6 +44,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(users::logout))
         .routes(routes!(users::me))
         .routes(routes!(users::create_member))
+        .routes(routes!(users::members))
+        .routes(routes!(users::change_role))
         .routes(routes!(apps::list, apps::create))
         .routes(routes!(apps::get, apps::update))
         .routes(routes!(apps::rotate_secret))

@@ -1,13 +1,13 @@
 //! Dashboard sign-in for the admin API (`/api/admin/*`) and workspace members.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::{NewUser, SESSION_LIFETIME_MS, Services};
 use model::ErrorBody;
-use model::users::{CreateMember, CurrentUser, LoginRequest};
+use model::users::{ChangeRole, CreateMember, CurrentUser, LoginRequest, Member};
 
 use crate::http::session::{
     ClientIp, cleared_cookie_header, is_https, require_same_origin, session_cookie,
@@ -121,4 +121,62 @@ pub async fn create_member(
         )
         .await?;
     Ok((StatusCode::CREATED, Json(user)))
+}
+
+/// The members of a workspace with their roles, by email (needs `users.read`).
+#[utoipa::path(
+    get,
+    path = "/api/admin/workspaces/{workspace_id}/members",
+    tag = "admin",
+    params(("workspace_id" = String, Path, description = "The workspace's id")),
+    security(("dashboardSession" = [])),
+    responses(
+        (status = 200, description = "The members", body = [Member]),
+        (status = 403, description = "Role lacks users.read", body = ErrorBody),
+        (status = 404, description = "Not a workspace of the user", body = ErrorBody),
+    )
+)]
+pub async fn members(
+    State(services): State<Services>,
+    signed_in: SignedInUser,
+    Path(workspace_id): Path<String>,
+) -> Result<Json<Vec<Member>>, ApiError> {
+    Ok(Json(
+        services
+            .workspace_members(&signed_in.actor, &workspace_id)
+            .await?,
+    ))
+}
+
+/// Gives a member another role (needs `users.manage`). Only owners grant or take away
+/// ownership, and the workspace keeps at least one owner.
+#[utoipa::path(
+    patch,
+    path = "/api/admin/workspaces/{workspace_id}/members/{user_id}",
+    tag = "admin",
+    params(
+        ("workspace_id" = String, Path, description = "The workspace's id"),
+        ("user_id" = String, Path, description = "The member's user id"),
+    ),
+    request_body = ChangeRole,
+    security(("dashboardSession" = [])),
+    responses(
+        (status = 200, description = "The member with the new role", body = Member),
+        (status = 400, description = "Unknown role", body = ErrorBody),
+        (status = 403, description = "Role lacks users.manage, or ownership changed by a non-owner", body = ErrorBody),
+        (status = 404, description = "No such member in the user's workspace", body = ErrorBody),
+        (status = 409, description = "The last owner cannot stop being one", body = ErrorBody),
+    )
+)]
+pub async fn change_role(
+    State(services): State<Services>,
+    signed_in: SignedInUser,
+    Path((workspace_id, user_id)): Path<(String, String)>,
+    ApiJson(request): ApiJson<ChangeRole>,
+) -> Result<Json<Member>, ApiError> {
+    Ok(Json(
+        services
+            .change_member_role(&signed_in.actor, &workspace_id, &user_id, request.role)
+            .await?,
+    ))
 }

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod cors;
 pub mod error;
+pub mod form_posts;
 pub mod json;
 pub mod layers;
 pub mod query;

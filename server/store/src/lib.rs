@@ -62,7 +62,7 @@ pub use notifications::{MAX_NOTIFICATION_BYTES, NotificationListener};
 pub use session_tokens::{SessionTokenRecord, TokenWithApp};
 pub use sqlx::types::Json;
 pub use tools::{ExecutionFilter, ToolExecutionRecord, ToolRecord};
-pub use users::{MembershipRecord, UserRecord, UserSessionRecord};
+pub use users::{MemberRecord, MembershipRecord, RoleChange, UserRecord, UserSessionRecord};
 pub use voice::{ClientLogRecord, ParticipantRecord, VoiceSessionFilter, VoiceSessionRecord};
 pub use webhooks::WebhookDeliveryRecord;
 pub use workspaces::WorkspaceRecord;

@@ -25,6 +25,26 @@ pub struct MembershipRecord {
     pub role: String,
 }
 
+/// A member of a workspace: the user, and their role there.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct MemberRecord {
+    pub user_id: String,
+    pub email: String,
+    pub name: String,
+    pub is_active: bool,
+    pub role: String,
+    pub joined_at: i64,
+}
+
+/// What became of a role change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoleChange {
+    Changed,
+    NotMember,
+    /// Refused: the workspace would have no owner left.
+    LastOwner,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct UserSessionRecord {
     pub id: String,
@@ -102,6 +122,55 @@ impl Store {
         .fetch_all(pool)
         .await)?,
         )
+    }
+
+    /// The workspace's members, by email.
+    pub async fn workspace_members(&self, workspace_id: &str) -> StoreResult<Vec<MemberRecord>> {
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, MemberRecord>(
+            "SELECT u.id AS user_id, u.email, u.name, u.is_active, m.role, m.created_at AS joined_at \
+             FROM workspace_members m JOIN users u ON u.id = m.user_id \
+             WHERE m.workspace_id = $1 ORDER BY u.email",
+        )
+        .bind(workspace_id)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Gives a member another role, unless that leaves the workspace without an owner: the
+    /// check and the change are one statement.
+    pub async fn set_member_role(
+        &self,
+        workspace_id: &str,
+        user_id: &str,
+        role: &str,
+    ) -> StoreResult<RoleChange> {
+        let changed = on_pool!(self, pool => sqlx::query(
+            "UPDATE workspace_members SET role = $3 \
+             WHERE workspace_id = $1 AND user_id = $2 \
+               AND ($3 = 'owner' OR role <> 'owner' OR \
+                    (SELECT COUNT(*) FROM workspace_members \
+                     WHERE workspace_id = $1 AND role = 'owner') > 1)",
+        )
+        .bind(workspace_id)
+        .bind(user_id)
+        .bind(role)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        if changed > 0 {
+            return Ok(RoleChange::Changed);
+        }
+        let member = on_pool!(self, pool => sqlx::query_scalar::<_, String>(
+            "SELECT role FROM workspace_members WHERE workspace_id = $1 AND user_id = $2",
+        )
+        .bind(workspace_id)
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(match member {
+            None => RoleChange::NotMember,
+            Some(_) => RoleChange::LastOwner,
+        })
     }
 
     pub async fn insert_user_session(&self, session: &UserSessionRecord) -> StoreResult<()> {

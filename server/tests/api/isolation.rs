@@ -1169,6 +1169,16 @@ async fn no_admin_endpoint_reaches_another_workspace() {
             r#"{"days":30}"#,
         ),
         (
+            Method::GET,
+            format!("/api/admin/workspaces/{theirs}/members"),
+            "",
+        ),
+        (
+            Method::PATCH,
+            format!("/api/admin/workspaces/{theirs}/members/anyone"),
+            r#"{"role":"viewer"}"#,
+        ),
+        (
             Method::POST,
             "/api/admin/users".to_owned(),
             r#"{"email":"x@ours.example","name":"X","password":"correct horse battery staple","role":"admin","workspaceId":"theirs"}"#,

@@ -7,8 +7,8 @@ use domain::Actor;
 use model::users::Role;
 use serde_json::{Value, json};
 
-use crate::form_post;
 use crate::helpers::{Tenant, TestApp, TestResponse};
+use crate::{form_post, refusal};
 
 /// An app and a member of its workspace with `role`, signed in: the app and the cookie.
 async fn member_of_app(app: &TestApp, slug: &str, email: &str, role: Role) -> (Tenant, String) {
@@ -221,7 +221,7 @@ async fn agents_claim_and_resolve_handoffs_and_viewers_cannot() {
 
     let form = format!("slug=shop&handoff_id={id}");
     let refused = form_post(&app, "/sfn/claim-handoff", &form, Some(&viewer)).await;
-    assert_eq!(refused.status, 403, "{}", refused.text);
+    assert_eq!(refusal(&refused)["code"], "PERMISSION_DENIED");
 
     let claimed = form_post(&app, "/sfn/claim-handoff", &form, Some(&agent)).await;
     // A form post without JavaScript is answered with a redirect back to the page.
@@ -248,7 +248,11 @@ async fn agents_claim_and_resolve_handoffs_and_viewers_cannot() {
     assert_eq!(conversation["conversation"]["status"], "resolved");
 
     let again = form_post(&app, "/sfn/claim-handoff", &form, Some(&agent)).await;
-    assert_eq!(again.status, 409, "a resolved handoff cannot be claimed");
+    assert_eq!(
+        refusal(&again)["code"],
+        "INVALID_TRANSITION",
+        "a resolved handoff cannot be claimed"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -293,7 +297,7 @@ async fn admins_edit_the_persona_and_viewers_are_refused_the_page() {
 
     let bad_json = form.replace("%7B%22title", "%5Bnot-an-object");
     let refused = form_post(&app, "/sfn/save-persona", &bad_json, Some(&admin)).await;
-    assert_eq!(refused.status, 400, "{}", refused.text);
+    assert_eq!(refusal(&refused)["code"], "INVALID_INPUT");
 
     let forbidden = page(&app, "/apps/shop/persona", Some(&viewer)).await;
     assert_eq!(forbidden.status, 403, "{}", forbidden.text);
@@ -304,7 +308,7 @@ async fn admins_edit_the_persona_and_viewers_are_refused_the_page() {
         "viewers get no Persona link"
     );
     let as_viewer = form_post(&app, "/sfn/save-persona", form, Some(&viewer)).await;
-    assert_eq!(as_viewer.status, 403);
+    assert_eq!(refusal(&as_viewer)["code"], "PERMISSION_DENIED");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -389,8 +393,12 @@ async fn experiments_are_started_reweighted_paused_and_ended_from_the_page() {
         Some(&admin),
     )
     .await;
-    assert_eq!(bad.status, 400);
-    assert!(bad.text.contains("Line 1"), "{}", bad.text);
+    let refused = refusal(&bad);
+    assert_eq!(refused["code"], "INVALID_INPUT");
+    assert!(
+        refused["message"].as_str().unwrap().contains("Line 1"),
+        "{refused}"
+    );
 
     let started = form_post(
         &app,
@@ -456,7 +464,8 @@ async fn guardrail_rules_are_managed_tested_and_their_violations_judged() {
     )
     .await;
     assert_eq!(
-        broken.status, 400,
+        refusal(&broken)["code"],
+        "INVALID_INPUT",
         "a pattern that does not compile is refused"
     );
 
@@ -601,7 +610,7 @@ async fn knowledge_is_added_uploaded_tested_and_its_gaps_resolved() {
         Some(&viewer),
     )
     .await;
-    assert_eq!(refused.status, 403);
+    assert_eq!(refusal(&refused)["code"], "PERMISSION_DENIED");
 
     // The upload form: a browser is sent back to the page, an API client gets JSON.
     let (content_type, body) = upload_form(
@@ -748,9 +757,9 @@ async fn tools_are_registered_edited_switched_off_and_their_calls_logged() {
     )
     .await;
     assert_eq!(
-        bad.status, 400,
-        "a schema that does not compile: {}",
-        bad.text
+        refusal(&bad)["code"],
+        "INVALID_INPUT",
+        "a schema that does not compile"
     );
     let saved = form_post(&app, "/sfn/save-tool", &register(schema), Some(&admin)).await;
     assert!(saved.status.is_redirection(), "{}", saved.text);
@@ -874,7 +883,7 @@ async fn the_audit_log_shows_the_workspaces_changes_to_those_allowed() {
         Some(&agent),
     )
     .await;
-    assert_eq!(refused.status, 403);
+    assert_eq!(refusal(&refused)["code"], "PERMISSION_DENIED");
 }
 
 /// A same-origin server function call as the hydrated page makes it: JSON comes back.
@@ -993,4 +1002,160 @@ async fn apps_are_created_configured_and_their_secrets_shown_once() {
     assert_eq!(refused.status, 403);
     let refused = call(&app, "/sfn/rotate-app-secret", "slug=shop", &agent).await;
     assert_eq!(refused.status, 403);
+}
+
+/// The members of a workspace, as the admin API lists them.
+async fn members(app: &TestApp, workspace: &str, cookie: &str) -> Vec<Value> {
+    let path = format!("/api/admin/workspaces/{workspace}/members");
+    let listed = app
+        .send(Method::GET, &path, &[("cookie", cookie)], Body::empty())
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    listed.json().as_array().unwrap().clone()
+}
+
+fn role_of(members: &[Value], email: &str) -> Option<String> {
+    members
+        .iter()
+        .find(|m| m["email"] == email)
+        .map(|m| m["role"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_are_added_and_their_roles_changed_and_a_workspace_keeps_an_owner() {
+    let app = TestApp::new().await;
+    let (_shop, owner) = member_of_app(&app, "shop", "owner@example.com", Role::Owner).await;
+    let admin = another_member(&app, "shop", "admin@example.com", Role::Admin).await;
+    let viewer = another_member(&app, "shop", "viewer@example.com", Role::Viewer).await;
+    let workspace = app
+        .services
+        .app_by_slug(&Actor::operator(), "shop")
+        .await
+        .unwrap()
+        .workspace_id;
+
+    let shown = page(&app, "/apps/shop/users", Some(&admin)).await;
+    assert_eq!(shown.status, 200, "{}", shown.text);
+    assert!(shown.text.contains("viewer@example.com"));
+    assert!(shown.text.contains("id=\"add-member\""));
+    // Admins may not hand out ownership: the owner's row is not theirs to change.
+    assert!(!shown.text.contains("<option value=\"owner\""));
+
+    let add = format!(
+        "workspace_id={workspace}&member[name]=Sam&member[email]=sam%40example.com\
+         &member[password]=correct+horse+battery+staple&member[role]=agent"
+    );
+    let added = form_post(&app, "/sfn/add-member", &add, Some(&admin)).await;
+    assert!(added.status.is_redirection(), "{}", added.text);
+    let listed = members(&app, &workspace, &owner).await;
+    assert_eq!(
+        role_of(&listed, "sam@example.com").as_deref(),
+        Some("agent")
+    );
+    let again = form_post(&app, "/sfn/add-member", &add, Some(&admin)).await;
+    assert_eq!(refusal(&again)["code"], "ALREADY_EXISTS");
+
+    let sam = listed
+        .iter()
+        .find(|m| m["email"] == "sam@example.com")
+        .unwrap()["userId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let change = |role: &str| format!("workspace_id={workspace}&user_id={sam}&role={role}");
+    let changed = form_post(&app, "/sfn/member-role", &change("viewer"), Some(&admin)).await;
+    assert!(changed.status.is_redirection(), "{}", changed.text);
+    let to_owner = form_post(&app, "/sfn/member-role", &change("owner"), Some(&admin)).await;
+    assert_eq!(refusal(&to_owner)["code"], "PERMISSION_DENIED");
+    let unknown = form_post(&app, "/sfn/member-role", &change("boss"), Some(&admin)).await;
+    assert_eq!(refusal(&unknown)["code"], "INVALID_INPUT");
+    let by_viewer = form_post(&app, "/sfn/member-role", &change("admin"), Some(&viewer)).await;
+    assert_eq!(refusal(&by_viewer)["code"], "PERMISSION_DENIED");
+    assert_eq!(
+        role_of(&members(&app, &workspace, &owner).await, "sam@example.com").as_deref(),
+        Some("viewer")
+    );
+
+    // Through the admin API: the owner promotes Sam; the last owner cannot step down.
+    let patch = |user: &str, body: &str| {
+        let path = format!("/api/admin/workspaces/{workspace}/members/{user}");
+        let mut headers = crate::helpers::SAME_ORIGIN.to_vec();
+        headers.extend([
+            ("content-type", "application/json"),
+            ("cookie", owner.as_str()),
+        ]);
+        let body = body.to_owned();
+        let app = &app;
+        async move {
+            app.send(Method::PATCH, &path, &headers, Body::from(body))
+                .await
+        }
+    };
+    let promoted = patch(&sam, r#"{"role":"owner"}"#).await;
+    assert_eq!(promoted.status, 200, "{}", promoted.text);
+    assert_eq!(promoted.json()["role"], "owner");
+    let demoted = patch(&sam, r#"{"role":"agent"}"#).await;
+    assert_eq!(demoted.status, 200, "{}", demoted.text);
+    let owner_id = members(&app, &workspace, &owner)
+        .await
+        .iter()
+        .find(|m| m["email"] == "owner@example.com")
+        .unwrap()["userId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let alone = patch(&owner_id, r#"{"role":"admin"}"#).await;
+    assert_eq!(alone.status, 409, "{}", alone.text);
+    let nobody = patch("no-such-user", r#"{"role":"agent"}"#).await;
+    assert_eq!(nobody.status, 404, "{}", nobody.text);
+    let bad_role = patch(&sam, r#"{"role":"boss"}"#).await;
+    assert_eq!(bad_role.status, 400, "{}", bad_role.text);
+
+    // Viewers read the members, with nothing to change.
+    let as_viewer = page(&app, "/apps/shop/users", Some(&viewer)).await;
+    assert_eq!(as_viewer.status, 200, "{}", as_viewer.text);
+    assert!(as_viewer.text.contains("sam@example.com"));
+    assert!(!as_viewer.text.contains("id=\"add-member\""));
+    assert!(!as_viewer.text.contains("<select name=\"role\""));
+    let audit = app
+        .services
+        .list_audit(&Actor::operator(), &workspace, None, Some(50))
+        .await
+        .unwrap();
+    assert!(
+        audit
+            .entries
+            .iter()
+            .any(|e| e.action == "user.role_changed")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_playground_says_when_voice_calls_are_off_and_start_is_refused() {
+    let app = TestApp::new().await;
+    let (_shop, owner) = member_of_app(&app, "shop", "owner@example.com", Role::Owner).await;
+    let shown = page(&app, "/apps/shop/playground", Some(&owner)).await;
+    assert_eq!(shown.status, 200, "{}", shown.text);
+    assert!(
+        shown.text.contains("id=\"voice-unavailable\""),
+        "{}",
+        shown.text
+    );
+    assert!(shown.text.contains("LIVEKIT_URL"));
+    assert!(shown.text.contains("/vendor/livekit-client.umd.js"));
+    assert!(shown.text.contains("id=\"start-call\""));
+
+    let config = "slug=shop&config[mode]=pipeline&config[stt]=&config[llm]=&config[tts]=\
+                  &config[realtime_model]=&config[realtime_voice]=&config[prompt]=Hi\
+                  &config[greeting]=&config[noise_cancellation_type]=auto";
+    let started = call(&app, "/sfn/playground-start", config, &owner).await;
+    assert_eq!(started.status, 503, "{}", started.text);
+    assert!(started.text.contains("LIVEKIT_URL"), "{}", started.text);
+
+    let stranger = app.workspace("elsewhere").await;
+    let outsider = app
+        .signed_in("outsider@example.com", Role::Owner, &stranger)
+        .await;
+    let refused = page(&app, "/apps/shop/playground", Some(&outsider)).await;
+    assert_eq!(refused.status, 404);
 }

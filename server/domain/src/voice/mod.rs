@@ -196,6 +196,11 @@ pub struct VoiceSessionQuery {
 
 impl Services {
     /// The configured LiveKit project, or 503 naming what to set.
+    /// Why voice sessions cannot start on this instance (LiveKit unset), if they cannot.
+    pub fn voice_unavailable(&self) -> Option<String> {
+        self.livekit().err().map(|err| err.to_string())
+    }
+
     pub(crate) fn livekit(&self) -> Result<&Livekit> {
         self.livekit_cell()
             .get_or_init(|| {
@@ -604,6 +609,64 @@ impl Services {
         let caller = Caller::for_app(app);
         self.create_session_token(&caller, Some(PLAYGROUND_TOKEN_TTL_MS))
             .await
+    }
+
+    /// Starts a playground call for a signed-in dashboard user: seed 004's session (a room, the
+    /// tester's LiveKit token, the agent dispatched with `agent_config`), its conversation on
+    /// the `playground` channel, and a session token the browser stores the transcript and the
+    /// rating with through the JSON API.
+    pub async fn start_playground(
+        &self,
+        actor: &crate::Actor,
+        slug: &str,
+        agent_config: serde_json::Map<String, Value>,
+    ) -> Result<model::playground::PlaygroundCall> {
+        let token = self.playground_token(actor, slug).await?;
+        let caller = Caller::for_app(self.app_by_slug(actor, slug).await?);
+        let identity = match &actor.principal {
+            crate::Principal::User(user) => format!("playground-{}", user.id),
+            crate::Principal::Operator => "playground-operator".to_owned(),
+        };
+        let started = self
+            .start_session(
+                &caller,
+                model::voice::StartSession {
+                    user_identity: identity.clone(),
+                    room_name: Some(format!("playground-{}", random_suffix(12))),
+                    agent_config: Some(agent_config),
+                },
+            )
+            .await?;
+        self.save_conversation(
+            &caller,
+            model::conversations::SaveConversation {
+                session_id: started.room_name.clone(),
+                started_at: None,
+                messages: None,
+                status: None,
+                channel: Some("playground".to_owned()),
+                resolution: None,
+            },
+        )
+        .await?;
+        Ok(model::playground::PlaygroundCall {
+            livekit_url: started.livekit_url,
+            user_token: started.user_token,
+            session_id: started.room_name.clone(),
+            room_name: started.room_name,
+            session_token: token.session_token,
+            identity,
+        })
+    }
+
+    /// Ends a playground call: closes its room, which disconnects the agent. What became of
+    /// the conversation is the agent's to say, as on any other channel.
+    pub async fn end_playground(&self, actor: &crate::Actor, slug: &str, room: &str) -> Result<()> {
+        let caller = Caller::for_app(self.app_by_slug(actor, slug).await?);
+        if !room.starts_with("playground-") {
+            return Err(Error::Invalid("Not a playground room".to_owned()));
+        }
+        self.end_session_room(&caller, room).await
     }
 }
 
