@@ -143,4 +143,6 @@ pub const AUDIT_RETENTION_CHOICES: [i64; 3] = [30, 90, 365];
 pub struct AppsView {
     pub apps: Vec<App>,
     pub current: App,
+    /// The current app's latest outbound webhooks (the delivery log), newest first.
+    pub deliveries: Vec<crate::webhooks::WebhookDelivery>,
 }

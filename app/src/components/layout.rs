@@ -5,6 +5,7 @@ use leptos_router::hooks::use_location;
 use model::dashboard::{AppChoice, DashboardFrame};
 use model::users::Permission;
 
+use crate::components::form_enhancer::FormEnhancer;
 use crate::server_fns::dashboard::page_frame;
 use crate::server_fns::session::Logout;
 
@@ -115,6 +116,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </aside>
             <main class="content">{children()}</main>
         </div>
+        <FormEnhancer />
     }
 }
 

@@ -1,4 +1,5 @@
 pub mod charts;
+pub mod form_enhancer;
 pub mod layout;
 pub mod live_region;
 pub mod notice;

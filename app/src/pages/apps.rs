@@ -6,11 +6,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use model::apps::{App, AppWithSecret};
 use model::dashboard::AppsView;
+use model::webhooks::{WebhookDelivery, WebhookStatus};
 
 use crate::components::notice::{ErrorNotice, PageError, last_error};
 use crate::format;
 use crate::server_fns::dashboard::{
-    AddApp, RotateAppSecret, SaveAppSettings, SwitchApp, load_apps,
+    AddApp, RevealSigningSecret, RotateAppSecret, RotateSigningSecret, SaveAppSettings, SwitchApp,
+    load_apps,
 };
 
 #[component]
@@ -87,7 +89,11 @@ fn NewApp(slug: String) -> impl IntoView {
 
 #[component]
 fn Apps(view: AppsView, switch: ServerAction<SwitchApp>) -> impl IntoView {
-    let AppsView { apps, current } = view;
+    let AppsView {
+        apps,
+        current,
+        deliveries,
+    } = view;
     let (rotate_slug, switch_slug, add_slug) = (
         current.slug.clone(),
         current.slug.clone(),
@@ -138,6 +144,7 @@ fn Apps(view: AppsView, switch: ServerAction<SwitchApp>) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+        <Webhooks slug=current.slug.clone() deliveries />
         <p class="muted small">"Integrations (LiveKit, Gemini, ElevenLabs, embeddings) are set for the whole instance: see "<a href="/status">"Status"</a>"."</p>
     }
 }
@@ -182,5 +189,102 @@ fn SettingsForm(app: App) -> impl IntoView {
                 </div>
             </ActionForm>
         </section>
+    }
+}
+
+/// Outbound webhooks: the secret receivers check signatures with, and the latest deliveries.
+#[component]
+fn Webhooks(slug: String, deliveries: Vec<WebhookDelivery>) -> impl IntoView {
+    let rows = deliveries
+        .into_iter()
+        .map(|d| {
+            let class = match d.status {
+                WebhookStatus::Delivered => "badge ok",
+                WebhookStatus::Pending => "badge warn",
+                WebhookStatus::Failed => "badge error",
+            };
+            let answer = match (d.last_status_code, d.last_error) {
+                (Some(code), _) => format!("HTTP {code}"),
+                (None, Some(error)) => error,
+                (None, None) => "—".to_owned(),
+            };
+            view! {
+                <tr>
+                    <td>{format::utc_minutes(d.created_at)}</td>
+                    <td class="mono">{d.event}</td>
+                    <td class="mono url">{d.url}</td>
+                    <td><span class=class>{d.status.as_str()}</span></td>
+                    <td>{d.attempts}</td>
+                    <td>{answer}</td>
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <section class="card flush" aria-labelledby="webhooks-title">
+            <h2 id="webhooks-title" class="card-title">"Webhooks"</h2>
+            <div class="card-title">
+                <p class="muted small">
+                    "Handoff webhooks and tool calls carry "<code>"X-Switchboard-Signature"</code>
+                    " (t=<ms>,v1=<HMAC-SHA256 of \"<ms>.<body>\">); receivers check it with this secret."
+                </p>
+                <SigningSecret slug />
+            </div>
+            {if rows.is_empty() {
+                view! { <p class="muted card-title">"No webhook sent yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table" id="webhook-deliveries">
+                        <thead>
+                            <tr>
+                                <th scope="col">"At (UTC)"</th>
+                                <th scope="col">"Event"</th>
+                                <th scope="col">"To"</th>
+                                <th scope="col">"Status"</th>
+                                <th scope="col">"Attempts"</th>
+                                <th scope="col">"Last answer"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
+/// The signing secret, shown only on request (and after a rotation): an island, so it never
+/// sits in the page's HTML.
+#[island]
+fn SigningSecret(slug: String) -> impl IntoView {
+    let reveal = ServerAction::<RevealSigningSecret>::new();
+    let rotate = ServerAction::<RotateSigningSecret>::new();
+    let shown = move || {
+        let latest = if rotate.version().get() > 0 {
+            rotate.value().get()
+        } else {
+            reveal.value().get()
+        };
+        latest.map(|outcome| match outcome {
+            Ok(secret) => {
+                view! { <pre class="code-block" id="signing-secret">{secret}</pre> }.into_any()
+            }
+            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+        })
+    };
+    let slug_for_rotate = slug.clone();
+    view! {
+        <div class="handoff-actions">
+            <ActionForm action=reveal>
+                <input type="hidden" name="slug" value=slug />
+                <button class="button secondary" type="submit" id="reveal-signing-secret">"Show signing secret"</button>
+            </ActionForm>
+            <ActionForm action=rotate>
+                <input type="hidden" name="slug" value=slug_for_rotate />
+                <button class="button secondary danger" type="submit">"Rotate signing secret"</button>
+            </ActionForm>
+        </div>
+        {shown}
     }
 }

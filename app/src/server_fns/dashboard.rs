@@ -613,7 +613,41 @@ pub async fn load_apps(slug: String) -> Result<AppsView, UiError> {
     let (services, actor) = ssr::signed_in().await?;
     let current = services.app_by_slug(&actor, &slug).await?;
     let apps = services.list_apps(&actor).await?;
-    Ok(AppsView { apps, current })
+    let caller = services
+        .dashboard_caller(&actor, &slug, model::users::Permission::AppsRead)
+        .await?;
+    let deliveries = services
+        .list_webhook_deliveries(&caller, None, Some(DELIVERIES_SHOWN))
+        .await?
+        .deliveries;
+    Ok(AppsView {
+        apps,
+        current,
+        deliveries,
+    })
+}
+
+/// How many of the latest webhook deliveries the apps page lists.
+#[cfg(feature = "ssr")]
+const DELIVERIES_SHOWN: i64 = 20;
+
+/// The app's webhook signing secret, as `GET /api/webhooks/signing-secret` gives it to the app.
+#[server(prefix = "/sfn", endpoint = "signing-secret")]
+pub async fn reveal_signing_secret(slug: String) -> Result<String, UiError> {
+    super::request::require_same_origin()?;
+    let (services, caller) = ssr::app_caller(&slug, model::users::Permission::AppsManage).await?;
+    Ok(services.signing_secret(&caller).await?.signing_secret)
+}
+
+/// Replaces the app's webhook signing secret; receivers must be given the new one.
+#[server(prefix = "/sfn", endpoint = "rotate-signing-secret")]
+pub async fn rotate_signing_secret(slug: String) -> Result<String, UiError> {
+    super::request::require_same_origin()?;
+    let (services, caller) = ssr::app_caller(&slug, model::users::Permission::AppsManage).await?;
+    Ok(services
+        .rotate_signing_secret(&caller)
+        .await?
+        .signing_secret)
 }
 
 /// Creates an app in the current app's workspace; its secret is in the answer, once.

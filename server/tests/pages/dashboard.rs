@@ -1002,6 +1002,24 @@ async fn apps_are_created_configured_and_their_secrets_shown_once() {
     assert_eq!(refused.status, 403);
     let refused = call(&app, "/sfn/rotate-app-secret", "slug=shop", &agent).await;
     assert_eq!(refused.status, 403);
+
+    // The signing secret: not in the page, shown on request, rotated; agents get neither.
+    let settings = page(&app, "/apps/shop/settings", Some(&admin)).await;
+    assert!(
+        settings.text.contains("No webhook sent yet."),
+        "{}",
+        settings.text
+    );
+    assert!(!settings.text.contains("sbw_"));
+    let shown = call(&app, "/sfn/signing-secret", "slug=shop", &admin).await;
+    assert_eq!(shown.status, 200, "{}", shown.text);
+    let secret = shown.json().as_str().unwrap().to_owned();
+    assert!(secret.starts_with("sbw_"), "{secret}");
+    let rotated = call(&app, "/sfn/rotate-signing-secret", "slug=shop", &admin).await;
+    assert_eq!(rotated.status, 200, "{}", rotated.text);
+    assert_ne!(rotated.json().as_str().unwrap(), secret);
+    let refused = call(&app, "/sfn/signing-secret", "slug=shop", &agent).await;
+    assert_eq!(refused.status, 403);
 }
 
 /// The members of a workspace, as the admin API lists them.
