@@ -8,6 +8,8 @@
 //! JavaScript, and only components marked `#[island]` (a live preview, a secret shown once, a
 //! region that follows changes, the playground) are compiled to wasm and hydrated.
 
+#[cfg(feature = "hydrate")]
+mod browser;
 mod components;
 pub mod error;
 mod format;

@@ -44,6 +44,7 @@ test("an owner adds a member and changes their role; the new member signs in wit
   await page.screenshot({ path: "test-results/users.png", fullPage: true });
 
   await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
   await signIn(page, "sam@e2e.example");
   await expect(page.locator("#signed-in-as")).toHaveText("sam@e2e.example");
   await expect(page.locator(".user-role")).toContainText("admin");

@@ -19,8 +19,10 @@ pub fn FormEnhancer() -> impl IntoView {
 mod browser {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
-    use wasm_bindgen_futures::{JsFuture, spawn_local};
+    use wasm_bindgen_futures::spawn_local;
     use web_sys::{Element, HtmlFormElement, SubmitEvent};
+
+    use crate::browser::Refusal;
 
     /// Where the pages' server functions live (`server_fns`).
     const SERVER_FUNCTIONS: &str = "/sfn/";
@@ -44,26 +46,31 @@ mod browser {
             else {
                 return;
             };
-            if !posts_to_server_function(&form) {
+            let Some(action) = server_function_of(&form) else {
                 return;
-            }
+            };
             event.prevent_default();
-            spawn_local(submit(form));
+            spawn_local(submit(form, action));
         });
         let _ =
             document.add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
         on_submit.forget();
     }
 
-    fn posts_to_server_function(form: &HtmlFormElement) -> bool {
-        form.method().eq_ignore_ascii_case("post")
-            && web_sys::Url::new(&form.action())
-                .is_ok_and(|url| url.pathname().starts_with(SERVER_FUNCTIONS))
+    /// Where the form posts, if to a server function. Read from the attributes: `form.action`
+    /// is shadowed by a field named `action` (the guardrail rule form has one).
+    fn server_function_of(form: &HtmlFormElement) -> Option<String> {
+        let method = form.get_attribute("method")?;
+        let action = form.get_attribute("action")?;
+        let page = web_sys::window()?.location().href().ok()?;
+        let url = web_sys::Url::new_with_base(&action, &page).ok()?;
+        (method.eq_ignore_ascii_case("post") && url.pathname().starts_with(SERVER_FUNCTIONS))
+            .then(|| url.href())
     }
 
-    async fn submit(form: HtmlFormElement) {
+    async fn submit(form: HtmlFormElement, action: String) {
         set_busy(&form, true);
-        match post(&form).await {
+        match post(&form, &action).await {
             Ok(next) => {
                 if let Some(location) = web_sys::window().map(|window| window.location()) {
                     let _ = match next {
@@ -72,62 +79,37 @@ mod browser {
                     };
                 }
             }
-            Err((code, message)) => {
-                show_error(&form, &code, &message);
+            Err(refusal) => {
+                show_error(&form, &refusal.code, &refusal.message);
                 set_busy(&form, false);
             }
         }
     }
 
     /// Sends the form as the server function expects it (URL-encoded). `Ok` holds where the
-    /// function redirects to, if it does; `Err` the error's code and message.
-    async fn post(form: &HtmlFormElement) -> Result<Option<String>, (String, String)> {
-        let offline = || {
-            (
-                "NETWORK".to_owned(),
-                "The server could not be reached.".to_owned(),
-            )
-        };
-        let window = web_sys::window().ok_or_else(offline)?;
-        let data = web_sys::FormData::new_with_form(form).map_err(|_| offline())?;
+    /// function redirects to, if it does.
+    async fn post(form: &HtmlFormElement, action: &str) -> Result<Option<String>, Refusal> {
+        let data = web_sys::FormData::new_with_form(form).map_err(|_| unreadable())?;
         let body = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data)
-            .map_err(|_| offline())?;
-        let headers = web_sys::Headers::new().map_err(|_| offline())?;
-        let _ = headers.set("accept", "application/json");
-        let _ = headers.set("content-type", "application/x-www-form-urlencoded");
-        let init = web_sys::RequestInit::new();
-        init.set_method("POST");
-        init.set_headers(&headers);
-        init.set_body(&body.to_string().into());
-        let response: web_sys::Response =
-            JsFuture::from(window.fetch_with_str_and_init(&form.action(), &init))
-                .await
-                .map_err(|_| offline())?
-                .dyn_into()
-                .map_err(|_| offline())?;
-        let response_headers = response.headers();
-        if response.ok() {
-            let redirect = response_headers.has(REDIRECT_HEADER).unwrap_or(false);
-            return Ok(redirect
-                .then(|| response_headers.get("location").ok().flatten())
-                .flatten());
+            .map_err(|_| unreadable())?;
+        let headers = [
+            ("accept", "application/json"),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ];
+        let response =
+            crate::browser::post(action, &headers, &String::from(body.to_string())).await?;
+        let answer = response.headers();
+        let redirect = answer.has(REDIRECT_HEADER).unwrap_or(false);
+        Ok(redirect
+            .then(|| answer.get("location").ok().flatten())
+            .flatten())
+    }
+
+    fn unreadable() -> Refusal {
+        Refusal {
+            code: "FORM".to_owned(),
+            message: "This form could not be read.".to_owned(),
         }
-        let text = match response.text() {
-            Ok(promise) => JsFuture::from(promise)
-                .await
-                .ok()
-                .and_then(|t| t.as_string()),
-            Err(_) => None,
-        };
-        let error = text
-            .and_then(|text| serde_json::from_str::<crate::error::UiError>(&text).ok())
-            .map(|error| (error.code.as_str().to_owned(), error.message));
-        Err(error.unwrap_or_else(|| {
-            (
-                format!("HTTP {}", response.status()),
-                "The server could not do this.".to_owned(),
-            )
-        }))
     }
 
     /// The form's error notice, made or replaced at its top; text only, never HTML.

@@ -292,7 +292,7 @@ mod bridge {
         use model::persona::SubmitCsat;
         use model::playground::{BridgeEvent, PlaygroundCall, Segment};
         use wasm_bindgen::prelude::*;
-        use wasm_bindgen_futures::{JsFuture, spawn_local};
+        use wasm_bindgen_futures::spawn_local;
 
         use super::super::Call;
 
@@ -414,40 +414,21 @@ mod bridge {
             });
         }
 
-        /// POSTs JSON with the call's session token; the error is the API's message.
+        /// POSTs JSON to the API with the call's session token; the error is the API's message.
         async fn post_json(
             path: &str,
             session_token: &str,
             body: &serde_json::Value,
         ) -> Result<(), String> {
-            let window = web_sys::window().ok_or("no window")?;
-            let headers = web_sys::Headers::new().map_err(|_| "no headers")?;
-            let _ = headers.set("content-type", "application/json");
-            let _ = headers.set("authorization", &format!("Bearer {session_token}"));
-            let init = web_sys::RequestInit::new();
-            init.set_method("POST");
-            init.set_headers(&headers);
-            init.set_body(&JsValue::from_str(&body.to_string()));
-            let response: web_sys::Response =
-                JsFuture::from(window.fetch_with_str_and_init(path, &init))
-                    .await
-                    .map_err(|_| "the server did not answer".to_owned())?
-                    .dyn_into()
-                    .map_err(|_| "not a response".to_owned())?;
-            if response.ok() {
-                return Ok(());
-            }
-            let text = match response.text() {
-                Ok(promise) => JsFuture::from(promise)
-                    .await
-                    .ok()
-                    .and_then(|t| t.as_string()),
-                Err(_) => None,
-            };
-            let message = text
-                .and_then(|t| serde_json::from_str::<model::ErrorBody>(&t).ok())
-                .map_or_else(|| format!("HTTP {}", response.status()), |e| e.message);
-            Err(message)
+            let bearer = format!("Bearer {session_token}");
+            let headers = [
+                ("content-type", "application/json"),
+                ("authorization", bearer.as_str()),
+            ];
+            crate::browser::post(path, &headers, &body.to_string())
+                .await
+                .map(|_| ())
+                .map_err(|refusal| refusal.message)
         }
     }
 }

@@ -184,6 +184,20 @@ impl Services {
         .await
     }
 
+    /// The workspace of `slug`'s app, for a dashboard user holding `permission` in it.
+    async fn dashboard_workspace(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        permission: Permission,
+    ) -> Result<store::WorkspaceRecord> {
+        let caller = self.dashboard_caller(actor, slug, permission).await?;
+        self.store()
+            .workspace_by_id(&caller.app.workspace_id)
+            .await?
+            .ok_or(Error::NotFound("workspace"))
+    }
+
     /// The audit log of `slug`'s workspace, a page at a time, with its retention.
     pub async fn audit_view(
         &self,
@@ -191,15 +205,10 @@ impl Services {
         slug: &str,
         cursor: Option<&str>,
     ) -> Result<AuditView> {
-        let caller = self
-            .dashboard_caller(actor, slug, Permission::AuditRead)
-            .await?;
-        let workspace_id = caller.app.workspace_id.clone();
         let workspace = self
-            .store()
-            .workspace_by_id(&workspace_id)
-            .await?
-            .ok_or(Error::NotFound("workspace"))?;
+            .dashboard_workspace(actor, slug, Permission::AuditRead)
+            .await?;
+        let workspace_id = workspace.id;
         let page = self
             .list_audit(actor, &workspace_id, cursor, Some(50))
             .await?;
@@ -213,15 +222,10 @@ impl Services {
 
     /// The members of `slug`'s workspace, for the Users page.
     pub async fn users_view(&self, actor: &Actor, slug: &str) -> Result<UsersView> {
-        let caller = self
-            .dashboard_caller(actor, slug, Permission::UsersRead)
-            .await?;
-        let workspace_id = caller.app.workspace_id.clone();
         let workspace = self
-            .store()
-            .workspace_by_id(&workspace_id)
-            .await?
-            .ok_or(Error::NotFound("workspace"))?;
+            .dashboard_workspace(actor, slug, Permission::UsersRead)
+            .await?;
+        let workspace_id = workspace.id;
         let members = self.workspace_members(actor, &workspace_id).await?;
         let (is_owner, me) = match &actor.principal {
             Principal::Operator => (true, String::new()),
