@@ -67,6 +67,19 @@ fn Playground(slug: String, setup: PlaygroundSetup) -> impl IntoView {
         Some(Err(error)) => call.fail(error.message),
         None => {}
     });
+    // A call that failed after it started still has a room and an agent: close them.
+    let slug_for_cleanup = slug.clone();
+    Effect::new(move || {
+        if call.state.get() == CallState::Error
+            && let Some(failed) = call.started.try_update(Option::take).flatten()
+        {
+            end.dispatch(EndPlayground {
+                slug: slug_for_cleanup.clone(),
+                room: failed.room_name,
+            });
+        }
+    });
+    bridge::watch_microphone(call);
     let hang_up = {
         let slug = slug.clone();
         move |_| {
@@ -266,13 +279,16 @@ mod bridge {
     use model::playground::PlaygroundCall;
 
     #[cfg(feature = "hydrate")]
-    pub use browser::{join, leave, rate};
+    pub use browser::{join, leave, rate, watch_microphone};
 
     #[cfg(not(feature = "hydrate"))]
     pub fn join(_: PlaygroundCall, _: super::Call) {}
 
     #[cfg(not(feature = "hydrate"))]
     pub fn leave() {}
+
+    #[cfg(not(feature = "hydrate"))]
+    pub fn watch_microphone(_: super::Call) {}
 
     #[cfg(not(feature = "hydrate"))]
     pub fn rate(
@@ -333,18 +349,6 @@ mod bridge {
                     spawn_local(store_segment(persist_to.clone(), segment));
                 }
             });
-            let meter = set_interval_with_handle(
-                move || {
-                    let level = if call.state.get_untracked().in_call() {
-                        mic_level().unwrap_or(0.0)
-                    } else {
-                        0.0
-                    };
-                    call.level.set(level);
-                },
-                METER_EVERY,
-            )
-            .ok();
             spawn_local(async move {
                 let outcome = connect(&started.livekit_url, &started.user_token, &on_event).await;
                 if let Err(error) = outcome {
@@ -360,11 +364,22 @@ mod bridge {
                 }
                 // The bridge keeps calling back for as long as the room lives.
                 on_event.forget();
-                if let Some(meter) = meter {
-                    // Cleared when the island goes away: pages are reloaded, not swapped.
-                    on_cleanup(move || meter.clear());
-                }
             });
+        }
+
+        /// Reads the microphone's level while a call is under way, for the meter.
+        pub fn watch_microphone(call: Call) {
+            set_interval(
+                move || {
+                    let level = if call.state.get_untracked().in_call() {
+                        mic_level().unwrap_or(0.0)
+                    } else {
+                        0.0
+                    };
+                    call.level.set(level);
+                },
+                METER_EVERY,
+            );
         }
 
         pub fn leave() {
