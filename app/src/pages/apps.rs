@@ -223,7 +223,7 @@ fn Webhooks(slug: String, deliveries: Vec<WebhookDelivery>) -> impl IntoView {
     view! {
         <section class="card flush" aria-labelledby="webhooks-title">
             <h2 id="webhooks-title" class="card-title">"Webhooks"</h2>
-            <div class="card-title">
+            <div class="card-section">
                 <p class="muted small">
                     "Handoff webhooks and tool calls carry "<code>"X-Switchboard-Signature"</code>
                     " (t=<ms>,v1=<HMAC-SHA256 of \"<ms>.<body>\">); receivers check it with this secret."
