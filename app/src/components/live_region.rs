@@ -53,6 +53,8 @@ mod browser {
         /// The region's HTML as last fetched (or as first rendered).
         last: RefCell<String>,
         fetching: Cell<bool>,
+        /// A change was announced during a fetch, which may have missed it: fetch once more.
+        again: Cell<bool>,
     }
 
     pub fn follow(
@@ -69,6 +71,7 @@ mod browser {
             id,
             while_present,
             fetching: Cell::new(false),
+            again: Cell::new(false),
         });
         if let Some(stream) = stream {
             listen(stream, Rc::clone(&region));
@@ -116,15 +119,22 @@ mod browser {
 
     fn refresh(region: Rc<Region>) {
         if region.fetching.replace(true) {
+            region.again.set(true);
             return;
         }
         spawn_local(async move {
-            if let (Some(html), Some(element)) =
-                (fetch_region(&region.id).await, element(&region.id))
-                && html != *region.last.borrow()
-            {
-                element.set_inner_html(&html);
-                region.last.replace(html);
+            loop {
+                region.again.set(false);
+                if let (Some(html), Some(element)) =
+                    (fetch_region(&region.id).await, element(&region.id))
+                    && html != *region.last.borrow()
+                {
+                    element.set_inner_html(&html);
+                    region.last.replace(html);
+                }
+                if !region.again.get() {
+                    break;
+                }
             }
             region.fetching.set(false);
         });
