@@ -58,7 +58,9 @@ text = open(sys.argv[1]).read()
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 pct = {p: float(v) * 1000 for p, v in re.findall(r"^\s+(50|95|99)% in ([\d.]+) secs", text, re.M)}
 codes = dict(re.findall(r"\[(\d{3})\]\s+(\d+) responses", text))
-print(f"{sys.argv[2]:<22} {rps:>8.0f} req/s   p50 {pct['50']:.2f} ms   p95 {pct['95']:.2f} ms   "
-      f"p99 {pct['99']:.2f} ms   statuses {codes}")
+# hey leaves out a percentile it has too few requests for.
+ms = lambda p: f"{pct[p]:.2f} ms" if p in pct else "—"
+print(f"{sys.argv[2]:<22} {rps:>8.0f} req/s   p50 {ms('50')}   p95 {ms('95')}   "
+      f"p99 {ms('99')}   statuses {codes}")
 PY
 }

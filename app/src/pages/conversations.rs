@@ -227,7 +227,7 @@ fn Detail(slug: String, detail: ConversationDetail, calls: Vec<VoiceSession>) ->
     // Each part is erased to `AnyView`: the page's full static type is too deep to compile.
     view! {
         {follow}
-        <div id="conversation-live">
+        <div id="conversation-live" class="region">
             <header class="page-header">
                 <h1 class="mono" id="conversation-title">{conversation.session_id.clone()}</h1>
                 <p class="lede">

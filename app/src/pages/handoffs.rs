@@ -61,7 +61,7 @@ pub fn HandoffsPage() -> impl IntoView {
         // Someone else may claim, resolve or add handoffs: the queue is fetched again every few
         // seconds and replaced only when it changed, so a form being filled in is not lost.
         <LiveRegion region="handoff-live".to_owned() stream=None every_secs=Some(REFRESH_SECS) while_present=None />
-        <div id="handoff-live">
+        <div id="handoff-live" class="region">
             <Transition fallback=|| view! { <p class="muted">"Loading the queue…"</p> }>
                 {move || Suspend::new(async move {
                     let may_work = frame

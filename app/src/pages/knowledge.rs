@@ -62,7 +62,7 @@ pub fn KnowledgePage() -> impl IntoView {
             every_secs=Some(INGEST_REFRESH_SECS)
             while_present=Some("[data-ingesting]".to_owned())
         />
-        <div id="knowledge-live">
+        <div id="knowledge-live" class="region">
             <Suspense fallback=|| view! { <p class="muted">"Loading the knowledge base…"</p> }>
                 {move || Suspend::new(async move {
                     match knowledge.await {
