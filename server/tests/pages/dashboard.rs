@@ -19,13 +19,17 @@ async fn member_of_app(app: &TestApp, slug: &str, email: &str, role: Role) -> (T
 
 /// A member of the workspace of the existing app `slug`, signed in: the cookie.
 async fn another_member(app: &TestApp, slug: &str, email: &str, role: Role) -> String {
-    let workspace = app
-        .services
+    let workspace = workspace_of(app, slug).await;
+    app.signed_in(email, role, &workspace).await
+}
+
+/// The id of the workspace the existing app `slug` belongs to.
+async fn workspace_of(app: &TestApp, slug: &str) -> String {
+    app.services
         .app_by_slug(&Actor::operator(), slug)
         .await
         .unwrap()
-        .workspace_id;
-    app.signed_in(email, role, &workspace).await
+        .workspace_id
 }
 
 async fn page(app: &TestApp, path: &str, cookie: Option<&str>) -> TestResponse {
@@ -853,12 +857,7 @@ async fn the_audit_log_shows_the_workspaces_changes_to_those_allowed() {
     assert!(log.text.contains("auth.login"));
     assert!(log.text.contains("keeps its audit log for 90 days"));
 
-    let workspace = app
-        .services
-        .app_by_slug(&Actor::operator(), "shop")
-        .await
-        .unwrap()
-        .workspace_id;
+    let workspace = workspace_of(&app, "shop").await;
     let changed = form_post(
         &app,
         "/sfn/audit-retention",
@@ -1045,12 +1044,7 @@ async fn members_are_added_and_their_roles_changed_and_a_workspace_keeps_an_owne
     let (_shop, owner) = member_of_app(&app, "shop", "owner@example.com", Role::Owner).await;
     let admin = another_member(&app, "shop", "admin@example.com", Role::Admin).await;
     let viewer = another_member(&app, "shop", "viewer@example.com", Role::Viewer).await;
-    let workspace = app
-        .services
-        .app_by_slug(&Actor::operator(), "shop")
-        .await
-        .unwrap()
-        .workspace_id;
+    let workspace = workspace_of(&app, "shop").await;
 
     let shown = page(&app, "/apps/shop/users", Some(&admin)).await;
     assert_eq!(shown.status, 200, "{}", shown.text);
