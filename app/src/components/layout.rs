@@ -6,6 +6,7 @@ use model::dashboard::{AppChoice, DashboardFrame};
 use model::users::Permission;
 
 use crate::components::form_enhancer::FormEnhancer;
+use crate::error::UiError;
 use crate::server_fns::dashboard::page_frame;
 use crate::server_fns::session::Logout;
 
@@ -90,11 +91,32 @@ fn section_in_path(path: &str) -> Option<&str> {
     path.strip_prefix("/apps/")?.split('/').nth(1)
 }
 
+/// The frame of the page being rendered (who is signed in, their role in the current app), as
+/// the layout loads it.
+#[derive(Clone, Copy)]
+pub struct PageFrame(pub Resource<Result<Option<DashboardFrame>, UiError>>);
+
+impl PageFrame {
+    /// Whether the signed-in user holds `permission` in the page's app.
+    pub async fn allows(permission: Permission) -> bool {
+        let Some(PageFrame(frame)) = use_context::<PageFrame>() else {
+            return false;
+        };
+        frame
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|frame| frame.can(permission))
+    }
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
     let pathname = location.pathname;
     let frame = Resource::new(move || app_in_path(&pathname.get()), page_frame);
+    // Pages that depend on the user's role read this frame rather than fetch it again.
+    provide_context(PageFrame(frame));
     view! {
         <div class="app-frame">
             <aside class="sidebar">

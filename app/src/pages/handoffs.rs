@@ -7,10 +7,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use model::handoffs::{Handoff, HandoffPriority, HandoffStatus};
 use model::users::Permission;
 
+use crate::components::layout::PageFrame;
 use crate::components::live_region::LiveRegion;
 use crate::components::notice::{ErrorNotice, PageError, last_error};
 use crate::format;
-use crate::server_fns::dashboard::{ClaimHandoff, ResolveHandoff, handoff_queue, page_frame};
+use crate::server_fns::dashboard::{ClaimHandoff, ResolveHandoff, handoff_queue};
 
 /// How often an open queue looks for changes, in seconds.
 const REFRESH_SECS: u32 = 5;
@@ -40,7 +41,6 @@ pub fn HandoffsPage() -> impl IntoView {
         move || (slug(), status()),
         |(slug, status)| handoff_queue(slug, status.as_str().to_owned(), None),
     );
-    let frame = Resource::new(slug, |slug| page_frame(Some(slug)));
     let failure = move || last_error(claim).or_else(|| last_error(resolve));
     view! {
         <Title text="Handoff queue · Switchboard" />
@@ -64,11 +64,7 @@ pub fn HandoffsPage() -> impl IntoView {
         <div id="handoff-live" class="region">
             <Transition fallback=|| view! { <p class="muted">"Loading the queue…"</p> }>
                 {move || Suspend::new(async move {
-                    let may_work = frame
-                        .await
-                        .ok()
-                        .flatten()
-                        .is_some_and(|frame| frame.can(Permission::HandoffsManage));
+                    let may_work = PageFrame::allows(Permission::HandoffsManage).await;
                     match queue.await {
                         Ok(page) if page.handoffs.is_empty() => view! {
                             <section class="card empty-state" id="handoff-queue">

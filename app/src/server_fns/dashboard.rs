@@ -611,18 +611,17 @@ pub async fn change_member_role(
 #[server(prefix = "/sfn", endpoint = "apps")]
 pub async fn load_apps(slug: String) -> Result<AppsView, UiError> {
     let (services, actor) = ssr::signed_in().await?;
-    let current = services.app_by_slug(&actor, &slug).await?;
-    let apps = services.list_apps(&actor).await?;
     let caller = services
         .dashboard_caller(&actor, &slug, model::users::Permission::AppsRead)
         .await?;
+    let apps = services.list_apps(&actor).await?;
     let deliveries = services
         .list_webhook_deliveries(&caller, None, Some(DELIVERIES_SHOWN))
         .await?
         .deliveries;
     Ok(AppsView {
         apps,
-        current,
+        current: caller.app.as_ref().clone(),
         deliveries,
     })
 }

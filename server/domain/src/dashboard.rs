@@ -9,7 +9,7 @@ use model::dashboard::{
 use model::guardrails::{AnnotateViolation, Correctness, Violation};
 use model::handoffs::{Handoff, HandoffStatus, ResolutionQuality, UpdateHandoff};
 use model::knowledge::{GapStatus, KnowledgeGap, ResolveGap};
-use model::users::{CurrentUser, Permission, Role};
+use model::users::{CurrentUser, Permission};
 
 use crate::actor::Principal;
 use crate::apps::to_app;
@@ -227,19 +227,16 @@ impl Services {
             .await?;
         let workspace_id = workspace.id;
         let members = self.workspace_members(actor, &workspace_id).await?;
-        let (is_owner, me) = match &actor.principal {
-            Principal::Operator => (true, String::new()),
-            Principal::User(user) => (
-                user.role_in(&workspace_id) == Some(Role::Owner),
-                user.id.clone(),
-            ),
+        let me = match &actor.principal {
+            Principal::Operator => String::new(),
+            Principal::User(user) => user.id.clone(),
         };
         Ok(UsersView {
             may_manage: actor.can(&workspace_id, Permission::UsersManage),
+            is_owner: crate::users::is_owner(actor, &workspace_id),
             workspace_id,
             workspace_name: workspace.name,
             members,
-            is_owner,
             me,
         })
     }

@@ -106,11 +106,11 @@ impl Services {
     ) -> Result<Member> {
         actor.require(workspace_id, Permission::UsersManage)?;
         let before = self
-            .workspace_members(actor, workspace_id)
+            .store()
+            .workspace_member(workspace_id, user_id)
             .await?
-            .into_iter()
-            .find(|m| m.user_id == user_id)
-            .ok_or(Error::NotFound("member"))?;
+            .ok_or(Error::NotFound("member"))
+            .and_then(member)?;
         let owner_involved = role == Role::Owner || before.role == Role::Owner;
         if owner_involved && !is_owner(actor, workspace_id) {
             return Err(Error::PermissionDenied(
@@ -496,7 +496,7 @@ fn member(record: MemberRecord) -> Result<Member> {
 }
 
 /// The operator, or an owner of the workspace.
-fn is_owner(actor: &Actor, workspace_id: &str) -> bool {
+pub(crate) fn is_owner(actor: &Actor, workspace_id: &str) -> bool {
     match &actor.principal {
         crate::Principal::Operator => true,
         crate::Principal::User(user) => user.role_in(workspace_id) == Some(Role::Owner),

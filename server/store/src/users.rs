@@ -56,6 +56,8 @@ pub struct UserSessionRecord {
 }
 
 const USER_COLUMNS: &str = "id, email, name, password_hash, is_active, created_at, updated_at";
+const MEMBER_SELECT: &str = "SELECT u.id AS user_id, u.email, u.name, u.is_active, m.role, \
+     m.created_at AS joined_at FROM workspace_members m JOIN users u ON u.id = m.user_id";
 
 impl Store {
     pub async fn count_users(&self) -> StoreResult<i64> {
@@ -126,14 +128,29 @@ impl Store {
 
     /// The workspace's members, by email.
     pub async fn workspace_members(&self, workspace_id: &str) -> StoreResult<Vec<MemberRecord>> {
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, MemberRecord>(
-            "SELECT u.id AS user_id, u.email, u.name, u.is_active, m.role, m.created_at AS joined_at \
-             FROM workspace_members m JOIN users u ON u.id = m.user_id \
-             WHERE m.workspace_id = $1 ORDER BY u.email",
+        let sql = format!("{MEMBER_SELECT} WHERE m.workspace_id = $1 ORDER BY u.email");
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, MemberRecord>(&sql)
+            .bind(workspace_id)
+            .fetch_all(pool)
+            .await)?,
         )
-        .bind(workspace_id)
-        .fetch_all(pool)
-        .await)?)
+    }
+
+    /// One member of the workspace.
+    pub async fn workspace_member(
+        &self,
+        workspace_id: &str,
+        user_id: &str,
+    ) -> StoreResult<Option<MemberRecord>> {
+        let sql = format!("{MEMBER_SELECT} WHERE m.workspace_id = $1 AND m.user_id = $2");
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, MemberRecord>(&sql)
+            .bind(workspace_id)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await)?,
+        )
     }
 
     /// Gives a member another role, unless that leaves the workspace without an owner: the

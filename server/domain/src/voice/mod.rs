@@ -195,12 +195,12 @@ pub struct VoiceSessionQuery {
 }
 
 impl Services {
-    /// The configured LiveKit project, or 503 naming what to set.
     /// Why voice sessions cannot start on this instance (LiveKit unset), if they cannot.
     pub fn voice_unavailable(&self) -> Option<String> {
         self.livekit().err().map(|err| err.to_string())
     }
 
+    /// The configured LiveKit project, or 503 naming what to set.
     pub(crate) fn livekit(&self) -> Result<&Livekit> {
         self.livekit_cell()
             .get_or_init(|| {
@@ -600,15 +600,20 @@ impl Services {
         actor: &crate::Actor,
         slug: &str,
     ) -> Result<model::auth::SessionTokenResponse> {
+        let caller = self.playground_caller(actor, slug).await?;
+        self.create_session_token(&caller, Some(PLAYGROUND_TOKEN_TTL_MS))
+            .await
+    }
+
+    /// `slug`'s app as a dashboard user may try it: readable by them, and active.
+    async fn playground_caller(&self, actor: &crate::Actor, slug: &str) -> Result<Caller> {
         let app = self.app_by_slug(actor, slug).await?;
         if !app.is_active {
             return Err(Error::Conflict(
                 "The app is deactivated; activate it to try it".to_owned(),
             ));
         }
-        let caller = Caller::for_app(app);
-        self.create_session_token(&caller, Some(PLAYGROUND_TOKEN_TTL_MS))
-            .await
+        Ok(Caller::for_app(app))
     }
 
     /// Starts a playground call for a signed-in dashboard user: seed 004's session (a room, the
@@ -621,8 +626,10 @@ impl Services {
         slug: &str,
         agent_config: serde_json::Map<String, Value>,
     ) -> Result<model::playground::PlaygroundCall> {
-        let token = self.playground_token(actor, slug).await?;
-        let caller = Caller::for_app(self.app_by_slug(actor, slug).await?);
+        let caller = self.playground_caller(actor, slug).await?;
+        let token = self
+            .create_session_token(&caller, Some(PLAYGROUND_TOKEN_TTL_MS))
+            .await?;
         let identity = match &actor.principal {
             crate::Principal::User(user) => format!("playground-{}", user.id),
             crate::Principal::Operator => "playground-operator".to_owned(),
