@@ -1,7 +1,7 @@
 //! Formatting shared by server rendering and the islands, which must produce identical text:
 //! no time zones or locales, only UTC computed from the epoch.
 
-pub use model::web::{path_segment, query_value};
+pub use model::platform::web::{path_segment, query_value};
 
 /// `1_700_000_000_000` → `2023-11-14 22:13 UTC`.
 pub fn utc_minutes(epoch_ms: i64) -> String {

@@ -14,6 +14,8 @@ mod components;
 pub mod error;
 mod format;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod request;
 pub mod server_fns;
 
 use leptos::prelude::*;
@@ -22,24 +24,24 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
-use crate::pages::apps::AppsPage;
-use crate::pages::audit::AuditPage;
-use crate::pages::conversations::{ConversationPage, ConversationsPage};
-use crate::pages::experiments::ExperimentsPage;
-use crate::pages::guardrails::GuardrailsPage;
-use crate::pages::handoffs::HandoffsPage;
-use crate::pages::home::HomePage;
-use crate::pages::knowledge::{DocumentPage, KnowledgePage};
-use crate::pages::login::LoginPage;
+use crate::pages::agent::conversations::{ConversationPage, ConversationsPage};
+use crate::pages::agent::experiments::ExperimentsPage;
+use crate::pages::agent::guardrails::GuardrailsPage;
+use crate::pages::agent::handoffs::HandoffsPage;
+use crate::pages::agent::knowledge::{DocumentPage, KnowledgePage};
+use crate::pages::agent::overview::OverviewPage;
+use crate::pages::agent::persona::PersonaPage;
+use crate::pages::agent::playground::PlaygroundPage;
+use crate::pages::agent::tools::ToolsPage;
+use crate::pages::agent::voice_sessions::{VoiceSessionPage, VoiceSessionsPage};
 use crate::pages::not_found::NotFound;
-use crate::pages::overview::OverviewPage;
-use crate::pages::persona::PersonaPage;
-use crate::pages::playground::PlaygroundPage;
-use crate::pages::setup::SetupPage;
-use crate::pages::status::StatusPage;
-use crate::pages::tools::ToolsPage;
-use crate::pages::users::UsersPage;
-use crate::pages::voice_sessions::{VoiceSessionPage, VoiceSessionsPage};
+use crate::pages::platform::apps::AppsPage;
+use crate::pages::platform::audit::AuditPage;
+use crate::pages::platform::home::HomePage;
+use crate::pages::platform::login::LoginPage;
+use crate::pages::platform::setup::SetupPage;
+use crate::pages::platform::status::StatusPage;
+use crate::pages::platform::users::UsersPage;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

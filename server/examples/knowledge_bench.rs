@@ -18,11 +18,11 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use domain::knowledge::embeddings::{Embedder, EmbeddingSettings, Purpose};
-use domain::outbound::{AllowedHosts, Outbound};
+use domain::agent::knowledge::embeddings::{Embedder, EmbeddingSettings, Purpose};
+use domain::platform::outbound::{AllowedHosts, Outbound};
 use domain::{Actor, Caller, Integrations, Services};
-use model::apps::{AppSettings, CreateApp};
-use model::knowledge::{AddKnowledge, SearchKnowledge, SearchMode};
+use model::agent::knowledge::{AddKnowledge, SearchKnowledge, SearchMode};
+use model::platform::apps::{AppSettings, CreateApp};
 use store::{DocumentKey, DocumentRecord, NewChunk, PoolSettings, Store};
 
 struct Document {
@@ -85,7 +85,9 @@ fn model_settings() -> EmbeddingSettings {
     EmbeddingSettings {
         model_dir: std::env::var_os("EMBEDDING_MODEL_DIR")
             .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(domain::knowledge::embeddings::DEFAULT_MODEL_DIR)),
+            .unwrap_or_else(|| {
+                PathBuf::from(domain::agent::knowledge::embeddings::DEFAULT_MODEL_DIR)
+            }),
         ..EmbeddingSettings::default()
     }
 }
@@ -334,7 +336,7 @@ async fn latency(url: &str, corpus: &str, chunks: usize, rounds: usize) {
                     id: format!("synthetic-{batch}-{i}"),
                     heading: None,
                     content: words.join(" "),
-                    embedding: Some(domain::knowledge::embeddings::normalised(noisy)),
+                    embedding: Some(domain::agent::knowledge::embeddings::normalised(noisy)),
                 }
             })
             .collect();

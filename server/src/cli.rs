@@ -2,9 +2,10 @@
 
 use std::io::Read;
 
-use domain::{Actor, NewUser, Services, secrets};
-use model::apps::{AppWithSecret, CreateApp};
-use model::users::Role;
+use domain::platform::secrets;
+use domain::{Actor, NewUser, Services};
+use model::platform::apps::{AppWithSecret, CreateApp};
+use model::platform::users::Role;
 
 use crate::config::{AppCommand, CreateAppArgs, UserCommand};
 

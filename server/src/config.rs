@@ -5,8 +5,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use domain::knowledge::embeddings::{EmbeddingProvider, EmbeddingSettings};
-use domain::outbound::AllowedHosts;
+use domain::agent::knowledge::embeddings::{EmbeddingProvider, EmbeddingSettings};
+use domain::platform::outbound::AllowedHosts;
 use domain::{
     ElevenLabsSettings, GeminiSettings, Integrations, LivekitSettings, OpenAiSettings, Secret,
     TelephonySettings,
@@ -294,7 +294,7 @@ pub struct IntegrationArgs {
     #[arg(
         long,
         env = "EMBEDDING_MODEL_DIR",
-        default_value = domain::knowledge::embeddings::DEFAULT_MODEL_DIR,
+        default_value = domain::agent::knowledge::embeddings::DEFAULT_MODEL_DIR,
         global = true
     )]
     pub embedding_model_dir: PathBuf,

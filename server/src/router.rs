@@ -12,6 +12,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api;
 use crate::http::cors::{CorsPolicy, cors};
+use crate::http::csrf::refuse_cross_site_writes;
 use crate::http::error::{api_route_not_found, method_not_allowed};
 use crate::http::form_posts::redirect_failed_form_posts;
 use crate::http::layers;
@@ -52,5 +53,7 @@ pub fn build(state: AppState, settings: &HttpSettings) -> Router {
         ))
         .layer(from_fn(redirect_failed_form_posts));
 
-    layers::common(api.merge(ui).with_state(state))
+    // One CSRF rule for the JSON API and the server functions alike.
+    let routes = api.merge(ui).layer(from_fn(refuse_cross_site_writes));
+    layers::common(routes.with_state(state))
 }

@@ -46,7 +46,11 @@ async fn root_sends_a_signed_in_user_without_apps_to_the_status_page() {
     let app = TestApp::new().await;
     let workspace = app.workspace("w1").await;
     let cookie = app
-        .signed_in("owner@example.com", model::users::Role::Owner, &workspace)
+        .signed_in(
+            "owner@example.com",
+            model::platform::users::Role::Owner,
+            &workspace,
+        )
         .await;
     let response = app
         .send(
@@ -75,7 +79,12 @@ async fn health_check_server_function_times_the_database() {
         .send(
             Method::POST,
             "/sfn/health-check",
-            &[("content-type", "application/x-www-form-urlencoded")],
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                // Browsers send `Origin` on every POST; server functions require our own.
+                ("host", "localhost"),
+                ("origin", "http://localhost"),
+            ],
             Body::empty(),
         )
         .await;
@@ -131,8 +140,12 @@ fn refusal(response: &crate::helpers::TestResponse) -> serde_json::Value {
 async fn the_login_form_signs_in_and_the_pages_show_who() {
     let app = TestApp::new().await;
     let workspace = app.workspace("w1").await;
-    app.signed_in("owner@example.com", model::users::Role::Owner, &workspace)
-        .await;
+    app.signed_in(
+        "owner@example.com",
+        model::platform::users::Role::Owner,
+        &workspace,
+    )
+    .await;
 
     let page = app.get("/login").await;
     assert_eq!(page.status, 200);
@@ -200,8 +213,12 @@ async fn failed_server_functions_answer_with_their_codes_status() {
 async fn login_never_redirects_off_site() {
     let app = TestApp::new().await;
     let workspace = app.workspace("w1").await;
-    app.signed_in("owner@example.com", model::users::Role::Owner, &workspace)
-        .await;
+    app.signed_in(
+        "owner@example.com",
+        model::platform::users::Role::Owner,
+        &workspace,
+    )
+    .await;
     let login = form_post(
         &app,
         "/sfn/login",
@@ -216,8 +233,12 @@ async fn login_never_redirects_off_site() {
 async fn a_cross_site_login_form_is_refused() {
     let app = TestApp::new().await;
     let workspace = app.workspace("w1").await;
-    app.signed_in("owner@example.com", model::users::Role::Owner, &workspace)
-        .await;
+    app.signed_in(
+        "owner@example.com",
+        model::platform::users::Role::Owner,
+        &workspace,
+    )
+    .await;
     let forged = app
         .send(
             Method::POST,

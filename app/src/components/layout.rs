@@ -2,13 +2,13 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
-use model::dashboard::{AppChoice, DashboardFrame};
-use model::users::Permission;
+use model::platform::dashboard::{AppChoice, DashboardFrame};
+use model::platform::users::Permission;
 
 use crate::components::form_enhancer::FormEnhancer;
 use crate::error::UiError;
-use crate::server_fns::dashboard::page_frame;
-use crate::server_fns::session::Logout;
+use crate::server_fns::platform::frame::page_frame;
+use crate::server_fns::platform::session::Logout;
 
 /// Where a navigation entry leads.
 #[derive(Clone, Copy)]

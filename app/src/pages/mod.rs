@@ -1,18 +1,6 @@
-pub mod apps;
-pub mod audit;
-pub mod conversations;
-pub mod experiments;
-pub mod guardrails;
-pub mod handoffs;
-pub mod home;
-pub mod knowledge;
-pub mod login;
+//! The pages, one folder per wing as in every layer.
+
+pub mod agent;
+pub mod desk;
 pub mod not_found;
-pub mod overview;
-pub mod persona;
-pub mod playground;
-pub mod setup;
-pub mod status;
-pub mod tools;
-pub mod users;
-pub mod voice_sessions;
+pub mod platform;

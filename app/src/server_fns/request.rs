@@ -1,63 +1,28 @@
-//! What a server function knows of the request that called it: the session cookie, the
-//! client's address, and whether it came from our own pages.
+//! What a server function knows of the request that called it: the session cookie and the
+//! client's address, read by `crate::request`. Cross-site forgery is refused before any server
+//! function runs, by the server's CSRF layer.
 
-use std::net::SocketAddr;
-
-use axum::extract::ConnectInfo;
-use http::header::{COOKIE, HOST, ORIGIN, REFERER, SET_COOKIE};
-use http::{HeaderValue, request::Parts};
+use http::HeaderValue;
+use http::header::SET_COOKIE;
+use http::request::Parts;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use model::ErrorCode;
-use model::web;
+use model::platform::web;
 
 use crate::error::UiError;
+use crate::request;
 
 fn parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
 pub(crate) fn session_token() -> Option<String> {
-    let parts = parts()?;
-    web::session_cookie(
-        parts
-            .headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok()),
-    )
-}
-
-pub(crate) fn require_same_origin() -> Result<(), UiError> {
-    let parts = parts();
-    let header = |name| {
-        parts
-            .as_ref()
-            .and_then(|p| p.headers.get(name))
-            .and_then(|v| v.to_str().ok())
-    };
-    if web::is_same_origin(header(HOST), header(ORIGIN), header(REFERER)) {
-        Ok(())
-    } else {
-        Err(UiError::new(
-            ErrorCode::PermissionDenied,
-            "Cross-site request refused",
-        ))
-    }
+    request::session_token(&parts()?.headers)
 }
 
 pub(crate) fn client_ip() -> Option<String> {
-    parts()?
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(address)| address.ip().to_string())
-}
-
-fn https() -> bool {
-    parts()
-        .and_then(|p| p.headers.get("x-forwarded-proto").cloned())
-        .and_then(|v| v.to_str().ok().map(|s| s.eq_ignore_ascii_case("https")))
-        .unwrap_or(false)
+    request::client_ip(&parts()?)
 }
 
 fn set_cookie(value: String) {
@@ -70,10 +35,11 @@ fn set_cookie(value: String) {
 }
 
 pub(crate) fn set_session_cookie(token: &str) {
+    let https = parts().is_some_and(|parts| request::is_https(&parts.headers));
     set_cookie(web::session_cookie_value(
         token,
         domain::SESSION_LIFETIME_MS / 1_000,
-        https(),
+        https,
     ));
 }
 

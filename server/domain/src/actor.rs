@@ -1,6 +1,6 @@
 //! Who performs an administrative action, what they may do, and where they act from.
 
-use model::users::{CurrentUser, Permission};
+use model::platform::users::{CurrentUser, Permission};
 
 use crate::{Error, Result};
 

@@ -4,56 +4,41 @@
 //! every business rule lives here. This crate knows nothing of HTTP or SQL; it reaches the
 //! database through `store` and the outside world through ports (traits) added with the features
 //! that need them.
+//!
+//! The code is split into three wings, as in every layer of Switchboard:
+//! - [`platform`]: workspaces, apps, users, auth, audit, secrets, rate limits, outbound webhooks;
+//! - [`agent`]: the voice-agent runtime (conversations, tools, guardrails, knowledge, voice, …);
+//! - [`desk`]: the support desk.
+//!
+//! `agent` and `desk` may use `platform`; neither uses the other (see the README's architecture
+//! section for the one bridge).
 
 mod actor;
-mod analytics;
-mod apps;
-pub mod audit;
-mod auth;
-mod caches;
+pub mod agent;
 mod clock;
-mod conversations;
-mod csat;
-mod dashboard;
+pub mod desk;
 mod error;
-mod events;
-mod experiments;
-mod gemini;
-mod guardrails;
-mod handoffs;
-mod integrations;
-pub mod knowledge;
-mod live;
-mod messages;
-pub mod outbound;
-mod persona;
-mod rate_limits;
-pub mod secrets;
+mod ids;
+pub mod platform;
 mod services;
-mod stats;
-mod status;
-mod tools;
-mod users;
 mod validation;
-pub mod voice;
-mod webhooks;
 
 pub use actor::{Actor, Principal};
-pub use auth::Caller;
-pub use caches::{AUTH_CACHE_TTL, RATE_SYNC_INTERVAL};
+pub use agent::conversations::ConversationQuery;
+pub use agent::events::EventQuery;
+pub use agent::live::LiveSubscription;
+pub use agent::tools::ExecutionQuery;
 pub use clock::now_ms;
-pub use conversations::ConversationQuery;
 pub use error::{Error, FieldError, Result};
-pub use events::EventQuery;
-pub use integrations::{
+pub use platform::auth::Caller;
+pub use platform::caches::{AUTH_CACHE_TTL, RATE_SYNC_INTERVAL};
+pub use platform::integrations::{
     ElevenLabsSettings, GEMINI_DEFAULT_BASE_URL, GeminiSettings, Integrations, LivekitSettings,
     OpenAiSettings, Secret, TelephonySettings,
 };
-pub use live::LiveSubscription;
-pub use rate_limits::{RateDecision, RateLimits, RatePolicy};
+pub use platform::rate_limits::{RateDecision, RateLimits, RatePolicy};
+pub use platform::users::{LoginSession, NewUser, SESSION_LIFETIME_MS, USER_SESSION_PREFIX};
 pub use services::Services;
-pub use tools::ExecutionQuery;
-pub use users::{LoginSession, NewUser, SESSION_LIFETIME_MS, USER_SESSION_PREFIX};
 
 /// The version of this build, shared by every crate of the workspace.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -6,12 +6,12 @@ use std::time::Instant;
 
 use store::Store;
 
-use crate::caches::{AuthCache, RateBuffer};
-use crate::guardrails::RuleCache;
-use crate::knowledge::VectorCache;
-use crate::knowledge::embeddings::Embedder;
-use crate::live::LiveHub;
-use crate::outbound::Outbound;
+use crate::agent::guardrails::RuleCache;
+use crate::agent::knowledge::VectorCache;
+use crate::agent::knowledge::embeddings::Embedder;
+use crate::agent::live::LiveHub;
+use crate::platform::caches::{AuthCache, RateBuffer};
+use crate::platform::outbound::Outbound;
 use crate::{Integrations, RateLimits};
 
 /// The service layer. Cheap to clone: everything is behind one `Arc`.
@@ -36,7 +36,7 @@ struct Inner {
     /// Wakes the webhook worker when a delivery is queued.
     webhooks_queued: tokio::sync::Notify,
     /// LiveKit's clients, built on first use; `None` when LiveKit is not configured.
-    livekit: OnceLock<Option<crate::voice::Livekit>>,
+    livekit: OnceLock<Option<crate::agent::voice::Livekit>>,
     /// Connected on first use: loading the local model reads about 90 MB.
     embedder: OnceLock<Embedder>,
     /// Knowledge vectors ranked in process (SQLite).
@@ -118,7 +118,7 @@ impl Services {
         if let Some(client) = self.inner.integration_client.get() {
             return Ok(client);
         }
-        let built = Outbound::new(crate::outbound::AllowedHosts::everything())
+        let built = Outbound::new(crate::platform::outbound::AllowedHosts::everything())
             .map_err(crate::Error::Unavailable)?;
         Ok(self.inner.integration_client.get_or_init(|| built))
     }
@@ -132,7 +132,7 @@ impl Services {
         self.inner.webhooks_queued.notified().await;
     }
 
-    pub(crate) fn livekit_cell(&self) -> &OnceLock<Option<crate::voice::Livekit>> {
+    pub(crate) fn livekit_cell(&self) -> &OnceLock<Option<crate::agent::voice::Livekit>> {
         &self.inner.livekit
     }
 

@@ -16,7 +16,7 @@ use axum::extract::{FromRef, FromRequest, FromRequestParts, Query, Request};
 use axum::http::Method;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use domain::secrets::SESSION_TOKEN_PREFIX;
+use domain::platform::secrets::SESSION_TOKEN_PREFIX;
 use domain::{Caller, Services};
 use model::ErrorCode;
 use serde::Deserialize;

@@ -11,6 +11,7 @@ use model::ErrorCode;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use utoipa::PartialSchema;
+use utoipa::openapi::schema::{SchemaType, Type};
 use utoipa::openapi::{RefOr, Schema};
 
 use super::ApiError;
@@ -71,6 +72,14 @@ fn parse<T: DeserializeOwned + PartialSchema>(bytes: &[u8]) -> Result<T, ApiErro
 
 /// Deserializes an already parsed body as `T`, naming the offending field or every missing one.
 pub fn from_value<T: DeserializeOwned + PartialSchema>(value: Value) -> Result<T, ApiError> {
+    // serde fills a struct from an array by position; a client sending one has made a mistake.
+    if expects_object::<T>() && !value.is_object() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            "Invalid request body: expected a JSON object",
+        )
+        .with_details(json!({ "field": null, "reason": "expected a JSON object" })));
+    }
     let err = match serde_path_to_error::deserialize::<_, T>(&value) {
         Ok(parsed) => return Ok(parsed),
         Err(err) => err,
@@ -92,6 +101,14 @@ pub fn from_value<T: DeserializeOwned + PartialSchema>(value: Value) -> Result<T
     };
     Err(ApiError::new(ErrorCode::InvalidInput, text)
         .with_details(json!({ "field": field, "reason": message })))
+}
+
+/// Whether `T` is described as a JSON object (a struct), rather than a list or any value.
+fn expects_object<T: PartialSchema>() -> bool {
+    matches!(
+        T::schema(),
+        RefOr::T(Schema::Object(object)) if object.schema_type == SchemaType::Type(Type::Object)
+    )
 }
 
 /// A syntax error (or an early end of input), with its position.
@@ -274,6 +291,19 @@ mod tests {
             body["message"].as_str().unwrap().contains("`count`"),
             "{body}"
         );
+    }
+
+    #[tokio::test]
+    async fn an_array_where_an_object_is_expected_is_refused() {
+        for body in [r#"["a","s",2]"#, "[]", "\"text\"", "7", "null"] {
+            let (status, answer) = send(Some("application/json"), body).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+            assert_eq!(answer["code"], "INVALID_INPUT");
+            assert_eq!(
+                answer["message"], "Invalid request body: expected a JSON object",
+                "{body}"
+            );
+        }
     }
 
     #[tokio::test]

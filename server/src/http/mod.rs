@@ -1,8 +1,9 @@
-//! The HTTP edge shared by every endpoint: the error answer, the JSON body extractor, CORS, and
-//! the request-id / tracing / panic layers.
+//! The HTTP edge shared by every endpoint: the error answer, the JSON body extractor, CORS, CSRF,
+//! and the request-id / tracing / panic layers.
 
 pub mod auth;
 pub mod cors;
+pub mod csrf;
 pub mod error;
 pub mod form_posts;
 pub mod json;

@@ -1,21 +1,19 @@
-//! Dashboard sign-in: the session cookie, the signed-in user, and CSRF protection.
+//! Dashboard sign-in: the session cookie and the signed-in user.
 //!
 //! The cookie is HttpOnly (scripts cannot read it), SameSite=Lax (other sites' requests do not
 //! carry it except on top-level navigations), and Secure when the request came over https.
-//! State-changing requests authenticated by the cookie must also come from our own origin:
-//! browsers always send `Origin` on such requests, so a request whose `Origin` (or, failing
-//! that, `Referer`) names another host is a cross-site forgery and is refused.
+//! State-changing requests that carry it must also come from our own origin; the CSRF layer
+//! (`super::csrf`) refuses the others before any handler runs.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
-use axum::http::header::{COOKIE, HOST, ORIGIN, REFERER, SET_COOKIE};
+use app::request;
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::HeaderValue;
+use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method};
 use domain::{Actor, Services};
 use model::ErrorCode;
-use model::users::CurrentUser;
-use model::web;
+use model::platform::users::CurrentUser;
+use model::platform::web;
 
 use super::ApiError;
 
@@ -34,52 +32,18 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let services = Services::from_ref(state);
-        let token = session_cookie(&parts.headers).ok_or_else(not_signed_in)?;
+        let token = request::session_token(&parts.headers).ok_or_else(not_signed_in)?;
         let user = services
             .user_for_session(&token)
             .await?
             .ok_or_else(not_signed_in)?;
-        if !is_safe_method(&parts.method) {
-            require_same_origin(&parts.headers)?;
-        }
-        let actor = Actor::user(user.clone(), client_ip(parts));
+        let actor = Actor::user(user.clone(), request::client_ip(parts));
         Ok(SignedInUser { user, actor })
     }
 }
 
 fn not_signed_in() -> ApiError {
     ApiError::new(ErrorCode::NotAuthenticated, "Sign in first")
-}
-
-fn is_safe_method(method: &Method) -> bool {
-    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
-}
-
-/// The session token from the `Cookie` header.
-pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    web::session_cookie(
-        headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok()),
-    )
-}
-
-/// Refuses a request whose `Origin` (or `Referer`) is not this server's own host.
-pub fn require_same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
-    let header = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &HeaderValue| v.to_str().ok())
-    };
-    if web::is_same_origin(header(HOST), header(ORIGIN), header(REFERER)) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            ErrorCode::PermissionDenied,
-            "Cross-site request refused: it must come from this server's own pages",
-        ))
-    }
 }
 
 /// The peer's IP address, when the server knows it (behind a reverse proxy: the proxy's).
@@ -89,16 +53,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts)))
+        Ok(ClientIp(request::client_ip(parts)))
     }
-}
-
-/// The peer address. Behind a reverse proxy this is the proxy.
-pub fn client_ip(parts: &Parts) -> Option<String> {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(address)| address.ip().to_string())
 }
 
 /// `Set-Cookie` for a new session; Secure when the request came over https.
@@ -114,12 +70,4 @@ pub fn cleared_cookie_header() -> (axum::http::HeaderName, HeaderValue) {
         HeaderValue::from_str(&web::cleared_session_cookie_value())
             .unwrap_or_else(|_| HeaderValue::from_static("")),
     )
-}
-
-/// Whether the client reached us over https (directly or through a proxy that says so).
-pub fn is_https(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|proto| proto.eq_ignore_ascii_case("https"))
 }

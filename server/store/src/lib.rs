@@ -5,67 +5,56 @@
 //! pool is live through [`on_pool!`]; a method gets one arm per backend only where the dialects
 //! really differ, with a comment saying why. Each aggregate has its own module of `impl Store`.
 
-mod analytics;
-mod apps;
-mod audit_log;
-mod conversations;
-mod csat;
+mod agent;
+mod desk;
 mod error;
-mod events;
-mod experiments;
-mod guardrails;
-mod handoffs;
 mod instance;
-mod knowledge;
-mod messages;
 mod migrations;
 mod notifications;
-mod rate_limits;
-mod session_tokens;
+mod platform;
 #[cfg(feature = "testkit")]
 pub mod testkit;
-mod tools;
-mod users;
-mod voice;
-mod webhooks;
-mod workspaces;
 
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use model::status::DatabaseBackend;
+use model::platform::status::DatabaseBackend;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
-pub use analytics::{
+pub use agent::analytics::{
     Bucket, ConversationTotals, HandoffTotals, InsightRecord, ToolUsage, WindowTotals,
 };
-pub use apps::AppRecord;
-pub use audit_log::AuditRecord;
-pub use conversations::{ConversationFilter, ConversationRecord};
-pub use csat::CsatRecord;
-pub use error::{StoreError, StoreResult};
-pub use events::{EventFilter, EventRecord};
-pub use experiments::{ExperimentRecord, VariantOutcome};
-pub use guardrails::{GuardrailRuleRecord, ViolationFilter, ViolationRecord};
-pub use handoffs::{HandoffCreation, HandoffRecord};
-pub use knowledge::{
+pub use agent::conversations::{ConversationFilter, ConversationRecord};
+pub use agent::csat::CsatRecord;
+pub use agent::events::{EventFilter, EventRecord};
+pub use agent::experiments::{ExperimentRecord, VariantOutcome};
+pub use agent::guardrails::{GuardrailRuleRecord, ViolationFilter, ViolationRecord};
+pub use agent::handoffs::{HandoffCreation, HandoffRecord};
+pub use agent::knowledge::{
     Candidate, ChunkRecord, DocumentKey, DocumentRecord, GapRecord, MAX_GAP_EXAMPLES, NewChunk,
     SearchLogRecord, SearchTotals, StoredVector, dot, hnsw_breadth, vector_bytes,
     vector_from_bytes,
 };
-pub use messages::MessageRecord;
+pub use agent::messages::MessageRecord;
+pub use agent::tools::{ExecutionFilter, ToolExecutionRecord, ToolRecord};
+pub use agent::voice::{
+    ClientLogRecord, ParticipantRecord, VoiceSessionFilter, VoiceSessionRecord,
+};
+pub use error::{StoreError, StoreResult};
 pub use migrations::AppliedMigration;
 pub use notifications::{MAX_NOTIFICATION_BYTES, NotificationListener};
-pub use session_tokens::{SessionTokenRecord, TokenWithApp};
+pub use platform::apps::AppRecord;
+pub use platform::audit_log::AuditRecord;
+pub use platform::session_tokens::{SessionTokenRecord, TokenWithApp};
+pub use platform::users::{
+    MemberRecord, MembershipRecord, RoleChange, UserRecord, UserSessionRecord,
+};
+pub use platform::webhooks::WebhookDeliveryRecord;
+pub use platform::workspaces::WorkspaceRecord;
 pub use sqlx::types::Json;
-pub use tools::{ExecutionFilter, ToolExecutionRecord, ToolRecord};
-pub use users::{MemberRecord, MembershipRecord, RoleChange, UserRecord, UserSessionRecord};
-pub use voice::{ClientLogRecord, ParticipantRecord, VoiceSessionFilter, VoiceSessionRecord};
-pub use webhooks::WebhookDeliveryRecord;
-pub use workspaces::WorkspaceRecord;
 
 /// Runs the same expression against whichever pool is live, binding it to `$pool`.
 /// Each arm is type-checked against its concrete pool type.

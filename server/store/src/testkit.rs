@@ -14,7 +14,7 @@
 
 use std::str::FromStr;
 
-use model::status::DatabaseBackend;
+use model::platform::status::DatabaseBackend;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 

@@ -3,7 +3,7 @@
 // A test crate: its helpers fail loudly by design.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use model::status::DatabaseBackend;
+use model::platform::status::DatabaseBackend;
 use store::testkit::{TestDatabase, backend};
 
 #[tokio::test]

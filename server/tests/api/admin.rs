@@ -2,7 +2,7 @@
 
 use axum::body::Body;
 use axum::http::Method;
-use model::users::Role;
+use model::platform::users::Role;
 use serde_json::json;
 
 use crate::helpers::{PASSWORD, SAME_ORIGIN, TestApp};
@@ -63,8 +63,12 @@ async fn cookie_flags_and_secure_behind_https() {
     let workspace = app.workspace("w1").await;
     app.signed_in("owner@example.com", Role::Owner, &workspace)
         .await;
-    let mut headers = SAME_ORIGIN.to_vec();
-    headers.push(("x-forwarded-proto", "https"));
+    // Behind an https proxy, the browser's origin is https too.
+    let headers = [
+        ("host", "localhost"),
+        ("origin", "https://localhost"),
+        ("x-forwarded-proto", "https"),
+    ];
     let response = app
         .post_json(
             "/api/admin/login",
@@ -122,6 +126,20 @@ async fn cross_site_requests_are_refused() {
         )
         .await;
     assert_eq!(login.status, 403, "login CSRF is refused too");
+
+    // The same host under another scheme is another origin.
+    let mut other_scheme = forged;
+    other_scheme[1] = ("origin", "https://localhost");
+    let response = app
+        .send(
+            Method::POST,
+            "/api/admin/apps",
+            &other_scheme,
+            Body::from(json!({"slug": "forged", "name": "Forged"}).to_string()),
+        )
+        .await;
+    assert_eq!(response.status, 403, "{}", response.text);
+    assert_eq!(response.json()["code"], "PERMISSION_DENIED");
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Analytics over HTTP: the overview's formulas, its window, insights and timeseries.
 
 use axum::http::Method;
-use model::apps::AppSettings;
+use model::platform::apps::AppSettings;
 use serde_json::{Value, json};
 
 use crate::fakes::FakeServer;

@@ -269,3 +269,103 @@ async fn openapi_lists_the_auth_endpoints_with_their_credentials() {
     assert!(security("/api/auth/me", "get").contains("sessionToken"));
     assert!(security("/api/auth/session/revoke", "post").contains("sessionToken"));
 }
+
+#[tokio::test]
+async fn a_session_token_writes_only_to_the_sessions_it_started() {
+    let app = TestApp::new().await;
+    let tenant = app.tenant("my-app").await;
+    let experiment = app
+        .post_as(
+            &tenant,
+            "/api/experiments",
+            json!({"name": "greeting", "variants": [{"id": "a", "weight": 1}]}),
+        )
+        .await
+        .json();
+    let other_token = app
+        .post_as(&tenant, "/api/auth/session", json!({}))
+        .await
+        .json()["sessionToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let with_token = |token: &str, mut body: serde_json::Value| {
+        body["sessionToken"] = json!(token);
+        body
+    };
+    let writes = |session: &str| {
+        [
+            (
+                "/api/conversations",
+                json!({"sessionId": session, "status": "ended"}),
+            ),
+            (
+                "/api/messages",
+                json!({"messages": [{"sessionId": session, "participantIdentity": "agent",
+                    "role": "agent", "content": "I am the agent", "isFinal": true,
+                    "createdAt": 1}]}),
+            ),
+            (
+                "/api/events",
+                json!({"sessionId": session, "events": [{"eventType": "x", "ts": 1}]}),
+            ),
+            ("/api/csat", json!({"sessionId": session, "rating": 1})),
+            (
+                "/api/experiments/assign",
+                json!({"experimentId": experiment["id"], "sessionId": session}),
+            ),
+        ]
+    };
+
+    // The first write binds the session to the tenant's token.
+    let started = app
+        .post_json(
+            "/api/conversations",
+            &[],
+            tenant.with_token(json!({"sessionId": "ses_mine"})),
+        )
+        .await;
+    assert_eq!(started.status, 200, "{}", started.text);
+    for (path, body) in writes("ses_mine") {
+        let refused = app
+            .post_json(path, &[], with_token(&other_token, body))
+            .await;
+        assert_eq!(refused.status, 403, "{path}: {}", refused.text);
+        assert_eq!(refused.json()["code"], "PERMISSION_DENIED", "{path}");
+    }
+    // Nothing the other token sent was kept.
+    let conversation = app
+        .get_as(&tenant, "/api/conversations/ses_mine")
+        .await
+        .json();
+    assert_eq!(conversation["status"], "active", "{conversation}");
+    let messages = app
+        .get_as(&tenant, "/api/messages?sessionId=ses_mine")
+        .await
+        .json();
+    assert_eq!(messages["messages"], json!([]), "{messages}");
+    let events = app
+        .get_as(&tenant, "/api/events?sessionId=ses_mine")
+        .await
+        .json();
+    assert_eq!(events["events"], json!([]), "{events}");
+    let csat = app.get_as(&tenant, "/api/csat").await.json();
+    assert_eq!(csat["ratings"], json!([]), "{csat}");
+
+    // The token that started it, and the app's own server, still write to it.
+    for (path, body) in writes("ses_mine") {
+        let own = app
+            .post_json(path, &[], tenant.with_token(body.clone()))
+            .await;
+        assert_eq!(own.status, 200, "{path}: {}", own.text);
+        let server = app.post_as(&tenant, path, body).await;
+        assert_eq!(server.status, 200, "{path}: {}", server.text);
+    }
+    // The other token starts sessions of its own.
+    for (path, body) in writes("ses_theirs") {
+        let own = app
+            .post_json(path, &[], with_token(&other_token, body))
+            .await;
+        assert_eq!(own.status, 200, "{path}: {}", own.text);
+    }
+}

@@ -529,7 +529,11 @@ async fn dashboard_users_follow_a_conversation_with_their_cookie() {
         .unwrap()
         .workspace_id;
     let cookie = app
-        .signed_in("viewer@example.com", model::users::Role::Viewer, &workspace)
+        .signed_in(
+            "viewer@example.com",
+            model::platform::users::Role::Viewer,
+            &workspace,
+        )
         .await;
     let path = "/api/admin/apps/my-app/conversations/ses_abc123/stream";
 

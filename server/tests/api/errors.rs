@@ -42,3 +42,40 @@ async fn every_answer_carries_a_request_id() {
     );
     assert_ne!(a, b);
 }
+
+#[tokio::test]
+async fn an_array_where_an_object_is_expected_is_400_and_changes_nothing() {
+    let app = TestApp::new().await;
+    let tenant = app.tenant("my-app").await;
+    let bearer = format!("Bearer {}", tenant.secret);
+    let credentials = [("authorization", bearer.as_str()), ("x-app-slug", "my-app")];
+    let session = app
+        .post_json("/api/auth/session", &credentials, serde_json::json!([]))
+        .await;
+    assert_eq!(
+        session.status, 400,
+        "no token for an array: {}",
+        session.text
+    );
+    assert_eq!(session.json()["code"], "INVALID_INPUT");
+
+    let mut headers = credentials.to_vec();
+    headers.push(("content-type", "application/json"));
+    let patched = app
+        .send(
+            Method::PATCH,
+            "/api/persona",
+            &headers,
+            Body::from(r#"["Aria","friendly"]"#),
+        )
+        .await;
+    assert_eq!(patched.status, 400, "{}", patched.text);
+    assert_eq!(
+        patched.json()["message"],
+        "Invalid request body: expected a JSON object"
+    );
+    let persona = app
+        .send(Method::GET, "/api/persona", &credentials, Body::empty())
+        .await;
+    assert_eq!(persona.json()["personaName"], serde_json::Value::Null);
+}

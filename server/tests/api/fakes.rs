@@ -85,5 +85,6 @@ pub fn signature_is_valid(secret: &str, header: &str, body: &[u8]) -> bool {
     let Some(timestamp) = t.strip_prefix("t=").and_then(|t| t.parse::<i64>().ok()) else {
         return false;
     };
-    domain::outbound::signature(secret, timestamp, body) == format!("t={timestamp},v1={v1}")
+    domain::platform::outbound::signature(secret, timestamp, body)
+        == format!("t={timestamp},v1={v1}")
 }

@@ -1,7 +1,7 @@
 //! Guardrails over HTTP: rules, checks, violations and their annotation.
 
 use axum::http::Method;
-use model::apps::AppSettings;
+use model::platform::apps::AppSettings;
 use serde_json::{Value, json};
 
 use crate::helpers::{Tenant, TestApp};

@@ -1,7 +1,7 @@
 //! Handoffs over HTTP: creation with the conversation, the state machine, expiry.
 
 use axum::http::Method;
-use model::apps::AppSettings;
+use model::platform::apps::AppSettings;
 use serde_json::{Value, json};
 
 use crate::helpers::{Tenant, TestApp};

@@ -3,12 +3,12 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
-use domain::knowledge::embeddings::EmbeddingSettings;
+use domain::agent::knowledge::embeddings::EmbeddingSettings;
 use domain::{Actor, Integrations, NewUser, Services};
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
-use model::apps::{AppSettings, CreateApp};
-use model::users::Role;
+use model::platform::apps::{AppSettings, CreateApp};
+use model::platform::users::Role;
 use serde_json::Value;
 use server::http::cors::CorsPolicy;
 use server::router::{self, HttpSettings};
@@ -53,9 +53,10 @@ pub const SAME_ORIGIN: &[(&str, &str)] = &[("host", "localhost"), ("origin", "ht
 /// and knowledge is embedded by the local model where `scripts/test` unpacks it.
 pub fn test_integrations() -> Integrations {
     Integrations {
-        outbound_allowed_hosts: domain::outbound::AllowedHosts::parse("127.0.0.1").unwrap(),
+        outbound_allowed_hosts: domain::platform::outbound::AllowedHosts::parse("127.0.0.1")
+            .unwrap(),
         embeddings: EmbeddingSettings {
-            model_dir: domain::knowledge::embeddings::test_model_dir(),
+            model_dir: domain::agent::knowledge::embeddings::test_model_dir(),
             ..EmbeddingSettings::default()
         },
         ..Integrations::default()

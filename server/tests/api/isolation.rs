@@ -968,7 +968,7 @@ async fn no_endpoint_reaches_another_apps_resources() {
     let tenant = app
         .tenant_with(
             "victim",
-            model::apps::AppSettings {
+            model::platform::apps::AppSettings {
                 guardrails_enabled: true,
                 ..Default::default()
             },
@@ -1106,13 +1106,17 @@ async fn no_admin_endpoint_reaches_another_workspace() {
     let ours = app.workspace("ours").await;
     let theirs = app.workspace("theirs").await;
     let cookie = app
-        .signed_in("owner@ours.example", model::users::Role::Owner, &ours)
+        .signed_in(
+            "owner@ours.example",
+            model::platform::users::Role::Owner,
+            &ours,
+        )
         .await;
     let their_app = app
         .services
         .create_app(
             &domain::Actor::operator(),
-            model::apps::CreateApp {
+            model::platform::apps::CreateApp {
                 slug: "their-app".to_owned(),
                 name: "Their app".to_owned(),
                 secret: None,

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
-use domain::knowledge::embeddings::{EmbeddingProvider, EmbeddingSettings};
+use domain::agent::knowledge::embeddings::{EmbeddingProvider, EmbeddingSettings};
 use domain::{GeminiSettings, Integrations, OpenAiSettings, Secret, Services};
-use model::apps::AppSettings;
+use model::platform::apps::AppSettings;
 use serde_json::{Value, json};
 
 use crate::fakes::{FakeServer, Received};

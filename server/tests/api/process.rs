@@ -23,7 +23,7 @@ struct FreshDatabase {
 async fn fresh_database() -> FreshDatabase {
     let dir = tempfile::tempdir().unwrap();
     match backend() {
-        model::status::DatabaseBackend::Sqlite => {
+        model::platform::status::DatabaseBackend::Sqlite => {
             let file = dir.path().join("data/switchboard.db");
             FreshDatabase {
                 url: format!("sqlite://{}", file.display()),
@@ -32,7 +32,7 @@ async fn fresh_database() -> FreshDatabase {
                 _dir: dir,
             }
         }
-        model::status::DatabaseBackend::Postgres => {
+        model::platform::status::DatabaseBackend::Postgres => {
             let db = TestDatabase::unmigrated().await;
             FreshDatabase {
                 url: db.url().to_owned(),
@@ -61,7 +61,7 @@ fn command(database_url: &str) -> Command {
         .env("DATABASE_URL", database_url)
         .env(
             "EMBEDDING_MODEL_DIR",
-            domain::knowledge::embeddings::test_model_dir(),
+            domain::agent::knowledge::embeddings::test_model_dir(),
         )
         .env("RUST_LOG", "warn")
         .stdin(Stdio::null())

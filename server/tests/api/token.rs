@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use domain::{GeminiSettings, Integrations, Secret};
-use model::apps::AppSettings;
+use model::platform::apps::AppSettings;
 use serde_json::json;
 
 use crate::fakes::FakeServer;

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
-use model::apps::AppSettings;
+use model::platform::apps::AppSettings;
 use serde_json::{Value, json};
 
 use crate::fakes::{FakeServer, signature_is_valid};

@@ -3,7 +3,7 @@
 use ::fakes::{FakeElevenLabs, FakeLivekit, participant, sign_webhook, webhook_event};
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
-use domain::voice::elevenlabs;
+use domain::agent::voice::elevenlabs;
 use domain::{ElevenLabsSettings, Integrations, LivekitSettings, Secret, TelephonySettings};
 use livekit_api::access_token::TokenVerifier;
 use livekit_protocol::participant_info::Kind;
@@ -1006,7 +1006,7 @@ async fn a_signed_in_user_tries_an_app_with_a_playground_token() {
         .services
         .create_app(
             &domain::Actor::operator(),
-            model::apps::CreateApp {
+            model::platform::apps::CreateApp {
                 slug: "play".into(),
                 name: "Play".into(),
                 secret: None,
@@ -1019,7 +1019,11 @@ async fn a_signed_in_user_tries_an_app_with_a_playground_token() {
     assert!(created.app_secret.starts_with("sbk_"));
     let cookie = v
         .app
-        .signed_in("viewer@example.com", model::users::Role::Viewer, &workspace)
+        .signed_in(
+            "viewer@example.com",
+            model::platform::users::Role::Viewer,
+            &workspace,
+        )
         .await;
     let mut headers = crate::helpers::SAME_ORIGIN.to_vec();
     headers.push(("cookie", cookie.as_str()));

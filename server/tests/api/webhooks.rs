@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
-use model::apps::AppSettings;
+use model::platform::apps::AppSettings;
 use serde_json::json;
 
 use crate::fakes::{FakeServer, signature_is_valid};

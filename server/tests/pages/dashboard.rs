@@ -4,7 +4,7 @@
 use axum::body::Body;
 use axum::http::Method;
 use domain::Actor;
-use model::users::Role;
+use model::platform::users::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::{Tenant, TestApp, TestResponse};
@@ -679,6 +679,8 @@ async fn knowledge_is_added_uploaded_tested_and_its_gaps_resolved() {
             &[
                 ("content-type", "application/x-www-form-urlencoded"),
                 ("cookie", viewer.as_str()),
+                ("host", "localhost"),
+                ("origin", "http://localhost"),
             ],
             Body::from("slug=shop&query=Can+I+return+my+shoes%3F&mode=hybrid&top_k=3"),
         )
@@ -1019,6 +1021,56 @@ async fn apps_are_created_configured_and_their_secrets_shown_once() {
     assert_ne!(rotated.json().as_str().unwrap(), secret);
     let refused = call(&app, "/sfn/signing-secret", "slug=shop", &agent).await;
     assert_eq!(refused.status, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_functions_refuse_requests_from_any_other_origin() {
+    let app = TestApp::new().await;
+    let (_shop, admin) = member_of_app(&app, "shop", "admin@example.com", Role::Admin).await;
+    let secret = call(&app, "/sfn/signing-secret", "slug=shop", &admin)
+        .await
+        .json()
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let rotate = async |origin: Vec<(&'static str, &'static str)>| {
+        let mut headers = vec![
+            ("host", "localhost"),
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("cookie", admin.as_str()),
+        ];
+        headers.extend(origin);
+        app.send(
+            Method::POST,
+            "/sfn/rotate-signing-secret",
+            &headers,
+            Body::from("slug=shop"),
+        )
+        .await
+    };
+    for (case, origin) in [
+        ("no Origin nor Referer", vec![]),
+        (
+            "the same host over https",
+            vec![("origin", "https://localhost")],
+        ),
+        ("another port", vec![("origin", "http://localhost:8080")]),
+        ("another site", vec![("origin", "http://evil.example")]),
+        (
+            "a Referer from another scheme",
+            vec![("referer", "https://localhost/apps/shop/settings")],
+        ),
+    ] {
+        let refused = rotate(origin).await;
+        assert_eq!(refused.status, 403, "{case}: {}", refused.text);
+        assert_eq!(refused.json()["code"], "PERMISSION_DENIED", "{case}");
+    }
+    let unchanged = call(&app, "/sfn/signing-secret", "slug=shop", &admin).await;
+    assert_eq!(unchanged.json().as_str(), Some(secret.as_str()));
+
+    let referer = rotate(vec![("referer", "http://localhost/apps/shop/settings")]).await;
+    assert_eq!(referer.status, 200, "{}", referer.text);
+    assert_ne!(referer.json().as_str(), Some(secret.as_str()));
 }
 
 /// The members of a workspace, as the admin API lists them.

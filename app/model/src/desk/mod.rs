@@ -1,0 +1,1 @@
+//! The desk wing's wire types (seed 001's support desk).

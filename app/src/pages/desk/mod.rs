@@ -1,0 +1,1 @@
+//! The desk wing's pages (seed 001's support desk).

@@ -1,0 +1,1 @@
+//! The desk wing's server functions (seed 001's support desk).

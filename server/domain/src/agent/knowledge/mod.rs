@@ -1,0 +1,965 @@
+//! The knowledge base: documents are split into chunks, each chunk is embedded and indexed, and
+//! search fuses vector similarity with full-text rank. Searches that find nothing good enough
+//! become gaps, counted per normalised question.
+//!
+//! Small documents are embedded before the request answers, so they are searchable at once.
+//! Larger ones are stored with their chunks (already found by full-text search) and embedded by
+//! the ingestion job, whose progress the document shows.
+
+mod chunking;
+pub mod embeddings;
+mod html;
+mod ranking;
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use model::agent::conversations::MAX_NAME_CHARS;
+use model::agent::knowledge::{
+    AddKnowledge, Chunk, Document, DocumentDetail, DocumentFormat, DocumentPage, DocumentPatch,
+    DocumentSaved, GapPage, GapStatus, IngestState, Ingestion, KnowledgeGap, KnowledgeMetrics,
+    ResolveGap, SearchKnowledge, SearchMode, SearchResponse, SearchResult,
+};
+use model::platform::status::DatabaseBackend;
+use store::{
+    Candidate, ChunkRecord, DocumentKey, DocumentRecord, GapRecord, Json, NewChunk,
+    SearchLogRecord, StoreError,
+};
+
+use embeddings::{Embedder, Purpose};
+pub(crate) use ranking::VectorCache;
+use ranking::{NearestQuery, fuse, normalize_query, query_terms};
+
+use crate::ids::new_id;
+use crate::validation::{Checks, Paging};
+use crate::{Caller, Error, Result, Services, now_ms};
+
+const MAX_TITLE_CHARS: usize = 300;
+const MAX_CATEGORY_CHARS: usize = 100;
+const MAX_SOURCE_TYPE_CHARS: usize = 50;
+/// A document's text, after any HTML is reduced to text.
+pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
+const MAX_CHUNKS: usize = 20_000;
+const MAX_QUERY_CHARS: usize = 1_000;
+const DEFAULT_TOP_K: i64 = 5;
+const MAX_TOP_K: i64 = 50;
+/// Documents of at most this many chunks are embedded before the request answers.
+const INLINE_CHUNKS: usize = 8;
+/// Chunks the ingestion job embeds per step (and per lease extension).
+const JOB_BATCH: i64 = 32;
+const JOB_LEASE_MS: i64 = 5 * 60_000;
+const JOB_MAX_ATTEMPTS: i64 = 6;
+/// The seed's default: below this top score a search records a gap (see
+/// [`Embedder::default_threshold`]).
+const DEFAULT_THRESHOLD: f64 = 0.5;
+const SEARCH_LOG_SESSION: &str = "search-api";
+
+/// Where a search spends its time, for the log and the answer.
+struct Timing {
+    embed: Duration,
+    retrieval: Duration,
+}
+
+/// Whether a search is logged (and may record a gap), or only answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Telemetry {
+    Record,
+    Skip,
+}
+
+impl Services {
+    /// The configured embedding provider, connected (the local model loaded) on first use. The
+    /// server connects it at start (`prepare_embeddings`), so requests do not wait for that.
+    pub(crate) fn embedder(&self) -> Result<&Embedder> {
+        if let Some(embedder) = self.embedder_cell().get() {
+            return Ok(embedder);
+        }
+        let integrations = self.integrations();
+        let embedder = Embedder::connect(
+            &integrations.embeddings,
+            &integrations.gemini,
+            &integrations.openai,
+        )?;
+        Ok(self.embedder_cell().get_or_init(|| embedder))
+    }
+
+    /// Connects the embedding provider (loading the local model) ahead of the first request,
+    /// and answers its model. Blocking: call it off the async runtime's threads.
+    pub fn prepare_embeddings(&self) -> Result<String> {
+        Ok(self.embedder()?.model().to_owned())
+    }
+
+    /// Queues every document embedded with a model other than the configured one; the
+    /// ingestion job re-embeds them. Answers how many were queued.
+    pub async fn requeue_stale_embeddings(&self) -> Result<u64> {
+        let model = self.embedder()?.model().to_owned();
+        let queued = self
+            .store()
+            .requeue_knowledge_for_model(&model, now_ms())
+            .await?;
+        if queued > 0 {
+            self.wake_knowledge_worker();
+        }
+        Ok(queued)
+    }
+
+    /// Seed 000's `POST /api/knowledge`: adds a document, or replaces the app's document with
+    /// the same title.
+    pub async fn add_knowledge(
+        &self,
+        caller: &Caller,
+        input: AddKnowledge,
+    ) -> Result<DocumentSaved> {
+        caller.require_app_secret()?;
+        let format = input.format.unwrap_or(DocumentFormat::Markdown);
+        let draft = Draft {
+            title: input.title.trim().to_owned(),
+            category: input.category.trim().to_owned(),
+            source_type: input
+                .source_type
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "document".to_owned()),
+            updated_by: input.updated_by.filter(|s| !s.trim().is_empty()),
+            text: chunking::to_text(&input.content, format),
+            format,
+        };
+        self.save_document(caller, None, draft).await
+    }
+
+    /// A file upload: text, Markdown or HTML, by MIME type or extension. The title defaults
+    /// to the file's first heading, then its name.
+    pub async fn upload_knowledge(
+        &self,
+        caller: &Caller,
+        upload: KnowledgeUpload,
+    ) -> Result<DocumentSaved> {
+        caller.require_app_secret()?;
+        let format =
+            chunking::detect_format(upload.content_type.as_deref(), upload.file_name.as_deref());
+        let source = String::from_utf8(upload.bytes).map_err(|_| {
+            Error::Invalid(
+                "The file is not UTF-8 text: upload text, Markdown or HTML files".to_owned(),
+            )
+        })?;
+        let text = chunking::to_text(&source, format);
+        let title = upload
+            .title
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .or_else(|| first_heading(&text))
+            .or_else(|| upload.file_name.clone())
+            .unwrap_or_default();
+        let draft = Draft {
+            title,
+            category: upload.category.trim().to_owned(),
+            source_type: upload
+                .source_type
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| "upload".to_owned()),
+            updated_by: upload.updated_by.filter(|s| !s.trim().is_empty()),
+            text,
+            format,
+        };
+        self.save_document(caller, None, draft).await
+    }
+
+    pub async fn list_knowledge_documents(
+        &self,
+        caller: &Caller,
+        category: Option<&str>,
+        cursor: Option<&str>,
+        limit: Option<i64>,
+    ) -> Result<DocumentPage> {
+        caller.require_app_secret()?;
+        let paging = Paging::new(cursor, limit, 50, 200)?;
+        let records = self
+            .store()
+            .list_knowledge_documents(&caller.app.id, category, paging.after(), paging.fetch())
+            .await?;
+        let (records, next_cursor) = paging.page(records, |r| (r.updated_at, r.id.as_str()));
+        Ok(DocumentPage {
+            documents: records.iter().map(to_document).collect(),
+            next_cursor,
+        })
+    }
+
+    pub async fn knowledge_document(&self, caller: &Caller, id: &str) -> Result<DocumentDetail> {
+        caller.require_app_secret()?;
+        let record = self
+            .store()
+            .knowledge_document(&caller.app.id, id)
+            .await?
+            .ok_or(Error::NotFound("document"))?;
+        let chunks = self.store().knowledge_chunks(&record.id).await?;
+        Ok(DocumentDetail {
+            document: to_document(&record),
+            content: record.content,
+            chunks: chunks.into_iter().map(to_chunk).collect(),
+        })
+    }
+
+    /// Changes a document; changed content (or format) is chunked and embedded again.
+    pub async fn update_knowledge_document(
+        &self,
+        caller: &Caller,
+        id: &str,
+        patch: DocumentPatch,
+    ) -> Result<DocumentSaved> {
+        caller.require_app_secret()?;
+        let current = self
+            .store()
+            .knowledge_document(&caller.app.id, id)
+            .await?
+            .ok_or(Error::NotFound("document"))?;
+        let format = patch
+            .format
+            .or_else(|| DocumentFormat::parse(&current.format))
+            .unwrap_or(DocumentFormat::Markdown);
+        let text = match patch.content {
+            Some(content) => chunking::to_text(&content, format),
+            None => current.content,
+        };
+        let draft = Draft {
+            title: patch.title.map_or(current.title, |t| t.trim().to_owned()),
+            category: patch
+                .category
+                .map_or(current.category, |c| c.trim().to_owned()),
+            source_type: patch
+                .source_type
+                .map_or(current.source_type, |s| s.trim().to_owned()),
+            updated_by: patch.updated_by.or(current.updated_by),
+            text,
+            format,
+        };
+        self.save_document(caller, Some(id), draft).await
+    }
+
+    pub async fn delete_knowledge_document(&self, caller: &Caller, id: &str) -> Result<()> {
+        caller.require_app_secret()?;
+        if !self
+            .store()
+            .delete_knowledge_document(&caller.app.id, id)
+            .await?
+        {
+            return Err(Error::NotFound("document"));
+        }
+        self.vector_cache().evict(&caller.app.id);
+        Ok(())
+    }
+
+    async fn save_document(
+        &self,
+        caller: &Caller,
+        id: Option<&str>,
+        draft: Draft,
+    ) -> Result<DocumentSaved> {
+        let mut checks = Checks::new();
+        checks.text("title", &draft.title, 1, MAX_TITLE_CHARS);
+        checks.text("category", &draft.category, 1, MAX_CATEGORY_CHARS);
+        checks.text("sourceType", &draft.source_type, 1, MAX_SOURCE_TYPE_CHARS);
+        checks.optional_text("updatedBy", draft.updated_by.as_deref(), MAX_NAME_CHARS);
+        checks.bytes("content", &draft.text, MAX_DOCUMENT_BYTES);
+        let pieces = chunking::chunk(&draft.text);
+        if pieces.is_empty() {
+            checks.fail("content", "must contain text");
+        }
+        if pieces.len() > MAX_CHUNKS {
+            checks.fail(
+                "content",
+                format!("makes {} passages; the limit is {MAX_CHUNKS}", pieces.len()),
+            );
+        }
+        checks.finish()?;
+        let embedder = self.embedder()?;
+        let model = embedder.model().to_owned();
+        let inline = pieces.len() <= INLINE_CHUNKS;
+        let vectors = if inline {
+            let texts: Vec<String> = pieces
+                .iter()
+                .map(|p| embedding_text(&draft.title, p.heading.as_deref(), &p.content))
+                .collect();
+            let vectors = embedder
+                .embed(self.integration_client()?, &texts, Purpose::Document)
+                .await?;
+            self.ensure_vector_index(&vectors).await?;
+            vectors.into_iter().map(Some).collect()
+        } else {
+            vec![None; pieces.len()]
+        };
+        let now = now_ms();
+        let chunk_count = pieces.len() as i64;
+        let chunks: Vec<NewChunk> = pieces
+            .into_iter()
+            .zip(vectors)
+            .map(|(piece, embedding)| NewChunk {
+                id: new_id(),
+                heading: piece.heading,
+                content: piece.content,
+                embedding,
+            })
+            .collect();
+        let record = DocumentRecord {
+            id: id.map_or_else(new_id, str::to_owned),
+            app_id: caller.app.id.clone(),
+            title: draft.title,
+            category: draft.category,
+            source_type: draft.source_type,
+            updated_by: draft.updated_by,
+            format: draft.format.as_str().to_owned(),
+            content_length: draft.text.chars().count() as i64,
+            content: draft.text,
+            chunk_count,
+            embedded_count: if inline { chunk_count } else { 0 },
+            embedding_model: model,
+            ingest_state: if inline {
+                IngestState::Ready
+            } else {
+                IngestState::Pending
+            }
+            .as_str()
+            .to_owned(),
+            ingest_error: None,
+            ingest_attempts: 0,
+            next_attempt_at: now,
+            locked_until: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let key = if id.is_some() {
+            DocumentKey::Id
+        } else {
+            DocumentKey::Title
+        };
+        let (stored, created) = match self.store().put_document(&record, &chunks, key).await {
+            Ok(Some(saved)) => saved,
+            Ok(None) => return Err(Error::NotFound("document")),
+            Err(StoreError::UniqueViolation) => {
+                return Err(Error::AlreadyExists("document with this title"));
+            }
+            Err(other) => return Err(other.into()),
+        };
+        self.vector_cache().evict(&caller.app.id);
+        if !inline {
+            self.wake_knowledge_worker();
+        }
+        Ok(DocumentSaved {
+            id: stored.id.clone(),
+            created,
+            ingestion: ingestion(&stored),
+        })
+    }
+
+    /// Creates the vector index for these vectors' size, once per size and process.
+    async fn ensure_vector_index(&self, vectors: &[Vec<f32>]) -> Result<()> {
+        let Some(dims) = vectors.first().map(Vec::len) else {
+            return Ok(());
+        };
+        if self.indexed_dimensions(dims) {
+            return Ok(());
+        }
+        self.store().ensure_vector_index(dims).await?;
+        self.mark_indexed_dimensions(dims);
+        Ok(())
+    }
+
+    /// Embeds the next waiting document's chunks, a batch at a time. Answers whether there was
+    /// one. A failing provider is retried with backoff; after the last attempt the document is
+    /// `failed`, still found by full text.
+    pub async fn ingest_next_document(&self) -> Result<bool> {
+        let embedder = self.embedder()?;
+        let model = embedder.model().to_owned();
+        let Some(document) = self
+            .store()
+            .claim_knowledge_ingestion(now_ms(), JOB_LEASE_MS)
+            .await?
+        else {
+            return Ok(false);
+        };
+        loop {
+            let chunks = self
+                .store()
+                .chunks_to_embed(&document.id, &model, JOB_BATCH)
+                .await?;
+            if chunks.is_empty() {
+                break;
+            }
+            let texts: Vec<String> = chunks
+                .iter()
+                .map(|c| embedding_text(&c.title, c.heading.as_deref(), &c.content))
+                .collect();
+            let client = self.integration_client()?;
+            let vectors = match embedder.embed(client, &texts, Purpose::Document).await {
+                Ok(vectors) => vectors,
+                Err(error) => {
+                    let attempts = document.ingest_attempts + 1;
+                    let (state, retry_at) = if attempts >= JOB_MAX_ATTEMPTS {
+                        (IngestState::Failed, now_ms())
+                    } else {
+                        (IngestState::Pending, now_ms() + retry_delay_ms(attempts))
+                    };
+                    tracing::warn!(document = %document.id, attempts, %error, "embedding failed");
+                    self.store()
+                        .finish_knowledge_ingestion(
+                            &document.id,
+                            state.as_str(),
+                            Some(&error.to_string()),
+                            attempts,
+                            retry_at,
+                        )
+                        .await?;
+                    return Ok(true);
+                }
+            };
+            self.ensure_vector_index(&vectors).await?;
+            let pairs: Vec<(String, Vec<f32>)> =
+                chunks.into_iter().map(|c| c.id).zip(vectors).collect();
+            self.store()
+                .store_chunk_embeddings(&document.id, &model, &pairs, now_ms() + JOB_LEASE_MS)
+                .await?;
+            self.vector_cache().evict(&document.app_id);
+        }
+        self.store()
+            .finish_knowledge_ingestion(
+                &document.id,
+                IngestState::Ready.as_str(),
+                None,
+                document.ingest_attempts,
+                now_ms(),
+            )
+            .await?;
+        Ok(true)
+    }
+
+    /// Whether documents wait for the ingestion job (it polls while they do).
+    pub async fn knowledge_ingestion_waiting(&self) -> Result<bool> {
+        Ok(self.store().knowledge_ingestion_waiting().await?)
+    }
+
+    /// Seed 000's `POST /api/knowledge/search`, hybrid by default. Session tokens may call it.
+    pub async fn search_knowledge(
+        &self,
+        caller: &Caller,
+        input: SearchKnowledge,
+        trace_id: Option<&str>,
+    ) -> Result<SearchResponse> {
+        self.search(caller, input, trace_id, Telemetry::Record)
+            .await
+    }
+
+    /// A search that leaves no trace: no search log, no gap. The dashboard's search tester.
+    /// Needs the app secret.
+    pub async fn try_knowledge_search(
+        &self,
+        caller: &Caller,
+        input: SearchKnowledge,
+    ) -> Result<SearchResponse> {
+        caller.require_app_secret()?;
+        self.search(caller, input, None, Telemetry::Skip).await
+    }
+
+    async fn search(
+        &self,
+        caller: &Caller,
+        input: SearchKnowledge,
+        trace_id: Option<&str>,
+        telemetry: Telemetry,
+    ) -> Result<SearchResponse> {
+        let search = Search::validate(&input)?;
+        let embedder = self.embedder();
+        let threshold = caller.app.settings.knowledge_threshold.unwrap_or_else(|| {
+            embedder
+                .as_ref()
+                .map_or(DEFAULT_THRESHOLD, |e| e.default_threshold())
+        });
+
+        let started = Instant::now();
+        let (mode, vector) = self
+            .embed_query(embedder, &search.query, input.mode.unwrap_or_default())
+            .await?;
+        let embedded = Instant::now();
+        let results = self
+            .retrieve(&caller.app.id, &search, mode, vector.as_ref())
+            .await?;
+        let timing = Timing {
+            embed: if vector.is_some() {
+                embedded - started
+            } else {
+                Duration::ZERO
+            },
+            retrieval: embedded.elapsed(),
+        };
+
+        let top_score = results.iter().map(|r| r.score).fold(0.0, f64::max);
+        // Scores exist only when the query was embedded; full text alone can only tell that
+        // nothing matched.
+        let gap_detected = results.is_empty() || (vector.is_some() && top_score < threshold);
+        let session = input.session_id.as_deref().filter(|s| !s.is_empty());
+        let record = SearchLogRecord {
+            id: new_id(),
+            app_id: caller.app.id.clone(),
+            session_id: Some(session.unwrap_or(SEARCH_LOG_SESSION).to_owned()),
+            query: search.query,
+            mode: mode.as_str().to_owned(),
+            top_score,
+            result_count: results.len() as i64,
+            gap: gap_detected,
+            embed_us: timing.embed.as_micros() as i64,
+            retrieval_us: timing.retrieval.as_micros() as i64,
+            trace_id: trace_id.map(str::to_owned),
+            created_at: now_ms(),
+        };
+        if telemetry == Telemetry::Record {
+            self.log_search(&record, session).await?;
+        }
+        Ok(SearchResponse {
+            results,
+            gap_detected,
+            top_score,
+            mode,
+            embed_ms: timing.embed.as_secs_f64() * 1000.0,
+            retrieval_ms: timing.retrieval.as_secs_f64() * 1000.0,
+        })
+    }
+
+    /// The query's vector (with its model) unless the mode is full text. Hybrid search falls
+    /// back to full text when the provider is missing or fails: a voice agent is better
+    /// served by that than by an error.
+    async fn embed_query(
+        &self,
+        embedder: Result<&Embedder>,
+        query: &str,
+        mode: SearchMode,
+    ) -> Result<(SearchMode, Option<QueryVector>)> {
+        if mode == SearchMode::Text {
+            return Ok((mode, None));
+        }
+        let embedded = match embedder {
+            Ok(embedder) => embedder
+                .embed(
+                    self.integration_client()?,
+                    &[query.to_owned()],
+                    Purpose::Query,
+                )
+                .await
+                .map(|mut vectors| {
+                    vectors.pop().map(|vector| QueryVector {
+                        model: embedder.model().to_owned(),
+                        vector,
+                    })
+                }),
+            Err(error) => Err(error),
+        };
+        match embedded {
+            Ok(vector) => Ok((mode, vector)),
+            Err(error) if mode == SearchMode::Hybrid => {
+                tracing::warn!(%error, "query not embedded; searching full text only");
+                Ok((SearchMode::Text, None))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Vector and full-text candidates, fused, cut to `topK` and loaded.
+    async fn retrieve(
+        &self,
+        app_id: &str,
+        search: &Search,
+        mode: SearchMode,
+        vector: Option<&QueryVector>,
+    ) -> Result<Vec<SearchResult>> {
+        let pool = (search.top_k * 4).max(20);
+        let model = vector.map_or("", |v| v.model.as_str());
+        let query_vector = vector.map(|v| v.vector.as_slice());
+        let terms = query_terms(&search.query);
+        // The two retrievals are independent: run them at once.
+        let vector_side = async {
+            match query_vector {
+                Some(vector) if mode != SearchMode::Text => {
+                    self.nearest_chunks(NearestQuery {
+                        app_id,
+                        model,
+                        vector,
+                        category: search.category.as_deref(),
+                        min_similarity: search.min_score.unwrap_or(-1.0),
+                        limit: pool as usize,
+                    })
+                    .await
+                }
+                _ => Ok(Vec::new()),
+            }
+        };
+        let text_side = async {
+            if mode == SearchMode::Vector {
+                return Ok(Vec::new());
+            }
+            let matches = self
+                .store()
+                .text_matches(
+                    app_id,
+                    search.category.as_deref(),
+                    &terms,
+                    model,
+                    query_vector,
+                    pool,
+                )
+                .await?;
+            Ok::<_, Error>(
+                matches
+                    .into_iter()
+                    .filter(|c: &Candidate| {
+                        search
+                            .min_score
+                            .is_none_or(|min| c.similarity.unwrap_or(0.0) >= min)
+                    })
+                    .collect(),
+            )
+        };
+        let (vector_hits, text_hits) = tokio::try_join!(vector_side, text_side)?;
+        let fused: Vec<_> = fuse(&vector_hits, &text_hits)
+            .into_iter()
+            .take(search.top_k as usize)
+            .collect();
+        let ids: Vec<String> = fused.iter().map(|f| f.chunk_id.clone()).collect();
+        let mut chunks: HashMap<String, ChunkRecord> = self
+            .store()
+            .chunks_by_ids(app_id, &ids)
+            .await?
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect();
+        Ok(fused
+            .into_iter()
+            .filter_map(|f| {
+                let chunk = chunks.remove(&f.chunk_id)?;
+                Some(SearchResult {
+                    id: chunk.document_id,
+                    chunk_id: chunk.id,
+                    title: chunk.title,
+                    content: chunk.content,
+                    heading: chunk.heading,
+                    category: chunk.category,
+                    score: f.similarity.unwrap_or(0.0).max(0.0),
+                    vector_rank: f.vector_rank,
+                    text_rank: f.text_rank,
+                })
+            })
+            .collect())
+    }
+
+    /// Vector candidates: the HNSW index on PostgreSQL, an in-process scan on SQLite.
+    async fn nearest_chunks(&self, query: NearestQuery<'_>) -> Result<Vec<Candidate>> {
+        match self.store().backend() {
+            DatabaseBackend::Postgres => Ok(self
+                .store()
+                .nearest_chunks(
+                    query.app_id,
+                    query.model,
+                    query.category,
+                    query.vector,
+                    query.min_similarity,
+                    query.limit as i64,
+                )
+                .await?),
+            DatabaseBackend::Sqlite => self.vector_cache().nearest(self.store(), query).await,
+        }
+    }
+
+    /// Logs a search and, when it found nothing good enough, counts its gap.
+    async fn log_search(&self, record: &SearchLogRecord, session: Option<&str>) -> Result<()> {
+        self.store().record_knowledge_search(record).await?;
+        let normalized = normalize_query(&record.query);
+        if record.gap && !normalized.is_empty() {
+            self.store()
+                .record_knowledge_gap(
+                    &GapRecord {
+                        id: new_id(),
+                        app_id: record.app_id.clone(),
+                        query: record.query.clone(),
+                        normalized_query: normalized,
+                        occurrences: 1,
+                        last_top_score: record.top_score,
+                        example_sessions: Json(session.map(str::to_owned).into_iter().collect()),
+                        status: GapStatus::Open.as_str().to_owned(),
+                        document_id: None,
+                        resolved_by: None,
+                        resolved_at: None,
+                        first_seen_at: record.created_at,
+                        last_seen_at: record.created_at,
+                    },
+                    session,
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The app's gaps: open ones by default, most recently asked first.
+    pub async fn knowledge_gaps(
+        &self,
+        caller: &Caller,
+        status: Option<&str>,
+        cursor: Option<&str>,
+        limit: Option<i64>,
+    ) -> Result<GapPage> {
+        caller.require_app_secret()?;
+        let status = match status.unwrap_or("open") {
+            "all" => None,
+            other => Some(
+                GapStatus::parse(other)
+                    .ok_or_else(|| {
+                        Error::Invalid("status must be open, resolved, dismissed or all".to_owned())
+                    })?
+                    .as_str(),
+            ),
+        };
+        let paging = Paging::new(cursor, limit, 50, 200)?;
+        let records = self
+            .store()
+            .list_knowledge_gaps(&caller.app.id, status, paging.after(), paging.fetch())
+            .await?;
+        let (records, next_cursor) = paging.page(records, |r| (r.last_seen_at, r.id.as_str()));
+        Ok(GapPage {
+            gaps: records.into_iter().map(to_gap).collect(),
+            next_cursor,
+        })
+    }
+
+    /// Marks a gap answered, optionally by one of the app's documents.
+    pub async fn resolve_knowledge_gap(
+        &self,
+        caller: &Caller,
+        id: &str,
+        input: ResolveGap,
+    ) -> Result<KnowledgeGap> {
+        caller.require_app_secret()?;
+        let mut checks = Checks::new();
+        checks.optional_text("resolvedBy", input.resolved_by.as_deref(), MAX_NAME_CHARS);
+        checks.finish()?;
+        if let Some(document_id) = &input.document_id
+            && self
+                .store()
+                .knowledge_document(&caller.app.id, document_id)
+                .await?
+                .is_none()
+        {
+            return Err(Error::NotFound("document"));
+        }
+        self.set_gap_status(
+            caller,
+            id,
+            GapStatus::Resolved,
+            input.document_id.as_deref(),
+            input.resolved_by.as_deref(),
+        )
+        .await
+    }
+
+    pub async fn dismiss_knowledge_gap(&self, caller: &Caller, id: &str) -> Result<KnowledgeGap> {
+        caller.require_app_secret()?;
+        self.set_gap_status(caller, id, GapStatus::Dismissed, None, None)
+            .await
+    }
+
+    /// Reopens a resolved or dismissed gap.
+    pub async fn reopen_knowledge_gap(&self, caller: &Caller, id: &str) -> Result<KnowledgeGap> {
+        caller.require_app_secret()?;
+        self.set_gap_status(caller, id, GapStatus::Open, None, None)
+            .await
+    }
+
+    async fn set_gap_status(
+        &self,
+        caller: &Caller,
+        id: &str,
+        status: GapStatus,
+        document_id: Option<&str>,
+        resolved_by: Option<&str>,
+    ) -> Result<KnowledgeGap> {
+        let at = (status != GapStatus::Open).then(now_ms);
+        let record = self
+            .store()
+            .set_knowledge_gap_status(
+                &caller.app.id,
+                id,
+                status.as_str(),
+                document_id,
+                resolved_by,
+                at,
+            )
+            .await?
+            .ok_or(Error::NotFound("gap"))?;
+        Ok(to_gap(record))
+    }
+
+    /// Search volume, quality and latency in `[since, until)`.
+    pub async fn knowledge_metrics(
+        &self,
+        caller: &Caller,
+        since: Option<i64>,
+        until: Option<i64>,
+    ) -> Result<KnowledgeMetrics> {
+        caller.require_app_secret()?;
+        let (since, until) = crate::agent::analytics::window(since, until)?;
+        let (totals, open_gaps) = tokio::try_join!(
+            self.store()
+                .knowledge_search_totals(&caller.app.id, since, until),
+            self.store().open_knowledge_gaps(&caller.app.id),
+        )?;
+        let rate = |part: i64| {
+            if totals.searches > 0 {
+                part as f64 / totals.searches as f64
+            } else {
+                0.0
+            }
+        };
+        let ms = |us: Option<f64>| us.unwrap_or(0.0) / 1000.0;
+        Ok(KnowledgeMetrics {
+            since,
+            until,
+            total_searches: totals.searches,
+            avg_top_score: totals.avg_top_score.unwrap_or(0.0),
+            gap_rate: rate(totals.gaps),
+            zero_result_rate: rate(totals.empty),
+            avg_embed_ms: ms(totals.avg_embed_us),
+            avg_retrieval_ms: ms(totals.avg_retrieval_us),
+            max_retrieval_ms: ms(totals.max_retrieval_us.map(|us| us as f64)),
+            open_gaps,
+        })
+    }
+}
+
+/// A validated search request.
+struct Search {
+    query: String,
+    category: Option<String>,
+    top_k: i64,
+    min_score: Option<f64>,
+}
+
+impl Search {
+    fn validate(input: &SearchKnowledge) -> Result<Search> {
+        let query = input.query.trim().to_owned();
+        let mut checks = Checks::new();
+        checks.text("query", &query, 1, MAX_QUERY_CHARS);
+        checks.optional_text("category", input.category.as_deref(), MAX_CATEGORY_CHARS);
+        checks.optional_text("sessionId", input.session_id.as_deref(), MAX_NAME_CHARS);
+        let top_k = input.top_k.unwrap_or(DEFAULT_TOP_K);
+        if !(1..=MAX_TOP_K).contains(&top_k) {
+            checks.fail("topK", format!("must be 1 to {MAX_TOP_K}"));
+        }
+        if input.min_score.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
+            checks.fail("minScore", "must be 0 to 1");
+        }
+        checks.finish()?;
+        Ok(Search {
+            query,
+            category: input.category.clone().filter(|c| !c.is_empty()),
+            top_k,
+            min_score: input.min_score,
+        })
+    }
+}
+
+/// A query's embedding and the model that made it.
+struct QueryVector {
+    model: String,
+    vector: Vec<f32>,
+}
+
+/// A file handed to [`Services::upload_knowledge`].
+#[derive(Clone, Debug, Default)]
+pub struct KnowledgeUpload {
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub bytes: Vec<u8>,
+    pub title: Option<String>,
+    pub category: String,
+    pub source_type: Option<String>,
+    pub updated_by: Option<String>,
+}
+
+/// A document about to be validated, chunked and stored.
+struct Draft {
+    title: String,
+    category: String,
+    source_type: String,
+    updated_by: Option<String>,
+    /// Plain text with Markdown headings.
+    text: String,
+    format: DocumentFormat,
+}
+
+/// What is embedded for a chunk: the passage with the title and heading that give it context.
+fn embedding_text(title: &str, heading: Option<&str>, content: &str) -> String {
+    match heading {
+        Some(heading) => format!("{title}\n{heading}\n\n{content}"),
+        None => format!("{title}\n\n{content}"),
+    }
+}
+
+fn first_heading(text: &str) -> Option<String> {
+    chunking::chunk(text)
+        .into_iter()
+        .find_map(|c| c.heading)
+        .and_then(|path| path.split(" › ").next().map(str::to_owned))
+}
+
+/// 30 s, 1 min, 2 min… up to 30 min between embedding attempts.
+fn retry_delay_ms(attempts: i64) -> i64 {
+    let exponent = u32::try_from(attempts.clamp(1, 7) - 1).unwrap_or(0);
+    (30_000 * 2i64.pow(exponent)).min(30 * 60_000)
+}
+
+fn ingestion(record: &DocumentRecord) -> Ingestion {
+    Ingestion {
+        state: IngestState::parse(&record.ingest_state).unwrap_or(IngestState::Pending),
+        chunks_done: record.embedded_count,
+        chunks_total: record.chunk_count,
+        model: record.embedding_model.clone(),
+        attempts: record.ingest_attempts,
+        error: record.ingest_error.clone(),
+    }
+}
+
+fn to_document(record: &DocumentRecord) -> Document {
+    Document {
+        id: record.id.clone(),
+        title: record.title.clone(),
+        category: record.category.clone(),
+        source_type: record.source_type.clone(),
+        updated_by: record.updated_by.clone(),
+        format: DocumentFormat::parse(&record.format).unwrap_or(DocumentFormat::Text),
+        content_length: record.content_length,
+        ingestion: ingestion(record),
+        created_at: record.created_at,
+        updated_at: record.updated_at,
+    }
+}
+
+fn to_chunk(record: ChunkRecord) -> Chunk {
+    Chunk {
+        id: record.id,
+        ordinal: record.ordinal,
+        heading: record.heading,
+        content: record.content,
+        embedding_model: record.embedding_model,
+    }
+}
+
+fn to_gap(record: GapRecord) -> KnowledgeGap {
+    KnowledgeGap {
+        id: record.id,
+        query: record.query,
+        normalized_query: record.normalized_query,
+        occurrences: record.occurrences,
+        best_match_score: record.last_top_score,
+        example_sessions: record.example_sessions.0,
+        status: GapStatus::parse(&record.status).unwrap_or(GapStatus::Open),
+        document_id: record.document_id,
+        resolved_by: record.resolved_by,
+        resolved_at: record.resolved_at,
+        first_seen_at: record.first_seen_at,
+        last_seen_at: record.last_seen_at,
+    }
+}

@@ -1,0 +1,264 @@
+//! Live updates of a session (new messages, status changes) for dashboards and the playground.
+//!
+//! Every instance keeps one in-process broadcast channel. On SQLite (one process) writers publish
+//! straight into it. On PostgreSQL writers `NOTIFY` the ids of what changed; each instance runs
+//! one relay that `LISTEN`s, loads those rows once and broadcasts them locally, so a dashboard
+//! connected to any instance sees writes made through every instance.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use model::agent::conversations::{ConversationStatus, LiveUpdate};
+use serde::{Deserialize, Serialize};
+use store::{MAX_NOTIFICATION_BYTES, MessageRecord, Store};
+use tokio::sync::{broadcast, watch};
+
+use crate::agent::messages::to_message;
+use crate::{Caller, Result, Services};
+
+/// Message ids per notification: 100 UUIDs stay well under PostgreSQL's payload limit.
+const IDS_PER_NOTIFICATION: usize = 100;
+const _: () = assert!(IDS_PER_NOTIFICATION * 40 + 600 < MAX_NOTIFICATION_BYTES);
+/// Updates a slow subscriber may fall behind by before it skips ahead.
+const CHANNEL_CAPACITY: usize = 4_096;
+
+/// One update, addressed to a session of an app.
+#[derive(Clone, Debug)]
+pub(crate) struct Addressed {
+    app_id: String,
+    session_id: String,
+    update: LiveUpdate,
+}
+
+#[derive(Debug)]
+pub(crate) struct LiveHub {
+    sender: broadcast::Sender<Arc<Addressed>>,
+    relay_started: AtomicBool,
+    /// Turns true when the server stops, ending every stream so shutdown need not wait on them.
+    closing: watch::Sender<bool>,
+}
+
+impl Default for LiveHub {
+    fn default() -> Self {
+        LiveHub {
+            sender: broadcast::channel(CHANNEL_CAPACITY).0,
+            relay_started: AtomicBool::new(false),
+            closing: watch::channel(false).0,
+        }
+    }
+}
+
+/// What crosses instances: ids, never content (payloads are small and PII stays in the table).
+#[derive(Debug, Serialize, Deserialize)]
+struct Notification {
+    app: String,
+    session: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    messages: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status: Option<ConversationStatus>,
+}
+
+/// A subscription to one session's updates.
+pub struct LiveSubscription {
+    receiver: broadcast::Receiver<Arc<Addressed>>,
+    closing: watch::Receiver<bool>,
+    app_id: String,
+    session_id: String,
+}
+
+impl LiveSubscription {
+    /// The next update of the session; `None` when the server shuts down. A subscriber too slow
+    /// to keep up skips the updates it missed (it can reload the transcript).
+    pub async fn next(&mut self) -> Option<LiveUpdate> {
+        loop {
+            if *self.closing.borrow() {
+                return None;
+            }
+            let received = tokio::select! {
+                received = self.receiver.recv() => received,
+                _ = self.closing.changed() => return None,
+            };
+            match received {
+                Ok(item) if item.app_id == self.app_id && item.session_id == self.session_id => {
+                    return Some(item.update.clone());
+                }
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    }
+}
+
+impl Services {
+    /// Follows a session of the caller's app. Needs the app secret.
+    pub async fn subscribe_session(
+        &self,
+        caller: &Caller,
+        session_id: &str,
+    ) -> Result<LiveSubscription> {
+        caller.require_app_secret()?;
+        self.ensure_live_relay().await;
+        Ok(LiveSubscription {
+            receiver: self.live().sender.subscribe(),
+            closing: self.live().closing.subscribe(),
+            app_id: caller.app.id.clone(),
+            session_id: session_id.to_owned(),
+        })
+    }
+
+    /// Ends every live stream: the server is stopping.
+    pub fn close_live_streams(&self) {
+        self.live().closing.send_replace(true);
+    }
+
+    /// Announces stored or changed messages.
+    pub(crate) async fn publish_messages(&self, app_id: &str, records: &[MessageRecord]) {
+        if !self.store().notifications_cross_instances() {
+            for record in records {
+                self.broadcast(Addressed {
+                    app_id: app_id.to_owned(),
+                    session_id: record.session_id.clone(),
+                    update: LiveUpdate::Message {
+                        message: to_message(record.clone()),
+                    },
+                });
+            }
+            return;
+        }
+        let mut by_session: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for record in records {
+            by_session
+                .entry(&record.session_id)
+                .or_default()
+                .push(record.id.clone());
+        }
+        for (session_id, ids) in by_session {
+            for chunk in ids.chunks(IDS_PER_NOTIFICATION) {
+                self.notify(&Notification {
+                    app: app_id.to_owned(),
+                    session: session_id.to_owned(),
+                    messages: chunk.to_vec(),
+                    status: None,
+                })
+                .await;
+            }
+        }
+    }
+
+    /// Announces a conversation's new status.
+    pub(crate) async fn publish_status(
+        &self,
+        app_id: &str,
+        session_id: &str,
+        status: ConversationStatus,
+    ) {
+        if self.store().notifications_cross_instances() {
+            self.notify(&Notification {
+                app: app_id.to_owned(),
+                session: session_id.to_owned(),
+                messages: Vec::new(),
+                status: Some(status),
+            })
+            .await;
+        } else {
+            self.broadcast(Addressed {
+                app_id: app_id.to_owned(),
+                session_id: session_id.to_owned(),
+                update: LiveUpdate::Conversation {
+                    session_id: session_id.to_owned(),
+                    status,
+                },
+            });
+        }
+    }
+
+    fn broadcast(&self, item: Addressed) {
+        // No subscriber is not an error.
+        let _ = self.live().sender.send(Arc::new(item));
+    }
+
+    /// Live updates are best effort: the write they announce has already succeeded.
+    async fn notify(&self, notification: &Notification) {
+        let sent = match serde_json::to_string(notification) {
+            Ok(payload) => self
+                .store()
+                .notify(&payload)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(err) => Err(err.to_string()),
+        };
+        if let Err(error) = sent {
+            tracing::warn!(%error, "live update not sent");
+        }
+    }
+
+    /// Starts this instance's relay of database notifications, once (PostgreSQL only).
+    async fn ensure_live_relay(&self) {
+        if !self.store().notifications_cross_instances()
+            || self.live().relay_started.swap(true, Ordering::SeqCst)
+        {
+            return;
+        }
+        match self.store().listen().await {
+            Ok(Some(mut listener)) => {
+                let store = self.store().clone();
+                let sender = self.live().sender.clone();
+                tokio::spawn(async move {
+                    loop {
+                        match listener.recv().await {
+                            Ok(payload) => relay(&store, &sender, &payload).await,
+                            Err(error) => {
+                                tracing::warn!(%error, "live updates: listener failed; retrying");
+                                tokio::time::sleep(Duration::from_secs(1)).await;
+                            }
+                        }
+                    }
+                });
+            }
+            Ok(None) => {}
+            Err(error) => {
+                tracing::warn!(%error, "live updates: cannot listen; will retry");
+                self.live().relay_started.store(false, Ordering::SeqCst);
+            }
+        }
+    }
+}
+
+/// Turns one notification into local broadcasts.
+async fn relay(store: &Store, sender: &broadcast::Sender<Arc<Addressed>>, payload: &str) {
+    let Ok(notification) = serde_json::from_str::<Notification>(payload) else {
+        tracing::warn!("live updates: unreadable notification ignored");
+        return;
+    };
+    let address = |update| {
+        Arc::new(Addressed {
+            app_id: notification.app.clone(),
+            session_id: notification.session.clone(),
+            update,
+        })
+    };
+    if let Some(status) = notification.status {
+        let _ = sender.send(address(LiveUpdate::Conversation {
+            session_id: notification.session.clone(),
+            status,
+        }));
+    }
+    if notification.messages.is_empty() || sender.receiver_count() == 0 {
+        return;
+    }
+    match store.messages_by_ids(&notification.messages).await {
+        Ok(records) => {
+            for record in records {
+                if record.app_id == notification.app {
+                    let _ = sender.send(address(LiveUpdate::Message {
+                        message: to_message(record),
+                    }));
+                }
+            }
+        }
+        Err(error) => tracing::warn!(%error, "live updates: cannot load messages"),
+    }
+}

@@ -1,0 +1,661 @@
+//! Tools: a registry of HTTP endpoints an agent may call, and their execution — validated
+//! against a real JSON Schema validator, rate-limited per session atomically, called through the
+//! SSRF-guarded outbound client with a signature, and recorded.
+
+use std::time::{Duration, Instant};
+
+use model::agent::conversations::MAX_NAME_CHARS;
+use model::agent::tools::{
+    ExecuteTool, ExecutionStatus, HeadersText, PublicTool, RegisterTool, SchemaText,
+    TOOL_TIMEOUT_DEFAULT_MS, TOOL_TIMEOUT_MAX_MS, Tool, ToolExecution, ToolExecutionPage,
+    ToolResult, UpdateTool,
+};
+use reqwest::Method;
+use serde_json::{Map, Value};
+use store::{ExecutionFilter, Json, StoreError, ToolExecutionRecord, ToolRecord};
+
+use crate::ids::new_id;
+use crate::platform::outbound::{OutboundError, OutboundRequest, signature_headers};
+use crate::validation::{Checks, Paging};
+use crate::{Caller, Error, RateDecision, Result, Services, now_ms};
+
+/// Largest endpoint answer read; a larger one fails the call.
+const MAX_TOOL_ANSWER_BYTES: usize = 256 * 1024;
+const MAX_SCHEMA_BYTES: usize = 64 * 1024;
+const MAX_DESCRIPTION_CHARS: usize = 4_000;
+const MAX_HEADERS: usize = 20;
+/// The window `maxActionsPerTurn` counts in.
+const ACTION_WINDOW_MS: i64 = 60_000;
+const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+/// Path words under `/api/tools/` that name endpoints, not tools.
+const RESERVED_NAMES: [&str; 3] = ["execute", "executions", "all"];
+/// Headers the platform sets itself.
+const PLATFORM_HEADERS: [&str; 5] = [
+    "content-type",
+    "content-length",
+    "host",
+    "x-switchboard-signature",
+    "x-switchboard-timestamp",
+];
+
+/// Filters of `GET /api/tools/executions`.
+#[derive(Clone, Debug, Default)]
+pub struct ExecutionQuery {
+    pub session_id: Option<String>,
+    pub tool_name: Option<String>,
+    pub status: Option<ExecutionStatus>,
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+impl Services {
+    /// Registers a tool, or replaces (and re-activates) the one of the same name. Needs the app
+    /// secret.
+    pub async fn register_tool(&self, caller: &Caller, input: RegisterTool) -> Result<Tool> {
+        caller.require_app_secret()?;
+        let mut checks = Checks::new();
+        let name = input.name.trim().to_owned();
+        check_name(&name, &mut checks);
+        let endpoint = match input.endpoint.as_deref().map(str::trim) {
+            Some(endpoint) if !endpoint.is_empty() => endpoint.to_owned(),
+            _ => {
+                checks.fail("endpoint", "Active tools must have an endpoint");
+                String::new()
+            }
+        };
+        let fields = ToolFields {
+            description: input.description,
+            schema: input.parameters_schema,
+            endpoint,
+            headers: input.headers,
+            method: input.http_method,
+            timeout_ms: input.timeout_ms,
+        };
+        let checked = self.check_fields(fields, &mut checks);
+        checks.finish()?;
+        let checked = checked.ok_or_else(|| Error::Internal("unchecked tool".into()))?;
+        let now = now_ms();
+        let record = self
+            .store()
+            .upsert_tool(&ToolRecord {
+                id: new_id(),
+                app_id: caller.app.id.clone(),
+                name,
+                description: checked.description,
+                parameters_schema: checked.schema,
+                endpoint: checked.endpoint,
+                http_method: checked.method,
+                headers: checked.headers.map(Json),
+                timeout_ms: checked.timeout_ms,
+                requires_confirmation: input.requires_confirmation.unwrap_or(false),
+                requires_auth: input.requires_auth.unwrap_or(false),
+                is_active: true,
+                created_at: now,
+                updated_at: now,
+            })
+            .await?;
+        Ok(to_tool(record))
+    }
+
+    /// Changes the fields present. Needs the app secret.
+    pub async fn update_tool(
+        &self,
+        caller: &Caller,
+        name: &str,
+        patch: UpdateTool,
+    ) -> Result<Tool> {
+        caller.require_app_secret()?;
+        let current = self.tool_record(caller, name).await?;
+        let mut checks = Checks::new();
+        let fields = ToolFields {
+            description: patch.description.unwrap_or(current.description.clone()),
+            schema: patch
+                .parameters_schema
+                .unwrap_or(SchemaText::Text(current.parameters_schema.clone())),
+            endpoint: patch.endpoint.unwrap_or(current.endpoint.clone()),
+            headers: patch.headers.or(current
+                .headers
+                .clone()
+                .map(|Json(h)| HeadersText::Object(h))),
+            method: Some(patch.http_method.unwrap_or(current.http_method.clone())),
+            timeout_ms: Some(patch.timeout_ms.unwrap_or(current.timeout_ms)),
+        };
+        let checked = self.check_fields(fields, &mut checks);
+        checks.finish()?;
+        let checked = checked.ok_or_else(|| Error::Internal("unchecked tool".into()))?;
+        let record = self
+            .store()
+            .upsert_tool(&ToolRecord {
+                description: checked.description,
+                parameters_schema: checked.schema,
+                endpoint: checked.endpoint,
+                http_method: checked.method,
+                headers: checked.headers.map(Json),
+                timeout_ms: checked.timeout_ms,
+                requires_confirmation: patch
+                    .requires_confirmation
+                    .unwrap_or(current.requires_confirmation),
+                requires_auth: patch.requires_auth.unwrap_or(current.requires_auth),
+                is_active: patch.is_active.unwrap_or(current.is_active),
+                updated_at: now_ms(),
+                ..current
+            })
+            .await?;
+        Ok(to_tool(record))
+    }
+
+    /// Deletes a tool; its executions stay recorded. Needs the app secret.
+    pub async fn delete_tool(&self, caller: &Caller, name: &str) -> Result<()> {
+        caller.require_app_secret()?;
+        self.store()
+            .delete_tool(&caller.app.id, name)
+            .await
+            .map_err(|err| match err {
+                StoreError::NotFound => Error::NotFound("tool"),
+                other => other.into(),
+            })
+    }
+
+    /// The active tools, with what an agent needs only. Session tokens may call it.
+    pub async fn public_tools(&self, caller: &Caller) -> Result<Vec<PublicTool>> {
+        let records = self.store().list_tools(&caller.app.id, true).await?;
+        Ok(records
+            .into_iter()
+            .map(|r| PublicTool {
+                name: r.name,
+                description: r.description,
+                parameters_schema: r.parameters_schema,
+                requires_confirmation: r.requires_confirmation,
+                requires_auth: r.requires_auth,
+            })
+            .collect())
+    }
+
+    /// Every tool, active or not, without header values. Needs the app secret.
+    pub async fn tools(&self, caller: &Caller) -> Result<Vec<Tool>> {
+        caller.require_app_secret()?;
+        let records = self.store().list_tools(&caller.app.id, false).await?;
+        Ok(records.into_iter().map(to_tool).collect())
+    }
+
+    pub async fn tool(&self, caller: &Caller, name: &str) -> Result<Tool> {
+        caller.require_app_secret()?;
+        Ok(to_tool(self.tool_record(caller, name).await?))
+    }
+
+    /// Calls a tool for a session. Failures of the call are answered in-band
+    /// (`{success: false, error}`) as seed 000 does; only a session over `maxActionsPerTurn`
+    /// calls a minute is refused (429). Every call is recorded. Session tokens may call it.
+    pub async fn execute_tool(&self, caller: &Caller, input: ExecuteTool) -> Result<ToolResult> {
+        let mut checks = Checks::new();
+        checks.text("sessionId", &input.session_id, 1, MAX_NAME_CHARS);
+        checks.text("toolName", &input.tool_name, 1, MAX_NAME_CHARS);
+        checks.optional_text("traceId", input.trace_id.as_deref(), MAX_NAME_CHARS);
+        checks.optional_text("spanId", input.span_id.as_deref(), MAX_NAME_CHARS);
+        checks.finish()?;
+        if let Some(limit) = caller.app.settings.max_actions_per_turn {
+            self.count_action(caller, &input.session_id, limit).await?;
+        }
+        let started = Instant::now();
+        let executed_at = now_ms();
+        let parameters = input
+            .parameters
+            .clone()
+            .unwrap_or(Value::Object(Map::new()));
+        let (status, result, http_status) = self.run_tool(caller, &input, &parameters).await;
+        let record = ToolExecutionRecord {
+            id: new_id(),
+            app_id: caller.app.id.clone(),
+            session_id: input.session_id,
+            tool_name: input.tool_name,
+            parameters: Json(parameters),
+            result: Json(serde_json::to_value(&result).unwrap_or(Value::Null)),
+            status: status.as_str().to_owned(),
+            http_status,
+            executed_at,
+            duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+            trace_id: input.trace_id,
+            span_id: input.span_id,
+        };
+        self.store().insert_tool_execution(&record).await?;
+        Ok(result)
+    }
+
+    /// The app's tool calls, newest first. Needs the app secret.
+    pub async fn list_tool_executions(
+        &self,
+        caller: &Caller,
+        query: ExecutionQuery,
+    ) -> Result<ToolExecutionPage> {
+        caller.require_app_secret()?;
+        let paging = Paging::new(query.cursor.as_deref(), query.limit, 50, 200)?;
+        let filter = ExecutionFilter {
+            session_id: query.session_id,
+            tool_name: query.tool_name,
+            status: query.status.map(|s| s.as_str().to_owned()),
+            since: query.since,
+            until: query.until,
+        };
+        let records = self
+            .store()
+            .list_tool_executions(&caller.app.id, &filter, paging.after(), paging.fetch())
+            .await?;
+        let (records, next_cursor) = paging.page(records, |e| (e.executed_at, e.id.as_str()));
+        Ok(ToolExecutionPage {
+            executions: records.into_iter().map(to_execution).collect(),
+            next_cursor,
+        })
+    }
+
+    /// One more action for the session in this minute's window; 429 past the limit. Atomic
+    /// across concurrent calls and instances.
+    async fn count_action(&self, caller: &Caller, session_id: &str, limit: i64) -> Result<()> {
+        let now = now_ms();
+        let window_start = now - now.rem_euclid(ACTION_WINDOW_MS);
+        let key = format!("tool-actions:{}:{session_id}", caller.app.id);
+        let count = self.store().hit_rate_limit(&key, window_start).await?;
+        if count > limit {
+            return Err(Error::RateLimited(RateDecision {
+                allowed: false,
+                limit,
+                remaining: 0,
+                reset_at_ms: window_start + ACTION_WINDOW_MS,
+            }));
+        }
+        Ok(())
+    }
+
+    /// Looks the tool up, validates, calls: the status to record, the result, the HTTP status.
+    async fn run_tool(
+        &self,
+        caller: &Caller,
+        input: &ExecuteTool,
+        parameters: &Value,
+    ) -> (ExecutionStatus, ToolResult, Option<i64>) {
+        let failure = |status, error: String| {
+            (
+                status,
+                ToolResult {
+                    success: false,
+                    data: None,
+                    error: Some(error),
+                },
+                None,
+            )
+        };
+        let tool = match self.store().tool(&caller.app.id, &input.tool_name).await {
+            Ok(Some(tool)) if tool.is_active => tool,
+            Ok(_) => {
+                return failure(
+                    ExecutionStatus::Error,
+                    format!("Tool \"{}\" not found", input.tool_name),
+                );
+            }
+            Err(err) => {
+                return failure(ExecutionStatus::Error, format!("Tool lookup failed: {err}"));
+            }
+        };
+        if let Err(problem) = validate_parameters(&tool.parameters_schema, parameters) {
+            return failure(
+                ExecutionStatus::ValidationError,
+                format!("Parameter validation failed: {problem}"),
+            );
+        }
+        match self
+            .call_endpoint(caller, &tool, &input.session_id, parameters)
+            .await
+        {
+            Ok((status, data)) => {
+                let success = (200..300).contains(&status);
+                (
+                    if success {
+                        ExecutionStatus::Success
+                    } else {
+                        ExecutionStatus::Error
+                    },
+                    ToolResult {
+                        success,
+                        error: (!success).then(|| format!("Tool endpoint answered HTTP {status}")),
+                        data: Some(data),
+                    },
+                    Some(i64::from(status)),
+                )
+            }
+            Err(err) => failure(ExecutionStatus::Error, format!("Tool call failed: {err}")),
+        }
+    }
+
+    async fn call_endpoint(
+        &self,
+        caller: &Caller,
+        tool: &ToolRecord,
+        session_id: &str,
+        parameters: &Value,
+    ) -> std::result::Result<(u16, Value), OutboundError> {
+        let method = Method::from_bytes(tool.http_method.as_bytes())
+            .map_err(|_| OutboundError::Failed("bad method".to_owned()))?;
+        // GET carries the parameters in the query; every other method as a JSON body.
+        let (url, body) = if method == Method::GET {
+            (with_query(&tool.endpoint, parameters)?, Vec::new())
+        } else {
+            (
+                tool.endpoint.clone(),
+                serde_json::to_vec(parameters).map_err(|e| OutboundError::Failed(e.to_string()))?,
+            )
+        };
+        let secret = self
+            .app_signing_secret(&caller.app.id)
+            .await
+            .map_err(|e| OutboundError::Failed(e.to_string()))?;
+        let mut headers: Vec<(String, String)> = tool
+            .headers
+            .iter()
+            .flat_map(|Json(map)| map.iter())
+            .filter_map(|(name, value)| Some((name.clone(), value.as_str()?.to_owned())))
+            .collect();
+        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+        headers.push(("X-Switchboard-Session".to_owned(), session_id.to_owned()));
+        headers.push(("X-Switchboard-Tool".to_owned(), tool.name.clone()));
+        headers.extend(signature_headers(&secret, now_ms(), &body));
+        let outbound = self
+            .outbound()
+            .map_err(|e| OutboundError::Failed(e.to_string()))?;
+        let answer = outbound
+            .send(OutboundRequest {
+                method: method.clone(),
+                url,
+                headers,
+                body: (method != Method::GET).then_some(body),
+                timeout: Duration::from_millis(u64::try_from(tool.timeout_ms).unwrap_or(10_000)),
+                max_response_bytes: MAX_TOOL_ANSWER_BYTES,
+            })
+            .await?;
+        let data = serde_json::from_slice::<Value>(&answer.body)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&answer.body).into_owned()));
+        Ok((answer.status, data))
+    }
+
+    async fn tool_record(&self, caller: &Caller, name: &str) -> Result<ToolRecord> {
+        self.store()
+            .tool(&caller.app.id, name)
+            .await?
+            .ok_or(Error::NotFound("tool"))
+    }
+
+    /// Checks a tool's fields, recording problems; `None` when any failed.
+    fn check_fields(&self, fields: ToolFields, checks: &mut Checks) -> Option<CheckedFields> {
+        let description = fields.description.trim().to_owned();
+        checks.text("description", &description, 1, MAX_DESCRIPTION_CHARS);
+        let schema = match fields.schema {
+            SchemaText::Text(text) => text,
+            SchemaText::Object(map) => Value::Object(map).to_string(),
+        };
+        if schema.len() > MAX_SCHEMA_BYTES {
+            checks.fail(
+                "parametersSchema",
+                format!("must be at most {MAX_SCHEMA_BYTES} bytes"),
+            );
+        } else if let Err(problem) = compile_schema(&schema) {
+            checks.fail("parametersSchema", problem);
+        }
+        if !fields.endpoint.is_empty()
+            && let Ok(outbound) = self.outbound()
+            && let Err(problem) = outbound.check(&fields.endpoint)
+        {
+            checks.fail("endpoint", problem.to_string());
+        }
+        let method = fields
+            .method
+            .map(|m| m.trim().to_ascii_uppercase())
+            .unwrap_or_else(|| "POST".to_owned());
+        if !METHODS.contains(&method.as_str()) {
+            checks.fail(
+                "httpMethod",
+                format!("must be one of {}", METHODS.join(", ")),
+            );
+        }
+        let timeout_ms = fields.timeout_ms.unwrap_or(TOOL_TIMEOUT_DEFAULT_MS);
+        if !(1_000..=TOOL_TIMEOUT_MAX_MS).contains(&timeout_ms) {
+            checks.fail(
+                "timeoutMs",
+                format!("must be between 1000 and {TOOL_TIMEOUT_MAX_MS}"),
+            );
+        }
+        let headers = match fields.headers {
+            None => None,
+            Some(HeadersText::Text(text)) if text.trim().is_empty() => None,
+            Some(HeadersText::Text(text)) => {
+                match serde_json::from_str::<Map<String, Value>>(&text) {
+                    Ok(map) => Some(map),
+                    Err(_) => {
+                        checks.fail(
+                            "headers",
+                            "must be a JSON object of header names to strings",
+                        );
+                        None
+                    }
+                }
+            }
+            Some(HeadersText::Object(map)) => Some(map),
+        };
+        if let Some(headers) = &headers {
+            check_headers(headers, checks);
+        }
+        checks.is_empty().then_some(CheckedFields {
+            description,
+            schema,
+            endpoint: fields.endpoint,
+            headers,
+            method,
+            timeout_ms,
+        })
+    }
+}
+
+struct ToolFields {
+    description: String,
+    schema: SchemaText,
+    endpoint: String,
+    headers: Option<HeadersText>,
+    method: Option<String>,
+    timeout_ms: Option<i64>,
+}
+
+struct CheckedFields {
+    description: String,
+    schema: String,
+    endpoint: String,
+    headers: Option<Map<String, Value>>,
+    method: String,
+    timeout_ms: i64,
+}
+
+fn check_name(name: &str, checks: &mut Checks) {
+    let mut chars = name.chars();
+    let valid = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && name.len() <= 64;
+    if !valid {
+        checks.fail(
+            "name",
+            "must be 1–64 letters, digits, '_' or '-', starting with a letter or '_'",
+        );
+    } else if RESERVED_NAMES.contains(&name) {
+        checks.fail("name", format!("\"{name}\" is reserved"));
+    }
+}
+
+fn check_headers(headers: &Map<String, Value>, checks: &mut Checks) {
+    if headers.len() > MAX_HEADERS {
+        checks.fail(
+            "headers",
+            format!("must hold at most {MAX_HEADERS} headers"),
+        );
+    }
+    for (name, value) in headers {
+        let valid_name = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
+        let valid_value = value
+            .as_str()
+            .is_some_and(|v| v.len() <= 4_096 && !v.contains(['\r', '\n']));
+        if !valid_name || !valid_value {
+            checks.fail(
+                format!("headers.{name}"),
+                "must be a header name with a string value",
+            );
+        } else if PLATFORM_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+            checks.fail(format!("headers.{name}"), "is set by Switchboard");
+        }
+    }
+}
+
+/// Compiles a schema text, or says why it cannot be used.
+fn compile_schema(text: &str) -> std::result::Result<jsonschema::Validator, String> {
+    let schema: Value = serde_json::from_str(text).map_err(|err| format!("is not JSON: {err}"))?;
+    if !schema.is_object() {
+        return Err("must be a JSON Schema object".to_owned());
+    }
+    jsonschema::validator_for(&schema).map_err(|err| format!("is not a valid JSON Schema: {err}"))
+}
+
+/// Checks parameters against the tool's schema; fails closed if the schema no longer compiles.
+fn validate_parameters(schema: &str, parameters: &Value) -> std::result::Result<(), String> {
+    let validator = compile_schema(schema)?;
+    let problems: Vec<String> = validator
+        .iter_errors(parameters)
+        .take(10)
+        .map(|err| {
+            let path = err.instance_path().to_string();
+            if path.is_empty() {
+                err.to_string()
+            } else {
+                format!("{path}: {err}")
+            }
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// `endpoint` with top-level scalar parameters added to its query string.
+fn with_query(endpoint: &str, parameters: &Value) -> std::result::Result<String, OutboundError> {
+    let mut url = reqwest::Url::parse(endpoint)
+        .map_err(|err| OutboundError::Refused(format!("bad URL: {err}")))?;
+    if let Value::Object(map) = parameters {
+        let mut pairs = url.query_pairs_mut();
+        for (name, value) in map {
+            match value {
+                Value::String(text) => pairs.append_pair(name, text),
+                Value::Null => pairs.append_pair(name, ""),
+                other => pairs.append_pair(name, &other.to_string()),
+            };
+        }
+    }
+    Ok(url.to_string())
+}
+
+fn to_tool(record: ToolRecord) -> Tool {
+    let mut header_names: Vec<String> = record
+        .headers
+        .iter()
+        .flat_map(|Json(map)| map.keys().cloned())
+        .collect();
+    header_names.sort();
+    Tool {
+        id: record.id,
+        name: record.name,
+        description: record.description,
+        parameters_schema: record.parameters_schema,
+        endpoint: record.endpoint,
+        http_method: record.http_method,
+        header_names,
+        timeout_ms: record.timeout_ms,
+        requires_confirmation: record.requires_confirmation,
+        requires_auth: record.requires_auth,
+        is_active: record.is_active,
+        created_at: record.created_at,
+        updated_at: record.updated_at,
+    }
+}
+
+pub(crate) fn to_execution(record: ToolExecutionRecord) -> ToolExecution {
+    ToolExecution {
+        result: serde_json::from_value(record.result.0).unwrap_or(ToolResult {
+            success: false,
+            data: None,
+            error: None,
+        }),
+        status: ExecutionStatus::parse(&record.status).unwrap_or(ExecutionStatus::Error),
+        id: record.id,
+        session_id: record.session_id,
+        tool_name: record.tool_name,
+        parameters: record.parameters.0,
+        http_status: record.http_status,
+        executed_at: record.executed_at,
+        duration_ms: record.duration_ms,
+        trace_id: record.trace_id,
+        span_id: record.span_id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parameters_are_checked_by_a_real_json_schema_validator() {
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "orderId": {"type": "string", "pattern": "^ORD-\\d+$"},
+                "quantity": {"type": "integer", "minimum": 1},
+                "mode": {"enum": ["fast", "slow"]}
+            },
+            "required": ["orderId"],
+            "additionalProperties": false
+        })
+        .to_string();
+        assert!(validate_parameters(&schema, &json!({"orderId": "ORD-456"})).is_ok());
+        for bad in [
+            json!({}),
+            json!({"orderId": 456}),
+            json!({"orderId": "456"}),
+            json!({"orderId": "ORD-1", "quantity": 1.5}),
+            json!({"orderId": "ORD-1", "mode": "warp"}),
+            json!({"orderId": "ORD-1", "extra": true}),
+        ] {
+            assert!(validate_parameters(&schema, &bad).is_err(), "{bad}");
+        }
+        let problem = validate_parameters(&schema, &json!({"orderId": 1})).unwrap_err();
+        assert!(problem.starts_with("/orderId"), "{problem}");
+    }
+
+    #[test]
+    fn schemas_must_compile() {
+        assert!(compile_schema("{\"type\":\"object\"}").is_ok());
+        assert!(compile_schema("not json").is_err());
+        assert!(compile_schema("[]").is_err());
+        assert!(compile_schema("{\"type\":\"nonsense\"}").is_err());
+        assert!(compile_schema("{\"$ref\":\"https://example.com/remote.json\"}").is_err());
+    }
+
+    #[test]
+    fn get_parameters_travel_in_the_query() {
+        let url = with_query(
+            "https://api.example.com/orders?v=2",
+            &json!({"orderId": "ORD 1", "n": 3}),
+        )
+        .unwrap();
+        assert_eq!(url, "https://api.example.com/orders?v=2&n=3&orderId=ORD+1");
+    }
+}

@@ -1,0 +1,403 @@
+//! LiveKit webhooks (seed 000's `/api/livekit/webhook`, seed 002's `/api/voice/webhook`) and
+//! inbound phone calls (seed 004's `/telephony/livekit-webhook`).
+//!
+//! Every delivery is verified over its raw bytes (401 otherwise, never a fallback) and handled
+//! once by event id, whichever endpoint it reached first.
+
+use livekit_protocol as proto;
+use livekit_protocol::participant_info::Kind;
+use model::agent::voice::{AgentStatus, CallStatus, SessionOrigin, TelephonyCall};
+use serde_json::json;
+use store::{ParticipantRecord, VoiceSessionRecord};
+
+use super::rooms::{dispatch_metadata, is_agent_identity};
+use super::{new_session, not_found_as, status_of, to_participant};
+use crate::ids::new_id;
+use crate::platform::auth::Caller;
+use crate::{Error, Result, Services, now_ms};
+
+/// What the telephony endpoint answers at once; the event is handled in the background.
+#[derive(Debug)]
+pub struct TelephonyAck {
+    pub event: proto::WebhookEvent,
+}
+
+fn kind_name(participant: &proto::ParticipantInfo) -> &'static str {
+    match Kind::try_from(participant.kind).unwrap_or(Kind::Standard) {
+        Kind::Agent => "agent",
+        Kind::Sip => "sip",
+        Kind::Egress => "egress",
+        Kind::Ingress => "ingress",
+        _ if is_agent_identity(&participant.identity) => "agent",
+        _ => "standard",
+    }
+}
+
+impl Services {
+    /// Verifies a LiveKit webhook and handles it once. Returns the event name.
+    pub async fn receive_livekit_webhook(&self, body: &str, authorization: &str) -> Result<String> {
+        let event = self.livekit()?.verify_webhook(body, authorization)?;
+        let name = event.event.clone();
+        self.handle_livekit_event(event, body).await?;
+        Ok(name)
+    }
+
+    /// Seed 004's telephony webhook: 503 while telephony is off, 401 unless verified; the event
+    /// is then handled by the caller in the background with [`Self::handle_livekit_event`].
+    pub fn verify_telephony_webhook(
+        &self,
+        body: &str,
+        authorization: &str,
+    ) -> Result<TelephonyAck> {
+        if !self.integrations().telephony.enabled {
+            return Err(Error::Unavailable(
+                "Telephony is disabled: set TELEPHONY_ENABLED=true".to_owned(),
+            ));
+        }
+        let event = self.livekit()?.verify_webhook(body, authorization)?;
+        Ok(TelephonyAck { event })
+    }
+
+    /// Applies one verified event, unless its id was already handled.
+    pub async fn handle_livekit_event(&self, event: proto::WebhookEvent, body: &str) -> Result<()> {
+        let room_name = event
+            .room
+            .as_ref()
+            .map(|r| r.name.clone())
+            .or_else(|| event.egress_info.as_ref().map(|e| e.room_name.clone()));
+        // Events without an id (old servers) are keyed by their content.
+        let event_id = if event.id.is_empty() {
+            format!("sha256:{}", crate::platform::secrets::hash(body))
+        } else {
+            event.id.clone()
+        };
+        let fresh = self
+            .store()
+            .claim_livekit_event(&event_id, &event.event, room_name.as_deref(), now_ms())
+            .await?;
+        if !fresh {
+            tracing::debug!(event = %event.event, id = %event_id, "LiveKit event already handled");
+            return Ok(());
+        }
+        let Some(room_name) = room_name.filter(|r| !r.is_empty()) else {
+            return Ok(());
+        };
+        let mut session = self.store().voice_session_for_room(&room_name).await?;
+        if session.is_none() && event.event == "participant_joined" {
+            session = self.open_phone_call(&event, &room_name).await?;
+        }
+        let Some(session) = session else {
+            tracing::debug!(event = %event.event, room = %room_name, "event for a room we do not know");
+            return Ok(());
+        };
+        self.record_livekit_event(&session, &event).await?;
+        match event.event.as_str() {
+            "participant_joined" => {
+                if let Some(participant) = &event.participant {
+                    self.participant_joined(session, participant).await?;
+                }
+            }
+            "participant_left" | "participant_connection_aborted" => {
+                if let Some(participant) = &event.participant {
+                    self.participant_left(session, participant).await?;
+                }
+            }
+            "room_finished" => {
+                let reason = match proto::RoomEndReason::try_from(event.room_end_reason) {
+                    Ok(proto::RoomEndReason::RoomEndApiDelete) => "api_delete",
+                    Ok(proto::RoomEndReason::RoomEndIdleTimeout) => "idle_timeout",
+                    Ok(proto::RoomEndReason::RoomEndServerShutdown) => "shutdown",
+                    _ => "room_finished",
+                };
+                if session.ended_at.is_none() {
+                    self.finish_session(session, CallStatus::Completed, reason, false)
+                        .await?;
+                }
+            }
+            "egress_started" | "egress_updated" | "egress_ended" => {
+                if let Some(info) = &event.egress_info {
+                    self.egress_changed(session, info).await?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Keeps the event on the session's timeline (the conversation's events), as
+    /// `livekit.<event>` with who and what it concerned.
+    async fn record_livekit_event(
+        &self,
+        session: &VoiceSessionRecord,
+        event: &proto::WebhookEvent,
+    ) -> Result<()> {
+        let mut data = serde_json::Map::new();
+        if let Some(participant) = &event.participant {
+            data.insert("participant".into(), participant.identity.clone().into());
+            data.insert("kind".into(), kind_name(participant).into());
+        }
+        if let Some(track) = &event.track {
+            data.insert("trackSid".into(), track.sid.clone().into());
+            let source =
+                proto::TrackSource::try_from(track.source).map_or("unknown", |s| s.as_str_name());
+            data.insert("source".into(), source.into());
+        }
+        if let Some(egress) = &event.egress_info {
+            data.insert("egressId".into(), egress.egress_id.clone().into());
+        }
+        let now = now_ms();
+        let ts = if event.created_at > 0 {
+            event.created_at.saturating_mul(1_000)
+        } else {
+            now
+        };
+        self.store()
+            .insert_events(&[store::EventRecord {
+                id: new_id(),
+                app_id: session.app_id.clone(),
+                session_id: session.session_key.clone(),
+                event_type: format!("livekit.{}", event.event),
+                ts,
+                data: Some(store::Json(serde_json::Value::Object(data))),
+                trace_id: None,
+                created_at: now,
+            }])
+            .await?;
+        Ok(())
+    }
+
+    async fn participant_joined(
+        &self,
+        session: VoiceSessionRecord,
+        participant: &proto::ParticipantInfo,
+    ) -> Result<()> {
+        if session.ended_at.is_some() {
+            // A late delivery for a call already over.
+            return Ok(());
+        }
+        let kind = kind_name(participant);
+        let now = now_ms();
+        self.store()
+            .insert_participant(&ParticipantRecord {
+                id: new_id(),
+                session_id: session.id.clone(),
+                identity: participant.identity.clone(),
+                name: Some(participant.name.clone()).filter(|n| !n.is_empty()),
+                kind: kind.to_owned(),
+                participant_sid: Some(participant.sid.clone()).filter(|s| !s.is_empty()),
+                joined_at: now,
+                left_at: None,
+            })
+            .await?;
+        if kind == "egress" {
+            return Ok(());
+        }
+        let is_sip = kind == "sip"
+            || participant
+                .identity
+                .starts_with(&self.integrations().telephony.sip_identity_prefix);
+        let session = self
+            .change_session(session, |s| {
+                if s.ended_at.is_some() {
+                    return Ok(());
+                }
+                s.participant_count += 1;
+                if kind == "agent" {
+                    s.agent_status = Some(AgentStatus::Active.as_str().to_owned());
+                    s.agent_identity = Some(participant.identity.clone());
+                } else {
+                    let status = status_of(s);
+                    if status.can_become(CallStatus::Connected) {
+                        s.status = CallStatus::Connected.as_str().to_owned();
+                    }
+                    s.connected_at.get_or_insert(now);
+                    s.owner_identity
+                        .get_or_insert_with(|| participant.identity.clone());
+                }
+                Ok(())
+            })
+            .await?;
+        let telephony = &self.integrations().telephony;
+        if telephony.enabled
+            && kind != "agent"
+            && (is_sip || telephony.dispatch_on_any_join)
+            && session.agent_dispatch_id.is_none()
+            && session.ended_at.is_none()
+        {
+            self.dispatch_phone_agent(session, participant).await?;
+        }
+        Ok(())
+    }
+
+    async fn participant_left(
+        &self,
+        session: VoiceSessionRecord,
+        participant: &proto::ParticipantInfo,
+    ) -> Result<()> {
+        let now = now_ms();
+        let was_present = self
+            .store()
+            .close_participant(&session.id, &participant.identity, now)
+            .await?;
+        let kind = kind_name(participant);
+        if !was_present || kind == "egress" {
+            return Ok(());
+        }
+        let session = self
+            .change_session(session, |s| {
+                s.participant_count = (s.participant_count - 1).max(0);
+                if kind == "agent" && s.ended_at.is_none() {
+                    s.agent_status = Some(AgentStatus::Disconnected.as_str().to_owned());
+                }
+                Ok(())
+            })
+            .await?;
+        if session.participant_count == 0 && session.ended_at.is_none() {
+            self.finish_session(
+                session,
+                CallStatus::Completed,
+                "all_participants_left",
+                false,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn egress_changed(
+        &self,
+        session: VoiceSessionRecord,
+        info: &proto::EgressInfo,
+    ) -> Result<()> {
+        use proto::EgressStatus as S;
+        let status = match S::try_from(info.status).unwrap_or(S::EgressStarting) {
+            S::EgressStarting | S::EgressActive | S::EgressEnding => "active",
+            S::EgressComplete | S::EgressLimitReached => "stopped",
+            S::EgressFailed | S::EgressAborted => "failed",
+        };
+        let url = super::livekit::recording_location(info);
+        let egress_id = info.egress_id.clone();
+        self.change_session(session, |s| {
+            if s.egress_id.is_some() && s.egress_id.as_deref() != Some(egress_id.as_str()) {
+                return Ok(());
+            }
+            s.egress_id = Some(egress_id.clone());
+            s.recording_status = Some(status.to_owned());
+            if url.is_some() {
+                s.recording_url = url.clone();
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// A SIP caller joined a room we did not open: it becomes a telephony session of the
+    /// configured app.
+    async fn open_phone_call(
+        &self,
+        event: &proto::WebhookEvent,
+        room_name: &str,
+    ) -> Result<Option<VoiceSessionRecord>> {
+        let telephony = &self.integrations().telephony;
+        let Some(participant) = &event.participant else {
+            return Ok(None);
+        };
+        let is_sip = kind_name(participant) == "sip"
+            || participant
+                .identity
+                .starts_with(&telephony.sip_identity_prefix);
+        if !telephony.enabled || !(is_sip || telephony.dispatch_on_any_join) {
+            return Ok(None);
+        }
+        let Some(slug) = &telephony.app_slug else {
+            tracing::warn!(room = %room_name, "a phone call arrived, but TELEPHONY_APP_SLUG is not set");
+            return Ok(None);
+        };
+        let Some(app) = self.store().app_by_slug(slug).await? else {
+            tracing::warn!(room = %room_name, app = %slug, "TELEPHONY_APP_SLUG names no app");
+            return Ok(None);
+        };
+        let caller = Caller::for_app(crate::platform::apps::to_app(app));
+        let mut record = new_session(
+            &caller,
+            SessionOrigin::Telephony,
+            Some(room_name.to_owned()),
+        );
+        record.owner_identity = Some(participant.identity.clone());
+        record.owner_name = Some(participant.name.clone()).filter(|n| !n.is_empty());
+        record.metadata = Some(store::Json(json!({
+            "channel": "voice-pstn",
+            "phoneNumber": participant.attributes.get("sip.phoneNumber"),
+            "trunkPhoneNumber": participant.attributes.get("sip.trunkPhoneNumber"),
+        })));
+        match self.open_session(&record).await {
+            Ok(()) => Ok(Some(record)),
+            // Opened meanwhile by a concurrent delivery.
+            Err(Error::Conflict(_)) => Ok(self.store().voice_session_for_room(room_name).await?),
+            Err(err) => Err(err),
+        }
+    }
+
+    async fn dispatch_phone_agent(
+        &self,
+        session: VoiceSessionRecord,
+        participant: &proto::ParticipantInfo,
+    ) -> Result<()> {
+        let livekit = self.livekit()?;
+        let room = session.room_name.clone().unwrap_or_default();
+        let agent_name = self.integrations().livekit.agent_name.clone();
+        let metadata = dispatch_metadata(
+            &session,
+            json!({ "channel": "voice-pstn", "callerIdentity": participant.identity }),
+        );
+        let started = std::time::Instant::now();
+        let dispatch = livekit.dispatch_agent(&room, &agent_name, metadata).await?;
+        tracing::info!(
+            room = %room,
+            dispatch = %dispatch.id,
+            ms = started.elapsed().as_millis() as u64,
+            "agent dispatched to a phone call"
+        );
+        self.change_session(session, |s| {
+            s.agent_name = Some(agent_name.clone());
+            s.agent_dispatch_id = Some(dispatch.id.clone());
+            s.agent_status
+                .get_or_insert_with(|| AgentStatus::Pending.as_str().to_owned());
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// `GET /telephony/calls/{callId}` and `/telephony/calls/by-room/{roomName}`: 404 in
+    /// production, where they are not served.
+    pub async fn telephony_call(
+        &self,
+        caller: &Caller,
+        call_id: Option<&str>,
+        room_name: Option<&str>,
+    ) -> Result<TelephonyCall> {
+        if self.integrations().telephony.production {
+            return Err(Error::NotFound("Route"));
+        }
+        let record = match (call_id, room_name) {
+            (Some(id), _) => self.session_by_id(caller, id).await,
+            (None, Some(room)) => self.session_in_room(caller, room).await,
+            (None, None) => Err(Error::NotFound("Call")),
+        }
+        .map_err(not_found_as("Call"))?;
+        let participants = self.store().participants(&record.id).await?;
+        Ok(TelephonyCall {
+            call_id: record.id.clone(),
+            room_name: record.room_name.clone().unwrap_or_default(),
+            status: status_of(&record),
+            caller_identity: record.owner_identity.clone(),
+            agent_dispatched: record.agent_dispatch_id.is_some(),
+            agent_dispatch_id: record.agent_dispatch_id.clone(),
+            participants: participants.into_iter().map(to_participant).collect(),
+            started_at: record.created_at,
+            ended_at: record.ended_at,
+        })
+    }
+}

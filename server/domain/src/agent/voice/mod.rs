@@ -1,0 +1,825 @@
+//! Voice sessions: one model behind every API that starts a call.
+//!
+//! - `rooms`: seed 000's LiveKit rooms and tokens, the standard token endpoint, seed 004's
+//!   `/session`.
+//! - `calls`: seed 002's `/api/voice` (sessions, realtime, recording, agent, token).
+//! - `events`: LiveKit webhooks and inbound phone calls.
+//! - `elevenlabs`: seed 003's `/voice/sessions` and the ElevenLabs provider.
+//! - `logs`: seed 003's client diagnostics.
+//!
+//! Every session belongs to one app. A session-token caller sees only the sessions it started.
+
+mod calls;
+pub mod elevenlabs;
+mod events;
+pub(crate) mod livekit;
+mod logs;
+mod rooms;
+
+use model::agent::conversations::ConversationStatus;
+use model::agent::voice::{
+    AgentStatus, CallStatus, CallType, SessionOrigin, VoiceParticipant, VoiceSession,
+    VoiceSessionDetail, VoiceSessionPage,
+};
+use serde_json::Value;
+use store::{ParticipantRecord, StoreError, VoiceSessionFilter, VoiceSessionRecord};
+
+use crate::ids::new_id;
+use crate::validation::Paging;
+use crate::{Caller, Error, Result, Services, now_ms};
+
+pub use events::TelephonyAck;
+pub(crate) use livekit::Livekit;
+
+/// Attempts at a change that races with another writer of the same session.
+const CHANGE_ATTEMPTS: usize = 5;
+/// Sessions nobody joined are ended after this long.
+const NEVER_CONNECTED_MS: i64 = 10 * 60 * 1_000;
+/// Rooms younger than this are not reconciled (LiveKit may not have opened them yet).
+const RECONCILE_AFTER_MS: i64 = 2 * 60 * 1_000;
+/// ElevenLabs sessions still open after this long are ended.
+const ELEVENLABS_MAX_MS: i64 = 4 * 60 * 60 * 1_000;
+/// Open sessions looked at per query by the stale-session job.
+const REAP_BATCH: i64 = 500;
+/// Handled webhook event ids are kept this long (LiveKit gives up on an event within minutes).
+const EVENT_ID_RETENTION_MS: i64 = 24 * 60 * 60 * 1_000;
+
+/// `[A-Za-z0-9_-]{1,128}`: seed 004's rule for identities and room names.
+pub(crate) fn is_plain_name(value: &str) -> bool {
+    (1..=128).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Identities and room names of the other APIs also allow `.`, `:` and `@` (e-mail-like user ids).
+pub(crate) fn is_livekit_name(value: &str) -> bool {
+    (1..=128).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-.:@".contains(&b))
+}
+
+/// A fresh session row with everything unset but what every session has.
+pub(crate) fn new_session(
+    caller: &Caller,
+    origin: SessionOrigin,
+    room_name: Option<String>,
+) -> VoiceSessionRecord {
+    let now = now_ms();
+    let id = new_id();
+    VoiceSessionRecord {
+        session_key: format!("voice-{id}"),
+        id,
+        app_id: caller.app.id.clone(),
+        origin: origin.as_str().to_owned(),
+        room_name,
+        status: CallStatus::Pending.as_str().to_owned(),
+        call_type: None,
+        owner_identity: None,
+        owner_name: None,
+        owner_token_hash: caller.session_token_hash().map(str::to_owned),
+        callee_id: None,
+        agent_status: None,
+        agent_name: None,
+        agent_identity: None,
+        agent_dispatch_id: None,
+        agent_config: None,
+        system_prompt: None,
+        voice: None,
+        max_participants: None,
+        empty_timeout_secs: None,
+        metadata: None,
+        participant_count: 0,
+        customer_id: None,
+        direction: None,
+        locale: None,
+        simulation: false,
+        agent_type: None,
+        external_id: None,
+        recording_enabled: false,
+        egress_id: None,
+        recording_status: None,
+        recording_started_at: None,
+        recording_url: None,
+        transcript: None,
+        end_reason: None,
+        created_at: now,
+        connected_at: None,
+        ended_at: None,
+        updated_at: now,
+    }
+}
+
+pub(crate) fn status_of(record: &VoiceSessionRecord) -> CallStatus {
+    CallStatus::parse(&record.status).unwrap_or(CallStatus::Failed)
+}
+
+pub(crate) fn agent_status_of(record: &VoiceSessionRecord) -> Option<AgentStatus> {
+    record.agent_status.as_deref().and_then(AgentStatus::parse)
+}
+
+/// Seconds connected (or since creation when never connected), up to the end or now.
+pub(crate) fn duration_secs(record: &VoiceSessionRecord) -> i64 {
+    let start = record.connected_at.unwrap_or(record.created_at);
+    let end = record.ended_at.unwrap_or_else(now_ms);
+    ((end - start) / 1_000).max(0)
+}
+
+pub(crate) fn to_voice_session(record: &VoiceSessionRecord) -> VoiceSession {
+    let status = status_of(record);
+    VoiceSession {
+        id: record.id.clone(),
+        origin: SessionOrigin::parse(&record.origin).unwrap_or(SessionOrigin::Livekit),
+        session_id: record.session_key.clone(),
+        room_name: record.room_name.clone(),
+        status,
+        room_status: status.room_status(),
+        call_type: record.call_type.as_deref().and_then(CallType::parse),
+        participant_identity: record.owner_identity.clone(),
+        participant_name: record.owner_name.clone(),
+        callee_id: record.callee_id.clone(),
+        agent_status: agent_status_of(record),
+        agent_name: record.agent_name.clone(),
+        agent_identity: record.agent_identity.clone(),
+        agent_dispatch_id: record.agent_dispatch_id.clone(),
+        agent_config: record.agent_config.as_ref().map(|c| c.0.clone()),
+        voice: record.voice.clone(),
+        participant_count: record.participant_count,
+        max_participants: record.max_participants,
+        empty_timeout: record.empty_timeout_secs,
+        metadata: metadata_of(record),
+        customer_id: record.customer_id.clone(),
+        direction: record.direction.clone(),
+        locale: record.locale.clone(),
+        simulation: record.simulation,
+        agent_type: record.agent_type.clone(),
+        external_id: record.external_id.clone(),
+        recording_enabled: record.recording_enabled,
+        recording_status: record.recording_status.clone(),
+        egress_id: record.egress_id.clone(),
+        recording_url: record.recording_url.clone(),
+        has_transcript: record.transcript.is_some(),
+        end_reason: record.end_reason.clone(),
+        created_at: record.created_at,
+        connected_at: record.connected_at,
+        ended_at: record.ended_at,
+        duration_secs: duration_secs(record),
+    }
+}
+
+pub(crate) fn metadata_of(record: &VoiceSessionRecord) -> Value {
+    record
+        .metadata
+        .as_ref()
+        .map_or_else(|| Value::Object(Default::default()), |m| m.0.clone())
+}
+
+fn to_participant(record: ParticipantRecord) -> VoiceParticipant {
+    VoiceParticipant {
+        identity: record.identity,
+        name: record.name,
+        kind: record.kind,
+        joined_at: record.joined_at,
+        left_at: record.left_at,
+    }
+}
+
+/// Filters of `GET /api/voice/sessions`.
+#[derive(Clone, Debug, Default)]
+pub struct VoiceSessionQuery {
+    pub status: Option<CallStatus>,
+    pub origin: Option<SessionOrigin>,
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+impl Services {
+    /// Why voice sessions cannot start on this instance (LiveKit unset), if they cannot.
+    pub fn voice_unavailable(&self) -> Option<String> {
+        self.livekit().err().map(|err| err.to_string())
+    }
+
+    /// The configured LiveKit project, or 503 naming what to set.
+    pub(crate) fn livekit(&self) -> Result<&Livekit> {
+        self.livekit_cell()
+            .get_or_init(|| {
+                crate::platform::outbound::install_crypto_provider();
+                Livekit::from_settings(&self.integrations().livekit)
+            })
+            .as_ref()
+            .ok_or_else(|| {
+                Error::Unavailable(
+                    "Voice service not configured: set LIVEKIT_URL, LIVEKIT_API_KEY and \
+                     LIVEKIT_API_SECRET"
+                        .to_owned(),
+                )
+            })
+    }
+
+    /// The app's voice sessions from every API, newest first. A session token sees its own.
+    pub async fn list_voice_sessions(
+        &self,
+        caller: &Caller,
+        query: VoiceSessionQuery,
+    ) -> Result<VoiceSessionPage> {
+        let paging = Paging::new(query.cursor.as_deref(), query.limit, 50, 200)?;
+        let filter = VoiceSessionFilter {
+            statuses: query
+                .status
+                .map(|s| vec![s.as_str().to_owned()])
+                .unwrap_or_default(),
+            origin: query.origin.map(|o| o.as_str().to_owned()),
+            owner_token_hash: caller.session_token_hash().map(str::to_owned),
+            with_room: false,
+        };
+        let rows = self
+            .store()
+            .list_voice_sessions(&caller.app.id, &filter, paging.after(), paging.fetch())
+            .await?;
+        let (rows, next_cursor) = paging.page(rows, |r| (r.created_at, r.id.as_str()));
+        Ok(VoiceSessionPage {
+            sessions: rows.iter().map(to_voice_session).collect(),
+            next_cursor,
+        })
+    }
+
+    /// The calls of one conversation, oldest first (at most 50). Needs the app secret.
+    pub async fn voice_sessions_of_conversation(
+        &self,
+        caller: &Caller,
+        session_id: &str,
+    ) -> Result<Vec<VoiceSession>> {
+        caller.require_app_secret()?;
+        let rows = self
+            .store()
+            .voice_sessions_of_conversation(&caller.app.id, session_id, 50)
+            .await?;
+        Ok(rows.iter().map(to_voice_session).collect())
+    }
+
+    /// One session with its participants.
+    pub async fn voice_session_detail(
+        &self,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<VoiceSessionDetail> {
+        let record = self.session_by_id(caller, id).await?;
+        let participants = self.store().participants(&record.id).await?;
+        Ok(VoiceSessionDetail {
+            session: to_voice_session(&record),
+            participants: participants.into_iter().map(to_participant).collect(),
+            transcript: record.transcript.clone(),
+        })
+    }
+
+    /// The caller's session `id`.
+    pub(crate) async fn session_by_id(
+        &self,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<VoiceSessionRecord> {
+        let record = self
+            .store()
+            .voice_session(&caller.app.id, id)
+            .await?
+            .ok_or(Error::NotFound("Session"))?;
+        check_owner(caller, &record)?;
+        Ok(record)
+    }
+
+    /// The caller's newest sessions (up to 200) that have a room and one of `statuses` (all
+    /// when empty).
+    pub(crate) async fn caller_room_sessions(
+        &self,
+        caller: &Caller,
+        statuses: &[CallStatus],
+    ) -> Result<Vec<VoiceSessionRecord>> {
+        let filter = VoiceSessionFilter {
+            statuses: statuses.iter().map(|s| s.as_str().to_owned()).collect(),
+            origin: None,
+            owner_token_hash: caller.session_token_hash().map(str::to_owned),
+            with_room: true,
+        };
+        Ok(self
+            .store()
+            .list_voice_sessions(&caller.app.id, &filter, None, 200)
+            .await?)
+    }
+
+    /// The caller's session in `room_name` (the newest, live or not).
+    pub(crate) async fn session_in_room(
+        &self,
+        caller: &Caller,
+        room_name: &str,
+    ) -> Result<VoiceSessionRecord> {
+        let record = self
+            .store()
+            .voice_session_by_room(&caller.app.id, room_name)
+            .await?
+            .ok_or(Error::NotFound("Session"))?;
+        check_owner(caller, &record)?;
+        Ok(record)
+    }
+
+    /// Stores a new session. A room name held by a live session is a 409.
+    pub(crate) async fn open_session(&self, record: &VoiceSessionRecord) -> Result<()> {
+        match self.store().insert_voice_session(record).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::UniqueViolation) => Err(Error::Conflict(
+                "Active session already exists for this room".to_owned(),
+            )),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Removes a session whose start failed at LiveKit, so a failed start leaves nothing.
+    pub(crate) async fn discard_session(&self, record: &VoiceSessionRecord) {
+        if let Err(err) = self
+            .store()
+            .delete_voice_session(&record.app_id, &record.id)
+            .await
+        {
+            tracing::warn!(error = %err, session = %record.id, "could not discard a failed session");
+        }
+    }
+
+    /// Fails with 409 when a live session holds `room_name`.
+    pub(crate) async fn require_free_room(&self, room_name: &str) -> Result<()> {
+        match self.store().voice_session_for_room(room_name).await? {
+            Some(existing) if existing.ended_at.is_none() => Err(Error::Conflict(
+                "Active session already exists for this room".to_owned(),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Applies `change` to the session and writes it, re-reading and retrying when another
+    /// writer got there first. Returns the written row.
+    pub(crate) async fn change_session<F>(
+        &self,
+        mut record: VoiceSessionRecord,
+        mut change: F,
+    ) -> Result<VoiceSessionRecord>
+    where
+        F: FnMut(&mut VoiceSessionRecord) -> Result<()>,
+    {
+        for _ in 0..CHANGE_ATTEMPTS {
+            let read_at = record.updated_at;
+            let mut next = record.clone();
+            change(&mut next)?;
+            // Strictly later than what was read, so the next writer's check sees the change.
+            next.updated_at = now_ms().max(read_at + 1);
+            if self.store().update_voice_session(&next, read_at).await? {
+                return Ok(next);
+            }
+            record = self
+                .store()
+                .voice_session(&record.app_id, &record.id)
+                .await?
+                .ok_or(Error::NotFound("Session"))?;
+        }
+        Err(Error::Conflict(
+            "The session is being changed by another request; retry".to_owned(),
+        ))
+    }
+
+    /// Ends a session (if still open): its status becomes `status` (or, for a call that
+    /// connected and is asked to be `missed`, `completed`), participants leave, the conversation
+    /// is resolved, and LiveKit's room and recording are closed best-effort.
+    pub(crate) async fn finish_session(
+        &self,
+        record: VoiceSessionRecord,
+        status: CallStatus,
+        reason: &str,
+        close_room: bool,
+    ) -> Result<VoiceSessionRecord> {
+        let now = now_ms();
+        let was_recording = record.recording_status.as_deref() == Some("active");
+        let ended = self
+            .change_session(record, |session| {
+                if session.ended_at.is_some() {
+                    return Ok(());
+                }
+                let current = status_of(session);
+                let target = match status {
+                    CallStatus::Missed if current == CallStatus::Connected => CallStatus::Completed,
+                    CallStatus::Completed if session.connected_at.is_none() => CallStatus::Missed,
+                    other => other,
+                };
+                session.status = target.as_str().to_owned();
+                session.ended_at = Some(now);
+                session.end_reason = Some(reason.to_owned());
+                if session.agent_status.is_some() {
+                    session.agent_status = Some(AgentStatus::Disconnected.as_str().to_owned());
+                }
+                if session.recording_status.as_deref() == Some("active") {
+                    session.recording_status = Some("stopped".to_owned());
+                }
+                Ok(())
+            })
+            .await?;
+        if ended.ended_at != Some(now) {
+            return Ok(ended);
+        }
+        self.store().close_all_participants(&ended.id, now).await?;
+        self.resolve_voice_conversation(&ended, reason).await?;
+        if let Ok(livekit) = self.livekit() {
+            if was_recording && let Some(egress_id) = &ended.egress_id {
+                let _ = livekit.stop_recording(egress_id).await;
+            }
+            if close_room
+                && let Some(room) = &ended.room_name
+                && let Err(err) = livekit.delete_room(room).await
+            {
+                tracing::warn!(error = %err, "could not close the LiveKit room");
+            }
+        }
+        tracing::info!(session = %ended.id, status = %ended.status, reason, "voice session ended");
+        Ok(ended)
+    }
+
+    /// The session's conversation, if still active, is resolved with `reason`.
+    async fn resolve_voice_conversation(
+        &self,
+        session: &VoiceSessionRecord,
+        reason: &str,
+    ) -> Result<()> {
+        let Some(conversation) = self
+            .store()
+            .conversation_by_session(&session.app_id, &session.session_key)
+            .await?
+        else {
+            return Ok(());
+        };
+        if conversation.status != ConversationStatus::Active.as_str() {
+            return Ok(());
+        }
+        let now = now_ms();
+        let resolution = match reason {
+            "room_finished" | "all_participants_left" | "api_delete" => "room_ended",
+            other => other,
+        };
+        let resolved = store::ConversationRecord {
+            status: ConversationStatus::Resolved.as_str().to_owned(),
+            resolution: conversation
+                .resolution
+                .clone()
+                .or_else(|| Some(resolution.to_owned())),
+            ended_at: conversation.ended_at.or(Some(now)),
+            updated_at: now,
+            ..conversation
+        };
+        if self
+            .store()
+            .update_conversation_if(&resolved, ConversationStatus::Active.as_str())
+            .await?
+        {
+            self.publish_status(
+                &session.app_id,
+                &session.session_key,
+                ConversationStatus::Resolved,
+            )
+            .await;
+        }
+        Ok(())
+    }
+
+    /// Ends sessions nobody joined, sessions whose LiveKit room is gone, and forgotten
+    /// ElevenLabs sessions; forgets old webhook event ids. Returns how many sessions ended.
+    pub async fn reap_stale_voice_sessions(&self) -> Result<usize> {
+        let now = now_ms();
+        let mut ended = 0;
+        let mut after: Option<(i64, String)> = None;
+        loop {
+            let batch = self
+                .store()
+                .open_voice_sessions(
+                    now - RECONCILE_AFTER_MS,
+                    after.as_ref().map(|(at, id)| (*at, id.as_str())),
+                    REAP_BATCH,
+                )
+                .await?;
+            let Some(last) = batch.last() else {
+                break;
+            };
+            after = Some((last.created_at, last.id.clone()));
+            let full = batch.len() == usize::try_from(REAP_BATCH).unwrap_or(usize::MAX);
+            ended += self.reap_batch(batch, now).await?;
+            if !full {
+                break;
+            }
+        }
+        self.store()
+            .purge_livekit_events(now - EVENT_ID_RETENTION_MS)
+            .await?;
+        Ok(ended)
+    }
+
+    /// Ends the stale sessions among `open`; how many ended.
+    async fn reap_batch(&self, open: Vec<VoiceSessionRecord>, now: i64) -> Result<usize> {
+        let mut ended = 0;
+        let mut with_rooms = Vec::new();
+        for session in open {
+            let age = now - session.created_at;
+            let status = status_of(&session);
+            if session.room_name.is_none() {
+                if age > ELEVENLABS_MAX_MS {
+                    self.finish_session(session, CallStatus::Completed, "expired", false)
+                        .await?;
+                    ended += 1;
+                }
+            } else if age > NEVER_CONNECTED_MS && status != CallStatus::Connected {
+                self.finish_session(session, CallStatus::Missed, "never_connected", true)
+                    .await?;
+                ended += 1;
+            } else if status == CallStatus::Connected || session.max_participants.is_some() {
+                // LiveKit has the room: it was created through its API, or someone joined.
+                // (Other rooms open on the first join, so their absence says nothing yet.)
+                with_rooms.push(session);
+            }
+        }
+        let Ok(livekit) = self.livekit() else {
+            return Ok(ended);
+        };
+        for batch in with_rooms.chunks(100) {
+            let names: Vec<String> = batch.iter().filter_map(|s| s.room_name.clone()).collect();
+            let existing = match livekit.existing_rooms(names).await {
+                Ok(existing) => existing,
+                // LiveKit unreachable: nothing can be concluded this round.
+                Err(_) => break,
+            };
+            for session in batch {
+                let gone = session
+                    .room_name
+                    .as_ref()
+                    .is_some_and(|room| !existing.contains(room));
+                if gone {
+                    self.finish_session(session.clone(), CallStatus::Completed, "room_gone", false)
+                        .await?;
+                    ended += 1;
+                }
+            }
+        }
+        Ok(ended)
+    }
+}
+
+/// A session-token caller may only touch the sessions it started.
+pub(crate) fn check_owner(caller: &Caller, record: &VoiceSessionRecord) -> Result<()> {
+    match caller.session_token_hash() {
+        Some(hash) if record.owner_token_hash.as_deref() != Some(hash) => Err(
+            Error::PermissionDenied("Access denied to this session".to_owned()),
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// Renames "not found" for the caller's vocabulary (a room, a call).
+pub(crate) fn not_found_as(what: &'static str) -> impl Fn(Error) -> Error {
+    move |err| match err {
+        Error::NotFound(_) => Error::NotFound(what),
+        other => other,
+    }
+}
+
+/// A random lowercase suffix for generated names.
+pub(crate) fn random_suffix(len: usize) -> String {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    id.chars().take(len).collect()
+}
+
+/// How long a dashboard user's playground token lives.
+const PLAYGROUND_TOKEN_TTL_MS: i64 = 15 * 60 * 1_000;
+
+impl Services {
+    /// A browser-safe session token for a signed-in dashboard user to try `slug`'s agent (the
+    /// playground): the voice APIs then treat the user's browser like any end user's.
+    pub async fn playground_token(
+        &self,
+        actor: &crate::Actor,
+        slug: &str,
+    ) -> Result<model::platform::auth::SessionTokenResponse> {
+        let caller = self.playground_caller(actor, slug).await?;
+        self.create_session_token(&caller, Some(PLAYGROUND_TOKEN_TTL_MS))
+            .await
+    }
+
+    /// `slug`'s app as a dashboard user may try it: readable by them, and active.
+    async fn playground_caller(&self, actor: &crate::Actor, slug: &str) -> Result<Caller> {
+        let app = self.app_by_slug(actor, slug).await?;
+        if !app.is_active {
+            return Err(Error::Conflict(
+                "The app is deactivated; activate it to try it".to_owned(),
+            ));
+        }
+        Ok(Caller::for_app(app))
+    }
+
+    /// Starts a playground call for a signed-in dashboard user: seed 004's session (a room, the
+    /// tester's LiveKit token, the agent dispatched with `agent_config`), its conversation on
+    /// the `playground` channel, and a session token the browser stores the transcript and the
+    /// rating with through the JSON API.
+    pub async fn start_playground(
+        &self,
+        actor: &crate::Actor,
+        slug: &str,
+        agent_config: serde_json::Map<String, Value>,
+    ) -> Result<model::agent::playground::PlaygroundCall> {
+        let caller = self.playground_caller(actor, slug).await?;
+        let token = self
+            .create_session_token(&caller, Some(PLAYGROUND_TOKEN_TTL_MS))
+            .await?;
+        let identity = match &actor.principal {
+            crate::Principal::User(user) => format!("playground-{}", user.id),
+            crate::Principal::Operator => "playground-operator".to_owned(),
+        };
+        let started = self
+            .start_session(
+                &caller,
+                model::agent::voice::StartSession {
+                    user_identity: identity.clone(),
+                    room_name: Some(format!("playground-{}", random_suffix(12))),
+                    agent_config: Some(agent_config),
+                },
+            )
+            .await?;
+        self.save_conversation(
+            &caller,
+            model::agent::conversations::SaveConversation {
+                session_id: started.room_name.clone(),
+                started_at: None,
+                messages: None,
+                status: None,
+                channel: Some("playground".to_owned()),
+                resolution: None,
+            },
+        )
+        .await?;
+        Ok(model::agent::playground::PlaygroundCall {
+            livekit_url: started.livekit_url,
+            user_token: started.user_token,
+            session_id: started.room_name.clone(),
+            room_name: started.room_name,
+            session_token: token.session_token,
+            identity,
+        })
+    }
+
+    /// Ends a playground call: closes its room, which disconnects the agent. What became of
+    /// the conversation is the agent's to say, as on any other channel.
+    pub async fn end_playground(&self, actor: &crate::Actor, slug: &str, room: &str) -> Result<()> {
+        let caller = Caller::for_app(self.app_by_slug(actor, slug).await?);
+        if !room.starts_with("playground-") {
+            return Err(Error::Invalid("Not a playground room".to_owned()));
+        }
+        self.end_session_room(&caller, room).await
+    }
+}
+
+/// Seed 002's per-user limits on calls, recordings and realtime sessions.
+#[derive(Clone, Copy, Debug)]
+pub enum VoiceLimit {
+    Session,
+    Realtime,
+    Recording,
+}
+
+impl Services {
+    /// Counts one request against seed 002's limit. Browser callers (session tokens) are
+    /// limited per token; server-to-server calls with the app secret only by the app limit.
+    pub async fn check_voice_limit(&self, caller: &Caller, limit: VoiceLimit) -> Result<()> {
+        let Some(token_hash) = caller.session_token_hash() else {
+            return Ok(());
+        };
+        let limits = self.rate_limits();
+        let policy = match limit {
+            VoiceLimit::Session => limits.session,
+            VoiceLimit::Realtime => limits.realtime,
+            VoiceLimit::Recording => limits.recording,
+        };
+        let decision = self.hit_rate_limit(&policy, token_hash).await?;
+        if decision.allowed {
+            Ok(())
+        } else {
+            Err(Error::RateLimited(decision))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use store::ClientLogRecord;
+
+    use super::*;
+    use crate::Actor;
+    use crate::platform::apps::tests::{new_app, services};
+
+    async fn caller(services: &Services) -> Caller {
+        let created = services
+            .create_app(&Actor::operator(), new_app("voice"))
+            .await
+            .unwrap();
+        services
+            .authenticate_app_secret("voice", &created.app_secret)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_live_room_is_held_by_one_session_until_it_ends() {
+        let (_db, services) = services().await;
+        let caller = caller(&services).await;
+        let first = new_session(&caller, SessionOrigin::Session, Some("room-1".into()));
+        services.open_session(&first).await.unwrap();
+        let second = new_session(&caller, SessionOrigin::Voice, Some("room-1".into()));
+        assert!(matches!(
+            services.open_session(&second).await,
+            Err(Error::Conflict(_))
+        ));
+        assert!(services.require_free_room("room-1").await.is_err());
+        let ended = services
+            .finish_session(first, CallStatus::Completed, "test", false)
+            .await
+            .unwrap();
+        // Nobody joined: a call that never connected is missed, not completed.
+        assert_eq!(ended.status, "missed");
+        services.open_session(&second).await.unwrap();
+        // Sessions without a room never collide.
+        for _ in 0..2 {
+            let backend = new_session(&caller, SessionOrigin::Elevenlabs, None);
+            services.open_session(&backend).await.unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn concurrent_changes_are_retried_not_lost() {
+        let (_db, services) = services().await;
+        let caller = caller(&services).await;
+        let record = new_session(&caller, SessionOrigin::Voice, Some("room-2".into()));
+        services.open_session(&record).await.unwrap();
+        // Two writers read the same row; the second one's write is retried on a fresh read.
+        services
+            .change_session(record.clone(), |s| {
+                s.transcript = Some("hello".into());
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let written = services
+            .change_session(record, |s| {
+                s.agent_status = Some("active".into());
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert_eq!(written.transcript.as_deref(), Some("hello"));
+        assert_eq!(written.agent_status.as_deref(), Some("active"));
+    }
+
+    #[tokio::test]
+    async fn webhook_events_are_claimed_once() {
+        let (db, _services) = services().await;
+        let store = &db.store;
+        assert!(
+            store
+                .claim_livekit_event("EV_1", "room_started", Some("r"), 1_000)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .claim_livekit_event("EV_1", "room_started", Some("r"), 2_000)
+                .await
+                .unwrap()
+        );
+        assert_eq!(store.purge_livekit_events(1_500).await.unwrap(), 1);
+        assert!(
+            store
+                .claim_livekit_event("EV_1", "room_started", None, 3_000)
+                .await
+                .unwrap()
+        );
+    }
+
+    #[tokio::test]
+    async fn client_logs_keep_the_newest_lines() {
+        let (db, services) = services().await;
+        let caller = caller(&services).await;
+        let lines: Vec<ClientLogRecord> = (0..5)
+            .map(|i| ClientLogRecord {
+                id: format!("log-{i}"),
+                app_id: caller.app.id.clone(),
+                level: "info".into(),
+                source: None,
+                message: format!("line {i}"),
+                session_id: None,
+                created_at: 1_000 + i,
+            })
+            .collect();
+        db.store.append_client_logs(&lines, 3).await.unwrap();
+        let tail = db.store.client_log_tail(&caller.app.id, 10).await.unwrap();
+        let messages: Vec<&str> = tail.iter().map(|l| l.message.as_str()).collect();
+        assert_eq!(messages, ["line 2", "line 3", "line 4"]);
+    }
+}

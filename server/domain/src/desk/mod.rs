@@ -1,0 +1,2 @@
+//! The desk wing: the support desk of seed 001 (contacts, widget sessions, inbox, tickets, help
+//! center, reports, campaigns). It may use the platform wing, never the agent wing.

@@ -1,0 +1,1 @@
+//! The desk wing's tables (seed 001's support desk).
