@@ -58,6 +58,8 @@ export default defineConfig({
           env: {
             BIND: `127.0.0.1:${port}`,
             DATABASE_URL: process.env.E2E_DATABASE_URL ?? "sqlite://./target/e2e/switchboard.db",
+            // The key that seals secrets at rest, created by the server on first start.
+            SECRET_KEY_FILE: "./target/e2e/secret.key",
             RUST_LOG: "warn",
             ...livekitSettings,
           },

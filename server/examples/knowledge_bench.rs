@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use domain::agent::knowledge::embeddings::{Embedder, EmbeddingSettings, Purpose};
+use domain::platform::encryption::Keyring;
 use domain::platform::outbound::{AllowedHosts, Outbound};
 use domain::{Actor, Caller, Integrations, Services};
 use model::agent::knowledge::{AddKnowledge, SearchKnowledge, SearchMode};
@@ -102,6 +103,7 @@ async fn open(url: &str) -> (Services, Caller) {
             embeddings: model_settings(),
             ..Integrations::default()
         },
+        Keyring::ephemeral().unwrap(),
     );
     let created = services
         .create_app(
@@ -496,6 +498,7 @@ async fn remeasure(url: &str, corpus: &str, rounds: usize) {
             embeddings: model_settings(),
             ..Integrations::default()
         },
+        Keyring::ephemeral().unwrap(),
     );
     let rotated = services
         .rotate_app_secret(&Actor::operator(), "bench")

@@ -39,6 +39,9 @@ pub enum Command {
     /// Manage dashboard users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Seal every stored secret under a new key, then keep only that key. Stop the servers
+    /// first. With SECRET_KEY set, prints the new key to put in its place.
+    Rekey,
 }
 
 #[derive(Subcommand)]
@@ -160,6 +163,30 @@ pub struct Config {
     /// Which logs to keep, in tracing's filter syntax (e.g. `debug` or `info,sqlx=warn`).
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log_filter: String,
+
+    /// The key that seals secrets at rest (webhook signing secrets, tool header values), 32
+    /// bytes in base64url. Unset: the key file below is used, and created on first start.
+    #[arg(long, env = "SECRET_KEY", hide_env_values = true, global = true)]
+    pub secret_key: Option<String>,
+
+    /// The key file used without SECRET_KEY: one key per line, the first one sealing.
+    #[arg(
+        long,
+        env = "SECRET_KEY_FILE",
+        default_value = "data/secret.key",
+        global = true
+    )]
+    pub secret_key_file: String,
+
+    /// Keys that sealed secrets before SECRET_KEY replaced them, comma-separated: they still
+    /// open what they sealed until `rekey` (or start-up) reseals it.
+    #[arg(
+        long,
+        env = "SECRET_KEY_PREVIOUS",
+        hide_env_values = true,
+        global = true
+    )]
+    pub secret_key_previous: Option<String>,
 
     /// Folder holding the built UI (the `pkg/` bundle and public assets).
     #[arg(
@@ -423,11 +450,19 @@ pub fn redact_url(url: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Cli {
         Cli::try_parse_from(std::iter::once("switchboard").chain(args.iter().copied())).unwrap()
+    }
+
+    /// The configuration these flags give, whatever key the test's environment names.
+    pub(crate) fn config(args: &[&str]) -> Config {
+        let mut config = parse(args).config;
+        config.secret_key = None;
+        config.secret_key_previous = None;
+        config
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod http;
 mod jobs;
 pub mod openapi;
 pub mod router;
+mod secret_key;
 pub mod state;
 pub mod telemetry;
 
@@ -64,6 +65,7 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
                 .await
                 .map_err(StartupError::Command)
         }
+        Command::Rekey => rekey(&config, store.clone()).await,
     };
     store.close().await;
     outcome
@@ -96,6 +98,7 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
         );
     }
     let services = services(config, store)?;
+    reseal_secrets(&services).await?;
     let maintenance = tokio::spawn(jobs::maintenance(services.clone(), jobs::MAINTENANCE_EVERY));
     let handoff_expiry = tokio::spawn(jobs::expire_handoffs(
         services.clone(),
@@ -162,11 +165,71 @@ fn services(config: &Config, store: Store) -> Result<domain::Services, StartupEr
     let rate_limits = domain::RateLimits::default()
         .with_overrides(&config.rate_limits)
         .map_err(|e| StartupError::Command(format!("RATE_LIMITS: {e}")))?;
+    let keyring = secret_key::load(config).map_err(StartupError::Command)?;
     Ok(domain::Services::with_rate_limits(
         store,
         config.integrations.to_integrations(),
         rate_limits,
+        keyring,
     ))
+}
+
+/// Seals what is stored in plain text (rows from before secrets were sealed) or under a
+/// previous key. Cheap when there is nothing to do: it reads two small columns.
+async fn reseal_secrets(services: &domain::Services) -> Result<usize, StartupError> {
+    let failed =
+        |e: domain::Error| StartupError::Command(format!("cannot seal stored secrets: {e}"));
+    let signing_secrets = services.reseal_signing_secrets().await.map_err(failed)?;
+    let tools = services.reseal_tool_headers().await.map_err(failed)?;
+    if signing_secrets + tools > 0 {
+        tracing::info!(
+            signing_secrets,
+            tools,
+            "sealed stored secrets under the current key"
+        );
+    }
+    Ok(signing_secrets + tools)
+}
+
+/// `rekey`: a new key seals every stored secret, then the old keys are dropped.
+async fn rekey(config: &Config, store: Store) -> Result<(), StartupError> {
+    let old = secret_key::load(config).map_err(StartupError::Command)?;
+    let new = domain::platform::encryption::SecretKey::generate()
+        .map_err(|e| StartupError::Command(e.to_string()))?;
+    let mut keys = vec![new.clone(), old.current().clone()];
+    if config.secret_key.is_some() {
+        // Shown first: if resealing stops half-way, both keys are needed to read everything.
+        println!(
+            "new SECRET_KEY={} (set it, and SECRET_KEY_PREVIOUS to the old key until this \
+             command has finished)",
+            new.encode()
+        );
+    } else {
+        // The old key stays in the file until every secret is sealed under the new one.
+        secret_key::write_key_file(std::path::Path::new(&config.secret_key_file), &keys)
+            .map_err(StartupError::Command)?;
+    }
+    let keyring = domain::platform::encryption::Keyring::new(new, keys.split_off(1));
+    let rate_limits = domain::RateLimits::default();
+    let services = domain::Services::with_rate_limits(
+        store,
+        config.integrations.to_integrations(),
+        rate_limits,
+        keyring.clone(),
+    );
+    let resealed = reseal_secrets(&services).await?;
+    if config.secret_key.is_none() {
+        secret_key::write_key_file(
+            std::path::Path::new(&config.secret_key_file),
+            std::slice::from_ref(keyring.current()),
+        )
+        .map_err(StartupError::Command)?;
+    }
+    println!(
+        "resealed {resealed} stored secrets under key {}",
+        keyring.current().id()
+    );
+    Ok(())
 }
 
 /// On a database without users, prints the one-time link that creates the first owner.

@@ -11,6 +11,7 @@ use crate::agent::knowledge::VectorCache;
 use crate::agent::knowledge::embeddings::Embedder;
 use crate::agent::live::LiveHub;
 use crate::platform::caches::{AuthCache, RateBuffer};
+use crate::platform::encryption::Keyring;
 use crate::platform::outbound::Outbound;
 use crate::{Integrations, RateLimits};
 
@@ -24,6 +25,7 @@ pub struct Services {
 struct Inner {
     store: Store,
     integrations: Integrations,
+    keyring: Keyring,
     rate_limits: RateLimits,
     auth_cache: AuthCache,
     rate_buffer: RateBuffer,
@@ -53,19 +55,22 @@ struct Inner {
 
 impl Services {
     /// Wires the services over a connected, migrated store, with seed 002's rate limits.
-    pub fn new(store: Store, integrations: Integrations) -> Services {
-        Services::with_rate_limits(store, integrations, RateLimits::default())
+    /// `keyring` seals the secrets the server reads back.
+    pub fn new(store: Store, integrations: Integrations, keyring: Keyring) -> Services {
+        Services::with_rate_limits(store, integrations, RateLimits::default(), keyring)
     }
 
     pub fn with_rate_limits(
         store: Store,
         integrations: Integrations,
         rate_limits: RateLimits,
+        keyring: Keyring,
     ) -> Services {
         Services {
             inner: Arc::new(Inner {
                 store,
                 integrations,
+                keyring,
                 rate_limits,
                 auth_cache: AuthCache::default(),
                 rate_buffer: RateBuffer::default(),
@@ -88,6 +93,10 @@ impl Services {
 
     pub(crate) fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    pub(crate) fn keyring(&self) -> &Keyring {
+        &self.inner.keyring
     }
 
     pub(crate) fn integrations(&self) -> &Integrations {

@@ -395,3 +395,152 @@ async fn session_token_reads_carry_rate_limit_headers() {
     assert_eq!(me.header("x-ratelimit-remaining"), Some("99"));
     assert!(me.header("x-ratelimit-reset").is_some());
 }
+
+#[tokio::test]
+async fn changes_to_an_agents_behaviour_are_audited_with_who_made_them() {
+    let endpoint = crate::fakes::FakeServer::answering("{}").await;
+    let app = TestApp::new().await;
+    let workspace = app.workspace("w1").await;
+    let owner = app
+        .signed_in("owner@example.com", Role::Owner, &workspace)
+        .await;
+    let created = app
+        .post_json(
+            "/api/admin/apps",
+            &with_cookie(&owner),
+            json!({"slug": "support", "name": "Support"}),
+        )
+        .await
+        .json();
+    let tenant = crate::helpers::Tenant {
+        slug: "support".to_owned(),
+        secret: created["appSecret"].as_str().unwrap().to_owned(),
+        session_token: String::new(),
+    };
+    let ok = |response: crate::helpers::TestResponse| {
+        assert!(response.status.is_success(), "{}", response.text);
+        serde_json::from_str(&response.text).unwrap_or(serde_json::Value::Null)
+    };
+    ok(app
+        .call_as(
+            &tenant,
+            Method::PATCH,
+            "/api/persona",
+            Some(json!({"personaName": "Aria"})),
+        )
+        .await);
+    let rule = ok(app
+        .post_as(
+            &tenant,
+            "/api/guardrails/rules",
+            json!({"type": "blocked_topic", "pattern": "refund", "action": "log"}),
+        )
+        .await);
+    ok(app
+        .call_as(
+            &tenant,
+            Method::DELETE,
+            &format!("/api/guardrails/rules/{}", rule["id"].as_str().unwrap()),
+            None,
+        )
+        .await);
+    ok(app
+        .post_as(
+            &tenant,
+            "/api/tools",
+            json!({"name": "lookup", "description": "Look up", "parametersSchema": "{\"type\":\"object\"}",
+                   "endpoint": format!("{}/x", endpoint.url),
+                   "headers": "{\"Authorization\":\"Bearer tool-key-never-logged\"}"}),
+        )
+        .await);
+    ok(app
+        .post_as(
+            &tenant,
+            "/api/knowledge",
+            json!({"title": "Returns", "category": "policy", "content": "Returns within 30 days."}),
+        )
+        .await);
+    let experiment = ok(app
+        .post_as(
+            &tenant,
+            "/api/experiments",
+            json!({"name": "greeting", "variants": [{"id": "a", "weight": 1}, {"id": "b", "weight": 1}]}),
+        )
+        .await);
+    ok(app
+        .call_as(
+            &tenant,
+            Method::PATCH,
+            &format!("/api/experiments/{}", experiment["id"].as_str().unwrap()),
+            Some(json!({"status": "paused"})),
+        )
+        .await);
+    let handoff = ok(app
+        .post_as(
+            &tenant,
+            "/api/handoffs",
+            json!({"sessionId": "s1", "reason": "user_requested", "transcript": []}),
+        )
+        .await);
+    for status in ["claimed", "resolved"] {
+        ok(app
+            .call_as(
+                &tenant,
+                Method::PATCH,
+                "/api/handoffs",
+                Some(json!({"handoffId": handoff["id"], "status": status, "assignedAgent": "sam"})),
+            )
+            .await);
+    }
+    // Through the dashboard, the user is named.
+    let mut form = with_cookie(&owner);
+    form.push(("content-type", "application/x-www-form-urlencoded"));
+    let rotated = app
+        .send(
+            Method::POST,
+            "/sfn/rotate-signing-secret",
+            &form,
+            Body::from("slug=support"),
+        )
+        .await;
+    assert_eq!(rotated.status, 200, "{}", rotated.text);
+
+    let log = app
+        .send(
+            Method::GET,
+            &format!("/api/admin/workspaces/{workspace}/audit?limit=200"),
+            &[("cookie", &owner)],
+            Body::empty(),
+        )
+        .await
+        .json();
+    let entries = log["entries"].as_array().unwrap();
+    let by_action = |action: &str| {
+        entries
+            .iter()
+            .find(|entry| entry["action"] == action)
+            .unwrap_or_else(|| panic!("no {action} in {log}"))
+    };
+    for action in [
+        "persona.updated",
+        "guardrail_rule.created",
+        "guardrail_rule.deleted",
+        "tool.registered",
+        "knowledge_document.added",
+        "experiment.created",
+        "experiment.status_changed",
+        "handoff.claimed",
+        "handoff.resolved",
+    ] {
+        let entry = by_action(action);
+        assert_eq!(entry["actorType"], "app", "{action}");
+        assert_eq!(entry["actorLabel"], "support", "{action}");
+    }
+    assert_eq!(
+        by_action("tool.registered")["details"]["headerNames"],
+        json!(["Authorization"])
+    );
+    let rotation = by_action("webhook.signing_secret.rotated");
+    assert_eq!(rotation["actorLabel"], "owner@example.com");
+    assert!(!log.to_string().contains("tool-key-never-logged"));
+}

@@ -278,7 +278,7 @@ async fn a_session_token_writes_only_to_the_sessions_it_started() {
         .post_as(
             &tenant,
             "/api/experiments",
-            json!({"name": "greeting", "variants": [{"id": "a", "weight": 1}]}),
+            json!({"name": "greeting", "variants": [{"id": "a", "weight": 1}, {"id": "b", "weight": 1}]}),
         )
         .await
         .json();
@@ -297,7 +297,7 @@ async fn a_session_token_writes_only_to_the_sessions_it_started() {
         [
             (
                 "/api/conversations",
-                json!({"sessionId": session, "status": "ended"}),
+                json!({"sessionId": session, "status": "resolved"}),
             ),
             (
                 "/api/messages",
@@ -338,7 +338,10 @@ async fn a_session_token_writes_only_to_the_sessions_it_started() {
         .get_as(&tenant, "/api/conversations/ses_mine")
         .await
         .json();
-    assert_eq!(conversation["status"], "active", "{conversation}");
+    assert_eq!(
+        conversation["conversation"]["status"], "active",
+        "{conversation}"
+    );
     let messages = app
         .get_as(&tenant, "/api/messages?sessionId=ses_mine")
         .await

@@ -99,7 +99,11 @@ impl TestApp {
             .ensure_installed_at(domain::now_ms())
             .await
             .unwrap();
-        let services = Services::new(db.store.clone(), integrations);
+        let services = Services::new(
+            db.store.clone(),
+            integrations,
+            domain::platform::encryption::Keyring::ephemeral().unwrap(),
+        );
         let state = AppState {
             services: services.clone(),
             leptos_options: LeptosOptions::builder()

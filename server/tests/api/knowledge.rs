@@ -944,7 +944,11 @@ async fn changing_the_provider_re_embeds_every_document_in_the_background() {
 
     // The same database, served by an instance configured with another provider.
     let openai = fake_openai(false).await;
-    let switched = Services::new(app.db.store.clone(), openai_integrations(&openai));
+    let switched = Services::new(
+        app.db.store.clone(),
+        openai_integrations(&openai),
+        domain::platform::encryption::Keyring::ephemeral().unwrap(),
+    );
     assert_eq!(switched.requeue_stale_embeddings().await.unwrap(), 4);
     assert_eq!(
         switched.requeue_stale_embeddings().await.unwrap(),

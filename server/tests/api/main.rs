@@ -20,6 +20,7 @@ mod knowledge;
 mod openapi;
 mod persona;
 mod process;
+mod secrets_at_rest;
 mod system;
 mod token;
 mod tools;

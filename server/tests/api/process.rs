@@ -64,6 +64,13 @@ fn command(database_url: &str) -> Command {
             domain::agent::knowledge::embeddings::test_model_dir(),
         )
         .env("RUST_LOG", "warn")
+        // The data folder's key file, shared by this test run's servers as by a deployment's.
+        .env(
+            "SECRET_KEY_FILE",
+            std::env::temp_dir()
+                .join(format!("switchboard-tests-{}", std::process::id()))
+                .join("secret.key"),
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
@@ -211,7 +218,13 @@ async fn app_create_takes_seed_000s_json_and_prints_a_working_secret_once() {
         .unwrap();
     // A fresh service layer per check, as a server starting now would see the database:
     // a long-lived one may serve cached credentials for up to AUTH_CACHE_TTL.
-    let fresh = || domain::Services::new(store.clone(), domain::Integrations::default());
+    let fresh = || {
+        domain::Services::new(
+            store.clone(),
+            domain::Integrations::default(),
+            domain::platform::encryption::Keyring::ephemeral().unwrap(),
+        )
+    };
     let caller = fresh()
         .authenticate_app_secret("my-app", &secret)
         .await

@@ -133,12 +133,42 @@ async fn failed_deliveries_are_retried_later_and_logged() {
 }
 
 #[tokio::test]
-async fn webhooks_to_private_addresses_are_refused_by_the_guard() {
+async fn webhooks_to_private_addresses_are_refused_when_saved_and_when_sent() {
     let receiver = FakeServer::answering("{}").await;
-    let app = TestApp::with_integrations(domain::Integrations::default()).await;
+    // Saved: an instance whose guard does not exempt loopback refuses the URL at once.
+    let strict = TestApp::with_integrations(domain::Integrations::default()).await;
+    let refused = strict
+        .services
+        .create_app(
+            &domain::Actor::operator(),
+            model::platform::apps::CreateApp {
+                slug: "my-app".to_owned(),
+                name: "My app".to_owned(),
+                secret: None,
+                workspace_id: None,
+                settings: AppSettings {
+                    handoff_webhook_url: Some(format!("{}/hooks/handoffs", receiver.url)),
+                    ..AppSettings::default()
+                },
+            },
+        )
+        .await;
+    let Err(domain::Error::InvalidFields(fields)) = refused else {
+        panic!("a loopback webhook URL was saved: {refused:?}");
+    };
+    assert_eq!(fields[0].field, "handoffWebhookUrl");
+
+    // Sent: a URL saved where loopback was exempt is still refused by an instance where it
+    // is not (as a name that later resolves to a private address would be).
+    let app = TestApp::new().await;
     let tenant = tenant_with_webhook(&app, &receiver.url).await;
     app.post_as(&tenant, "/api/handoffs", handoff()).await;
-    app.services.deliver_due_webhooks().await.unwrap();
+    let guarded = domain::Services::new(
+        app.db.store.clone(),
+        domain::Integrations::default(),
+        domain::platform::encryption::Keyring::ephemeral().unwrap(),
+    );
+    guarded.deliver_due_webhooks().await.unwrap();
     assert!(receiver.received().is_empty(), "never reached");
     let log = app.get_as(&tenant, "/api/webhooks/deliveries").await.json();
     let error = log["deliveries"][0]["lastError"].as_str().unwrap();

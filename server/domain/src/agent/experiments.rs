@@ -45,7 +45,10 @@ impl Services {
             Err(StoreError::UniqueViolation) => return Err(Error::AlreadyExists("experiment")),
             other => other?,
         }
-        Ok(to_experiment(record, Vec::new()))
+        let experiment = to_experiment(record, Vec::new());
+        self.audit_experiment(caller, "experiment.created", &experiment)
+            .await?;
+        Ok(experiment)
     }
 
     /// The app's experiments with their results, newest first. Needs the app secret.
@@ -118,9 +121,37 @@ impl Services {
             Ok(false) => Err(Error::Conflict(
                 "The experiment changed meanwhile; reload it".to_owned(),
             )),
-            Ok(true) => Ok(to_experiment(record, outcomes)),
+            Ok(true) => {
+                let experiment = to_experiment(record, outcomes);
+                self.audit_experiment(caller, "experiment.updated", &experiment)
+                    .await?;
+                Ok(experiment)
+            }
             Err(other) => Err(other.into()),
         }
+    }
+
+    /// Records an experiment's creation or change with its variants.
+    async fn audit_experiment(
+        &self,
+        caller: &Caller,
+        action: &'static str,
+        experiment: &Experiment,
+    ) -> Result<()> {
+        let variants: Vec<_> = experiment
+            .variants
+            .iter()
+            .map(|v| serde_json::json!({ "id": v.id, "weight": v.weight }))
+            .collect();
+        let details = serde_json::json!({ "name": experiment.name, "variants": variants });
+        self.audit_change(
+            caller,
+            action,
+            "experiment",
+            Some(experiment.id.clone()),
+            Some(details),
+        )
+        .await
     }
 
     /// Pauses, resumes or ends an experiment (ended is final: 409). Needs the app secret.
@@ -160,6 +191,15 @@ impl Services {
             ));
         }
         let outcomes = self.store().experiment_outcomes(&record.id).await?;
+        let details = serde_json::json!({ "from": from.as_str(), "to": status.as_str() });
+        self.audit_change(
+            caller,
+            "experiment.status_changed",
+            "experiment",
+            Some(record.id.clone()),
+            Some(details),
+        )
+        .await?;
         Ok(to_experiment(record, outcomes))
     }
 

@@ -204,6 +204,26 @@ impl Services {
             self.resolve_handed_off_conversation(caller, &record.session_id)
                 .await?;
         }
+        let decision = match to {
+            _ if to == from => None,
+            HandoffStatus::Claimed => Some("handoff.claimed"),
+            HandoffStatus::Resolved => Some("handoff.resolved"),
+            HandoffStatus::Pending | HandoffStatus::Expired => None,
+        };
+        if let Some(action) = decision {
+            let details = serde_json::json!({
+                "assignedAgent": record.assigned_agent,
+                "resolutionQuality": record.resolution_quality,
+            });
+            self.audit_change(
+                caller,
+                action,
+                "handoff",
+                Some(record.id.clone()),
+                Some(details),
+            )
+            .await?;
+        }
         Ok(to_handoff(record))
     }
 

@@ -35,6 +35,14 @@ impl Services {
                 apply(settings, patch)
             })
             .await?;
+        self.audit_change(
+            caller,
+            "persona.updated",
+            "app",
+            Some(caller.app.id.clone()),
+            None,
+        )
+        .await?;
         Ok(to_persona(&app.settings))
     }
 }

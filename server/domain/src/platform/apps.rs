@@ -492,7 +492,11 @@ pub(crate) mod tests {
 
     pub(crate) async fn services() -> (TestDatabase, Services) {
         let db = TestDatabase::new().await;
-        let services = Services::new(db.store.clone(), Integrations::default());
+        let services = Services::new(
+            db.store.clone(),
+            Integrations::default(),
+            crate::platform::encryption::Keyring::ephemeral().unwrap(),
+        );
         (db, services)
     }
 

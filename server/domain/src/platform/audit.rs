@@ -8,7 +8,7 @@ use store::{AuditRecord, Json};
 
 use crate::ids::new_id;
 use crate::validation::Paging;
-use crate::{Actor, Error, Result, Services, now_ms};
+use crate::{Actor, Caller, Error, Result, Services, now_ms};
 
 pub const DEFAULT_RETENTION_DAYS: i64 = 90;
 pub const RETENTION_CHOICES: [i64; 3] = model::platform::dashboard::AUDIT_RETENTION_CHOICES;
@@ -40,6 +40,36 @@ impl Services {
                 target_id: event.target_id,
                 details: event.details.map(Json),
                 source_ip: actor.source_ip.clone(),
+                created_at: now_ms(),
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Records a change made through an app's rights (`caller`): the agent's behaviour
+    /// (persona, rules, tools, knowledge, experiments), its signing secret, handoff decisions.
+    pub(crate) async fn audit_change(
+        &self,
+        caller: &Caller,
+        action: &'static str,
+        target_type: &'static str,
+        target_id: Option<String>,
+        details: Option<Value>,
+    ) -> Result<()> {
+        let (actor_type, actor_id, actor_label, source_ip) = caller.audit_identity();
+        self.store()
+            .insert_audit(&AuditRecord {
+                id: new_id(),
+                workspace_id: Some(caller.app.workspace_id.clone()),
+                app_id: Some(caller.app.id.clone()),
+                actor_type: actor_type.to_owned(),
+                actor_id,
+                actor_label,
+                action: action.to_owned(),
+                target_type: target_type.to_owned(),
+                target_id,
+                details: details.map(Json),
+                source_ip,
                 created_at: now_ms(),
             })
             .await?;

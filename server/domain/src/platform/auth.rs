@@ -16,7 +16,7 @@ use store::SessionTokenRecord;
 use crate::ids::new_id;
 use crate::platform::apps::to_app;
 use crate::platform::secrets::{self, SESSION_TOKEN_PREFIX};
-use crate::{Error, FieldError, RateDecision, Result, Services, now_ms};
+use crate::{Actor, Error, FieldError, RateDecision, Result, Services, now_ms};
 
 /// An authenticated caller of the agent API.
 #[derive(Clone, Debug)]
@@ -26,6 +26,9 @@ pub struct Caller {
     pub method: AuthMethod,
     /// Present when the caller used a session token.
     session: Option<SessionIdentity>,
+    /// The dashboard user (or operator) acting through the app's rights, who the audit log
+    /// names; `None` for the app's own credentials.
+    acting: Option<Actor>,
 }
 
 /// The session token a caller used: its stored hash (not a secret) and expiry.
@@ -54,6 +57,37 @@ impl Caller {
             app: Arc::new(app),
             method: AuthMethod::AppSecret,
             session: None,
+            acting: None,
+        }
+    }
+
+    /// The app's rights, used by `actor` (a dashboard user), who the audit log will name.
+    pub(crate) fn acting_for(self, actor: Actor) -> Caller {
+        Caller {
+            acting: Some(actor),
+            ..self
+        }
+    }
+
+    /// (actor type, id, label, source IP) as the audit log records who made a change.
+    pub(crate) fn audit_identity(&self) -> (&'static str, Option<String>, String, Option<String>) {
+        match (&self.acting, self.method) {
+            (Some(actor), _) => {
+                let (kind, id, label) = actor.audit_identity();
+                (kind, id, label, actor.source_ip.clone())
+            }
+            (None, AuthMethod::AppSecret) => (
+                "app",
+                Some(self.app.id.clone()),
+                self.app.slug.clone(),
+                None,
+            ),
+            (None, AuthMethod::SessionToken) => (
+                "session_token",
+                None,
+                format!("session token of {}", self.app.slug),
+                None,
+            ),
         }
     }
 
@@ -93,6 +127,7 @@ impl Services {
             app: Arc::new(to_app(record)),
             method: AuthMethod::AppSecret,
             session: None,
+            acting: None,
         };
         self.auth_cache().put(cache_key, caller.clone());
         Ok(caller)
@@ -129,6 +164,7 @@ impl Services {
                 token_hash,
                 expires_at: found.token_expires_at,
             }),
+            acting: None,
         };
         self.auth_cache().put(cache_key, caller.clone());
         Ok(caller)
@@ -290,7 +326,11 @@ mod tests {
             .await
             .unwrap();
         // Another instance (a second service layer on the same database) deactivates the app.
-        let elsewhere = Services::new(db.store.clone(), crate::Integrations::default());
+        let elsewhere = Services::new(
+            db.store.clone(),
+            crate::Integrations::default(),
+            crate::platform::encryption::Keyring::ephemeral().unwrap(),
+        );
         elsewhere
             .set_app_active(&Actor::operator(), "one", false)
             .await

@@ -18,7 +18,7 @@ impl Services {
         permission: Permission,
     ) -> Result<Caller> {
         let record = self.app_record(actor, slug, permission).await?;
-        Ok(Caller::for_app(to_app(record)))
+        Ok(Caller::for_app(to_app(record)).acting_for(actor.clone()))
     }
 
     /// The frame of a dashboard page: the user's apps, and the one `slug` names if they may

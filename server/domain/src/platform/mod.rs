@@ -6,6 +6,7 @@ pub mod audit;
 pub(crate) mod auth;
 pub(crate) mod caches;
 pub(crate) mod dashboard;
+pub mod encryption;
 pub(crate) mod integrations;
 pub mod outbound;
 pub(crate) mod rate_limits;

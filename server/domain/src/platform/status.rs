@@ -79,7 +79,11 @@ mod tests {
     #[tokio::test]
     async fn health_reports_ok_with_an_rfc3339_timestamp() {
         let db = TestDatabase::new().await;
-        let services = Services::new(db.store.clone(), Integrations::default());
+        let services = Services::new(
+            db.store.clone(),
+            Integrations::default(),
+            crate::platform::encryption::Keyring::ephemeral().unwrap(),
+        );
         let health = services.health();
         assert_eq!(health.status, "ok");
         assert!(OffsetDateTime::parse(&health.timestamp, &Rfc3339).is_ok());
@@ -89,7 +93,11 @@ mod tests {
     #[tokio::test]
     async fn readiness_fails_once_the_database_is_gone() {
         let db = TestDatabase::new().await;
-        let services = Services::new(db.store.clone(), Integrations::default());
+        let services = Services::new(
+            db.store.clone(),
+            Integrations::default(),
+            crate::platform::encryption::Keyring::ephemeral().unwrap(),
+        );
         assert!(services.readiness().await.database.ok);
 
         db.store.close().await;
@@ -106,7 +114,11 @@ mod tests {
             .ensure_installed_at(1_700_000_000_000)
             .await
             .unwrap();
-        let services = Services::new(db.store.clone(), Integrations::default());
+        let services = Services::new(
+            db.store.clone(),
+            Integrations::default(),
+            crate::platform::encryption::Keyring::ephemeral().unwrap(),
+        );
         let report = services.status().await.unwrap();
 
         assert_eq!(report.version, VERSION);

@@ -165,26 +165,68 @@ impl Services {
     pub async fn rotate_signing_secret(&self, caller: &Caller) -> Result<SigningSecret> {
         caller.require_app_secret()?;
         let secret = secrets::generate(SIGNING_SECRET_PREFIX)?;
+        let sealed = self
+            .keyring()
+            .seal(&signing_secret_context(&caller.app.id), &secret)?;
         self.store()
-            .replace_signing_secret(&caller.app.id, &secret)
+            .replace_signing_secret(&caller.app.id, &sealed)
             .await?;
+        self.audit_change(
+            caller,
+            "webhook.signing_secret.rotated",
+            "app",
+            Some(caller.app.id.clone()),
+            None,
+        )
+        .await?;
         Ok(SigningSecret {
             signing_secret: secret,
         })
     }
 
+    /// Seals every stored signing secret under the current key: plain ones stored before
+    /// secrets were sealed, and ones sealed under an older key. Answers how many it resealed.
+    pub async fn reseal_signing_secrets(&self) -> Result<usize> {
+        let mut resealed = 0;
+        for (app_id, stored) in self.store().signing_secrets().await? {
+            if self.keyring().is_current(&stored) {
+                continue;
+            }
+            let context = signing_secret_context(&app_id);
+            let plain = self.keyring().open(&context, &stored)?;
+            let sealed = self.keyring().seal(&context, &plain)?;
+            if self
+                .store()
+                .replace_signing_secret_if(&app_id, &stored, &sealed)
+                .await?
+            {
+                resealed += 1;
+            }
+        }
+        Ok(resealed)
+    }
+
     /// The secret outbound calls of this app are signed with, created on first use.
     pub(crate) async fn app_signing_secret(&self, app_id: &str) -> Result<String> {
+        let context = signing_secret_context(app_id);
         // Read first: this runs on every tool call and webhook, and only once writes.
-        if let Some(secret) = self.store().signing_secret(app_id).await? {
-            return Ok(secret);
-        }
-        let candidate = secrets::generate(SIGNING_SECRET_PREFIX)?;
-        Ok(self
-            .store()
-            .set_first_signing_secret(app_id, &candidate)
-            .await?)
+        let stored = match self.store().signing_secret(app_id).await? {
+            Some(stored) => stored,
+            None => {
+                let candidate = secrets::generate(SIGNING_SECRET_PREFIX)?;
+                let sealed = self.keyring().seal(&context, &candidate)?;
+                self.store()
+                    .set_first_signing_secret(app_id, &sealed)
+                    .await?
+            }
+        };
+        self.keyring().open(&context, &stored)
     }
+}
+
+/// Where a signing secret is stored, bound into its seal.
+pub(crate) fn signing_secret_context(app_id: &str) -> String {
+    format!("apps.signing_secret/{app_id}")
 }
 
 fn to_delivery(record: WebhookDeliveryRecord) -> WebhookDelivery {

@@ -115,6 +115,34 @@ impl Store {
             .await)?)
     }
 
+    /// Every tool with headers, of every app: what start-up reseals.
+    pub async fn tools_with_headers(&self) -> StoreResult<Vec<ToolRecord>> {
+        let sql = format!("SELECT {TOOL_COLUMNS} FROM tools WHERE headers IS NOT NULL ORDER BY id");
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, ToolRecord>(&sql)
+            .fetch_all(pool)
+            .await)?)
+    }
+
+    /// Replaces a tool's stored headers unless the tool changed since `updated_at`; answers
+    /// whether it did.
+    pub async fn replace_tool_headers_if(
+        &self,
+        tool_id: &str,
+        updated_at: i64,
+        headers: &Json<Map<String, Value>>,
+    ) -> StoreResult<bool> {
+        let result = on_pool!(self, pool => sqlx::query(
+            "UPDATE tools SET headers = $3 WHERE id = $1 AND updated_at = $2",
+        )
+        .bind(tool_id)
+        .bind(updated_at)
+        .bind(headers)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(result == 1)
+    }
+
     pub async fn delete_tool(&self, app_id: &str, name: &str) -> StoreResult<()> {
         let deleted = on_pool!(self, pool => sqlx::query(
             "DELETE FROM tools WHERE app_id = $1 AND name = $2",

@@ -177,6 +177,37 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
+    /// Every app's stored signing secret, as `(app id, stored value)`: what start-up reseals.
+    pub async fn signing_secrets(&self) -> StoreResult<Vec<(String, String)>> {
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, (String, String)>(
+            "SELECT id, signing_secret FROM apps WHERE signing_secret IS NOT NULL ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await)?,
+        )
+    }
+
+    /// Replaces the app's stored signing secret if it is still `current`; answers whether it
+    /// was (a rotation meanwhile wins).
+    pub async fn replace_signing_secret_if(
+        &self,
+        app_id: &str,
+        current: &str,
+        replacement: &str,
+    ) -> StoreResult<bool> {
+        let result = on_pool!(self, pool => sqlx::query(
+            "UPDATE apps SET signing_secret = $3 WHERE id = $1 AND signing_secret = $2",
+        )
+        .bind(app_id)
+        .bind(current)
+        .bind(replacement)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(result == 1)
+    }
+
     pub async fn replace_signing_secret(&self, app_id: &str, secret: &str) -> StoreResult<()> {
         on_pool!(self, pool => sqlx::query("UPDATE apps SET signing_secret = $2 WHERE id = $1")
             .bind(app_id)

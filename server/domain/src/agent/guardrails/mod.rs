@@ -102,6 +102,8 @@ impl Services {
         };
         self.store().insert_guardrail_rule(&record).await?;
         self.rule_cache().evict(&caller.app.id);
+        self.audit_rule(caller, "guardrail_rule.created", &record)
+            .await?;
         Ok(to_rule(record))
     }
 
@@ -147,6 +149,8 @@ impl Services {
             .await
             .map_err(not_found("guardrail rule"))?;
         self.rule_cache().evict(&caller.app.id);
+        self.audit_rule(caller, "guardrail_rule.updated", &record)
+            .await?;
         Ok(to_rule(record))
     }
 
@@ -158,7 +162,37 @@ impl Services {
             .await
             .map_err(not_found("guardrail rule"))?;
         self.rule_cache().evict(&caller.app.id);
-        Ok(())
+        self.audit_change(
+            caller,
+            "guardrail_rule.deleted",
+            "guardrail_rule",
+            Some(rule_id.to_owned()),
+            None,
+        )
+        .await
+    }
+
+    /// Records a rule's creation or change with what it now does.
+    async fn audit_rule(
+        &self,
+        caller: &Caller,
+        action: &'static str,
+        rule: &GuardrailRuleRecord,
+    ) -> Result<()> {
+        let details = serde_json::json!({
+            "type": rule.r#type,
+            "pattern": rule.pattern,
+            "action": rule.action,
+            "isActive": rule.is_active,
+        });
+        self.audit_change(
+            caller,
+            action,
+            "guardrail_rule",
+            Some(rule.id.clone()),
+            Some(details),
+        )
+        .await
     }
 
     /// Every rule of the app, active or not, oldest first. Needs the app secret.

@@ -245,7 +245,14 @@ impl Services {
             return Err(Error::NotFound("document"));
         }
         self.vector_cache().evict(&caller.app.id);
-        Ok(())
+        self.audit_change(
+            caller,
+            "knowledge_document.deleted",
+            "knowledge_document",
+            Some(id.to_owned()),
+            None,
+        )
+        .await
     }
 
     async fn save_document(
@@ -343,6 +350,20 @@ impl Services {
         if !inline {
             self.wake_knowledge_worker();
         }
+        let action = if created {
+            "knowledge_document.added"
+        } else {
+            "knowledge_document.updated"
+        };
+        let details = serde_json::json!({ "title": stored.title, "chunks": stored.chunk_count });
+        self.audit_change(
+            caller,
+            action,
+            "knowledge_document",
+            Some(stored.id.clone()),
+            Some(details),
+        )
+        .await?;
         Ok(DocumentSaved {
             id: stored.id.clone(),
             created,

@@ -2,6 +2,8 @@
 //! against a real JSON Schema validator, rate-limited per session atomically, called through the
 //! SSRF-guarded outbound client with a signature, and recorded.
 
+mod headers;
+
 use std::time::{Duration, Instant};
 
 use model::agent::conversations::MAX_NAME_CHARS;
@@ -23,7 +25,6 @@ use crate::{Caller, Error, RateDecision, Result, Services, now_ms};
 const MAX_TOOL_ANSWER_BYTES: usize = 256 * 1024;
 const MAX_SCHEMA_BYTES: usize = 64 * 1024;
 const MAX_DESCRIPTION_CHARS: usize = 4_000;
-const MAX_HEADERS: usize = 20;
 /// The window `maxActionsPerTurn` counts in.
 const ACTION_WINDOW_MS: i64 = 60_000;
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -76,6 +77,7 @@ impl Services {
         let checked = self.check_fields(fields, &mut checks);
         checks.finish()?;
         let checked = checked.ok_or_else(|| Error::Internal("unchecked tool".into()))?;
+        let headers = self.seal_headers(&caller.app.id, &name, checked.headers)?;
         let now = now_ms();
         let record = self
             .store()
@@ -87,7 +89,7 @@ impl Services {
                 parameters_schema: checked.schema,
                 endpoint: checked.endpoint,
                 http_method: checked.method,
-                headers: checked.headers.map(Json),
+                headers,
                 timeout_ms: checked.timeout_ms,
                 requires_confirmation: input.requires_confirmation.unwrap_or(false),
                 requires_auth: input.requires_auth.unwrap_or(false),
@@ -96,7 +98,9 @@ impl Services {
                 updated_at: now,
             })
             .await?;
-        Ok(to_tool(record))
+        let tool = to_tool(record);
+        self.audit_tool(caller, "tool.registered", &tool).await?;
+        Ok(tool)
     }
 
     /// Changes the fields present. Needs the app secret.
@@ -115,16 +119,19 @@ impl Services {
                 .parameters_schema
                 .unwrap_or(SchemaText::Text(current.parameters_schema.clone())),
             endpoint: patch.endpoint.unwrap_or(current.endpoint.clone()),
-            headers: patch.headers.or(current
-                .headers
-                .clone()
-                .map(|Json(h)| HeadersText::Object(h))),
+            headers: match patch.headers {
+                Some(headers) => Some(headers),
+                None => self
+                    .open_headers(&caller.app.id, &current)?
+                    .map(HeadersText::Object),
+            },
             method: Some(patch.http_method.unwrap_or(current.http_method.clone())),
             timeout_ms: Some(patch.timeout_ms.unwrap_or(current.timeout_ms)),
         };
         let checked = self.check_fields(fields, &mut checks);
         checks.finish()?;
         let checked = checked.ok_or_else(|| Error::Internal("unchecked tool".into()))?;
+        let headers = self.seal_headers(&caller.app.id, &current.name, checked.headers)?;
         let record = self
             .store()
             .upsert_tool(&ToolRecord {
@@ -132,7 +139,7 @@ impl Services {
                 parameters_schema: checked.schema,
                 endpoint: checked.endpoint,
                 http_method: checked.method,
-                headers: checked.headers.map(Json),
+                headers,
                 timeout_ms: checked.timeout_ms,
                 requires_confirmation: patch
                     .requires_confirmation
@@ -143,7 +150,9 @@ impl Services {
                 ..current
             })
             .await?;
-        Ok(to_tool(record))
+        let tool = to_tool(record);
+        self.audit_tool(caller, "tool.updated", &tool).await?;
+        Ok(tool)
     }
 
     /// Deletes a tool; its executions stay recorded. Needs the app secret.
@@ -154,8 +163,29 @@ impl Services {
             .await
             .map_err(|err| match err {
                 StoreError::NotFound => Error::NotFound("tool"),
-                other => other.into(),
-            })
+                other => Error::from(other),
+            })?;
+        self.audit_change(caller, "tool.deleted", "tool", Some(name.to_owned()), None)
+            .await
+    }
+
+    /// Records a tool's registration or change: what it calls, and its header names (never
+    /// their values).
+    async fn audit_tool(&self, caller: &Caller, action: &'static str, tool: &Tool) -> Result<()> {
+        let details = serde_json::json!({
+            "endpoint": tool.endpoint,
+            "httpMethod": tool.http_method,
+            "headerNames": tool.header_names,
+            "isActive": tool.is_active,
+        });
+        self.audit_change(
+            caller,
+            action,
+            "tool",
+            Some(tool.name.clone()),
+            Some(details),
+        )
+        .await
     }
 
     /// The active tools, with what an agent needs only. Session tokens may call it.
@@ -349,11 +379,12 @@ impl Services {
             .app_signing_secret(&caller.app.id)
             .await
             .map_err(|e| OutboundError::Failed(e.to_string()))?;
-        let mut headers: Vec<(String, String)> = tool
-            .headers
-            .iter()
-            .flat_map(|Json(map)| map.iter())
-            .filter_map(|(name, value)| Some((name.clone(), value.as_str()?.to_owned())))
+        let mut headers: Vec<(String, String)> = self
+            .open_headers(&caller.app.id, tool)
+            .map_err(|e| OutboundError::Failed(e.to_string()))?
+            .into_iter()
+            .flatten()
+            .filter_map(|(name, value)| Some((name, value.as_str()?.to_owned())))
             .collect();
         headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
         headers.push(("X-Switchboard-Session".to_owned(), session_id.to_owned()));
@@ -441,7 +472,7 @@ impl Services {
             Some(HeadersText::Object(map)) => Some(map),
         };
         if let Some(headers) = &headers {
-            check_headers(headers, checks);
+            headers::check_headers(headers, checks);
         }
         checks.is_empty().then_some(CheckedFields {
             description,
@@ -486,32 +517,6 @@ fn check_name(name: &str, checks: &mut Checks) {
         );
     } else if RESERVED_NAMES.contains(&name) {
         checks.fail("name", format!("\"{name}\" is reserved"));
-    }
-}
-
-fn check_headers(headers: &Map<String, Value>, checks: &mut Checks) {
-    if headers.len() > MAX_HEADERS {
-        checks.fail(
-            "headers",
-            format!("must hold at most {MAX_HEADERS} headers"),
-        );
-    }
-    for (name, value) in headers {
-        let valid_name = !name.is_empty()
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
-        let valid_value = value
-            .as_str()
-            .is_some_and(|v| v.len() <= 4_096 && !v.contains(['\r', '\n']));
-        if !valid_name || !valid_value {
-            checks.fail(
-                format!("headers.{name}"),
-                "must be a header name with a string value",
-            );
-        } else if PLATFORM_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
-            checks.fail(format!("headers.{name}"), "is set by Switchboard");
-        }
     }
 }
 
