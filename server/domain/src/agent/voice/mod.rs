@@ -14,7 +14,15 @@ pub mod elevenlabs;
 mod events;
 pub(crate) mod livekit;
 mod logs;
+mod playground;
+mod records;
 mod rooms;
+mod stale;
+
+use records::to_participant;
+pub(crate) use records::{
+    agent_status_of, duration_secs, metadata_of, new_session, status_of, to_voice_session,
+};
 
 use model::agent::conversations::ConversationStatus;
 use model::agent::voice::{
@@ -58,131 +66,6 @@ pub(crate) fn is_livekit_name(value: &str) -> bool {
         && value
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"_-.:@".contains(&b))
-}
-
-/// A fresh session row with everything unset but what every session has.
-pub(crate) fn new_session(
-    caller: &Caller,
-    origin: SessionOrigin,
-    room_name: Option<String>,
-) -> VoiceSessionRecord {
-    let now = now_ms();
-    let id = new_id();
-    VoiceSessionRecord {
-        session_key: format!("voice-{id}"),
-        id,
-        app_id: caller.app.id.clone(),
-        origin: origin.as_str().to_owned(),
-        room_name,
-        status: CallStatus::Pending.as_str().to_owned(),
-        call_type: None,
-        owner_identity: None,
-        owner_name: None,
-        owner_token_hash: caller.session_token_hash().map(str::to_owned),
-        callee_id: None,
-        agent_status: None,
-        agent_name: None,
-        agent_identity: None,
-        agent_dispatch_id: None,
-        agent_config: None,
-        system_prompt: None,
-        voice: None,
-        max_participants: None,
-        empty_timeout_secs: None,
-        metadata: None,
-        participant_count: 0,
-        customer_id: None,
-        direction: None,
-        locale: None,
-        simulation: false,
-        agent_type: None,
-        external_id: None,
-        recording_enabled: false,
-        egress_id: None,
-        recording_status: None,
-        recording_started_at: None,
-        recording_url: None,
-        transcript: None,
-        end_reason: None,
-        created_at: now,
-        connected_at: None,
-        ended_at: None,
-        updated_at: now,
-    }
-}
-
-pub(crate) fn status_of(record: &VoiceSessionRecord) -> CallStatus {
-    CallStatus::parse(&record.status).unwrap_or(CallStatus::Failed)
-}
-
-pub(crate) fn agent_status_of(record: &VoiceSessionRecord) -> Option<AgentStatus> {
-    record.agent_status.as_deref().and_then(AgentStatus::parse)
-}
-
-/// Seconds connected (or since creation when never connected), up to the end or now.
-pub(crate) fn duration_secs(record: &VoiceSessionRecord) -> i64 {
-    let start = record.connected_at.unwrap_or(record.created_at);
-    let end = record.ended_at.unwrap_or_else(now_ms);
-    ((end - start) / 1_000).max(0)
-}
-
-pub(crate) fn to_voice_session(record: &VoiceSessionRecord) -> VoiceSession {
-    let status = status_of(record);
-    VoiceSession {
-        id: record.id.clone(),
-        origin: SessionOrigin::parse(&record.origin).unwrap_or(SessionOrigin::Livekit),
-        session_id: record.session_key.clone(),
-        room_name: record.room_name.clone(),
-        status,
-        room_status: status.room_status(),
-        call_type: record.call_type.as_deref().and_then(CallType::parse),
-        participant_identity: record.owner_identity.clone(),
-        participant_name: record.owner_name.clone(),
-        callee_id: record.callee_id.clone(),
-        agent_status: agent_status_of(record),
-        agent_name: record.agent_name.clone(),
-        agent_identity: record.agent_identity.clone(),
-        agent_dispatch_id: record.agent_dispatch_id.clone(),
-        agent_config: record.agent_config.as_ref().map(|c| c.0.clone()),
-        voice: record.voice.clone(),
-        participant_count: record.participant_count,
-        max_participants: record.max_participants,
-        empty_timeout: record.empty_timeout_secs,
-        metadata: metadata_of(record),
-        customer_id: record.customer_id.clone(),
-        direction: record.direction.clone(),
-        locale: record.locale.clone(),
-        simulation: record.simulation,
-        agent_type: record.agent_type.clone(),
-        external_id: record.external_id.clone(),
-        recording_enabled: record.recording_enabled,
-        recording_status: record.recording_status.clone(),
-        egress_id: record.egress_id.clone(),
-        recording_url: record.recording_url.clone(),
-        has_transcript: record.transcript.is_some(),
-        end_reason: record.end_reason.clone(),
-        created_at: record.created_at,
-        connected_at: record.connected_at,
-        ended_at: record.ended_at,
-        duration_secs: duration_secs(record),
-    }
-}
-
-pub(crate) fn metadata_of(record: &VoiceSessionRecord) -> Value {
-    record
-        .metadata
-        .as_ref()
-        .map_or_else(|| Value::Object(Default::default()), |m| m.0.clone())
-}
-
-fn to_participant(record: ParticipantRecord) -> VoiceParticipant {
-    VoiceParticipant {
-        identity: record.identity,
-        name: record.name,
-        kind: record.kind,
-        joined_at: record.joined_at,
-        left_at: record.left_at,
-    }
 }
 
 /// Filters of `GET /api/voice/sessions`.
@@ -484,85 +367,6 @@ impl Services {
         }
         Ok(())
     }
-
-    /// Ends sessions nobody joined, sessions whose LiveKit room is gone, and forgotten
-    /// ElevenLabs sessions; forgets old webhook event ids. Returns how many sessions ended.
-    pub async fn reap_stale_voice_sessions(&self) -> Result<usize> {
-        let now = now_ms();
-        let mut ended = 0;
-        let mut after: Option<(i64, String)> = None;
-        loop {
-            let batch = self
-                .store()
-                .open_voice_sessions(
-                    now - RECONCILE_AFTER_MS,
-                    after.as_ref().map(|(at, id)| (*at, id.as_str())),
-                    REAP_BATCH,
-                )
-                .await?;
-            let Some(last) = batch.last() else {
-                break;
-            };
-            after = Some((last.created_at, last.id.clone()));
-            let full = batch.len() == usize::try_from(REAP_BATCH).unwrap_or(usize::MAX);
-            ended += self.reap_batch(batch, now).await?;
-            if !full {
-                break;
-            }
-        }
-        self.store()
-            .purge_livekit_events(now - EVENT_ID_RETENTION_MS)
-            .await?;
-        Ok(ended)
-    }
-
-    /// Ends the stale sessions among `open`; how many ended.
-    async fn reap_batch(&self, open: Vec<VoiceSessionRecord>, now: i64) -> Result<usize> {
-        let mut ended = 0;
-        let mut with_rooms = Vec::new();
-        for session in open {
-            let age = now - session.created_at;
-            let status = status_of(&session);
-            if session.room_name.is_none() {
-                if age > ELEVENLABS_MAX_MS {
-                    self.finish_session(session, CallStatus::Completed, "expired", false)
-                        .await?;
-                    ended += 1;
-                }
-            } else if age > NEVER_CONNECTED_MS && status != CallStatus::Connected {
-                self.finish_session(session, CallStatus::Missed, "never_connected", true)
-                    .await?;
-                ended += 1;
-            } else if status == CallStatus::Connected || session.max_participants.is_some() {
-                // LiveKit has the room: it was created through its API, or someone joined.
-                // (Other rooms open on the first join, so their absence says nothing yet.)
-                with_rooms.push(session);
-            }
-        }
-        let Ok(livekit) = self.livekit() else {
-            return Ok(ended);
-        };
-        for batch in with_rooms.chunks(100) {
-            let names: Vec<String> = batch.iter().filter_map(|s| s.room_name.clone()).collect();
-            let existing = match livekit.existing_rooms(names).await {
-                Ok(existing) => existing,
-                // LiveKit unreachable: nothing can be concluded this round.
-                Err(_) => break,
-            };
-            for session in batch {
-                let gone = session
-                    .room_name
-                    .as_ref()
-                    .is_some_and(|room| !existing.contains(room));
-                if gone {
-                    self.finish_session(session.clone(), CallStatus::Completed, "room_gone", false)
-                        .await?;
-                    ended += 1;
-                }
-            }
-        }
-        Ok(ended)
-    }
 }
 
 /// A session-token caller may only touch the sessions it started.
@@ -591,91 +395,6 @@ pub(crate) fn random_suffix(len: usize) -> String {
 
 /// How long a dashboard user's playground token lives.
 const PLAYGROUND_TOKEN_TTL_MS: i64 = 15 * 60 * 1_000;
-
-impl Services {
-    /// A browser-safe session token for a signed-in dashboard user to try `slug`'s agent (the
-    /// playground): the voice APIs then treat the user's browser like any end user's.
-    pub async fn playground_token(
-        &self,
-        actor: &crate::Actor,
-        slug: &str,
-    ) -> Result<model::platform::auth::SessionTokenResponse> {
-        let caller = self.playground_caller(actor, slug).await?;
-        self.create_session_token(&caller, Some(PLAYGROUND_TOKEN_TTL_MS))
-            .await
-    }
-
-    /// `slug`'s app as a dashboard user may try it: readable by them, and active.
-    async fn playground_caller(&self, actor: &crate::Actor, slug: &str) -> Result<Caller> {
-        let app = self.app_by_slug(actor, slug).await?;
-        if !app.is_active {
-            return Err(Error::Conflict(
-                "The app is deactivated; activate it to try it".to_owned(),
-            ));
-        }
-        Ok(Caller::for_app(app))
-    }
-
-    /// Starts a playground call for a signed-in dashboard user: seed 004's session (a room, the
-    /// tester's LiveKit token, the agent dispatched with `agent_config`), its conversation on
-    /// the `playground` channel, and a session token the browser stores the transcript and the
-    /// rating with through the JSON API.
-    pub async fn start_playground(
-        &self,
-        actor: &crate::Actor,
-        slug: &str,
-        agent_config: serde_json::Map<String, Value>,
-    ) -> Result<model::agent::playground::PlaygroundCall> {
-        let caller = self.playground_caller(actor, slug).await?;
-        let token = self
-            .create_session_token(&caller, Some(PLAYGROUND_TOKEN_TTL_MS))
-            .await?;
-        let identity = match &actor.principal {
-            crate::Principal::User(user) => format!("playground-{}", user.id),
-            crate::Principal::Operator => "playground-operator".to_owned(),
-        };
-        let started = self
-            .start_session(
-                &caller,
-                model::agent::voice::StartSession {
-                    user_identity: identity.clone(),
-                    room_name: Some(format!("playground-{}", random_suffix(12))),
-                    agent_config: Some(agent_config),
-                },
-            )
-            .await?;
-        self.save_conversation(
-            &caller,
-            model::agent::conversations::SaveConversation {
-                session_id: started.room_name.clone(),
-                started_at: None,
-                messages: None,
-                status: None,
-                channel: Some("playground".to_owned()),
-                resolution: None,
-            },
-        )
-        .await?;
-        Ok(model::agent::playground::PlaygroundCall {
-            livekit_url: started.livekit_url,
-            user_token: started.user_token,
-            session_id: started.room_name.clone(),
-            room_name: started.room_name,
-            session_token: token.session_token,
-            identity,
-        })
-    }
-
-    /// Ends a playground call: closes its room, which disconnects the agent. What became of
-    /// the conversation is the agent's to say, as on any other channel.
-    pub async fn end_playground(&self, actor: &crate::Actor, slug: &str, room: &str) -> Result<()> {
-        let caller = Caller::for_app(self.app_by_slug(actor, slug).await?);
-        if !room.starts_with("playground-") {
-            return Err(Error::Invalid("Not a playground room".to_owned()));
-        }
-        self.end_session_room(&caller, room).await
-    }
-}
 
 /// Seed 002's per-user limits on calls, recordings and realtime sessions.
 #[derive(Clone, Copy, Debug)]

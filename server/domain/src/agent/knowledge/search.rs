@@ -1,0 +1,314 @@
+//! Knowledge search: hybrid retrieval (vectors and full text, fused), its validation and its log.
+
+use super::*;
+
+impl Services {
+    /// Seed 000's `POST /api/knowledge/search`, hybrid by default. Session tokens may call it.
+    pub async fn search_knowledge(
+        &self,
+        caller: &Caller,
+        input: SearchKnowledge,
+        trace_id: Option<&str>,
+    ) -> Result<SearchResponse> {
+        self.search(caller, input, trace_id, Telemetry::Record)
+            .await
+    }
+
+    /// A search that leaves no trace: no search log, no gap. The dashboard's search tester.
+    /// Needs the app secret.
+    pub async fn try_knowledge_search(
+        &self,
+        caller: &Caller,
+        input: SearchKnowledge,
+    ) -> Result<SearchResponse> {
+        caller.require_app_secret()?;
+        self.search(caller, input, None, Telemetry::Skip).await
+    }
+
+    async fn search(
+        &self,
+        caller: &Caller,
+        input: SearchKnowledge,
+        trace_id: Option<&str>,
+        telemetry: Telemetry,
+    ) -> Result<SearchResponse> {
+        let search = Search::validate(&input)?;
+        let embedder = self.embedder();
+        let threshold = caller.app.settings.knowledge_threshold.unwrap_or_else(|| {
+            embedder
+                .as_ref()
+                .map_or(DEFAULT_THRESHOLD, |e| e.default_threshold())
+        });
+
+        let started = Instant::now();
+        let (mode, vector) = self
+            .embed_query(embedder, &search.query, input.mode.unwrap_or_default())
+            .await?;
+        let embedded = Instant::now();
+        let results = self
+            .retrieve(&caller.app.id, &search, mode, vector.as_ref())
+            .await?;
+        let timing = Timing {
+            embed: if vector.is_some() {
+                embedded - started
+            } else {
+                Duration::ZERO
+            },
+            retrieval: embedded.elapsed(),
+        };
+
+        let top_score = results.iter().map(|r| r.score).fold(0.0, f64::max);
+        // Scores exist only when the query was embedded; full text alone can only tell that
+        // nothing matched.
+        let gap_detected = results.is_empty() || (vector.is_some() && top_score < threshold);
+        let session = input.session_id.as_deref().filter(|s| !s.is_empty());
+        let record = SearchLogRecord {
+            id: new_id(),
+            app_id: caller.app.id.clone(),
+            session_id: Some(session.unwrap_or(SEARCH_LOG_SESSION).to_owned()),
+            query: search.query,
+            mode: mode.as_str().to_owned(),
+            top_score,
+            result_count: results.len() as i64,
+            gap: gap_detected,
+            embed_us: timing.embed.as_micros() as i64,
+            retrieval_us: timing.retrieval.as_micros() as i64,
+            trace_id: trace_id.map(str::to_owned),
+            created_at: now_ms(),
+        };
+        if telemetry == Telemetry::Record {
+            self.log_search(&record, session).await?;
+        }
+        Ok(SearchResponse {
+            results,
+            gap_detected,
+            top_score,
+            mode,
+            embed_ms: timing.embed.as_secs_f64() * 1000.0,
+            retrieval_ms: timing.retrieval.as_secs_f64() * 1000.0,
+        })
+    }
+
+    /// The query's vector (with its model) unless the mode is full text. Hybrid search falls
+    /// back to full text when the provider is missing or fails: a voice agent is better
+    /// served by that than by an error.
+    async fn embed_query(
+        &self,
+        embedder: Result<&Embedder>,
+        query: &str,
+        mode: SearchMode,
+    ) -> Result<(SearchMode, Option<QueryVector>)> {
+        if mode == SearchMode::Text {
+            return Ok((mode, None));
+        }
+        let embedded = match embedder {
+            Ok(embedder) => embedder
+                .embed(
+                    self.integration_client()?,
+                    &[query.to_owned()],
+                    Purpose::Query,
+                )
+                .await
+                .map(|mut vectors| {
+                    vectors.pop().map(|vector| QueryVector {
+                        model: embedder.model().to_owned(),
+                        vector,
+                    })
+                }),
+            Err(error) => Err(error),
+        };
+        match embedded {
+            Ok(vector) => Ok((mode, vector)),
+            Err(error) if mode == SearchMode::Hybrid => {
+                tracing::warn!(%error, "query not embedded; searching full text only");
+                Ok((SearchMode::Text, None))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Vector and full-text candidates, fused, cut to `topK` and loaded.
+    async fn retrieve(
+        &self,
+        app_id: &str,
+        search: &Search,
+        mode: SearchMode,
+        vector: Option<&QueryVector>,
+    ) -> Result<Vec<SearchResult>> {
+        let pool = (search.top_k * 4).max(20);
+        let model = vector.map_or("", |v| v.model.as_str());
+        let query_vector = vector.map(|v| v.vector.as_slice());
+        let terms = query_terms(&search.query);
+        // The two retrievals are independent: run them at once.
+        let vector_side = async {
+            match query_vector {
+                Some(vector) if mode != SearchMode::Text => {
+                    self.nearest_chunks(NearestQuery {
+                        app_id,
+                        model,
+                        vector,
+                        category: search.category.as_deref(),
+                        min_similarity: search.min_score.unwrap_or(-1.0),
+                        limit: pool as usize,
+                    })
+                    .await
+                }
+                _ => Ok(Vec::new()),
+            }
+        };
+        let text_side = async {
+            if mode == SearchMode::Vector {
+                return Ok(Vec::new());
+            }
+            let matches = self
+                .store()
+                .text_matches(
+                    app_id,
+                    search.category.as_deref(),
+                    &terms,
+                    model,
+                    query_vector,
+                    pool,
+                )
+                .await?;
+            Ok::<_, Error>(
+                matches
+                    .into_iter()
+                    .filter(|c: &Candidate| {
+                        search
+                            .min_score
+                            .is_none_or(|min| c.similarity.unwrap_or(0.0) >= min)
+                    })
+                    .collect(),
+            )
+        };
+        let (vector_hits, text_hits) = tokio::try_join!(vector_side, text_side)?;
+        let fused: Vec<_> = fuse(&vector_hits, &text_hits)
+            .into_iter()
+            .take(search.top_k as usize)
+            .collect();
+        let ids: Vec<String> = fused.iter().map(|f| f.chunk_id.clone()).collect();
+        let mut chunks: HashMap<String, ChunkRecord> = self
+            .store()
+            .chunks_by_ids(app_id, &ids)
+            .await?
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect();
+        Ok(fused
+            .into_iter()
+            .filter_map(|f| {
+                let chunk = chunks.remove(&f.chunk_id)?;
+                Some(SearchResult {
+                    id: chunk.document_id,
+                    chunk_id: chunk.id,
+                    title: chunk.title,
+                    content: chunk.content,
+                    heading: chunk.heading,
+                    category: chunk.category,
+                    score: f.similarity.unwrap_or(0.0).max(0.0),
+                    vector_rank: f.vector_rank,
+                    text_rank: f.text_rank,
+                })
+            })
+            .collect())
+    }
+
+    /// Vector candidates: the HNSW index on PostgreSQL, an in-process scan on SQLite.
+    async fn nearest_chunks(&self, query: NearestQuery<'_>) -> Result<Vec<Candidate>> {
+        match self.store().backend() {
+            DatabaseBackend::Postgres => Ok(self
+                .store()
+                .nearest_chunks(
+                    query.app_id,
+                    query.model,
+                    query.category,
+                    query.vector,
+                    query.min_similarity,
+                    query.limit as i64,
+                )
+                .await?),
+            DatabaseBackend::Sqlite => self.vector_cache().nearest(self.store(), query).await,
+        }
+    }
+
+    /// Logs a search and, when it found nothing good enough, counts its gap.
+    async fn log_search(&self, record: &SearchLogRecord, session: Option<&str>) -> Result<()> {
+        self.store().record_knowledge_search(record).await?;
+        let normalized = normalize_query(&record.query);
+        if record.gap && !normalized.is_empty() {
+            self.store()
+                .record_knowledge_gap(
+                    &GapRecord {
+                        id: new_id(),
+                        app_id: record.app_id.clone(),
+                        query: record.query.clone(),
+                        normalized_query: normalized,
+                        occurrences: 1,
+                        last_top_score: record.top_score,
+                        example_sessions: Json(session.map(str::to_owned).into_iter().collect()),
+                        status: GapStatus::Open.as_str().to_owned(),
+                        document_id: None,
+                        resolved_by: None,
+                        resolved_at: None,
+                        first_seen_at: record.created_at,
+                        last_seen_at: record.created_at,
+                    },
+                    session,
+                )
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a search spends its time, for the log and the answer.
+struct Timing {
+    embed: Duration,
+    retrieval: Duration,
+}
+
+/// Whether a search is logged (and may record a gap), or only answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Telemetry {
+    Record,
+    Skip,
+}
+
+/// A validated search request.
+struct Search {
+    query: String,
+    category: Option<String>,
+    top_k: i64,
+    min_score: Option<f64>,
+}
+
+/// A query's embedding and the model that made it.
+struct QueryVector {
+    model: String,
+    vector: Vec<f32>,
+}
+
+impl Search {
+    fn validate(input: &SearchKnowledge) -> Result<Search> {
+        let query = input.query.trim().to_owned();
+        let mut checks = Checks::new();
+        checks.text("query", &query, 1, MAX_QUERY_CHARS);
+        checks.optional_text("category", input.category.as_deref(), MAX_CATEGORY_CHARS);
+        checks.optional_text("sessionId", input.session_id.as_deref(), MAX_NAME_CHARS);
+        let top_k = input.top_k.unwrap_or(DEFAULT_TOP_K);
+        if !(1..=MAX_TOP_K).contains(&top_k) {
+            checks.fail("topK", format!("must be 1 to {MAX_TOP_K}"));
+        }
+        if input.min_score.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
+            checks.fail("minScore", "must be 0 to 1");
+        }
+        checks.finish()?;
+        Ok(Search {
+            query,
+            category: input.category.clone().filter(|c| !c.is_empty()),
+            top_k,
+            min_score: input.min_score,
+        })
+    }
+}

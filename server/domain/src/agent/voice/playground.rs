@@ -1,0 +1,88 @@
+//! The dashboard's voice playground: a call a signed-in user holds with the app's agent.
+
+use super::*;
+
+impl Services {
+    /// A browser-safe session token for a signed-in dashboard user to try `slug`'s agent (the
+    /// playground): the voice APIs then treat the user's browser like any end user's.
+    pub async fn playground_token(
+        &self,
+        actor: &crate::Actor,
+        slug: &str,
+    ) -> Result<model::platform::auth::SessionTokenResponse> {
+        let caller = self.playground_caller(actor, slug).await?;
+        self.create_session_token(&caller, Some(PLAYGROUND_TOKEN_TTL_MS))
+            .await
+    }
+
+    /// `slug`'s app as a dashboard user may try it: readable by them, and active.
+    async fn playground_caller(&self, actor: &crate::Actor, slug: &str) -> Result<Caller> {
+        let app = self.app_by_slug(actor, slug).await?;
+        if !app.is_active {
+            return Err(Error::Conflict(
+                "The app is deactivated; activate it to try it".to_owned(),
+            ));
+        }
+        Ok(Caller::for_app(app))
+    }
+
+    /// Starts a playground call for a signed-in dashboard user: seed 004's session (a room, the
+    /// tester's LiveKit token, the agent dispatched with `agent_config`), its conversation on
+    /// the `playground` channel, and a session token the browser stores the transcript and the
+    /// rating with through the JSON API.
+    pub async fn start_playground(
+        &self,
+        actor: &crate::Actor,
+        slug: &str,
+        agent_config: serde_json::Map<String, Value>,
+    ) -> Result<model::agent::playground::PlaygroundCall> {
+        let caller = self.playground_caller(actor, slug).await?;
+        let token = self
+            .create_session_token(&caller, Some(PLAYGROUND_TOKEN_TTL_MS))
+            .await?;
+        let identity = match &actor.principal {
+            crate::Principal::User(user) => format!("playground-{}", user.id),
+            crate::Principal::Operator => "playground-operator".to_owned(),
+        };
+        let started = self
+            .start_session(
+                &caller,
+                model::agent::voice::StartSession {
+                    user_identity: identity.clone(),
+                    room_name: Some(format!("playground-{}", random_suffix(12))),
+                    agent_config: Some(agent_config),
+                },
+            )
+            .await?;
+        self.save_conversation(
+            &caller,
+            model::agent::conversations::SaveConversation {
+                session_id: started.room_name.clone(),
+                started_at: None,
+                messages: None,
+                status: None,
+                channel: Some("playground".to_owned()),
+                resolution: None,
+            },
+        )
+        .await?;
+        Ok(model::agent::playground::PlaygroundCall {
+            livekit_url: started.livekit_url,
+            user_token: started.user_token,
+            session_id: started.room_name.clone(),
+            room_name: started.room_name,
+            session_token: token.session_token,
+            identity,
+        })
+    }
+
+    /// Ends a playground call: closes its room, which disconnects the agent. What became of
+    /// the conversation is the agent's to say, as on any other channel.
+    pub async fn end_playground(&self, actor: &crate::Actor, slug: &str, room: &str) -> Result<()> {
+        let caller = Caller::for_app(self.app_by_slug(actor, slug).await?);
+        if !room.starts_with("playground-") {
+            return Err(Error::Invalid("Not a playground room".to_owned()));
+        }
+        self.end_session_room(&caller, room).await
+    }
+}
