@@ -1,6 +1,8 @@
 //! Conversations, telemetry events and transcription messages, as seed 000 names them.
 
 use serde::{Deserialize, Serialize};
+
+pub use crate::agent::transcript::TranscriptEntry;
 use serde_json::Value;
 
 /// Most items one `POST /api/events` or `POST /api/messages` may carry.
@@ -65,16 +67,6 @@ impl ConversationStatus {
                 | (Abandoned, Abandoned)
         )
     }
-}
-
-/// One line of a conversation's transcript.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct TranscriptEntry {
-    pub role: String,
-    pub content: String,
-    /// As the client sent it (seconds or ms since the epoch).
-    pub ts: i64,
 }
 
 /// `POST /api/conversations`: create or update the conversation of `sessionId`.

@@ -12,4 +12,5 @@ pub mod knowledge;
 pub mod persona;
 pub mod playground;
 pub mod tools;
+pub mod transcript;
 pub mod voice;

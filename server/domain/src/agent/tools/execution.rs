@@ -1,6 +1,8 @@
-//! Running a tool: parameters checked against its schema, the per-turn action limit, the signed call through the SSRF guard, and its record.
+//! Running a tool: parameters checked against its schema, the per-turn action limit, the
+//! signed call through the SSRF guard, and its record.
 
 use super::*;
+use crate::RatePolicy;
 
 impl Services {
     /// Calls a tool for a session. Failures of the call are answered in-band
@@ -44,19 +46,14 @@ impl Services {
     /// One more action for the session in this minute's window; 429 past the limit. Atomic
     /// across concurrent calls and instances.
     async fn count_action(&self, caller: &Caller, session_id: &str, limit: i64) -> Result<()> {
-        let now = now_ms();
-        let window_start = now - now.rem_euclid(ACTION_WINDOW_MS);
-        let key = format!("tool-actions:{}:{session_id}", caller.app.id);
-        let count = self.store().hit_rate_limit(&key, window_start).await?;
-        if count > limit {
-            return Err(Error::RateLimited(RateDecision {
-                allowed: false,
-                limit,
-                remaining: 0,
-                reset_at_ms: window_start + ACTION_WINDOW_MS,
-            }));
+        let policy = RatePolicy::new("tool-actions", limit, ACTION_WINDOW_MS);
+        let subject = format!("{}:{session_id}", caller.app.id);
+        let decision = self.hit_rate_limit(&policy, &subject).await?;
+        if decision.allowed {
+            Ok(())
+        } else {
+            Err(Error::RateLimited(decision))
         }
-        Ok(())
     }
 
     /// Looks the tool up, validates, calls: the status to record, the result, the HTTP status.

@@ -20,7 +20,7 @@ use store::{ExecutionFilter, Json, StoreError, ToolExecutionRecord, ToolRecord};
 use crate::ids::new_id;
 use crate::platform::outbound::{OutboundError, OutboundRequest, signature_headers};
 use crate::validation::{Checks, Paging};
-use crate::{Caller, Error, RateDecision, Result, Services, now_ms};
+use crate::{Caller, Error, Result, Services, now_ms};
 
 /// Largest endpoint answer read; a larger one fails the call.
 const MAX_TOOL_ANSWER_BYTES: usize = 256 * 1024;

@@ -1,4 +1,5 @@
-//! What makes an app valid: its slug, a supplied secret, and its settings (ranges, texts, outbound URLs).
+//! What makes an app valid: its slug, a supplied secret, and its settings (ranges, texts,
+//! outbound URLs).
 
 use super::*;
 
