@@ -2,6 +2,7 @@
 
 use model::platform::users::{CurrentUser, Permission};
 
+use crate::platform::audit::AuditActor;
 use crate::{Error, Result};
 
 #[derive(Clone, Debug)]
@@ -55,11 +56,17 @@ impl Actor {
         self.require(workspace_id, permission).is_ok()
     }
 
-    /// (actor type, id, label) as the audit log records them.
-    pub(crate) fn audit_identity(&self) -> (&'static str, Option<String>, String) {
-        match &self.principal {
+    /// Who the actor is, as the audit log records them.
+    pub(crate) fn audit_identity(&self) -> AuditActor {
+        let (kind, id, label) = match &self.principal {
             Principal::Operator => ("cli", None, "operator (CLI)".to_owned()),
             Principal::User(user) => ("user", Some(user.id.clone()), user.email.clone()),
+        };
+        AuditActor {
+            kind,
+            id,
+            label,
+            source_ip: self.source_ip.clone(),
         }
     }
 }

@@ -14,6 +14,15 @@ pub const DEFAULT_RETENTION_DAYS: i64 = 90;
 pub const RETENTION_CHOICES: [i64; 3] = model::platform::dashboard::AUDIT_RETENTION_CHOICES;
 const MAX_PAGE: i64 = 200;
 
+/// Who did something, as the audit log names them.
+pub(crate) struct AuditActor {
+    /// `user`, `cli`, `app` or `session_token`.
+    pub kind: &'static str,
+    pub id: Option<String>,
+    pub label: String,
+    pub source_ip: Option<String>,
+}
+
 /// One action to record.
 pub(crate) struct AuditEvent {
     pub action: &'static str,
@@ -26,24 +35,7 @@ pub(crate) struct AuditEvent {
 
 impl Services {
     pub(crate) async fn audit(&self, actor: &Actor, event: AuditEvent) -> Result<()> {
-        let (actor_type, actor_id, actor_label) = actor.audit_identity();
-        self.store()
-            .insert_audit(&AuditRecord {
-                id: new_id(),
-                workspace_id: event.workspace_id,
-                app_id: event.app_id,
-                actor_type: actor_type.to_owned(),
-                actor_id,
-                actor_label,
-                action: event.action.to_owned(),
-                target_type: event.target_type.to_owned(),
-                target_id: event.target_id,
-                details: event.details.map(Json),
-                source_ip: actor.source_ip.clone(),
-                created_at: now_ms(),
-            })
-            .await?;
-        Ok(())
+        self.record_audit(actor.audit_identity(), event).await
     }
 
     /// Records a change made through an app's rights (`caller`): the agent's behaviour
@@ -56,20 +48,31 @@ impl Services {
         target_id: Option<String>,
         details: Option<Value>,
     ) -> Result<()> {
-        let (actor_type, actor_id, actor_label, source_ip) = caller.audit_identity();
+        let event = AuditEvent {
+            action,
+            target_type,
+            target_id,
+            workspace_id: Some(caller.app.workspace_id.clone()),
+            app_id: Some(caller.app.id.clone()),
+            details,
+        };
+        self.record_audit(caller.audit_identity(), event).await
+    }
+
+    async fn record_audit(&self, who: AuditActor, event: AuditEvent) -> Result<()> {
         self.store()
             .insert_audit(&AuditRecord {
                 id: new_id(),
-                workspace_id: Some(caller.app.workspace_id.clone()),
-                app_id: Some(caller.app.id.clone()),
-                actor_type: actor_type.to_owned(),
-                actor_id,
-                actor_label,
-                action: action.to_owned(),
-                target_type: target_type.to_owned(),
-                target_id,
-                details: details.map(Json),
-                source_ip,
+                workspace_id: event.workspace_id,
+                app_id: event.app_id,
+                actor_type: who.kind.to_owned(),
+                actor_id: who.id,
+                actor_label: who.label,
+                action: event.action.to_owned(),
+                target_type: event.target_type.to_owned(),
+                target_id: event.target_id,
+                details: event.details.map(Json),
+                source_ip: who.source_ip,
                 created_at: now_ms(),
             })
             .await?;

@@ -15,6 +15,7 @@ use store::SessionTokenRecord;
 
 use crate::ids::new_id;
 use crate::platform::apps::to_app;
+use crate::platform::audit::AuditActor;
 use crate::platform::secrets::{self, SESSION_TOKEN_PREFIX};
 use crate::{Actor, Error, FieldError, RateDecision, Result, Services, now_ms};
 
@@ -69,25 +70,22 @@ impl Caller {
         }
     }
 
-    /// (actor type, id, label, source IP) as the audit log records who made a change.
-    pub(crate) fn audit_identity(&self) -> (&'static str, Option<String>, String, Option<String>) {
+    /// Who made a change through this caller, as the audit log records them.
+    pub(crate) fn audit_identity(&self) -> AuditActor {
         match (&self.acting, self.method) {
-            (Some(actor), _) => {
-                let (kind, id, label) = actor.audit_identity();
-                (kind, id, label, actor.source_ip.clone())
-            }
-            (None, AuthMethod::AppSecret) => (
-                "app",
-                Some(self.app.id.clone()),
-                self.app.slug.clone(),
-                None,
-            ),
-            (None, AuthMethod::SessionToken) => (
-                "session_token",
-                None,
-                format!("session token of {}", self.app.slug),
-                None,
-            ),
+            (Some(actor), _) => actor.audit_identity(),
+            (None, AuthMethod::AppSecret) => AuditActor {
+                kind: "app",
+                id: Some(self.app.id.clone()),
+                label: self.app.slug.clone(),
+                source_ip: None,
+            },
+            (None, AuthMethod::SessionToken) => AuditActor {
+                kind: "session_token",
+                id: None,
+                label: format!("session token of {}", self.app.slug),
+                source_ip: None,
+            },
         }
     }
 
