@@ -196,25 +196,26 @@ async fn rekey(config: &Config, store: Store) -> Result<(), StartupError> {
     let old = secret_key::load(config).map_err(StartupError::Command)?;
     let new = domain::platform::encryption::SecretKey::generate()
         .map_err(|e| StartupError::Command(e.to_string()))?;
-    let mut keys = vec![new.clone(), old.current().clone()];
+    let keyring = old.rotated(new);
     if config.secret_key.is_some() {
         // Shown first: if resealing stops half-way, both keys are needed to read everything.
         println!(
             "new SECRET_KEY={} (set it, and SECRET_KEY_PREVIOUS to the old key until this \
              command has finished)",
-            new.encode()
+            keyring.current().encode()
         );
     } else {
-        // The old key stays in the file until every secret is sealed under the new one.
-        secret_key::write_key_file(std::path::Path::new(&config.secret_key_file), &keys)
-            .map_err(StartupError::Command)?;
+        // The old keys stay in the file until every secret is sealed under the new one.
+        secret_key::write_key_file(
+            std::path::Path::new(&config.secret_key_file),
+            &keyring.keys(),
+        )
+        .map_err(StartupError::Command)?;
     }
-    let keyring = domain::platform::encryption::Keyring::new(new, keys.split_off(1));
-    let rate_limits = domain::RateLimits::default();
     let services = domain::Services::with_rate_limits(
         store,
         config.integrations.to_integrations(),
-        rate_limits,
+        domain::RateLimits::default(),
         keyring.clone(),
     );
     let resealed = reseal_secrets(&services).await?;

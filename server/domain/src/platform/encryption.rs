@@ -95,6 +95,19 @@ impl Keyring {
         &self.current
     }
 
+    /// Every key, the sealing one first.
+    pub fn keys(&self) -> Vec<SecretKey> {
+        std::iter::once(&self.current)
+            .chain(&self.previous)
+            .cloned()
+            .collect()
+    }
+
+    /// This keyring with `new` sealing from now on; every key it had still opens.
+    pub fn rotated(&self, new: SecretKey) -> Keyring {
+        Keyring::new(new, self.keys())
+    }
+
     /// `plaintext` sealed under the current key, bound to `context`.
     pub fn seal(&self, context: &str, plaintext: &str) -> Result<String> {
         let mut nonce = [0u8; NONCE_BYTES];
@@ -210,7 +223,8 @@ mod tests {
     fn a_previous_key_still_opens_what_it_sealed() {
         let old = keyring();
         let sealed = old.seal("c", "secret").unwrap();
-        let rotated = Keyring::new(SecretKey::generate().unwrap(), vec![old.current().clone()]);
+        let rotated = old.rotated(SecretKey::generate().unwrap());
+        assert_eq!(rotated.keys()[1], *old.current());
         assert!(!rotated.is_current(&sealed));
         assert_eq!(rotated.open("c", &sealed).unwrap(), "secret");
         assert!(rotated.is_current(&rotated.seal("c", "secret").unwrap()));
