@@ -15,6 +15,7 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use sha2::{Digest, Sha256};
 
+use crate::platform::secrets::random_bytes;
 use crate::{Error, Result};
 
 const SEALED_PREFIX: &str = "enc:v1:";
@@ -34,10 +35,7 @@ impl std::fmt::Debug for SecretKey {
 impl SecretKey {
     /// A new random key.
     pub fn generate() -> Result<SecretKey> {
-        let mut bytes = [0u8; KEY_BYTES];
-        getrandom::fill(&mut bytes)
-            .map_err(|err| Error::Internal(format!("no system randomness: {err}").into()))?;
-        Ok(SecretKey(bytes))
+        Ok(SecretKey(random_bytes()?))
     }
 
     /// A key as [`SecretKey::encode`] writes it: 32 bytes in base64url.
@@ -110,9 +108,7 @@ impl Keyring {
 
     /// `plaintext` sealed under the current key, bound to `context`.
     pub fn seal(&self, context: &str, plaintext: &str) -> Result<String> {
-        let mut nonce = [0u8; NONCE_BYTES];
-        getrandom::fill(&mut nonce)
-            .map_err(|err| Error::Internal(format!("no system randomness: {err}").into()))?;
+        let nonce: [u8; NONCE_BYTES] = random_bytes()?;
         let ciphertext = cipher(&self.current)
             .encrypt(
                 XNonce::from_slice(&nonce),

@@ -18,10 +18,16 @@ pub const SIGNING_SECRET_PREFIX: &str = "sbw_";
 
 /// `prefix` + 32 random bytes, base64url without padding.
 pub fn generate(prefix: &str) -> Result<String> {
-    let mut bytes = [0u8; 32];
+    let bytes: [u8; 32] = random_bytes()?;
+    Ok(format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes)))
+}
+
+/// `N` bytes from the operating system's random source.
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N]> {
+    let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes)
         .map_err(|err| Error::Internal(format!("no system randomness: {err}").into()))?;
-    Ok(format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes)))
+    Ok(bytes)
 }
 
 /// Hex SHA-256 of a credential, as stored.
