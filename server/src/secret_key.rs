@@ -7,6 +7,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use domain::platform::encryption::{Keyring, SecretKey};
 
@@ -22,12 +23,7 @@ pub fn load(config: &Config) -> Result<Keyring, String> {
     let path = Path::new(&config.secret_key_file);
     let mut keys = match std::fs::read_to_string(path) {
         Ok(text) => parse_keys(&text).map_err(|e| format!("{}: {e}", path.display()))?,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            let key = SecretKey::generate().map_err(|e| e.to_string())?;
-            write_key_file(path, std::slice::from_ref(&key))?;
-            tracing::info!(file = %path.display(), "created the key that seals secrets at rest");
-            vec![key]
-        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => create_key_file(path)?,
         Err(err) => return Err(format!("cannot read {}: {err}", path.display())),
     };
     if keys.is_empty() {
@@ -47,14 +43,44 @@ fn parse_keys(text: &str) -> Result<Vec<SecretKey>, String> {
         .collect()
 }
 
+/// Creates the key file with a new key. Servers sharing a data folder may start at once: the
+/// file is linked into place only if absent, and whoever loses reads the winner's key.
+fn create_key_file(path: &Path) -> Result<Vec<SecretKey>, String> {
+    let key = SecretKey::generate().map_err(|e| e.to_string())?;
+    let temporary = write_temporary(path, std::slice::from_ref(&key))?;
+    let linked = std::fs::hard_link(&temporary, path);
+    // The temporary name is ours alone; a leftover would only be clutter.
+    let _ = std::fs::remove_file(&temporary);
+    match linked {
+        Ok(()) => {
+            tracing::info!(file = %path.display(), "created the key that seals secrets at rest");
+            Ok(vec![key])
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            parse_keys(&text).map_err(|e| format!("{}: {e}", path.display()))
+        }
+        Err(err) => Err(format!("cannot create {}: {err}", path.display())),
+    }
+}
+
 /// Writes `keys` to `path` (mode 0600) through a temporary file, so a crash leaves either the
 /// old file or the new one.
 pub fn write_key_file(path: &Path, keys: &[SecretKey]) -> Result<(), String> {
+    let temporary = write_temporary(path, keys)?;
+    std::fs::rename(&temporary, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
+}
+
+/// Writes `keys` (mode 0600) to a file beside `path`, named for this process and call alone.
+fn write_temporary(path: &Path, keys: &[SecretKey]) -> Result<std::path::PathBuf, String> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
-    let temporary = path.with_extension("tmp");
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let write = WRITES.fetch_add(1, Ordering::Relaxed);
+    let temporary = path.with_extension(format!("tmp.{}.{write}", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -69,7 +95,7 @@ pub fn write_key_file(path: &Path, keys: &[SecretKey]) -> Result<(), String> {
     file.write_all(text.as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
-    std::fs::rename(&temporary, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
+    Ok(temporary)
 }
 
 #[cfg(test)]
@@ -104,6 +130,28 @@ mod tests {
         let keyring = write_and_load(&path);
         assert_eq!(keyring.current(), &new);
         assert_eq!(keyring.open("c", &sealed).unwrap(), "secret");
+    }
+
+    #[test]
+    fn servers_starting_at_once_agree_on_one_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data/secret.key");
+        let keyrings: Vec<Keyring> = std::thread::scope(|scope| {
+            let starts: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| write_and_load(&path)))
+                .collect();
+            starts
+                .into_iter()
+                .map(|start| start.join().unwrap())
+                .collect()
+        });
+        for keyring in &keyrings {
+            assert_eq!(keyring.current(), keyrings[0].current());
+        }
+        let on_disk = write_and_load(&path);
+        assert_eq!(on_disk.current(), keyrings[0].current());
+        let leftovers = std::fs::read_dir(dir.path().join("data")).unwrap().count();
+        assert_eq!(leftovers, 1, "only the key file remains");
     }
 
     fn write_and_load(path: &Path) -> Keyring {

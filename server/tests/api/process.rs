@@ -100,7 +100,11 @@ async fn wait_until_serving(child: &mut Child, port: u16) -> (u16, String) {
             return answer;
         }
         if let Some(status) = child.try_wait().unwrap() {
-            panic!("server exited early with {status}");
+            let mut stderr = String::new();
+            if let Some(mut pipe) = child.stderr.take() {
+                std::io::Read::read_to_string(&mut pipe, &mut stderr).unwrap();
+            }
+            panic!("server exited early with {status}: {stderr}");
         }
         assert!(
             Instant::now() < deadline,
