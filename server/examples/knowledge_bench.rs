@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use domain::agent::knowledge::embeddings::{Embedder, EmbeddingSettings, Purpose};
 use domain::platform::encryption::Keyring;
-use domain::platform::outbound::{AllowedHosts, Outbound};
+use domain::ports::ConnectEmbeddings;
 use domain::{Actor, Caller, Integrations, Services};
 use model::agent::knowledge::{AddKnowledge, SearchKnowledge, SearchMode};
 use model::platform::apps::{AppSettings, CreateApp};
@@ -97,12 +97,14 @@ async fn open(url: &str) -> (Services, Caller) {
     let store = Store::connect(url, PoolSettings::default()).await.unwrap();
     store.migrate().await.unwrap();
     store.ensure_installed_at(domain::now_ms()).await.unwrap();
+    let integrations = Integrations {
+        embeddings: model_settings(),
+        ..Integrations::default()
+    };
     let services = Services::new(
         store,
-        Integrations {
-            embeddings: model_settings(),
-            ..Integrations::default()
-        },
+        integrations.clone(),
+        integrations::ports(&integrations).unwrap(),
         Keyring::ephemeral().unwrap(),
     );
     let created = services
@@ -438,14 +440,9 @@ async fn hnsw_recall(store: &Store, app_id: &str, queries: &[Query]) {
         return;
     }
     let model = "local/all-MiniLM-L6-v2";
-    let embedder =
-        Embedder::connect(&model_settings(), &Default::default(), &Default::default()).unwrap();
-    let client = Outbound::new(AllowedHosts::everything()).unwrap();
+    let embedder = local_embedder();
     let texts: Vec<String> = queries.iter().map(|q| q.text.clone()).collect();
-    let vectors = embedder
-        .embed(&client, &texts, Purpose::Query)
-        .await
-        .unwrap();
+    let vectors = embedder.embed(&texts, Purpose::Query).await.unwrap();
     let mut exact = Vec::new();
     for vector in &vectors {
         let ids: HashSet<String> = store
@@ -492,12 +489,14 @@ async fn remeasure(url: &str, corpus: &str, rounds: usize) {
         .filter(|q| q.expected.is_some())
         .collect();
     let store = Store::connect(url, PoolSettings::default()).await.unwrap();
+    let integrations = Integrations {
+        embeddings: model_settings(),
+        ..Integrations::default()
+    };
     let services = Services::new(
         store.clone(),
-        Integrations {
-            embeddings: model_settings(),
-            ..Integrations::default()
-        },
+        integrations.clone(),
+        integrations::ports(&integrations).unwrap(),
         Keyring::ephemeral().unwrap(),
     );
     let rotated = services
@@ -514,9 +513,7 @@ async fn remeasure(url: &str, corpus: &str, rounds: usize) {
 
 async fn embeddings(corpus: &str) {
     let (documents, queries) = read_corpus(corpus);
-    let embedder =
-        Embedder::connect(&model_settings(), &Default::default(), &Default::default()).unwrap();
-    let client = Outbound::new(AllowedHosts::everything()).unwrap();
+    let embedder = local_embedder();
     // Passages of chunk size: the corpus sections, repeated to a few hundred.
     let passages: Vec<String> = documents
         .iter()
@@ -526,14 +523,11 @@ async fn embeddings(corpus: &str) {
         .take(512)
         .collect();
     embedder
-        .embed(&client, &passages[..16], Purpose::Document)
+        .embed(&passages[..16], Purpose::Document)
         .await
         .unwrap();
     let began = Instant::now();
-    embedder
-        .embed(&client, &passages, Purpose::Document)
-        .await
-        .unwrap();
+    embedder.embed(&passages, Purpose::Document).await.unwrap();
     let elapsed = began.elapsed();
     let mean_chars = passages.iter().map(|p| p.chars().count()).sum::<usize>() / passages.len();
     println!(
@@ -548,7 +542,7 @@ async fn embeddings(corpus: &str) {
         for query in &queries {
             let began = Instant::now();
             embedder
-                .embed(&client, std::slice::from_ref(&query.text), Purpose::Query)
+                .embed(std::slice::from_ref(&query.text), Purpose::Query)
                 .await
                 .unwrap();
             each.push(began.elapsed());
@@ -602,4 +596,15 @@ async fn main() {
             std::process::exit(2);
         }
     }
+}
+
+/// The local model, connected directly (the benchmark embeds outside the services too).
+fn local_embedder() -> Embedder {
+    let connector = integrations::embeddings::Connector::new(
+        model_settings(),
+        Default::default(),
+        Default::default(),
+        integrations::Http::unguarded().unwrap(),
+    );
+    Embedder::new(connector.connect().unwrap())
 }

@@ -166,9 +166,12 @@ fn services(config: &Config, store: Store) -> Result<domain::Services, StartupEr
         .with_overrides(&config.rate_limits)
         .map_err(|e| StartupError::Command(format!("RATE_LIMITS: {e}")))?;
     let keyring = secret_key::load(config).map_err(StartupError::Command)?;
+    let integrations = config.integrations.to_integrations();
+    let ports = integrations::ports(&integrations).map_err(StartupError::Command)?;
     Ok(domain::Services::with_rate_limits(
         store,
-        config.integrations.to_integrations(),
+        integrations,
+        ports,
         rate_limits,
         keyring,
     ))
@@ -212,12 +215,9 @@ async fn rekey(config: &Config, store: Store) -> Result<(), StartupError> {
         )
         .map_err(StartupError::Command)?;
     }
-    let services = domain::Services::with_rate_limits(
-        store,
-        config.integrations.to_integrations(),
-        domain::RateLimits::default(),
-        keyring.clone(),
-    );
+    let integrations = config.integrations.to_integrations();
+    let ports = integrations::ports(&integrations).map_err(StartupError::Command)?;
+    let services = domain::Services::new(store, integrations, ports, keyring.clone());
     let resealed = reseal_secrets(&services).await?;
     if config.secret_key.is_none() {
         secret_key::write_key_file(

@@ -20,6 +20,7 @@ pub mod desk;
 mod error;
 mod ids;
 pub mod platform;
+pub mod ports;
 mod services;
 mod validation;
 

@@ -12,7 +12,7 @@ use crate::agent::knowledge::embeddings::Embedder;
 use crate::agent::live::LiveHub;
 use crate::platform::caches::{AuthCache, RateBuffer};
 use crate::platform::encryption::Keyring;
-use crate::platform::outbound::Outbound;
+use crate::ports::Ports;
 use crate::{Integrations, RateLimits};
 
 /// The service layer. Cheap to clone: everything is behind one `Arc`.
@@ -25,20 +25,15 @@ pub struct Services {
 struct Inner {
     store: Store,
     integrations: Integrations,
+    ports: Ports,
     keyring: Keyring,
     rate_limits: RateLimits,
     auth_cache: AuthCache,
     rate_buffer: RateBuffer,
     live: LiveHub,
     rule_cache: RuleCache,
-    /// Built on first use: most requests never call out.
-    outbound: OnceLock<Outbound>,
-    /// For the operator's own integrations, whose URLs come from configuration.
-    integration_client: OnceLock<Outbound>,
     /// Wakes the webhook worker when a delivery is queued.
     webhooks_queued: tokio::sync::Notify,
-    /// LiveKit's clients, built on first use; `None` when LiveKit is not configured.
-    livekit: OnceLock<Option<crate::agent::voice::Livekit>>,
     /// Connected on first use: loading the local model reads about 90 MB.
     embedder: OnceLock<Embedder>,
     /// Knowledge vectors ranked in process (SQLite).
@@ -54,15 +49,22 @@ struct Inner {
 }
 
 impl Services {
-    /// Wires the services over a connected, migrated store, with seed 002's rate limits.
-    /// `keyring` seals the secrets the server reads back.
-    pub fn new(store: Store, integrations: Integrations, keyring: Keyring) -> Services {
-        Services::with_rate_limits(store, integrations, RateLimits::default(), keyring)
+    /// Wires the services over a connected, migrated store and the ports to the outside
+    /// world, with seed 002's rate limits. `integrations` is what the operator configured (the
+    /// ports were built from it); `keyring` seals the secrets the server reads back.
+    pub fn new(
+        store: Store,
+        integrations: Integrations,
+        ports: Ports,
+        keyring: Keyring,
+    ) -> Services {
+        Services::with_rate_limits(store, integrations, ports, RateLimits::default(), keyring)
     }
 
     pub fn with_rate_limits(
         store: Store,
         integrations: Integrations,
+        ports: Ports,
         rate_limits: RateLimits,
         keyring: Keyring,
     ) -> Services {
@@ -70,23 +72,21 @@ impl Services {
             inner: Arc::new(Inner {
                 store,
                 integrations,
+                ports,
                 keyring,
                 rate_limits,
                 auth_cache: AuthCache::default(),
                 rate_buffer: RateBuffer::default(),
                 live: LiveHub::default(),
                 rule_cache: RuleCache::default(),
-                outbound: OnceLock::new(),
-                integration_client: OnceLock::new(),
                 webhooks_queued: tokio::sync::Notify::new(),
-                livekit: OnceLock::new(),
                 embedder: OnceLock::new(),
                 vector_cache: VectorCache::default(),
                 indexed_dimensions: Mutex::new(HashSet::new()),
                 knowledge_queued: tokio::sync::Notify::new(),
                 setup_token_hash: Mutex::new(None),
                 started: Instant::now(),
-                started_at_ms: crate::now_ms(),
+                started_at_ms: crate::clock::now_ms(),
             }),
         }
     }
@@ -111,25 +111,13 @@ impl Services {
         &self.inner.rate_buffer
     }
 
-    /// The outbound HTTP client, with this instance's SSRF exemptions.
-    pub(crate) fn outbound(&self) -> crate::Result<&Outbound> {
-        if let Some(outbound) = self.inner.outbound.get() {
-            return Ok(outbound);
-        }
-        let built = Outbound::new(self.inner.integrations.outbound_allowed_hosts.clone())
-            .map_err(crate::Error::Unavailable)?;
-        Ok(self.inner.outbound.get_or_init(|| built))
+    pub(crate) fn ports(&self) -> &Ports {
+        &self.inner.ports
     }
 
-    /// The HTTP client for configured integrations: no SSRF guard, since their URLs come from
-    /// the operator, never from apps.
-    pub(crate) fn integration_client(&self) -> crate::Result<&Outbound> {
-        if let Some(client) = self.inner.integration_client.get() {
-            return Ok(client);
-        }
-        let built = Outbound::new(crate::platform::outbound::AllowedHosts::everything())
-            .map_err(crate::Error::Unavailable)?;
-        Ok(self.inner.integration_client.get_or_init(|| built))
+    /// Now, in ms since the Unix epoch, by the clock port.
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.inner.ports.clock.now_ms()
     }
 
     pub(crate) fn wake_webhook_worker(&self) {
@@ -139,10 +127,6 @@ impl Services {
     /// Waits until a webhook is queued through this instance.
     pub async fn webhook_queued(&self) {
         self.inner.webhooks_queued.notified().await;
-    }
-
-    pub(crate) fn livekit_cell(&self) -> &OnceLock<Option<crate::agent::voice::Livekit>> {
-        &self.inner.livekit
     }
 
     pub(crate) fn embedder_cell(&self) -> &OnceLock<Embedder> {

@@ -99,9 +99,11 @@ impl TestApp {
             .ensure_installed_at(domain::now_ms())
             .await
             .unwrap();
+        let ports = ::integrations::ports(&integrations).unwrap();
         let services = Services::new(
             db.store.clone(),
             integrations,
+            ports,
             domain::platform::encryption::Keyring::ephemeral().unwrap(),
         );
         let state = AppState {

@@ -947,6 +947,7 @@ async fn changing_the_provider_re_embeds_every_document_in_the_background() {
     let switched = Services::new(
         app.db.store.clone(),
         openai_integrations(&openai),
+        integrations::ports(&openai_integrations(&openai)).unwrap(),
         domain::platform::encryption::Keyring::ephemeral().unwrap(),
     );
     assert_eq!(switched.requeue_stale_embeddings().await.unwrap(), 4);

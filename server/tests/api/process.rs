@@ -226,6 +226,7 @@ async fn app_create_takes_seed_000s_json_and_prints_a_working_secret_once() {
         domain::Services::new(
             store.clone(),
             domain::Integrations::default(),
+            integrations::ports(&domain::Integrations::default()).unwrap(),
             domain::platform::encryption::Keyring::ephemeral().unwrap(),
         )
     };

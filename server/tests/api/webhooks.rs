@@ -166,6 +166,7 @@ async fn webhooks_to_private_addresses_are_refused_when_saved_and_when_sent() {
     let guarded = domain::Services::new(
         app.db.store.clone(),
         domain::Integrations::default(),
+        integrations::ports(&domain::Integrations::default()).unwrap(),
         domain::platform::encryption::Keyring::ephemeral().unwrap(),
     );
     guarded.deliver_due_webhooks().await.unwrap();

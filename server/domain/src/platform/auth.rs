@@ -327,6 +327,7 @@ mod tests {
         let elsewhere = Services::new(
             db.store.clone(),
             crate::Integrations::default(),
+            crate::ports::testing::offline(),
             crate::platform::encryption::Keyring::ephemeral().unwrap(),
         );
         elsewhere

@@ -7,7 +7,7 @@ pub(crate) mod auth;
 pub(crate) mod caches;
 pub(crate) mod dashboard;
 pub mod encryption;
-pub(crate) mod integrations;
+pub mod integrations;
 pub mod outbound;
 pub(crate) mod rate_limits;
 pub mod secrets;

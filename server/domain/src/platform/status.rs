@@ -82,6 +82,7 @@ mod tests {
         let services = Services::new(
             db.store.clone(),
             Integrations::default(),
+            crate::ports::testing::offline(),
             crate::platform::encryption::Keyring::ephemeral().unwrap(),
         );
         let health = services.health();
@@ -96,6 +97,7 @@ mod tests {
         let services = Services::new(
             db.store.clone(),
             Integrations::default(),
+            crate::ports::testing::offline(),
             crate::platform::encryption::Keyring::ephemeral().unwrap(),
         );
         assert!(services.readiness().await.database.ok);
@@ -117,6 +119,7 @@ mod tests {
         let services = Services::new(
             db.store.clone(),
             Integrations::default(),
+            crate::ports::testing::offline(),
             crate::platform::encryption::Keyring::ephemeral().unwrap(),
         );
         let report = services.status().await.unwrap();

@@ -6,7 +6,6 @@ use std::time::Duration;
 use model::platform::webhooks::{
     SigningSecret, WebhookDelivery, WebhookDeliveryPage, WebhookStatus,
 };
-use reqwest::Method;
 use serde_json::Value;
 use store::{Json, WebhookDeliveryRecord};
 
@@ -85,23 +84,18 @@ impl Services {
             ("X-Switchboard-Delivery".to_owned(), delivery.id.clone()),
         ];
         headers.extend(signature_headers(&secret, now, &body));
-        let outcome = match self.outbound() {
-            Ok(outbound) => {
-                outbound
-                    .send(OutboundRequest {
-                        method: Method::POST,
-                        url: delivery.url.clone(),
-                        headers,
-                        body: Some(body),
-                        timeout: DELIVERY_TIMEOUT,
-                        max_response_bytes: MAX_ANSWER_BYTES,
-                    })
-                    .await
-            }
-            Err(err) => Err(crate::platform::outbound::OutboundError::Failed(
-                err.to_string(),
-            )),
-        };
+        let outcome = self
+            .ports()
+            .http
+            .send(OutboundRequest {
+                method: "POST".to_owned(),
+                url: delivery.url.clone(),
+                headers,
+                body: Some(body),
+                timeout: DELIVERY_TIMEOUT,
+                max_response_bytes: MAX_ANSWER_BYTES,
+            })
+            .await;
         let attempts = delivery.attempts + 1;
         let (status_code, error) = match &outcome {
             Ok(answer) if (200..300).contains(&answer.status) => (Some(answer.status), None),

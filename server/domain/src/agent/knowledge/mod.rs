@@ -63,12 +63,7 @@ impl Services {
         if let Some(embedder) = self.embedder_cell().get() {
             return Ok(embedder);
         }
-        let integrations = self.integrations();
-        let embedder = Embedder::connect(
-            &integrations.embeddings,
-            &integrations.gemini,
-            &integrations.openai,
-        )?;
+        let embedder = Embedder::new(self.ports().embeddings.connect()?);
         Ok(self.embedder_cell().get_or_init(|| embedder))
     }
 
@@ -275,9 +270,7 @@ impl Services {
                 .iter()
                 .map(|p| embedding_text(&draft.title, p.heading.as_deref(), &p.content))
                 .collect();
-            let vectors = embedder
-                .embed(self.integration_client()?, &texts, Purpose::Document)
-                .await?;
+            let vectors = embedder.embed(&texts, Purpose::Document).await?;
             self.ensure_vector_index(&vectors).await?;
             vectors.into_iter().map(Some).collect()
         } else {
@@ -398,8 +391,7 @@ impl Services {
                 .iter()
                 .map(|c| embedding_text(&c.title, c.heading.as_deref(), &c.content))
                 .collect();
-            let client = self.integration_client()?;
-            let vectors = match embedder.embed(client, &texts, Purpose::Document).await {
+            let vectors = match embedder.embed(&texts, Purpose::Document).await {
                 Ok(vectors) => vectors,
                 Err(error) => {
                     let attempts = document.ingest_attempts + 1;

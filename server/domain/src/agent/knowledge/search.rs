@@ -103,11 +103,7 @@ impl Services {
         }
         let embedded = match embedder {
             Ok(embedder) => embedder
-                .embed(
-                    self.integration_client()?,
-                    &[query.to_owned()],
-                    Purpose::Query,
-                )
+                .embed(&[query.to_owned()], Purpose::Query)
                 .await
                 .map(|mut vectors| {
                     vectors.pop().map(|vector| QueryVector {

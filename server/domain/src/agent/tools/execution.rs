@@ -123,10 +123,10 @@ impl Services {
         session_id: &str,
         parameters: &Value,
     ) -> std::result::Result<(u16, Value), OutboundError> {
-        let method = Method::from_bytes(tool.http_method.as_bytes())
-            .map_err(|_| OutboundError::Failed("bad method".to_owned()))?;
+        let method = tool.http_method.to_ascii_uppercase();
+        let is_get = method == "GET";
         // GET carries the parameters in the query; every other method as a JSON body.
-        let (url, body) = if method == Method::GET {
+        let (url, body) = if is_get {
             (with_query(&tool.endpoint, parameters)?, Vec::new())
         } else {
             (
@@ -149,15 +149,14 @@ impl Services {
         headers.push(("X-Switchboard-Session".to_owned(), session_id.to_owned()));
         headers.push(("X-Switchboard-Tool".to_owned(), tool.name.clone()));
         headers.extend(signature_headers(&secret, now_ms(), &body));
-        let outbound = self
-            .outbound()
-            .map_err(|e| OutboundError::Failed(e.to_string()))?;
-        let answer = outbound
+        let answer = self
+            .ports()
+            .http
             .send(OutboundRequest {
-                method: method.clone(),
+                method,
                 url,
                 headers,
-                body: (method != Method::GET).then_some(body),
+                body: (!is_get).then_some(body),
                 timeout: Duration::from_millis(u64::try_from(tool.timeout_ms).unwrap_or(10_000)),
                 max_response_bytes: MAX_TOOL_ANSWER_BYTES,
             })
@@ -198,7 +197,7 @@ pub(super) fn with_query(
     endpoint: &str,
     parameters: &Value,
 ) -> std::result::Result<String, OutboundError> {
-    let mut url = reqwest::Url::parse(endpoint)
+    let mut url = url::Url::parse(endpoint)
         .map_err(|err| OutboundError::Refused(format!("bad URL: {err}")))?;
     if let Value::Object(map) = parameters {
         let mut pairs = url.query_pairs_mut();

@@ -13,7 +13,6 @@ use model::agent::tools::{
     TOOL_TIMEOUT_DEFAULT_MS, TOOL_TIMEOUT_MAX_MS, Tool, ToolExecution, ToolExecutionPage,
     ToolResult, UpdateTool,
 };
-use reqwest::Method;
 use serde_json::{Map, Value};
 use store::{ExecutionFilter, Json, StoreError, ToolExecutionRecord, ToolRecord};
 
@@ -266,8 +265,10 @@ impl Services {
             checks.fail("parametersSchema", problem);
         }
         if !fields.endpoint.is_empty()
-            && let Ok(outbound) = self.outbound()
-            && let Err(problem) = outbound.check(&fields.endpoint)
+            && let Err(problem) = crate::platform::outbound::check(
+                &fields.endpoint,
+                &self.integrations().outbound_allowed_hosts,
+            )
         {
             checks.fail("endpoint", problem.to_string());
         }

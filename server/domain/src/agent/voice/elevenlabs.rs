@@ -8,15 +8,12 @@ use model::agent::voice::{
     AgentConversationStarted, BackendVoiceSession, CallStatus, CreateVoiceSession,
     ElevenLabsConversation, SessionOrigin, StartAgentConversation,
 };
-use reqwest::Method;
 use serde_json::Value;
 use sha2::Sha256;
 use store::VoiceSessionRecord;
 
 use super::{new_session, status_of};
 use crate::clock::iso8601;
-use crate::platform::integrations::ELEVENLABS_DEFAULT_BASE_URL;
-use crate::platform::outbound::OutboundRequest;
 use crate::validation::Checks;
 use crate::{Caller, Error, Result, Services, now_ms};
 
@@ -26,8 +23,6 @@ pub const SIGNATURE_HEADER: &str = "ElevenLabs-Signature";
 pub const SESSION_VARIABLE: &str = "switchboard_session_id";
 const ATTEMPTS: u32 = 3;
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
-const TIMEOUT: Duration = Duration::from_secs(10);
-const MAX_ANSWER_BYTES: usize = 64 * 1024;
 /// Webhooks signed longer ago than this are refused (replays).
 const WEBHOOK_TOLERANCE_SECS: i64 = 30 * 60;
 const MAX_TRANSCRIPT_BYTES: usize = 1024 * 1024;
@@ -204,52 +199,20 @@ impl Services {
 
     /// Asks ElevenLabs for a signed conversation URL, retrying overloads and network errors.
     async fn signed_url(&self, agent_id: &str) -> Result<String> {
-        let settings = &self.integrations().elevenlabs;
-        let key = settings.api_key.as_ref().ok_or_else(|| {
-            Error::Unavailable("ElevenLabs is not configured: set ELEVENLABS_API_KEY".to_owned())
-        })?;
-        let base = settings
-            .base_url
-            .as_deref()
-            .unwrap_or(ELEVENLABS_DEFAULT_BASE_URL)
-            .trim_end_matches('/');
-        let url = format!("{base}/v1/convai/conversation/get-signed-url?agent_id={agent_id}");
-        let client = self.integration_client()?;
+        let elevenlabs = &self.ports().elevenlabs;
         let mut backoff = FIRST_BACKOFF;
         let mut last_error = String::new();
         for attempt in 1..=ATTEMPTS {
-            let answer = client
-                .send(OutboundRequest {
-                    method: Method::GET,
-                    url: url.clone(),
-                    headers: vec![("xi-api-key".to_owned(), key.expose().to_owned())],
-                    body: None,
-                    timeout: TIMEOUT,
-                    max_response_bytes: MAX_ANSWER_BYTES,
-                })
-                .await;
-            let retry = match answer {
-                Ok(answer) if (200..300).contains(&answer.status) => {
-                    let body: Value = serde_json::from_slice(&answer.body).unwrap_or_default();
-                    return body
-                        .get("signed_url")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned)
-                        .ok_or_else(|| {
-                            Error::Upstream("ElevenLabs answered without a signed_url".to_owned())
-                        });
+            let refusal = match elevenlabs.signed_url(agent_id).await {
+                Ok(url) => return Ok(url),
+                Err(refusal) if refusal.unconfigured => {
+                    return Err(Error::Unavailable(refusal.reason));
                 }
-                Ok(answer) => {
-                    last_error = format!("{} {}", answer.status, remote_message(&answer.body));
-                    answer.status == 429 || answer.status >= 500
-                }
-                Err(err) => {
-                    last_error = err.to_string();
-                    true
-                }
+                Err(refusal) => refusal,
             };
+            last_error = refusal.reason;
             tracing::warn!(attempt, error = %last_error, "ElevenLabs refused to start a conversation");
-            if !retry || attempt == ATTEMPTS {
+            if !refusal.retryable || attempt == ATTEMPTS {
                 break;
             }
             tokio::time::sleep(backoff).await;
@@ -355,18 +318,6 @@ fn transcript_text(data: &Value) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// ElevenLabs' error text (`{"detail": {"message": …}}` or `{"detail": "…"}`), bounded.
-fn remote_message(body: &[u8]) -> String {
-    let parsed: Value = serde_json::from_slice(body).unwrap_or_default();
-    let message = parsed
-        .pointer("/detail/message")
-        .or_else(|| parsed.get("detail"))
-        .or_else(|| parsed.get("message"))
-        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-        .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned());
-    message.chars().take(300).collect()
-}
-
 /// `t=<unix seconds>,v0=<hex HMAC-SHA256 of "<t>.<body>">`, signed within the tolerance.
 pub fn verify_signature(secret: &str, header: &str, body: &[u8], now_secs: i64) -> Result<()> {
     let mut timestamp = None;
@@ -430,11 +381,5 @@ mod tests {
             {"role": "agent", "message": "Hi!"}, {"role": "user", "message": "Hello"}, {"role": "user"}
         ]});
         assert_eq!(transcript_text(&data).unwrap(), "agent: Hi!\nuser: Hello\n");
-        assert_eq!(
-            remote_message(
-                br#"{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}"#
-            ),
-            "Invalid API key"
-        );
     }
 }

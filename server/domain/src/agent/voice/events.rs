@@ -4,8 +4,6 @@
 //! Every delivery is verified over its raw bytes (401 otherwise, never a fallback) and handled
 //! once by event id, whichever endpoint it reached first.
 
-use livekit_protocol as proto;
-use livekit_protocol::participant_info::Kind;
 use model::agent::voice::{AgentStatus, CallStatus, SessionOrigin, TelephonyCall};
 use serde_json::json;
 use store::{ParticipantRecord, VoiceSessionRecord};
@@ -14,22 +12,23 @@ use super::rooms::{dispatch_metadata, is_agent_identity};
 use super::{new_session, not_found_as, status_of, to_participant};
 use crate::ids::new_id;
 use crate::platform::auth::Caller;
+use crate::ports::livekit::{Participant, ParticipantKind, Recording, WebhookEvent};
 use crate::{Error, Result, Services, now_ms};
 
 /// What the telephony endpoint answers at once; the event is handled in the background.
 #[derive(Debug)]
 pub struct TelephonyAck {
-    pub event: proto::WebhookEvent,
+    pub event: WebhookEvent,
 }
 
-fn kind_name(participant: &proto::ParticipantInfo) -> &'static str {
-    match Kind::try_from(participant.kind).unwrap_or(Kind::Standard) {
-        Kind::Agent => "agent",
-        Kind::Sip => "sip",
-        Kind::Egress => "egress",
-        Kind::Ingress => "ingress",
-        _ if is_agent_identity(&participant.identity) => "agent",
-        _ => "standard",
+fn kind_name(participant: &Participant) -> &'static str {
+    match participant.kind {
+        ParticipantKind::Agent => "agent",
+        ParticipantKind::Sip => "sip",
+        ParticipantKind::Egress => "egress",
+        ParticipantKind::Ingress => "ingress",
+        ParticipantKind::Standard if is_agent_identity(&participant.identity) => "agent",
+        ParticipantKind::Standard => "standard",
     }
 }
 
@@ -59,12 +58,11 @@ impl Services {
     }
 
     /// Applies one verified event, unless its id was already handled.
-    pub async fn handle_livekit_event(&self, event: proto::WebhookEvent, body: &str) -> Result<()> {
+    pub async fn handle_livekit_event(&self, event: WebhookEvent, body: &str) -> Result<()> {
         let room_name = event
-            .room
-            .as_ref()
-            .map(|r| r.name.clone())
-            .or_else(|| event.egress_info.as_ref().map(|e| e.room_name.clone()));
+            .room_name
+            .clone()
+            .or_else(|| event.egress.as_ref().map(|e| e.room_name.clone()));
         // Events without an id (old servers) are keyed by their content.
         let event_id = if event.id.is_empty() {
             format!("sha256:{}", crate::platform::secrets::hash(body))
@@ -103,19 +101,14 @@ impl Services {
                 }
             }
             "room_finished" => {
-                let reason = match proto::RoomEndReason::try_from(event.room_end_reason) {
-                    Ok(proto::RoomEndReason::RoomEndApiDelete) => "api_delete",
-                    Ok(proto::RoomEndReason::RoomEndIdleTimeout) => "idle_timeout",
-                    Ok(proto::RoomEndReason::RoomEndServerShutdown) => "shutdown",
-                    _ => "room_finished",
-                };
+                let reason = event.room_end_reason.unwrap_or("room_finished");
                 if session.ended_at.is_none() {
                     self.finish_session(session, CallStatus::Completed, reason, false)
                         .await?;
                 }
             }
             "egress_started" | "egress_updated" | "egress_ended" => {
-                if let Some(info) = &event.egress_info {
+                if let Some(info) = &event.egress {
                     self.egress_changed(session, info).await?;
                 }
             }
@@ -129,7 +122,7 @@ impl Services {
     async fn record_livekit_event(
         &self,
         session: &VoiceSessionRecord,
-        event: &proto::WebhookEvent,
+        event: &WebhookEvent,
     ) -> Result<()> {
         let mut data = serde_json::Map::new();
         if let Some(participant) = &event.participant {
@@ -138,11 +131,9 @@ impl Services {
         }
         if let Some(track) = &event.track {
             data.insert("trackSid".into(), track.sid.clone().into());
-            let source =
-                proto::TrackSource::try_from(track.source).map_or("unknown", |s| s.as_str_name());
-            data.insert("source".into(), source.into());
+            data.insert("source".into(), track.source.clone().into());
         }
-        if let Some(egress) = &event.egress_info {
+        if let Some(egress) = &event.egress {
             data.insert("egressId".into(), egress.egress_id.clone().into());
         }
         let now = now_ms();
@@ -169,7 +160,7 @@ impl Services {
     async fn participant_joined(
         &self,
         session: VoiceSessionRecord,
-        participant: &proto::ParticipantInfo,
+        participant: &Participant,
     ) -> Result<()> {
         if session.ended_at.is_some() {
             // A late delivery for a call already over.
@@ -232,7 +223,7 @@ impl Services {
     async fn participant_left(
         &self,
         session: VoiceSessionRecord,
-        participant: &proto::ParticipantInfo,
+        participant: &Participant,
     ) -> Result<()> {
         let now = now_ms();
         let was_present = self
@@ -264,18 +255,9 @@ impl Services {
         Ok(())
     }
 
-    async fn egress_changed(
-        &self,
-        session: VoiceSessionRecord,
-        info: &proto::EgressInfo,
-    ) -> Result<()> {
-        use proto::EgressStatus as S;
-        let status = match S::try_from(info.status).unwrap_or(S::EgressStarting) {
-            S::EgressStarting | S::EgressActive | S::EgressEnding => "active",
-            S::EgressComplete | S::EgressLimitReached => "stopped",
-            S::EgressFailed | S::EgressAborted => "failed",
-        };
-        let url = super::livekit::recording_location(info);
+    async fn egress_changed(&self, session: VoiceSessionRecord, info: &Recording) -> Result<()> {
+        let status = info.state.as_str();
+        let url = info.location.clone();
         let egress_id = info.egress_id.clone();
         self.change_session(session, |s| {
             if s.egress_id.is_some() && s.egress_id.as_deref() != Some(egress_id.as_str()) {
@@ -296,7 +278,7 @@ impl Services {
     /// configured app.
     async fn open_phone_call(
         &self,
-        event: &proto::WebhookEvent,
+        event: &WebhookEvent,
         room_name: &str,
     ) -> Result<Option<VoiceSessionRecord>> {
         let telephony = &self.integrations().telephony;
@@ -342,7 +324,7 @@ impl Services {
     async fn dispatch_phone_agent(
         &self,
         session: VoiceSessionRecord,
-        participant: &proto::ParticipantInfo,
+        participant: &Participant,
     ) -> Result<()> {
         let livekit = self.livekit()?;
         let room = session.room_name.clone().unwrap_or_default();

@@ -12,7 +12,6 @@
 mod calls;
 pub mod elevenlabs;
 mod events;
-pub(crate) mod livekit;
 mod logs;
 mod playground;
 mod records;
@@ -36,8 +35,8 @@ use crate::ids::new_id;
 use crate::validation::Paging;
 use crate::{Caller, Error, Result, Services, now_ms};
 
+use crate::ports::Livekit;
 pub use events::TelephonyAck;
-pub(crate) use livekit::Livekit;
 
 /// Attempts at a change that races with another writer of the same session.
 const CHANGE_ATTEMPTS: usize = 5;
@@ -84,20 +83,14 @@ impl Services {
     }
 
     /// The configured LiveKit project, or 503 naming what to set.
-    pub(crate) fn livekit(&self) -> Result<&Livekit> {
-        self.livekit_cell()
-            .get_or_init(|| {
-                crate::platform::outbound::install_crypto_provider();
-                Livekit::from_settings(&self.integrations().livekit)
-            })
-            .as_ref()
-            .ok_or_else(|| {
-                Error::Unavailable(
-                    "Voice service not configured: set LIVEKIT_URL, LIVEKIT_API_KEY and \
+    pub(crate) fn livekit(&self) -> Result<&dyn Livekit> {
+        self.ports().livekit.as_deref().ok_or_else(|| {
+            Error::Unavailable(
+                "Voice service not configured: set LIVEKIT_URL, LIVEKIT_API_KEY and \
                      LIVEKIT_API_SECRET"
-                        .to_owned(),
-                )
-            })
+                    .to_owned(),
+            )
+        })
     }
 
     /// The app's voice sessions from every API, newest first. A session token sees its own.

@@ -11,11 +11,11 @@ use model::agent::voice::{
 use serde_json::{Map, Value, json};
 use store::VoiceSessionRecord;
 
-use super::livekit::TokenSpec;
 use super::{
     check_owner, is_livekit_name, is_plain_name, new_session, not_found_as, random_suffix,
     status_of,
 };
+use crate::ports::livekit::{NewRoom, TokenSpec};
 use crate::validation::Checks;
 use crate::{Caller, Error, Result, Services, now_ms};
 
@@ -72,12 +72,12 @@ impl Services {
         record.recording_enabled = config.enable_recording.unwrap_or(false);
         record.metadata = metadata.map(store::Json);
         livekit
-            .create_room(
-                &room_name,
-                u32::try_from(max_participants).unwrap_or(2),
-                u32::try_from(empty_timeout).unwrap_or(300),
-                metadata_text,
-            )
+            .create_room(NewRoom {
+                name: &room_name,
+                max_participants: u32::try_from(max_participants).unwrap_or(2),
+                empty_timeout_secs: u32::try_from(empty_timeout).unwrap_or(300),
+                metadata: metadata_text,
+            })
             .await?;
         self.open_session(&record).await?;
         Ok(CreatedRoom {

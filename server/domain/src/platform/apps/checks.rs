@@ -9,11 +9,8 @@ impl Services {
     pub(super) fn check_settings(&self, settings: &AppSettings, problems: &mut Vec<FieldError>) {
         check_static_settings(settings, problems);
         if let Some(url) = &settings.handoff_webhook_url {
-            let refusal = match self.outbound() {
-                Ok(outbound) => outbound.check(url).err().map(|err| err.to_string()),
-                Err(err) => Some(err.to_string()),
-            };
-            if let Some(reason) = refusal {
+            let allowed = &self.integrations().outbound_allowed_hosts;
+            if let Err(reason) = crate::platform::outbound::check(url, allowed) {
                 problems.push(FieldError {
                     field: "handoffWebhookUrl".into(),
                     message: format!("cannot be called: {reason}"),

@@ -364,6 +364,7 @@ pub(crate) mod tests {
         let services = Services::new(
             db.store.clone(),
             Integrations::default(),
+            crate::ports::testing::offline(),
             crate::platform::encryption::Keyring::ephemeral().unwrap(),
         );
         (db, services)

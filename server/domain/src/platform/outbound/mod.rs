@@ -1,135 +1,21 @@
-//! Outbound HTTP for tool calls and webhooks: one client with timeouts, a response size cap,
-//! the SSRF guard on every connection and redirect, and HMAC signatures the receiver can check.
+//! The rules for outbound calls to URLs apps give (tool endpoints, webhooks): the SSRF guard,
+//! and HMAC signatures the receiver can check. The calls go through the HTTP port
+//! ([`crate::ports::HttpClient`]), which applies the guard on every redirect and address.
 
 mod guard;
 
-use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Once};
-use std::time::Duration;
+use std::net::IpAddr;
 
 use hmac::{Hmac, Mac};
-use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use reqwest::redirect::Policy;
-use reqwest::{Method, Url};
 use sha2::Sha256;
+use url::Url;
 
+pub use crate::ports::http::{OutboundError, OutboundRequest, OutboundResponse};
 pub use guard::{AllowedHosts, is_public};
 
 /// Header with `t=<ms>,v1=<hex HMAC-SHA256 of "<ms>.<body>">`.
 pub const SIGNATURE_HEADER: &str = "X-Switchboard-Signature";
 pub const TIMESTAMP_HEADER: &str = "X-Switchboard-Timestamp";
-const MAX_REDIRECTS: usize = 5;
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// A request to send.
-#[derive(Clone, Debug)]
-pub struct OutboundRequest {
-    pub method: Method,
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Option<Vec<u8>>,
-    pub timeout: Duration,
-    pub max_response_bytes: usize,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct OutboundResponse {
-    pub status: u16,
-    pub body: Vec<u8>,
-}
-
-#[derive(Debug, thiserror::Error, PartialEq)]
-pub enum OutboundError {
-    /// The URL or an address it leads to is not one outbound calls may reach.
-    #[error("{0}")]
-    Refused(String),
-    #[error("no answer within {0:?}")]
-    Timeout(Duration),
-    #[error("answer larger than {0} bytes")]
-    TooLarge(usize),
-    #[error("{0}")]
-    Failed(String),
-}
-
-/// The outbound HTTP client. Cheap to clone.
-#[derive(Clone, Debug)]
-pub struct Outbound {
-    client: reqwest::Client,
-    allowed: Arc<AllowedHosts>,
-}
-
-impl Outbound {
-    pub fn new(allowed: AllowedHosts) -> Result<Outbound, String> {
-        install_crypto_provider();
-        let allowed = Arc::new(allowed);
-        let redirect_allowed = allowed.clone();
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .dns_resolver(GuardedResolver {
-                allowed: allowed.clone(),
-            })
-            .redirect(Policy::custom(move |attempt| {
-                if attempt.previous().len() >= MAX_REDIRECTS {
-                    return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
-                }
-                match check_url(attempt.url(), &redirect_allowed) {
-                    Ok(()) => attempt.follow(),
-                    Err(reason) => attempt.error(reason),
-                }
-            }))
-            .build()
-            .map_err(|err| format!("cannot build the HTTP client: {err}"))?;
-        Ok(Outbound { client, allowed })
-    }
-
-    /// Whether `url` may be called (scheme, host, and a literal IP's range). Names are checked
-    /// again on what they resolve to when called.
-    pub fn check(&self, url: &str) -> Result<Url, OutboundError> {
-        let parsed =
-            Url::parse(url).map_err(|err| OutboundError::Refused(format!("bad URL: {err}")))?;
-        check_url(&parsed, &self.allowed).map_err(OutboundError::Refused)?;
-        Ok(parsed)
-    }
-
-    pub async fn send(&self, request: OutboundRequest) -> Result<OutboundResponse, OutboundError> {
-        let url = self.check(&request.url)?;
-        let mut builder = self
-            .client
-            .request(request.method, url)
-            .timeout(request.timeout);
-        for (name, value) in &request.headers {
-            builder = builder.header(name, value);
-        }
-        if let Some(body) = request.body {
-            builder = builder.body(body);
-        }
-        let mut response = builder
-            .send()
-            .await
-            .map_err(|err| describe(err, request.timeout))?;
-        let status = response.status().as_u16();
-        if response
-            .content_length()
-            .is_some_and(|length| length > request.max_response_bytes as u64)
-        {
-            return Err(OutboundError::TooLarge(request.max_response_bytes));
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|err| describe(err, request.timeout))?
-        {
-            if body.len() + chunk.len() > request.max_response_bytes {
-                return Err(OutboundError::TooLarge(request.max_response_bytes));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(OutboundResponse { status, body })
-    }
-}
-
 /// `t=<timestamp>,v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`.
 pub fn signature(secret: &str, timestamp_ms: i64, body: &[u8]) -> String {
     // HMAC takes keys of any length: this cannot fail.
@@ -155,7 +41,17 @@ pub fn signature_headers(secret: &str, timestamp_ms: i64, body: &[u8]) -> Vec<(S
     ]
 }
 
-fn check_url(url: &Url, allowed: &AllowedHosts) -> Result<(), String> {
+/// Whether `url` may be called (scheme, host, and a literal IP's range). Names are checked
+/// again, by the HTTP port, on what they resolve to when called.
+pub fn check(url: &str, allowed: &AllowedHosts) -> Result<Url, OutboundError> {
+    let parsed =
+        Url::parse(url).map_err(|err| OutboundError::Refused(format!("bad URL: {err}")))?;
+    check_url(&parsed, allowed).map_err(OutboundError::Refused)?;
+    Ok(parsed)
+}
+
+/// [`check`] for a parsed URL (a redirect's target), with the reason it is refused.
+pub fn check_url(url: &Url, allowed: &AllowedHosts) -> Result<(), String> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!("{} URLs cannot be called", url.scheme()));
     }
@@ -182,64 +78,6 @@ fn check_url(url: &Url, allowed: &AllowedHosts) -> Result<(), String> {
     Ok(())
 }
 
-/// Resolves names, keeping only addresses the guard permits.
-struct GuardedResolver {
-    allowed: Arc<AllowedHosts>,
-}
-
-impl Resolve for GuardedResolver {
-    fn resolve(&self, name: Name) -> Resolving {
-        let allowed = self.allowed.clone();
-        let host = name.as_str().to_owned();
-        Box::pin(async move {
-            let resolved: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let exempt = allowed.allows_name(&host);
-            let permitted: Vec<SocketAddr> = resolved
-                .into_iter()
-                .filter(|addr| exempt || allowed.permits(addr.ip()))
-                .collect();
-            if permitted.is_empty() {
-                return Err(format!(
-                    "{host} resolves only to loopback, private, link-local or reserved addresses"
-                )
-                .into());
-            }
-            let addrs: Addrs = Box::new(permitted.into_iter());
-            Ok(addrs)
-        })
-    }
-}
-
-/// rustls needs one process-wide crypto provider; ring builds with a C compiler only.
-pub(crate) fn install_crypto_provider() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        // Another part of the process may have installed one first; either is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
-}
-
-fn describe(err: reqwest::Error, timeout: Duration) -> OutboundError {
-    if err.is_timeout() {
-        return OutboundError::Timeout(timeout);
-    }
-    if err.is_redirect() || err.is_connect() {
-        // The guard's reasons travel in the source chain.
-        let mut reason = err.to_string();
-        let mut source = std::error::Error::source(&err);
-        while let Some(inner) = source {
-            reason = format!("{reason}: {inner}");
-            source = inner.source();
-        }
-        if reason.contains("resolves only to") || reason.contains("address") {
-            return OutboundError::Refused(reason);
-        }
-        return OutboundError::Failed(reason);
-    }
-    OutboundError::Failed(err.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,7 +96,7 @@ mod tests {
 
     #[test]
     fn urls_are_checked_before_any_connection() {
-        let outbound = Outbound::new(AllowedHosts::default()).unwrap();
+        let guarded = AllowedHosts::default();
         for refused in [
             "ftp://example.com/x",
             "http://127.0.0.1:8080/",
@@ -269,12 +107,12 @@ mod tests {
             "not a url",
         ] {
             assert!(
-                matches!(outbound.check(refused), Err(OutboundError::Refused(_))),
+                matches!(check(refused, &guarded), Err(OutboundError::Refused(_))),
                 "{refused}"
             );
         }
-        assert!(outbound.check("https://api.example.com/orders").is_ok());
-        let allowed = Outbound::new(AllowedHosts::parse("127.0.0.1").unwrap()).unwrap();
-        assert!(allowed.check("http://127.0.0.1:8080/").is_ok());
+        assert!(check("https://api.example.com/orders", &guarded).is_ok());
+        let allowed = AllowedHosts::parse("127.0.0.1").unwrap();
+        assert!(check("http://127.0.0.1:8080/", &allowed).is_ok());
     }
 }

@@ -16,13 +16,13 @@ use model::agent::voice::{
 use serde_json::json;
 use store::{VoiceSessionFilter, VoiceSessionRecord};
 
-use super::livekit::{TokenSpec, recording_location};
 use super::rooms::dispatch_metadata;
 use super::{
     agent_status_of, duration_secs, is_livekit_name, metadata_of, new_session, not_found_as,
     random_suffix, status_of,
 };
 use crate::clock::iso8601;
+use crate::ports::livekit::{NewRoom, RecordingFormat, TokenSpec};
 use crate::validation::Checks;
 use crate::{Caller, Error, FieldError, Result, Services, now_ms};
 
@@ -142,7 +142,12 @@ impl Services {
         // discarded again if LiveKit fails.
         self.open_session(&record).await?;
         let opened = livekit
-            .create_room(&room, max_participants + 1, 300, String::new())
+            .create_room(NewRoom {
+                name: &room,
+                max_participants: max_participants + 1,
+                empty_timeout_secs: 300,
+                metadata: String::new(),
+            })
             .await;
         if let Err(err) = opened {
             self.discard_session(&record).await;

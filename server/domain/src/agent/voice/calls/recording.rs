@@ -11,8 +11,8 @@ impl Services {
     ) -> Result<RecordingStarted> {
         let room = room_name_required(&input.room_name)?.to_owned();
         let file_type = match input.file_type.as_deref() {
-            None | Some("mp4") => livekit_protocol::EncodedFileType::Mp4,
-            Some("ogg") => livekit_protocol::EncodedFileType::Ogg,
+            None | Some("mp4") => RecordingFormat::Mp4,
+            Some("ogg") => RecordingFormat::Ogg,
             Some(_) => return Err(Error::Invalid("Invalid file type: mp4 or ogg".to_owned())),
         };
         if let Some(path) = &input.output_path
@@ -32,11 +32,7 @@ impl Services {
         if record.recording_status.as_deref() == Some("active") {
             return Err(Error::Conflict("Recording already in progress".to_owned()));
         }
-        let extension = if file_type == livekit_protocol::EncodedFileType::Ogg {
-            "ogg"
-        } else {
-            "mp4"
-        };
+        let extension = file_type.extension();
         let filepath = input.output_path.clone().unwrap_or_else(|| {
             format!(
                 "{}/{room}-{}.{extension}",
@@ -116,7 +112,7 @@ impl Services {
         if record.recording_url.is_none()
             && let Ok(livekit) = self.livekit()
             && let Ok(Some(info)) = livekit.recording(&current_egress).await
-            && let Some(url) = recording_location(&info)
+            && let Some(url) = info.location
         {
             record = self
                 .change_session(record, |session| {
@@ -154,7 +150,7 @@ impl Services {
             .filter(|_| record.recording_status.as_deref() == Some("active"))
             .ok_or(Error::NotFound("Active recording"))?;
         let info = livekit.stop_recording(&egress_id).await?;
-        let url = recording_location(&info);
+        let url = info.location.clone();
         let written = self
             .change_session(record, |session| {
                 session.recording_status = Some("stopped".to_owned());

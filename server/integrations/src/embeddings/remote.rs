@@ -3,17 +3,16 @@
 
 use std::time::Duration;
 
-use reqwest::Method;
+use domain::platform::integrations::{
+    DEFAULT_GEMINI_DIMENSIONS, DEFAULT_GEMINI_MODEL, DEFAULT_OPENAI_MODEL, EmbeddingSettings,
+    GeminiSettings, OPENAI_DEFAULT_BASE_URL, OpenAiSettings, Secret,
+};
+use domain::ports::{Embeddings, OutboundRequest, Purpose};
+use domain::{Error, GEMINI_DEFAULT_BASE_URL, Result};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{
-    DEFAULT_GEMINI_DIMENSIONS, DEFAULT_GEMINI_MODEL, DEFAULT_OPENAI_MODEL, EmbeddingSettings,
-    Purpose,
-};
-use crate::platform::integrations::{GeminiSettings, OpenAiSettings, Secret};
-use crate::platform::outbound::{Outbound, OutboundRequest};
-use crate::{Error, Result};
+use crate::http::Http;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 /// A batch of 100 texts at 3,072 floats each stays well under this.
@@ -24,10 +23,14 @@ const OPENAI_BATCH: usize = 256;
 
 #[derive(Clone, Debug)]
 pub struct Remote {
+    client: Http,
+    /// `provider/model`, recorded with every vector.
+    label: String,
     api: Api,
     base_url: String,
     key: Option<Secret>,
-    model: String,
+    /// The provider's own name for the model.
+    api_model: String,
     dimensions: Option<usize>,
 }
 
@@ -38,7 +41,11 @@ enum Api {
 }
 
 impl Remote {
-    pub fn gemini(settings: &EmbeddingSettings, gemini: &GeminiSettings) -> Result<Remote> {
+    pub fn gemini(
+        settings: &EmbeddingSettings,
+        gemini: &GeminiSettings,
+        client: Http,
+    ) -> Result<Remote> {
         let Some(key) = gemini.api_key.clone() else {
             return Err(Error::Unavailable(
                 "Gemini embeddings need GEMINI_API_KEY (or set EMBEDDING_PROVIDER=local)"
@@ -49,20 +56,27 @@ impl Remote {
             .model
             .clone()
             .unwrap_or_else(|| DEFAULT_GEMINI_MODEL.to_owned());
+        let model = model.trim_start_matches("models/").to_owned();
         Ok(Remote {
+            client,
+            label: format!("gemini/{model}"),
             api: Api::Gemini,
             base_url: gemini
                 .base_url
                 .clone()
-                .unwrap_or_else(|| crate::GEMINI_DEFAULT_BASE_URL.to_owned()),
+                .unwrap_or_else(|| GEMINI_DEFAULT_BASE_URL.to_owned()),
             key: Some(key),
-            model: model.trim_start_matches("models/").to_owned(),
+            api_model: model,
             dimensions: Some(settings.dimensions.unwrap_or(DEFAULT_GEMINI_DIMENSIONS)),
         })
     }
 
     /// A key is optional: local OpenAI-compatible servers often need none.
-    pub fn openai(settings: &EmbeddingSettings, openai: &OpenAiSettings) -> Result<Remote> {
+    pub fn openai(
+        settings: &EmbeddingSettings,
+        openai: &OpenAiSettings,
+        client: Http,
+    ) -> Result<Remote> {
         if openai.api_key.is_none() && openai.base_url.is_none() {
             return Err(Error::Unavailable(
                 "OpenAI-compatible embeddings need OPENAI_BASE_URL or OPENAI_API_KEY \
@@ -70,30 +84,37 @@ impl Remote {
                     .to_owned(),
             ));
         }
+        let model = settings
+            .model
+            .clone()
+            .unwrap_or_else(|| DEFAULT_OPENAI_MODEL.to_owned());
         Ok(Remote {
+            client,
+            label: format!("openai/{model}"),
             api: Api::OpenAi,
-            base_url: openai.base_url.clone().unwrap_or_else(|| {
-                crate::platform::integrations::OPENAI_DEFAULT_BASE_URL.to_owned()
-            }),
-            key: openai.api_key.clone(),
-            model: settings
-                .model
+            base_url: openai
+                .base_url
                 .clone()
-                .unwrap_or_else(|| DEFAULT_OPENAI_MODEL.to_owned()),
+                .unwrap_or_else(|| OPENAI_DEFAULT_BASE_URL.to_owned()),
+            key: openai.api_key.clone(),
+            api_model: model,
             dimensions: settings.dimensions,
         })
     }
+}
 
-    pub fn model(&self) -> &str {
-        &self.model
+#[async_trait::async_trait]
+impl Embeddings for Remote {
+    fn model(&self) -> &str {
+        &self.label
     }
 
-    pub async fn embed(
-        &self,
-        client: &Outbound,
-        texts: &[String],
-        purpose: Purpose,
-    ) -> Result<Vec<Vec<f32>>> {
+    fn default_threshold(&self) -> f64 {
+        // Seed 000's threshold, meant for Gemini's embeddings.
+        0.5
+    }
+
+    async fn embed(&self, texts: &[String], purpose: Purpose) -> Result<Vec<Vec<f32>>> {
         let batch = match self.api {
             Api::Gemini => GEMINI_BATCH,
             Api::OpenAi => OPENAI_BATCH,
@@ -101,24 +122,21 @@ impl Remote {
         let mut vectors = Vec::with_capacity(texts.len());
         for texts in texts.chunks(batch) {
             vectors.extend(match self.api {
-                Api::Gemini => self.gemini_batch(client, texts, purpose).await?,
-                Api::OpenAi => self.openai_batch(client, texts).await?,
+                Api::Gemini => self.gemini_batch(texts, purpose).await?,
+                Api::OpenAi => self.openai_batch(texts).await?,
             });
         }
         Ok(vectors)
     }
+}
 
-    async fn gemini_batch(
-        &self,
-        client: &Outbound,
-        texts: &[String],
-        purpose: Purpose,
-    ) -> Result<Vec<Vec<f32>>> {
+impl Remote {
+    async fn gemini_batch(&self, texts: &[String], purpose: Purpose) -> Result<Vec<Vec<f32>>> {
         let task = match purpose {
             Purpose::Document => "RETRIEVAL_DOCUMENT",
             Purpose::Query => "RETRIEVAL_QUERY",
         };
-        let model = format!("models/{}", self.model);
+        let model = format!("models/{}", self.api_model);
         let requests: Vec<_> = texts
             .iter()
             .map(|text| {
@@ -140,7 +158,6 @@ impl Remote {
         }
         let answer: Answer = self
             .post(
-                client,
                 format!("{}/v1beta/{model}:batchEmbedContents", self.base()),
                 json!({ "requests": requests }),
             )
@@ -148,8 +165,8 @@ impl Remote {
         Ok(answer.embeddings.into_iter().map(|e| e.values).collect())
     }
 
-    async fn openai_batch(&self, client: &Outbound, texts: &[String]) -> Result<Vec<Vec<f32>>> {
-        let mut body = json!({"model": self.model, "input": texts, "encoding_format": "float"});
+    async fn openai_batch(&self, texts: &[String]) -> Result<Vec<Vec<f32>>> {
+        let mut body = json!({"model": self.api_model, "input": texts, "encoding_format": "float"});
         if let Some(dimensions) = self.dimensions {
             body["dimensions"] = json!(dimensions);
         }
@@ -163,7 +180,7 @@ impl Remote {
             embedding: Vec<f32>,
         }
         let mut answer: Answer = self
-            .post(client, format!("{}/embeddings", self.base()), body)
+            .post(format!("{}/embeddings", self.base()), body)
             .await?;
         answer.data.sort_by_key(|item| item.index);
         Ok(answer.data.into_iter().map(|item| item.embedding).collect())
@@ -175,7 +192,6 @@ impl Remote {
 
     async fn post<T: serde::de::DeserializeOwned>(
         &self,
-        client: &Outbound,
         url: String,
         body: serde_json::Value,
     ) -> Result<T> {
@@ -196,9 +212,10 @@ impl Remote {
             }
             (_, None) => {}
         }
-        let answer = client
+        let answer = self
+            .client
             .send(OutboundRequest {
-                method: Method::POST,
+                method: "POST".to_owned(),
                 url,
                 headers,
                 body: Some(body.to_string().into_bytes()),

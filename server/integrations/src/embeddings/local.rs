@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
+use domain::agent::knowledge::embeddings::normalised;
 use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
 /// The model's own limit (its `max_seq_length`); longer input is truncated.
@@ -116,13 +117,4 @@ impl LocalModel {
         let counts = mask.sum(1)?.clamp(1e-9, f32::MAX)?;
         summed.broadcast_div(&counts)?.to_vec2::<f32>()
     }
-}
-
-/// `v` scaled to length 1, so that cosine similarity is a dot product.
-pub fn normalised(mut v: Vec<f32>) -> Vec<f32> {
-    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        v.iter_mut().for_each(|x| *x /= norm);
-    }
-    v
 }

@@ -1,8 +1,13 @@
-//! The LiveKit port: access tokens, webhook verification, and the server APIs (rooms, agent
-//! dispatch, egress), all through the `livekit-api` crate.
+//! The LiveKit port over the `livekit-api` crate: access tokens, webhook verification, and
+//! the server APIs (rooms, agent dispatch, egress).
 
 use std::time::Duration;
 
+use domain::ports::livekit::{
+    Dispatch, NewRoom, Participant, ParticipantKind, Recording, RecordingFormat, RecordingState,
+    TokenSpec, Track, WebhookEvent,
+};
+use domain::{Error, LivekitSettings, Result};
 use livekit_api::access_token::{AccessToken, TokenVerifier, VideoGrants};
 use livekit_api::services::ServiceError;
 use livekit_api::services::agent_dispatch::AgentDispatchClient;
@@ -10,16 +15,14 @@ use livekit_api::services::egress::{EgressClient, EgressListOptions, EgressOutpu
 use livekit_api::services::room::{CreateRoomOptions, RoomClient};
 use livekit_api::webhooks::WebhookReceiver;
 use livekit_protocol as proto;
-
-use crate::platform::integrations::LivekitSettings;
-use crate::{Error, Result};
+use livekit_protocol::participant_info::Kind;
 
 /// How long a LiveKit call may take before we give up on it.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A configured LiveKit project.
 #[derive(Debug)]
-pub(crate) struct Livekit {
+pub struct Livekit {
     url: String,
     api_key: String,
     api_secret: String,
@@ -29,24 +32,10 @@ pub(crate) struct Livekit {
     webhooks: WebhookReceiver,
 }
 
-/// What a participant token allows.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct TokenSpec<'a> {
-    pub room: &'a str,
-    pub identity: &'a str,
-    pub name: Option<&'a str>,
-    pub metadata: Option<&'a str>,
-    pub attributes: Vec<(String, String)>,
-    pub ttl: Duration,
-    /// An agent's token (`kind: agent`, agent grant).
-    pub agent: bool,
-    /// Agents LiveKit dispatches when the participant connects (`roomConfig.agents`).
-    pub dispatch: Option<(&'a str, &'a str)>,
-}
-
 impl Livekit {
     /// `None` unless URL, key and secret are all configured.
-    pub(crate) fn from_settings(settings: &LivekitSettings) -> Option<Livekit> {
+    pub fn from_settings(settings: &LivekitSettings) -> Option<Livekit> {
+        crate::http::install_crypto_provider();
         let url = settings.url.clone()?;
         let key = settings.api_key.as_ref()?.expose().to_owned();
         let secret = settings.api_secret.as_ref()?.expose().to_owned();
@@ -74,14 +63,15 @@ impl Livekit {
             api_secret: secret,
         })
     }
+}
 
-    /// The URL clients connect to, as configured (`wss://…`).
-    pub(crate) fn url(&self) -> &str {
+#[async_trait::async_trait]
+impl domain::ports::Livekit for Livekit {
+    fn url(&self) -> &str {
         &self.url
     }
 
-    /// A participant token for one room.
-    pub(crate) fn token(&self, spec: &TokenSpec<'_>) -> Result<String> {
+    fn token(&self, spec: &TokenSpec<'_>) -> Result<String> {
         let grants = VideoGrants {
             room_join: true,
             room: spec.room.to_owned(),
@@ -118,29 +108,23 @@ impl Livekit {
         token.to_jwt().map_err(|err| Error::Internal(Box::new(err)))
     }
 
-    pub(crate) async fn create_room(
-        &self,
-        name: &str,
-        max_participants: u32,
-        empty_timeout_secs: u32,
-        metadata: String,
-    ) -> Result<proto::Room> {
+    async fn create_room(&self, room: NewRoom<'_>) -> Result<()> {
         self.rooms
             .create_room(
-                name,
+                room.name,
                 CreateRoomOptions {
-                    max_participants,
-                    empty_timeout: empty_timeout_secs,
-                    metadata,
+                    max_participants: room.max_participants,
+                    empty_timeout: room.empty_timeout_secs,
+                    metadata: room.metadata,
                     ..Default::default()
                 },
             )
             .await
+            .map(|_| ())
             .map_err(|err| upstream("create the room", err))
     }
 
-    /// Deletes a room; one LiveKit no longer has counts as deleted.
-    pub(crate) async fn delete_room(&self, name: &str) -> Result<()> {
+    async fn delete_room(&self, name: &str) -> Result<()> {
         match self.rooms.delete_room(name).await {
             Ok(()) => Ok(()),
             Err(err) if is_not_found(&err) => Ok(()),
@@ -148,8 +132,7 @@ impl Livekit {
         }
     }
 
-    /// The rooms among `names` LiveKit still has.
-    pub(crate) async fn existing_rooms(&self, names: Vec<String>) -> Result<Vec<String>> {
+    async fn existing_rooms(&self, names: Vec<String>) -> Result<Vec<String>> {
         let rooms = self
             .rooms
             .list_rooms(names)
@@ -158,7 +141,7 @@ impl Livekit {
         Ok(rooms.into_iter().map(|room| room.name).collect())
     }
 
-    pub(crate) async fn remove_participant(&self, room: &str, identity: &str) -> Result<()> {
+    async fn remove_participant(&self, room: &str, identity: &str) -> Result<()> {
         match self.rooms.remove_participant(room, identity).await {
             Ok(()) => Ok(()),
             Err(err) if is_not_found(&err) => Ok(()),
@@ -166,13 +149,12 @@ impl Livekit {
         }
     }
 
-    /// Explicitly dispatches `agent_name` to `room` with `metadata` (JSON).
-    pub(crate) async fn dispatch_agent(
+    async fn dispatch_agent(
         &self,
         room: &str,
         agent_name: &str,
         metadata: String,
-    ) -> Result<proto::AgentDispatch> {
+    ) -> Result<Dispatch> {
         self.dispatch
             .create_dispatch(proto::CreateAgentDispatchRequest {
                 agent_name: agent_name.to_owned(),
@@ -181,10 +163,11 @@ impl Livekit {
                 ..Default::default()
             })
             .await
+            .map(|dispatch| Dispatch { id: dispatch.id })
             .map_err(|err| upstream("dispatch the agent", err))
     }
 
-    pub(crate) async fn remove_dispatch(&self, dispatch_id: &str, room: &str) -> Result<()> {
+    async fn remove_dispatch(&self, dispatch_id: &str, room: &str) -> Result<()> {
         match self.dispatch.delete_dispatch(dispatch_id, room).await {
             Ok(_) => Ok(()),
             Err(err) if is_not_found(&err) => Ok(()),
@@ -192,13 +175,16 @@ impl Livekit {
         }
     }
 
-    /// Records the room's mixed audio to `filepath` (relative to the egress's storage).
-    pub(crate) async fn start_recording(
+    async fn start_recording(
         &self,
         room: &str,
         filepath: &str,
-        file_type: proto::EncodedFileType,
-    ) -> Result<proto::EgressInfo> {
+        format: RecordingFormat,
+    ) -> Result<Recording> {
+        let file_type = match format {
+            RecordingFormat::Mp4 => proto::EncodedFileType::Mp4,
+            RecordingFormat::Ogg => proto::EncodedFileType::Ogg,
+        };
         let output = proto::EncodedFileOutput {
             file_type: file_type.into(),
             filepath: filepath.to_owned(),
@@ -214,17 +200,19 @@ impl Livekit {
                 },
             )
             .await
+            .map(|info| recording(&info))
             .map_err(|err| upstream("start the recording", err))
     }
 
-    pub(crate) async fn stop_recording(&self, egress_id: &str) -> Result<proto::EgressInfo> {
+    async fn stop_recording(&self, egress_id: &str) -> Result<Recording> {
         self.egress
             .stop_egress(egress_id)
             .await
+            .map(|info| recording(&info))
             .map_err(|err| upstream("stop the recording", err))
     }
 
-    pub(crate) async fn recording(&self, egress_id: &str) -> Result<Option<proto::EgressInfo>> {
+    async fn recording(&self, egress_id: &str) -> Result<Option<Recording>> {
         let found = self
             .egress
             .list_egress(EgressListOptions {
@@ -236,35 +224,83 @@ impl Livekit {
             })
             .await
             .map_err(|err| upstream("look up the recording", err))?;
-        Ok(found.into_iter().next())
+        Ok(found.first().map(recording))
     }
 
-    /// Verifies a webhook: the JWT in `Authorization` (signed with our key, unexpired) must
-    /// carry the SHA-256 of these exact bytes.
-    pub(crate) fn verify_webhook(
-        &self,
-        body: &str,
-        authorization: &str,
-    ) -> Result<proto::WebhookEvent> {
+    fn verify_webhook(&self, body: &str, authorization: &str) -> Result<WebhookEvent> {
         let token = authorization
             .strip_prefix("Bearer ")
             .unwrap_or(authorization)
             .trim();
-        self.webhooks.receive(body, token).map_err(|err| {
+        let event = self.webhooks.receive(body, token).map_err(|err| {
             tracing::warn!(error = %err, "rejected a LiveKit webhook");
             Error::Unauthenticated
-        })
+        })?;
+        Ok(webhook_event(event))
     }
 }
 
-/// The recorded file's URL (or path) once the egress has written it.
-pub(crate) fn recording_location(info: &proto::EgressInfo) -> Option<String> {
-    info.file_results.iter().find_map(|file| {
+fn webhook_event(event: proto::WebhookEvent) -> WebhookEvent {
+    let room_end_reason = match proto::RoomEndReason::try_from(event.room_end_reason) {
+        Ok(proto::RoomEndReason::RoomEndApiDelete) => Some("api_delete"),
+        Ok(proto::RoomEndReason::RoomEndIdleTimeout) => Some("idle_timeout"),
+        Ok(proto::RoomEndReason::RoomEndServerShutdown) => Some("shutdown"),
+        _ => None,
+    };
+    WebhookEvent {
+        room_name: event.room.as_ref().map(|room| room.name.clone()),
+        participant: event.participant.as_ref().map(participant),
+        track: event.track.as_ref().map(|track| Track {
+            sid: track.sid.clone(),
+            source: proto::TrackSource::try_from(track.source)
+                .map_or("unknown", |source| source.as_str_name())
+                .to_owned(),
+        }),
+        egress: event.egress_info.as_ref().map(recording),
+        room_end_reason,
+        id: event.id,
+        event: event.event,
+        created_at: event.created_at,
+    }
+}
+
+fn participant(info: &proto::ParticipantInfo) -> Participant {
+    let kind = match Kind::try_from(info.kind).unwrap_or(Kind::Standard) {
+        Kind::Agent => ParticipantKind::Agent,
+        Kind::Sip => ParticipantKind::Sip,
+        Kind::Egress => ParticipantKind::Egress,
+        Kind::Ingress => ParticipantKind::Ingress,
+        _ => ParticipantKind::Standard,
+    };
+    Participant {
+        identity: info.identity.clone(),
+        name: info.name.clone(),
+        sid: info.sid.clone(),
+        kind,
+        attributes: info.attributes.clone(),
+    }
+}
+
+fn recording(info: &proto::EgressInfo) -> Recording {
+    use proto::EgressStatus as S;
+    let state = match S::try_from(info.status).unwrap_or(S::EgressStarting) {
+        S::EgressStarting | S::EgressActive | S::EgressEnding => RecordingState::Active,
+        S::EgressComplete | S::EgressLimitReached => RecordingState::Stopped,
+        S::EgressFailed | S::EgressAborted => RecordingState::Failed,
+    };
+    // The recorded file's URL (or path) once the egress has written it.
+    let location = info.file_results.iter().find_map(|file| {
         [&file.location, &file.filename]
             .into_iter()
             .find(|v| !v.is_empty())
             .cloned()
-    })
+    });
+    Recording {
+        egress_id: info.egress_id.clone(),
+        room_name: info.room_name.clone(),
+        state,
+        location,
+    }
 }
 
 fn is_not_found(err: &ServiceError) -> bool {
