@@ -7,7 +7,6 @@ use std::time::Instant;
 use store::Store;
 
 use crate::agent::guardrails::RuleCache;
-use crate::agent::knowledge::VectorCache;
 use crate::agent::knowledge::embeddings::Embedder;
 use crate::agent::live::LiveHub;
 use crate::platform::caches::{AuthCache, RateBuffer};
@@ -36,8 +35,6 @@ struct Inner {
     webhooks_queued: tokio::sync::Notify,
     /// Connected on first use: loading the local model reads about 90 MB.
     embedder: OnceLock<Embedder>,
-    /// Knowledge vectors ranked in process (SQLite).
-    vector_cache: VectorCache,
     /// Vector sizes whose index this process has made sure of.
     indexed_dimensions: Mutex<HashSet<usize>>,
     /// Wakes the ingestion job when a document waits for embeddings.
@@ -68,6 +65,7 @@ impl Services {
         rate_limits: RateLimits,
         keyring: Keyring,
     ) -> Services {
+        let started_at_ms = ports.clock.now_ms();
         Services {
             inner: Arc::new(Inner {
                 store,
@@ -81,12 +79,11 @@ impl Services {
                 rule_cache: RuleCache::default(),
                 webhooks_queued: tokio::sync::Notify::new(),
                 embedder: OnceLock::new(),
-                vector_cache: VectorCache::default(),
                 indexed_dimensions: Mutex::new(HashSet::new()),
                 knowledge_queued: tokio::sync::Notify::new(),
                 setup_token_hash: Mutex::new(None),
                 started: Instant::now(),
-                started_at_ms: crate::clock::now_ms(),
+                started_at_ms,
             }),
         }
     }
@@ -131,10 +128,6 @@ impl Services {
 
     pub(crate) fn embedder_cell(&self) -> &OnceLock<Embedder> {
         &self.inner.embedder
-    }
-
-    pub(crate) fn vector_cache(&self) -> &VectorCache {
-        &self.inner.vector_cache
     }
 
     pub(crate) fn indexed_dimensions(&self, dims: usize) -> bool {

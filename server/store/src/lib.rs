@@ -17,6 +17,7 @@ pub mod testkit;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use model::platform::status::DatabaseBackend;
@@ -34,9 +35,9 @@ pub use agent::experiments::{ExperimentRecord, VariantOutcome};
 pub use agent::guardrails::{GuardrailRuleRecord, ViolationFilter, ViolationRecord};
 pub use agent::handoffs::{HandoffCreation, HandoffRecord};
 pub use agent::knowledge::{
-    Candidate, ChunkRecord, DocumentKey, DocumentRecord, GapRecord, MAX_GAP_EXAMPLES, NewChunk,
-    SearchLogRecord, SearchTotals, StoredVector, dot, hnsw_breadth, vector_bytes,
-    vector_from_bytes,
+    Candidate, ChunkRecord, DocumentKey, DocumentRecord, GapRecord, MAX_GAP_EXAMPLES, NearestQuery,
+    NewChunk, SearchLogRecord, SearchTotals, StoredVector, VectorCache, dot, hnsw_breadth,
+    vector_bytes, vector_from_bytes,
 };
 pub use agent::messages::MessageRecord;
 pub use agent::tools::{ExecutionFilter, ToolExecutionRecord, ToolRecord};
@@ -54,14 +55,13 @@ pub use platform::users::{
 };
 pub use platform::webhooks::WebhookDeliveryRecord;
 pub use platform::workspaces::WorkspaceRecord;
-pub use sqlx::types::Json;
 
 /// Runs the same expression against whichever pool is live, binding it to `$pool`.
 /// Each arm is type-checked against its concrete pool type.
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match $store {
-            $crate::Store::Sqlite($pool) => $body,
+            $crate::Store::Sqlite($pool, _) => $body,
             $crate::Store::Postgres($pool) => $body,
         }
     };
@@ -80,7 +80,8 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// A connection pool to the configured database. Cheap to clone.
 #[derive(Clone, Debug)]
 pub enum Store {
-    Sqlite(SqlitePool),
+    /// SQLite has no vector index: vectors are ranked in process, from this cache.
+    Sqlite(SqlitePool, Arc<VectorCache>),
     Postgres(PgPool),
 }
 
@@ -144,7 +145,7 @@ impl Store {
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await?;
-        Ok(Store::Sqlite(pool))
+        Ok(Store::Sqlite(pool, Default::default()))
     }
 
     async fn connect_postgres(
@@ -161,7 +162,7 @@ impl Store {
 
     pub fn backend(&self) -> DatabaseBackend {
         match self {
-            Store::Sqlite(_) => DatabaseBackend::Sqlite,
+            Store::Sqlite(..) => DatabaseBackend::Sqlite,
             Store::Postgres(_) => DatabaseBackend::Postgres,
         }
     }
@@ -176,7 +177,7 @@ impl Store {
     pub async fn server_version(&self) -> StoreResult<String> {
         // Each dialect names its version function differently.
         let version: String = match self {
-            Store::Sqlite(pool) => {
+            Store::Sqlite(pool, _) => {
                 sqlx::query_scalar("SELECT sqlite_version()")
                     .fetch_one(pool)
                     .await?
@@ -193,7 +194,7 @@ impl Store {
     /// The installed pgvector version; `None` on SQLite, where vectors are ranked in process.
     pub async fn vector_extension_version(&self) -> StoreResult<Option<String>> {
         match self {
-            Store::Sqlite(_) => Ok(None),
+            Store::Sqlite(..) => Ok(None),
             Store::Postgres(pool) => Ok(sqlx::query_scalar(
                 "SELECT extversion FROM pg_extension WHERE extname = 'vector'",
             )
@@ -282,7 +283,7 @@ mod tests {
         let store = Store::connect(&url, PoolSettings::default()).await.unwrap();
         store.migrate().await.unwrap();
         assert!(path.exists());
-        let Store::Sqlite(pool) = &store else {
+        let Store::Sqlite(pool, _) = &store else {
             panic!("expected SQLite")
         };
         let mode: String = sqlx::query_scalar("PRAGMA journal_mode")

@@ -17,7 +17,7 @@ pub struct AppliedMigration {
 impl Store {
     fn migrator(&self) -> &'static Migrator {
         match self {
-            Store::Sqlite(_) => &SQLITE,
+            Store::Sqlite(..) => &SQLITE,
             Store::Postgres(_) => &POSTGRES,
         }
     }
@@ -42,7 +42,7 @@ impl Store {
     pub async fn applied_migration(&self) -> StoreResult<Option<AppliedMigration>> {
         // sqlx's bookkeeping table is absent until the first `migrate`.
         let table_exists: bool = match self {
-            Store::Sqlite(pool) => {
+            Store::Sqlite(pool, _) => {
                 sqlx::query_scalar(
                     "SELECT EXISTS (SELECT 1 FROM sqlite_master \
                  WHERE type = 'table' AND name = '_sqlx_migrations')",

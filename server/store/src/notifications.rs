@@ -42,7 +42,7 @@ impl Store {
     /// Listens for notifications; `None` on SQLite.
     pub async fn listen(&self) -> StoreResult<Option<NotificationListener>> {
         match self {
-            Store::Sqlite(_) => Ok(None),
+            Store::Sqlite(..) => Ok(None),
             Store::Postgres(pool) => {
                 let mut listener = PgListener::connect_with(pool).await?;
                 listener.listen(CHANNEL).await?;

@@ -119,7 +119,7 @@ fn with_database_name(url: &str, name: &str) -> String {
 pub async fn dump_all_tables(store: &Store) -> String {
     let mut dump = String::new();
     match store {
-        Store::Sqlite(pool) => {
+        Store::Sqlite(pool, _) => {
             let tables: Vec<String> = sqlx::query_scalar(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
             )

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 use store::testkit::TestDatabase;
-use store::{AppRecord, Json, SessionTokenRecord, Store, StoreError, WorkspaceRecord};
+use store::{AppRecord, SessionTokenRecord, Store, StoreError, WorkspaceRecord};
 
 async fn workspace(store: &Store, id: &str) -> WorkspaceRecord {
     let workspace = WorkspaceRecord {
@@ -36,20 +36,20 @@ fn app(id: &str, workspace_id: &str, slug: &str) -> AppRecord {
         persona_name: Some("Maya".to_owned()),
         persona_greeting: None,
         persona_tone: Some("warm".to_owned()),
-        preferred_terms: Some(Json(vec!["order".to_owned()])),
-        blocked_terms: Some(Json(vec![])),
+        preferred_terms: Some(vec!["order".to_owned()]),
+        blocked_terms: Some(vec![]),
         guardrails_enabled: true,
         max_actions_per_turn: Some(5),
         handoff_enabled: false,
         handoff_webhook_url: None,
         handoff_expiration_seconds: Some(600),
         knowledge_threshold: Some(0.4),
-        ui_strings: Some(Json(
+        ui_strings: Some(
             json!({"title": "Support", "nested": {"ok": true}})
                 .as_object()
                 .unwrap()
                 .clone(),
-        )),
+        ),
         created_at: 2_000,
         updated_at: 2_000,
     }

@@ -3,7 +3,6 @@
 
 use model::platform::users::Role;
 use serde_json::{Map, Value, json};
-use store::Json;
 use store::testkit::dump_all_tables;
 
 use crate::fakes::FakeServer;
@@ -110,7 +109,7 @@ async fn secrets_stored_in_plain_text_are_sealed_at_start_up_and_still_work() {
     )]);
     assert!(
         store
-            .replace_tool_headers_if(&tool.id, tool.updated_at, &Json(plain))
+            .replace_tool_headers_if(&tool.id, tool.updated_at, &plain)
             .await
             .unwrap()
     );

@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, HashMap};
 use model::agent::analytics::{
     BucketSize, Insight, InsightList, InsightOfPeriod, Overview, TimeBucket, Timeseries, TopicCount,
 };
-use store::{InsightRecord, Json, WindowTotals};
+use store::{InsightRecord, WindowTotals};
 use time::{Date, OffsetDateTime};
 
-use crate::{Caller, Error, Result, Services, now_ms};
+use crate::{Caller, Error, Result, Services};
 
 const DAY_MS: i64 = 86_400_000;
 /// Most buckets one timeseries may have.
@@ -34,7 +34,7 @@ impl Services {
         until: Option<i64>,
     ) -> Result<Overview> {
         caller.require_app_secret()?;
-        let (since, until) = window(since, until)?;
+        let (since, until) = window(since, until, self.now_ms())?;
         let store = self.store();
         let app_id = caller.app.id.as_str();
         let (totals, searches, open_gaps) = tokio::try_join!(
@@ -62,9 +62,9 @@ impl Services {
     ) -> Result<Timeseries> {
         caller.require_app_secret()?;
         let size = bucket.millis();
-        let until = until.unwrap_or_else(now_ms);
+        let until = until.unwrap_or_else(|| self.now_ms());
         let since = since.unwrap_or(until - 30 * DAY_MS);
-        let (since, until) = window(Some(since), Some(until))?;
+        let (since, until) = window(Some(since), Some(until), self.now_ms())?;
         // Whole buckets: from the one holding `since` to the one holding `until - 1`.
         let first = since.div_euclid(size) * size;
         let last = (until - 1).div_euclid(size) * size;
@@ -141,7 +141,7 @@ impl Services {
     /// Computes yesterday's and today's (UTC) insights of every active app; run periodically.
     /// Returns how many were written.
     pub async fn compute_daily_insights(&self) -> Result<usize> {
-        let today = now_ms().div_euclid(DAY_MS) * DAY_MS;
+        let today = self.now_ms().div_euclid(DAY_MS) * DAY_MS;
         let mut written = 0;
         for app_id in self.store().active_app_ids().await? {
             for day_start in [today - DAY_MS, today] {
@@ -172,20 +172,20 @@ impl Services {
             handoff_rate: day.handoff_rate,
             avg_duration_ms: day.avg_duration_ms,
             avg_csat: day.avg_csat,
-            top_topics: Json(serde_json::to_value(top_topics(&texts)).unwrap_or_default()),
-            tool_usage: Json(serde_json::to_value(&day.tool_usage).unwrap_or_default()),
+            top_topics: serde_json::to_value(top_topics(&texts)).unwrap_or_default(),
+            tool_usage: serde_json::to_value(&day.tool_usage).unwrap_or_default(),
             tool_executions: day.total_tool_executions,
             guardrail_violations: day.total_guardrail_violations,
-            computed_at: now_ms(),
+            computed_at: self.now_ms(),
         };
         self.store().upsert_insight(&record).await?;
         Ok(())
     }
 }
 
-/// `[since, until)` with defaults (all time, now); `since` after `until` is a 400.
-pub(crate) fn window(since: Option<i64>, until: Option<i64>) -> Result<(i64, i64)> {
-    let until = until.unwrap_or_else(now_ms);
+/// `[since, until)` with defaults (all time, `now`); `since` after `until` is a 400.
+pub(crate) fn window(since: Option<i64>, until: Option<i64>, now: i64) -> Result<(i64, i64)> {
+    let until = until.unwrap_or(now);
     let since = since.unwrap_or(0);
     if since > until {
         return Err(Error::Invalid("since must not be after until".to_owned()));
@@ -288,8 +288,8 @@ fn to_insight(record: InsightRecord) -> Insight {
         handoff_rate: record.handoff_rate,
         avg_duration_ms: record.avg_duration_ms,
         avg_csat: record.avg_csat,
-        top_topics: serde_json::from_value(record.top_topics.0).unwrap_or_default(),
-        tool_usage: serde_json::from_value::<BTreeMap<String, i64>>(record.tool_usage.0)
+        top_topics: serde_json::from_value(record.top_topics).unwrap_or_default(),
+        tool_usage: serde_json::from_value::<BTreeMap<String, i64>>(record.tool_usage)
             .unwrap_or_default(),
         tool_executions: record.tool_executions,
         guardrail_violations: record.guardrail_violations,

@@ -5,7 +5,7 @@ use model::agent::conversations::{
     MAX_TEXT_BYTES, MAX_TRANSCRIPT_ENTRIES, SaveConversation,
 };
 use store::{
-    ConversationFilter, ConversationRecord, EventFilter, ExecutionFilter, Json, StoreError,
+    ConversationFilter, ConversationRecord, EventFilter, ExecutionFilter, StoreError,
     ViolationFilter,
 };
 
@@ -16,7 +16,7 @@ use crate::agent::handoffs::to_handoff;
 use crate::agent::tools::to_execution;
 use crate::ids::new_id;
 use crate::validation::{Checks, Paging};
-use crate::{Caller, Error, Result, Services, now_ms};
+use crate::{Caller, Error, Result, Services};
 
 /// Attempts at a save that races with another writer of the same conversation.
 const SAVE_ATTEMPTS: usize = 5;
@@ -48,7 +48,7 @@ impl Services {
         };
         let bound = self
             .store()
-            .bind_session(&caller.app.id, session_id, token_hash, now_ms())
+            .bind_session(&caller.app.id, session_id, token_hash, self.now_ms())
             .await?;
         if bound == token_hash {
             Ok(())
@@ -77,7 +77,7 @@ impl Services {
                 .store()
                 .conversation_by_session(&caller.app.id, &input.session_id)
                 .await?;
-            let now = now_ms();
+            let now = self.now_ms();
             let (record, previous) = match existing {
                 None => {
                     let mut record = new_conversation(&caller.app.id, &input, now);
@@ -261,7 +261,7 @@ fn new_conversation(app_id: &str, input: &SaveConversation, now: i64) -> Convers
         ended_at: status.is_ended().then_some(now),
         handed_off_at: (status == ConversationStatus::HandedOff).then_some(now),
         message_count: transcript.len() as i64,
-        transcript: Some(Json(transcript)),
+        transcript: Some(transcript),
         experiment_variant: None,
         created_at: now,
         updated_at: now,
@@ -283,7 +283,7 @@ fn changed_conversation(
         });
     }
     let (transcript, message_count) = match &input.messages {
-        Some(messages) => (Some(Json(messages.clone())), messages.len() as i64),
+        Some(messages) => (Some(messages.clone()), messages.len() as i64),
         None => (current.transcript.clone(), current.message_count),
     };
     Ok(ConversationRecord {
@@ -323,7 +323,7 @@ pub(crate) fn to_conversation(record: ConversationRecord) -> Conversation {
         ended_at: record.ended_at,
         handed_off_at: record.handed_off_at,
         message_count: record.message_count,
-        transcript: record.transcript.map(|Json(t)| t).unwrap_or_default(),
+        transcript: record.transcript.map(|t| t).unwrap_or_default(),
         experiment_variant: record.experiment_variant,
         created_at: record.created_at,
         updated_at: record.updated_at,

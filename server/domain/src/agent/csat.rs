@@ -6,7 +6,7 @@ use store::CsatRecord;
 
 use crate::ids::new_id;
 use crate::validation::{Checks, Paging};
-use crate::{Caller, Error, Result, Services, now_ms};
+use crate::{Caller, Error, Result, Services};
 
 const MAX_COMMENT_CHARS: usize = 2_000;
 
@@ -24,7 +24,7 @@ impl Services {
             ));
         }
         self.claim_session(caller, &input.session_id).await?;
-        let now = now_ms();
+        let now = self.now_ms();
         let record = self
             .store()
             .upsert_csat(&CsatRecord {

@@ -10,7 +10,7 @@ use model::agent::knowledge::{GapStatus, KnowledgeGap, ResolveGap};
 use model::platform::users::Permission;
 
 use crate::platform::dashboard::assignee;
-use crate::{Actor, Caller, Error, Result, Services, now_ms};
+use crate::{Actor, Caller, Error, Result, Services};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -23,7 +23,7 @@ impl Services {
                 "The range must be one of {REPORT_RANGES:?} days"
             )));
         }
-        let until = now_ms();
+        let until = self.now_ms();
         let since = until - days * DAY_MS;
         let (overview, daily, csat_distribution) = tokio::try_join!(
             self.analytics_overview(caller, Some(since), Some(until)),
@@ -81,7 +81,7 @@ impl Services {
         gap_status: GapStatus,
         cursor: Option<&str>,
     ) -> Result<KnowledgeView> {
-        let now = now_ms();
+        let now = self.now_ms();
         let (documents, gaps, metrics) = tokio::try_join!(
             self.list_knowledge_documents(caller, None, cursor, Some(50)),
             self.knowledge_gaps(caller, Some(gap_status.as_str()), None, Some(50)),

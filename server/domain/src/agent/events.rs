@@ -3,11 +3,11 @@
 use model::agent::conversations::{
     Event, EventBatch, EventPage, MAX_BATCH_ITEMS, MAX_NAME_CHARS, MAX_TEXT_BYTES, NewEvent,
 };
-use store::{EventFilter, EventRecord, Json};
+use store::{EventFilter, EventRecord};
 
 use crate::ids::new_id;
 use crate::validation::{Checks, Paging, batch_items};
-use crate::{Caller, Result, Services, now_ms};
+use crate::{Caller, Result, Services};
 
 /// Filters of `GET /api/events`; times are ms since the epoch, on `ts`.
 #[derive(Clone, Debug, Default)]
@@ -53,7 +53,7 @@ impl Services {
         }
         checks.finish()?;
         self.claim_session(caller, &batch.session_id).await?;
-        let now = now_ms();
+        let now = self.now_ms();
         let records: Vec<EventRecord> = events
             .into_iter()
             .map(|(_, event)| EventRecord {
@@ -62,7 +62,7 @@ impl Services {
                 session_id: batch.session_id.clone(),
                 event_type: event.event_type,
                 ts: event.ts,
-                data: event.data.map(Json),
+                data: event.data,
                 trace_id: trace_id.clone(),
                 created_at: now,
             })
@@ -100,7 +100,7 @@ pub(crate) fn to_event(record: EventRecord) -> Event {
         session_id: record.session_id,
         event_type: record.event_type,
         ts: record.ts,
-        data: record.data.map(|Json(data)| data),
+        data: record.data.map(|data| data),
         trace_id: record.trace_id,
         created_at: record.created_at,
     }

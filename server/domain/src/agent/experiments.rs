@@ -8,12 +8,12 @@ use model::agent::experiments::{
     AssignVariant, Assignment, CreateExperiment, Experiment, ExperimentResults, ExperimentStatus,
     UpdateExperiment, Variant, VariantResult,
 };
-use store::{ExperimentRecord, Json, StoreError, VariantOutcome};
+use store::{ExperimentRecord, StoreError, VariantOutcome};
 
 use crate::agent::stats::chi_square_p_value;
 use crate::ids::new_id;
 use crate::validation::Checks;
-use crate::{Caller, Error, Result, Services, now_ms};
+use crate::{Caller, Error, Result, Services};
 
 const MAX_VARIANTS: usize = 20;
 const MAX_CONFIG_BYTES: usize = 16 * 1024;
@@ -29,13 +29,13 @@ impl Services {
         caller.require_app_secret()?;
         let name = input.name.trim().to_owned();
         check_experiment(&name, input.description.as_deref(), &input.variants)?;
-        let now = now_ms();
+        let now = self.now_ms();
         let record = ExperimentRecord {
             id: new_id(),
             app_id: caller.app.id.clone(),
             name,
             description: input.description.filter(|d| !d.trim().is_empty()),
-            variants: Json(input.variants),
+            variants: input.variants,
             status: ExperimentStatus::Active.as_str().to_owned(),
             created_at: now,
             updated_at: now,
@@ -97,7 +97,7 @@ impl Services {
                 .map(|v| v.id.clone())
                 .collect::<HashSet<_>>()
         };
-        if exposed && ids(&current.variants.0) != ids(&input.variants) {
+        if exposed && ids(&current.variants) != ids(&input.variants) {
             return Err(Error::Conflict(
                 "Sessions are already assigned: change weights and configs, not which variants \
                  exist (end this experiment and start another for that)"
@@ -108,8 +108,8 @@ impl Services {
         let record = ExperimentRecord {
             name,
             description: input.description.filter(|d| !d.trim().is_empty()),
-            variants: Json(input.variants),
-            updated_at: now_ms().max(seen_updated_at + 1),
+            variants: input.variants,
+            updated_at: self.now_ms().max(seen_updated_at + 1),
             ..current
         };
         match self
@@ -171,7 +171,7 @@ impl Services {
                 to: status.as_str(),
             });
         }
-        let now = now_ms();
+        let now = self.now_ms();
         let record = ExperimentRecord {
             status: status.as_str().to_owned(),
             updated_at: now,
@@ -251,7 +251,7 @@ impl Services {
                 &experiment.id,
                 &input.session_id,
                 &drawn.id,
-                now_ms(),
+                self.now_ms(),
             )
             .await?;
         self.store()
@@ -329,7 +329,7 @@ fn random_unit() -> Result<f64> {
 
 fn to_experiment(record: ExperimentRecord, outcomes: Vec<VariantOutcome>) -> Experiment {
     let status = ExperimentStatus::parse(&record.status).unwrap_or(ExperimentStatus::Ended);
-    let Json(variants) = record.variants;
+    let variants = record.variants;
     // Every variant is listed, exposed or not, in the experiment's order.
     let results: Vec<VariantResult> = variants
         .iter()

@@ -10,14 +10,14 @@ use model::agent::handoffs::{
 };
 use serde_json::Value;
 use store::{
-    ConversationRecord, HandoffCreation, HandoffRecord, Json, StoreError, WebhookDeliveryRecord,
+    ConversationRecord, HandoffCreation, HandoffRecord, StoreError, WebhookDeliveryRecord,
 };
 
 use crate::clock::iso8601;
 use crate::ids::new_id;
 use crate::platform::webhooks::new_delivery;
 use crate::validation::{Checks, Paging};
-use crate::{Caller, Error, Result, Services, now_ms};
+use crate::{Caller, Error, Result, Services};
 
 const MAX_CUSTOMER_DATA_BYTES: usize = 16 * 1024;
 
@@ -32,7 +32,7 @@ impl Services {
     ) -> Result<HandoffCreated> {
         caller.require_app_secret()?;
         check_create(&input)?;
-        let now = now_ms();
+        let now = self.now_ms();
         let app = &caller.app;
         let record = HandoffRecord {
             id: new_id(),
@@ -47,10 +47,10 @@ impl Services {
                 .unwrap_or(HandoffPriority::Normal)
                 .as_str()
                 .to_owned(),
-            transcript: Json(input.transcript.clone()),
+            transcript: input.transcript.clone(),
             ai_summary: input.ai_summary,
             assigned_agent: None,
-            customer_data: input.customer_data.map(|data| Json(Value::Object(data))),
+            customer_data: input.customer_data.map(|data| Value::Object(data)),
             necessity_score: None,
             resolution_quality: None,
             agent_feedback: None,
@@ -74,7 +74,7 @@ impl Services {
             ended_at: None,
             handed_off_at: Some(now),
             message_count: input.transcript.len() as i64,
-            transcript: Some(Json(input.transcript)),
+            transcript: Some(input.transcript),
             experiment_variant: None,
             created_at: now,
             updated_at: now,
@@ -161,7 +161,7 @@ impl Services {
                 to: to.as_str(),
             });
         }
-        let now = now_ms();
+        let now = self.now_ms();
         let record = HandoffRecord {
             status: to.as_str().to_owned(),
             assigned_agent: input.assigned_agent.or(current.assigned_agent.clone()),
@@ -255,7 +255,7 @@ impl Services {
 
     /// Expires pending handoffs past their deadline; run periodically. Returns how many.
     pub async fn expire_handoffs(&self) -> Result<u64> {
-        Ok(self.store().expire_handoffs(now_ms()).await?.len() as u64)
+        Ok(self.store().expire_handoffs(self.now_ms()).await?.len() as u64)
     }
 
     async fn resolve_handed_off_conversation(
@@ -273,7 +273,7 @@ impl Services {
         if conversation.status != ConversationStatus::HandedOff.as_str() {
             return Ok(());
         }
-        let now = now_ms();
+        let now = self.now_ms();
         let resolved = ConversationRecord {
             status: ConversationStatus::Resolved.as_str().to_owned(),
             resolution: conversation
@@ -316,7 +316,13 @@ fn handoff_webhook(
         "assignedAgent": handoff.assigned_agent,
         "timestamp": iso8601(handoff.updated_at),
     });
-    Some(new_delivery(&caller.app.id, event, url, payload))
+    Some(new_delivery(
+        &caller.app.id,
+        event,
+        url,
+        payload,
+        handoff.updated_at,
+    ))
 }
 
 fn check_create(input: &CreateHandoff) -> Result<()> {
@@ -365,10 +371,10 @@ pub(crate) fn to_handoff(record: HandoffRecord) -> Handoff {
         channel: record.channel,
         reason: record.reason,
         reason_detail: record.reason_detail,
-        transcript: record.transcript.0,
+        transcript: record.transcript,
         ai_summary: record.ai_summary,
         assigned_agent: record.assigned_agent,
-        customer_data: record.customer_data.map(|Json(data)| data),
+        customer_data: record.customer_data.map(|data| data),
         necessity_score: record.necessity_score,
         agent_feedback: record.agent_feedback,
         created_at: record.created_at,

@@ -10,7 +10,7 @@ use store::MessageRecord;
 
 use crate::ids::new_id;
 use crate::validation::{Checks, batch_items};
-use crate::{Caller, Error, Result, Services, now_ms};
+use crate::{Caller, Error, Result, Services};
 
 /// Most messages one read returns; a call's transcript stays well under it.
 const MAX_MESSAGES_READ: i64 = 10_000;
@@ -66,7 +66,7 @@ impl Services {
         }
 
         let accepted = messages.len();
-        let now = now_ms();
+        let now = self.now_ms();
         // One row per key: within a batch the last version of a message wins.
         let mut rows: Vec<MessageRecord> = Vec::with_capacity(accepted);
         let mut position: HashMap<(String, String), usize> = HashMap::new();

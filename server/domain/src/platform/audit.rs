@@ -4,11 +4,11 @@
 use model::platform::audit::{AuditEntry, AuditPage};
 use model::platform::users::Permission;
 use serde_json::Value;
-use store::{AuditRecord, Json};
+use store::AuditRecord;
 
 use crate::ids::new_id;
 use crate::validation::Paging;
-use crate::{Actor, Caller, Error, Result, Services, now_ms};
+use crate::{Actor, Caller, Error, Result, Services};
 
 pub const DEFAULT_RETENTION_DAYS: i64 = 90;
 pub const RETENTION_CHOICES: [i64; 3] = model::platform::dashboard::AUDIT_RETENTION_CHOICES;
@@ -71,9 +71,9 @@ impl Services {
                 action: event.action.to_owned(),
                 target_type: event.target_type.to_owned(),
                 target_id: event.target_id,
-                details: event.details.map(Json),
+                details: event.details,
                 source_ip: who.source_ip,
-                created_at: now_ms(),
+                created_at: self.now_ms(),
             })
             .await?;
         Ok(())
@@ -116,7 +116,7 @@ impl Services {
             ));
         }
         self.store()
-            .set_audit_retention(workspace_id, days, now_ms())
+            .set_audit_retention(workspace_id, days, self.now_ms())
             .await?;
         self.audit(
             actor,
@@ -134,7 +134,7 @@ impl Services {
 
     /// Deletes entries older than their workspace's retention; run periodically.
     pub async fn purge_audit(&self) -> Result<u64> {
-        Ok(self.store().purge_audit(now_ms()).await?)
+        Ok(self.store().purge_audit(self.now_ms()).await?)
     }
 }
 
@@ -149,7 +149,7 @@ fn to_entry(record: AuditRecord) -> AuditEntry {
         action: record.action,
         target_type: record.target_type,
         target_id: record.target_id,
-        details: record.details.map(|d| d.0),
+        details: record.details,
         source_ip: record.source_ip,
         created_at: record.created_at,
     }
@@ -325,7 +325,7 @@ mod tests {
                     target_id: None,
                     details: None,
                     source_ip: None,
-                    created_at: now_ms() - age_days * day,
+                    created_at: crate::now_ms() - age_days * day,
                 })
                 .await
                 .unwrap();

@@ -17,7 +17,7 @@ use crate::ids::new_id;
 use crate::platform::apps::to_app;
 use crate::platform::audit::AuditActor;
 use crate::platform::secrets::{self, SESSION_TOKEN_PREFIX};
-use crate::{Actor, Error, FieldError, RateDecision, Result, Services, now_ms};
+use crate::{Actor, Error, FieldError, RateDecision, Result, Services};
 
 /// An authenticated caller of the agent API.
 #[derive(Clone, Debug)]
@@ -139,7 +139,7 @@ impl Services {
             if caller
                 .session
                 .as_ref()
-                .is_some_and(|s| s.expires_at > now_ms())
+                .is_some_and(|s| s.expires_at > self.now_ms())
             {
                 return Ok(caller);
             }
@@ -152,7 +152,7 @@ impl Services {
         if found.token_revoked_at.is_some() || !found.app.is_active {
             return Err(Error::Unauthenticated);
         }
-        if found.token_expires_at <= now_ms() {
+        if found.token_expires_at <= self.now_ms() {
             return Err(Error::SessionExpired);
         }
         let caller = Caller {
@@ -183,7 +183,7 @@ impl Services {
             )));
         }
         let token = secrets::generate(SESSION_TOKEN_PREFIX)?;
-        let now = now_ms();
+        let now = self.now_ms();
         let record = SessionTokenRecord {
             id: new_id(),
             app_id: caller.app.id.clone(),
@@ -222,7 +222,7 @@ impl Services {
         };
         let revoked = self
             .store()
-            .revoke_session_token(&caller.app.id, &target, now_ms())
+            .revoke_session_token(&caller.app.id, &target, self.now_ms())
             .await?;
         self.auth_cache().evict(&format!("token:{target}"));
         if revoked {
@@ -259,7 +259,10 @@ impl Services {
 
     /// Deletes expired and revoked session tokens; run periodically.
     pub async fn purge_session_tokens(&self) -> Result<u64> {
-        Ok(self.store().delete_session_tokens_before(now_ms()).await?)
+        Ok(self
+            .store()
+            .delete_session_tokens_before(self.now_ms())
+            .await?)
     }
 }
 
@@ -394,7 +397,7 @@ mod tests {
                 .unwrap_err();
             assert!(matches!(err, Error::Invalid(_)), "{ttl}");
         }
-        let before = now_ms();
+        let before = crate::now_ms();
         let default = services.create_session_token(&caller, None).await.unwrap();
         assert!(default.session_token.starts_with(SESSION_TOKEN_PREFIX));
         let lifetime = default.expires_at - before;
@@ -462,8 +465,8 @@ mod tests {
                 id: new_id(),
                 app_id: created.app.id.clone(),
                 token_hash: secrets::hash(&token),
-                expires_at: now_ms() - 1,
-                created_at: now_ms() - 60_000,
+                expires_at: crate::now_ms() - 1,
+                created_at: crate::now_ms() - 60_000,
                 revoked_at: None,
             })
             .await

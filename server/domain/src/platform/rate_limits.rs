@@ -1,7 +1,7 @@
 //! Rate limits: fixed windows counted in the database, so every server instance shares them.
 
 use crate::platform::caches::RateStep;
-use crate::{Result, Services, now_ms};
+use crate::{Result, Services};
 
 /// A limit: at most `limit` requests per `window_ms` for one subject.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,23 +30,25 @@ pub struct RateDecision {
     pub remaining: i64,
     /// When the window ends, ms since the Unix epoch.
     pub reset_at_ms: i64,
+    /// When the request was counted, by the services' clock.
+    pub decided_at_ms: i64,
 }
 
 impl RateDecision {
     /// Whole seconds until the window ends (at least 1).
     pub fn retry_after_secs(&self) -> i64 {
-        ((self.reset_at_ms - now_ms()) / 1_000 + 1).max(1)
+        ((self.reset_at_ms - self.decided_at_ms) / 1_000 + 1).max(1)
     }
 }
 
 impl Services {
     /// Counts one request of `subject` (an app, a token, an IP, …) against `policy`.
     pub async fn hit_rate_limit(&self, policy: &RatePolicy, subject: &str) -> Result<RateDecision> {
-        let now = now_ms();
+        let now = self.now_ms();
         let window_start = now - now.rem_euclid(policy.window_ms);
         let key = format!("{}:{subject}", policy.name);
         let count = self.store().hit_rate_limit(&key, window_start).await?;
-        Ok(decision(policy, count, window_start))
+        Ok(decision(policy, count, window_start, now))
     }
 
     /// The current standing of `subject` without counting a request.
@@ -55,12 +57,12 @@ impl Services {
         policy: &RatePolicy,
         subject: &str,
     ) -> Result<RateDecision> {
-        let now = now_ms();
+        let now = self.now_ms();
         let window_start = now - now.rem_euclid(policy.window_ms);
         let key = format!("{}:{subject}", policy.name);
         let count = self.store().rate_limit_count(&key, window_start).await?;
         // A peek is allowed while a further request would be.
-        Ok(decision(policy, count + 1, window_start))
+        Ok(decision(policy, count + 1, window_start, now))
     }
 
     /// Counts one request like [`Self::hit_rate_limit`], but through this instance's buffer: no
@@ -70,7 +72,7 @@ impl Services {
         policy: &RatePolicy,
         subject: &str,
     ) -> Result<RateDecision> {
-        let now = now_ms();
+        let now = self.now_ms();
         let window_start = now - now.rem_euclid(policy.window_ms);
         let key = format!("{}:{subject}", policy.name);
         let buffer = self.rate_buffer();
@@ -93,20 +95,21 @@ impl Services {
                 }
             }
         };
-        Ok(decision(policy, count, window_start))
+        Ok(decision(policy, count, window_start, now))
     }
 
     /// Deletes finished windows; run periodically.
     pub async fn purge_rate_limits(&self, longest_window_ms: i64) -> Result<u64> {
         Ok(self
             .store()
-            .purge_rate_limits(now_ms() - longest_window_ms)
+            .purge_rate_limits(self.now_ms() - longest_window_ms)
             .await?)
     }
 }
 
-fn decision(policy: &RatePolicy, count: i64, window_start: i64) -> RateDecision {
+fn decision(policy: &RatePolicy, count: i64, window_start: i64, now: i64) -> RateDecision {
     RateDecision {
+        decided_at_ms: now,
         allowed: count <= policy.limit,
         limit: policy.limit,
         remaining: (policy.limit - count).max(0),
@@ -131,7 +134,7 @@ mod tests {
         let refused = services.hit_rate_limit(&policy, "app-1").await.unwrap();
         assert!(!refused.allowed);
         assert_eq!(refused.limit, 3);
-        assert!(refused.reset_at_ms > now_ms());
+        assert!(refused.reset_at_ms > crate::now_ms());
         assert!((1..=60).contains(&refused.retry_after_secs()));
         // Another subject has its own budget.
         assert!(

@@ -7,13 +7,13 @@ use model::platform::webhooks::{
     SigningSecret, WebhookDelivery, WebhookDeliveryPage, WebhookStatus,
 };
 use serde_json::Value;
-use store::{Json, WebhookDeliveryRecord};
+use store::WebhookDeliveryRecord;
 
 use crate::ids::new_id;
 use crate::platform::outbound::{OutboundRequest, signature_headers};
 use crate::platform::secrets::{self, SIGNING_SECRET_PREFIX};
 use crate::validation::Paging;
-use crate::{Caller, Result, Services, now_ms};
+use crate::{Caller, Result, Services};
 
 /// Attempts before a delivery is given up as failed.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -37,14 +37,14 @@ pub(crate) fn new_delivery(
     event: &str,
     url: &str,
     payload: Value,
+    now: i64,
 ) -> WebhookDeliveryRecord {
-    let now = now_ms();
     WebhookDeliveryRecord {
         id: new_id(),
         app_id: app_id.to_owned(),
         event: event.to_owned(),
         url: url.to_owned(),
-        payload: Json(payload),
+        payload: payload,
         status: WebhookStatus::Pending.as_str().to_owned(),
         attempts: 0,
         next_attempt_at: now,
@@ -62,7 +62,7 @@ impl Services {
     pub async fn deliver_due_webhooks(&self) -> Result<usize> {
         let due = self
             .store()
-            .claim_due_webhooks(now_ms(), LEASE_MS, BATCH)
+            .claim_due_webhooks(self.now_ms(), LEASE_MS, BATCH)
             .await?;
         let attempted = due.len();
         let sends = due.into_iter().map(|delivery| self.attempt(delivery));
@@ -73,10 +73,10 @@ impl Services {
     }
 
     async fn attempt(&self, delivery: WebhookDeliveryRecord) -> Result<()> {
-        let body = serde_json::to_vec(&delivery.payload.0)
+        let body = serde_json::to_vec(&delivery.payload)
             .map_err(|e| crate::Error::Internal(Box::new(e)))?;
         let secret = self.app_signing_secret(&delivery.app_id).await?;
-        let now = now_ms();
+        let now = self.now_ms();
         let mut headers = vec![
             ("Content-Type".to_owned(), "application/json".to_owned()),
             ("X-Switchboard-Event".to_owned(), delivery.event.clone()),
@@ -229,7 +229,7 @@ fn to_delivery(record: WebhookDeliveryRecord) -> WebhookDelivery {
         id: record.id,
         event: record.event,
         url: record.url,
-        payload: record.payload.0,
+        payload: record.payload,
         attempts: record.attempts,
         next_attempt_at: (record.status == WebhookStatus::Pending.as_str())
             .then_some(record.next_attempt_at),

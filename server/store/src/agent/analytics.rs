@@ -67,8 +67,10 @@ pub struct InsightRecord {
     pub handoff_rate: f64,
     pub avg_duration_ms: i64,
     pub avg_csat: Option<f64>,
-    pub top_topics: Json<Value>,
-    pub tool_usage: Json<Value>,
+    #[sqlx(json)]
+    pub top_topics: Value,
+    #[sqlx(json)]
+    pub tool_usage: Value,
     pub tool_executions: i64,
     pub guardrail_violations: i64,
     pub computed_at: i64,
@@ -375,8 +377,8 @@ impl Store {
             .bind(insight.handoff_rate)
             .bind(insight.avg_duration_ms)
             .bind(insight.avg_csat)
-            .bind(&insight.top_topics)
-            .bind(&insight.tool_usage)
+            .bind(Json(&insight.top_topics))
+            .bind(Json(&insight.tool_usage))
             .bind(insight.tool_executions)
             .bind(insight.guardrail_violations)
             .bind(insight.computed_at)

@@ -19,7 +19,8 @@ pub struct ConversationRecord {
     pub ended_at: Option<i64>,
     pub handed_off_at: Option<i64>,
     pub message_count: i64,
-    pub transcript: Option<Json<Vec<TranscriptEntry>>>,
+    #[sqlx(json(nullable))]
+    pub transcript: Option<Vec<TranscriptEntry>>,
     pub experiment_variant: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -50,7 +51,7 @@ macro_rules! bind_conversation {
             .bind($c.ended_at)
             .bind($c.handed_off_at)
             .bind($c.message_count)
-            .bind(&$c.transcript)
+            .bind($c.transcript.as_ref().map(Json))
             .bind(&$c.experiment_variant)
             .bind($c.created_at)
             .bind($c.updated_at)
@@ -98,7 +99,7 @@ impl Store {
         .bind(&record.resolution)
         .bind(record.ended_at)
         .bind(record.message_count)
-        .bind(&record.transcript)
+        .bind(record.transcript.as_ref().map(Json))
         .bind(&record.experiment_variant)
         .bind(record.updated_at)
         .bind(record.handed_off_at)

@@ -13,7 +13,8 @@ pub struct EventRecord {
     pub session_id: String,
     pub event_type: String,
     pub ts: i64,
-    pub data: Option<Json<Value>>,
+    #[sqlx(json(nullable))]
+    pub data: Option<Value>,
     pub trace_id: Option<String>,
     pub created_at: i64,
 }
@@ -44,7 +45,7 @@ impl Store {
                     .push_bind(&event.session_id)
                     .push_bind(&event.event_type)
                     .push_bind(event.ts)
-                    .push_bind(&event.data)
+                    .push_bind(event.data.as_ref().map(Json))
                     .push_bind(&event.trace_id)
                     .push_bind(event.created_at);
             });

@@ -11,7 +11,8 @@ pub struct ExperimentRecord {
     pub app_id: String,
     pub name: String,
     pub description: Option<String>,
-    pub variants: Json<Vec<Variant>>,
+    #[sqlx(json)]
+    pub variants: Vec<Variant>,
     pub status: String,
     pub created_at: i64,
     pub updated_at: i64,
@@ -47,7 +48,7 @@ impl Store {
             .bind(&record.app_id)
             .bind(&record.name)
             .bind(&record.description)
-            .bind(&record.variants)
+            .bind(Json(&record.variants))
             .bind(&record.status)
             .bind(record.created_at)
             .bind(record.updated_at)
@@ -125,7 +126,7 @@ impl Store {
         .bind(&record.app_id)
         .bind(&record.name)
         .bind(&record.description)
-        .bind(&record.variants)
+        .bind(Json(&record.variants))
         .bind(record.updated_at)
         .bind(seen_updated_at)
         .execute(pool)

@@ -19,10 +19,12 @@ pub struct HandoffRecord {
     pub reason_detail: Option<String>,
     pub status: String,
     pub priority: String,
-    pub transcript: Json<Vec<TranscriptEntry>>,
+    #[sqlx(json)]
+    pub transcript: Vec<TranscriptEntry>,
     pub ai_summary: Option<String>,
     pub assigned_agent: Option<String>,
-    pub customer_data: Option<Json<Value>>,
+    #[sqlx(json(nullable))]
+    pub customer_data: Option<Value>,
     pub necessity_score: Option<f64>,
     pub resolution_quality: Option<String>,
     pub agent_feedback: Option<String>,
@@ -122,10 +124,10 @@ impl Store {
                     .bind(&h.reason_detail)
                     .bind(&h.status)
                     .bind(&h.priority)
-                    .bind(&h.transcript)
+                    .bind(Json(&h.transcript))
                     .bind(&h.ai_summary)
                     .bind(&h.assigned_agent)
-                    .bind(&h.customer_data)
+                    .bind(h.customer_data.as_ref().map(Json))
                     .bind(h.necessity_score)
                     .bind(&h.resolution_quality)
                     .bind(&h.agent_feedback)
@@ -147,7 +149,7 @@ impl Store {
         }
         match self {
             // IMMEDIATE takes the write lock up front: no deadlock upgrading a read.
-            Store::Sqlite(pool) => {
+            Store::Sqlite(pool, _) => {
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 steps!(tx, "")
             }

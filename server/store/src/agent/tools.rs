@@ -14,7 +14,8 @@ pub struct ToolRecord {
     pub parameters_schema: String,
     pub endpoint: String,
     pub http_method: String,
-    pub headers: Option<Json<Map<String, Value>>>,
+    #[sqlx(json(nullable))]
+    pub headers: Option<Map<String, Value>>,
     pub timeout_ms: i64,
     pub requires_confirmation: bool,
     pub requires_auth: bool,
@@ -33,8 +34,10 @@ pub struct ToolExecutionRecord {
     pub app_id: String,
     pub session_id: String,
     pub tool_name: String,
-    pub parameters: Json<Value>,
-    pub result: Json<Value>,
+    #[sqlx(json)]
+    pub parameters: Value,
+    #[sqlx(json)]
+    pub result: Value,
     pub status: String,
     pub http_status: Option<i64>,
     pub executed_at: i64,
@@ -78,7 +81,7 @@ impl Store {
             .bind(&tool.parameters_schema)
             .bind(&tool.endpoint)
             .bind(&tool.http_method)
-            .bind(&tool.headers)
+            .bind(tool.headers.as_ref().map(Json))
             .bind(tool.timeout_ms)
             .bind(tool.requires_confirmation)
             .bind(tool.requires_auth)
@@ -129,14 +132,14 @@ impl Store {
         &self,
         tool_id: &str,
         updated_at: i64,
-        headers: &Json<Map<String, Value>>,
+        headers: &Map<String, Value>,
     ) -> StoreResult<bool> {
         let result = on_pool!(self, pool => sqlx::query(
             "UPDATE tools SET headers = $3 WHERE id = $1 AND updated_at = $2",
         )
         .bind(tool_id)
         .bind(updated_at)
-        .bind(headers)
+        .bind(Json(headers))
         .execute(pool)
         .await
         .map(|done| done.rows_affected()))?;
@@ -168,8 +171,8 @@ impl Store {
             .bind(&execution.app_id)
             .bind(&execution.session_id)
             .bind(&execution.tool_name)
-            .bind(&execution.parameters)
-            .bind(&execution.result)
+            .bind(Json(&execution.parameters))
+            .bind(Json(&execution.result))
             .bind(&execution.status)
             .bind(execution.http_status)
             .bind(execution.executed_at)

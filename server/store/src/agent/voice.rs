@@ -24,12 +24,14 @@ pub struct VoiceSessionRecord {
     pub agent_name: Option<String>,
     pub agent_identity: Option<String>,
     pub agent_dispatch_id: Option<String>,
-    pub agent_config: Option<Json<Value>>,
+    #[sqlx(json(nullable))]
+    pub agent_config: Option<Value>,
     pub system_prompt: Option<String>,
     pub voice: Option<String>,
     pub max_participants: Option<i64>,
     pub empty_timeout_secs: Option<i64>,
-    pub metadata: Option<Json<Value>>,
+    #[sqlx(json(nullable))]
+    pub metadata: Option<Value>,
     pub participant_count: i64,
     pub customer_id: Option<String>,
     pub direction: Option<String>,
@@ -99,12 +101,12 @@ macro_rules! bind_session {
             .bind(&$s.agent_name)
             .bind(&$s.agent_identity)
             .bind(&$s.agent_dispatch_id)
-            .bind(&$s.agent_config)
+            .bind($s.agent_config.as_ref().map(Json))
             .bind(&$s.system_prompt)
             .bind(&$s.voice)
             .bind($s.max_participants)
             .bind($s.empty_timeout_secs)
-            .bind(&$s.metadata)
+            .bind($s.metadata.as_ref().map(Json))
             .bind($s.participant_count)
             .bind(&$s.customer_id)
             .bind(&$s.direction)
@@ -537,7 +539,7 @@ impl Store {
                        client_logs WHERE app_id = $1 ORDER BY created_at DESC, id DESC \
                        OFFSET $2)";
         match self {
-            Store::Sqlite(pool) => {
+            Store::Sqlite(pool, _) => {
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 for r in records {
                     bind_log!(sqlx::query(insert), r).execute(&mut *tx).await?;

@@ -23,15 +23,18 @@ pub struct AppRecord {
     pub persona_name: Option<String>,
     pub persona_greeting: Option<String>,
     pub persona_tone: Option<String>,
-    pub preferred_terms: Option<Json<Vec<String>>>,
-    pub blocked_terms: Option<Json<Vec<String>>>,
+    #[sqlx(json(nullable))]
+    pub preferred_terms: Option<Vec<String>>,
+    #[sqlx(json(nullable))]
+    pub blocked_terms: Option<Vec<String>>,
     pub guardrails_enabled: bool,
     pub max_actions_per_turn: Option<i64>,
     pub handoff_enabled: bool,
     pub handoff_webhook_url: Option<String>,
     pub handoff_expiration_seconds: Option<i64>,
     pub knowledge_threshold: Option<f64>,
-    pub ui_strings: Option<Json<Map<String, Value>>>,
+    #[sqlx(json(nullable))]
+    pub ui_strings: Option<Map<String, Value>>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -66,15 +69,15 @@ impl Store {
             .bind(&app.persona_name)
             .bind(&app.persona_greeting)
             .bind(&app.persona_tone)
-            .bind(&app.preferred_terms)
-            .bind(&app.blocked_terms)
+            .bind(app.preferred_terms.as_ref().map(Json))
+            .bind(app.blocked_terms.as_ref().map(Json))
             .bind(app.guardrails_enabled)
             .bind(app.max_actions_per_turn)
             .bind(app.handoff_enabled)
             .bind(&app.handoff_webhook_url)
             .bind(app.handoff_expiration_seconds)
             .bind(app.knowledge_threshold)
-            .bind(&app.ui_strings)
+            .bind(app.ui_strings.as_ref().map(Json))
             .bind(app.created_at)
             .bind(app.updated_at)
             .execute(pool)
@@ -106,15 +109,15 @@ impl Store {
         .bind(&app.persona_name)
         .bind(&app.persona_greeting)
         .bind(&app.persona_tone)
-        .bind(&app.preferred_terms)
-        .bind(&app.blocked_terms)
+        .bind(app.preferred_terms.as_ref().map(Json))
+        .bind(app.blocked_terms.as_ref().map(Json))
         .bind(app.guardrails_enabled)
         .bind(app.max_actions_per_turn)
         .bind(app.handoff_enabled)
         .bind(&app.handoff_webhook_url)
         .bind(app.handoff_expiration_seconds)
         .bind(app.knowledge_threshold)
-        .bind(&app.ui_strings)
+        .bind(app.ui_strings.as_ref().map(Json))
         .bind(app.updated_at)
         .execute(pool)
         .await

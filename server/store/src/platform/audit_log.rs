@@ -16,7 +16,8 @@ pub struct AuditRecord {
     pub action: String,
     pub target_type: String,
     pub target_id: Option<String>,
-    pub details: Option<Json<Value>>,
+    #[sqlx(json(nullable))]
+    pub details: Option<Value>,
     pub source_ip: Option<String>,
     pub created_at: i64,
 }
@@ -40,7 +41,7 @@ impl Store {
             .bind(&entry.action)
             .bind(&entry.target_type)
             .bind(&entry.target_id)
-            .bind(&entry.details)
+            .bind(entry.details.as_ref().map(Json))
             .bind(&entry.source_ip)
             .bind(entry.created_at)
             .execute(pool)

@@ -11,7 +11,8 @@ pub struct WebhookDeliveryRecord {
     pub app_id: String,
     pub event: String,
     pub url: String,
-    pub payload: Json<Value>,
+    #[sqlx(json)]
+    pub payload: Value,
     pub status: String,
     pub attempts: i64,
     pub next_attempt_at: i64,
@@ -40,7 +41,7 @@ macro_rules! bind_delivery {
             .bind(&$d.app_id)
             .bind(&$d.event)
             .bind(&$d.url)
-            .bind(&$d.payload)
+            .bind(Json(&$d.payload))
             .bind(&$d.status)
             .bind($d.attempts)
             .bind($d.next_attempt_at)
@@ -77,7 +78,7 @@ impl Store {
         // PostgreSQL skips rows another worker is leasing right now; SQLite runs one writer at a
         // time, so its single statement is already exclusive.
         let lock = match self {
-            Store::Sqlite(_) => "",
+            Store::Sqlite(..) => "",
             Store::Postgres(_) => " FOR UPDATE SKIP LOCKED",
         };
         let sql = format!(

@@ -18,7 +18,7 @@ use store::{GuardrailRuleRecord, StoreError, ViolationFilter, ViolationRecord};
 use self::matcher::{Matcher, compile};
 use crate::ids::new_id;
 use crate::validation::{Checks, Paging};
-use crate::{AUTH_CACHE_TTL, Caller, Error, Result, Services, now_ms};
+use crate::{AUTH_CACHE_TTL, Caller, Error, Result, Services};
 
 /// Characters of checked content kept with a violation.
 const VIOLATION_CONTENT_CHARS: usize = 500;
@@ -88,7 +88,7 @@ impl Services {
                 "An app may have at most {MAX_RULES_PER_APP} guardrail rules"
             )));
         }
-        let now = now_ms();
+        let now = self.now_ms();
         let record = GuardrailRuleRecord {
             id: new_id(),
             app_id: caller.app.id.clone(),
@@ -141,7 +141,7 @@ impl Services {
                 .map_or(current.action.clone(), |a| a.as_str().to_owned()),
             user_message,
             is_active: patch.is_active.unwrap_or(current.is_active),
-            updated_at: now_ms(),
+            updated_at: self.now_ms(),
             ..current
         };
         self.store()
@@ -228,7 +228,7 @@ impl Services {
                 .chars()
                 .take(VIOLATION_CONTENT_CHARS)
                 .collect();
-            let now = now_ms();
+            let now = self.now_ms();
             let records: Vec<ViolationRecord> = hits
                 .iter()
                 .map(|rule| ViolationRecord {
@@ -312,7 +312,7 @@ impl Services {
                 &input.violation_id,
                 input.annotated_correctness.as_str(),
                 &by,
-                now_ms(),
+                self.now_ms(),
             )
             .await
             .map_err(not_found("violation"))?;

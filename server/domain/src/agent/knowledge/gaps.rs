@@ -85,7 +85,7 @@ impl Services {
         document_id: Option<&str>,
         resolved_by: Option<&str>,
     ) -> Result<KnowledgeGap> {
-        let at = (status != GapStatus::Open).then(now_ms);
+        let at = (status != GapStatus::Open).then(|| self.now_ms());
         let record = self
             .store()
             .set_knowledge_gap_status(
@@ -109,7 +109,7 @@ impl Services {
         until: Option<i64>,
     ) -> Result<KnowledgeMetrics> {
         caller.require_app_secret()?;
-        let (since, until) = crate::agent::analytics::window(since, until)?;
+        let (since, until) = crate::agent::analytics::window(since, until, self.now_ms())?;
         let (totals, open_gaps) = tokio::try_join!(
             self.store()
                 .knowledge_search_totals(&caller.app.id, since, until),
@@ -145,7 +145,7 @@ fn to_gap(record: GapRecord) -> KnowledgeGap {
         normalized_query: record.normalized_query,
         occurrences: record.occurrences,
         best_match_score: record.last_top_score,
-        example_sessions: record.example_sessions.0,
+        example_sessions: record.example_sessions,
         status: GapStatus::parse(&record.status).unwrap_or(GapStatus::Open),
         document_id: record.document_id,
         resolved_by: record.resolved_by,

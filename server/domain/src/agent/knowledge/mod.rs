@@ -22,19 +22,17 @@ use model::agent::knowledge::{
     DocumentSaved, GapPage, GapStatus, IngestState, Ingestion, KnowledgeGap, KnowledgeMetrics,
     ResolveGap, SearchKnowledge, SearchMode, SearchResponse, SearchResult,
 };
-use model::platform::status::DatabaseBackend;
 use store::{
-    Candidate, ChunkRecord, DocumentKey, DocumentRecord, GapRecord, Json, NewChunk,
+    Candidate, ChunkRecord, DocumentKey, DocumentRecord, GapRecord, NearestQuery, NewChunk,
     SearchLogRecord, StoreError,
 };
 
 use embeddings::{Embedder, Purpose};
-pub(crate) use ranking::VectorCache;
-use ranking::{NearestQuery, fuse, normalize_query, query_terms};
+use ranking::{fuse, normalize_query, query_terms};
 
 use crate::ids::new_id;
 use crate::validation::{Checks, Paging};
-use crate::{Caller, Error, Result, Services, now_ms};
+use crate::{Caller, Error, Result, Services};
 
 const MAX_TITLE_CHARS: usize = 300;
 const MAX_CATEGORY_CHARS: usize = 100;
@@ -79,7 +77,7 @@ impl Services {
         let model = self.embedder()?.model().to_owned();
         let queued = self
             .store()
-            .requeue_knowledge_for_model(&model, now_ms())
+            .requeue_knowledge_for_model(&model, self.now_ms())
             .await?;
         if queued > 0 {
             self.wake_knowledge_worker();
@@ -228,7 +226,6 @@ impl Services {
         {
             return Err(Error::NotFound("document"));
         }
-        self.vector_cache().evict(&caller.app.id);
         self.audit_change(
             caller,
             "knowledge_document.deleted",
@@ -276,7 +273,7 @@ impl Services {
         } else {
             vec![None; pieces.len()]
         };
-        let now = now_ms();
+        let now = self.now_ms();
         let chunk_count = pieces.len() as i64;
         let chunks: Vec<NewChunk> = pieces
             .into_iter()
@@ -328,7 +325,6 @@ impl Services {
             }
             Err(other) => return Err(other.into()),
         };
-        self.vector_cache().evict(&caller.app.id);
         if !inline {
             self.wake_knowledge_worker();
         }
@@ -374,7 +370,7 @@ impl Services {
         let model = embedder.model().to_owned();
         let Some(document) = self
             .store()
-            .claim_knowledge_ingestion(now_ms(), JOB_LEASE_MS)
+            .claim_knowledge_ingestion(self.now_ms(), JOB_LEASE_MS)
             .await?
         else {
             return Ok(false);
@@ -396,9 +392,12 @@ impl Services {
                 Err(error) => {
                     let attempts = document.ingest_attempts + 1;
                     let (state, retry_at) = if attempts >= JOB_MAX_ATTEMPTS {
-                        (IngestState::Failed, now_ms())
+                        (IngestState::Failed, self.now_ms())
                     } else {
-                        (IngestState::Pending, now_ms() + retry_delay_ms(attempts))
+                        (
+                            IngestState::Pending,
+                            self.now_ms() + retry_delay_ms(attempts),
+                        )
                     };
                     tracing::warn!(document = %document.id, attempts, %error, "embedding failed");
                     self.store()
@@ -417,9 +416,14 @@ impl Services {
             let pairs: Vec<(String, Vec<f32>)> =
                 chunks.into_iter().map(|c| c.id).zip(vectors).collect();
             self.store()
-                .store_chunk_embeddings(&document.id, &model, &pairs, now_ms() + JOB_LEASE_MS)
+                .store_chunk_embeddings(
+                    &document.app_id,
+                    &document.id,
+                    &model,
+                    &pairs,
+                    self.now_ms() + JOB_LEASE_MS,
+                )
                 .await?;
-            self.vector_cache().evict(&document.app_id);
         }
         self.store()
             .finish_knowledge_ingestion(
@@ -427,7 +431,7 @@ impl Services {
                 IngestState::Ready.as_str(),
                 None,
                 document.ingest_attempts,
-                now_ms(),
+                self.now_ms(),
             )
             .await?;
         Ok(true)

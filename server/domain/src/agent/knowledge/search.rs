@@ -74,7 +74,7 @@ impl Services {
             embed_us: timing.embed.as_micros() as i64,
             retrieval_us: timing.retrieval.as_micros() as i64,
             trace_id: trace_id.map(str::to_owned),
-            created_at: now_ms(),
+            created_at: self.now_ms(),
         };
         if telemetry == Telemetry::Record {
             self.log_search(&record, session).await?;
@@ -137,20 +137,22 @@ impl Services {
         let terms = query_terms(&search.query);
         // The two retrievals are independent: run them at once.
         let vector_side = async {
-            match query_vector {
+            let hits = match query_vector {
                 Some(vector) if mode != SearchMode::Text => {
-                    self.nearest_chunks(NearestQuery {
-                        app_id,
-                        model,
-                        vector,
-                        category: search.category.as_deref(),
-                        min_similarity: search.min_score.unwrap_or(-1.0),
-                        limit: pool as usize,
-                    })
-                    .await
+                    self.store()
+                        .nearest_chunks(NearestQuery {
+                            app_id,
+                            model,
+                            vector,
+                            category: search.category.as_deref(),
+                            min_similarity: search.min_score.unwrap_or(-1.0),
+                            limit: pool as usize,
+                        })
+                        .await?
                 }
-                _ => Ok(Vec::new()),
-            }
+                _ => Vec::new(),
+            };
+            Ok::<_, Error>(hits)
         };
         let text_side = async {
             if mode == SearchMode::Vector {
@@ -210,24 +212,6 @@ impl Services {
             .collect())
     }
 
-    /// Vector candidates: the HNSW index on PostgreSQL, an in-process scan on SQLite.
-    async fn nearest_chunks(&self, query: NearestQuery<'_>) -> Result<Vec<Candidate>> {
-        match self.store().backend() {
-            DatabaseBackend::Postgres => Ok(self
-                .store()
-                .nearest_chunks(
-                    query.app_id,
-                    query.model,
-                    query.category,
-                    query.vector,
-                    query.min_similarity,
-                    query.limit as i64,
-                )
-                .await?),
-            DatabaseBackend::Sqlite => self.vector_cache().nearest(self.store(), query).await,
-        }
-    }
-
     /// Logs a search and, when it found nothing good enough, counts its gap.
     async fn log_search(&self, record: &SearchLogRecord, session: Option<&str>) -> Result<()> {
         self.store().record_knowledge_search(record).await?;
@@ -242,7 +226,7 @@ impl Services {
                         normalized_query: normalized,
                         occurrences: 1,
                         last_top_score: record.top_score,
-                        example_sessions: Json(session.map(str::to_owned).into_iter().collect()),
+                        example_sessions: session.map(str::to_owned).into_iter().collect(),
                         status: GapStatus::Open.as_str().to_owned(),
                         document_id: None,
                         resolved_by: None,

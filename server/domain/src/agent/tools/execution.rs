@@ -19,7 +19,7 @@ impl Services {
             self.count_action(caller, &input.session_id, limit).await?;
         }
         let started = Instant::now();
-        let executed_at = now_ms();
+        let executed_at = self.now_ms();
         let parameters = input
             .parameters
             .clone()
@@ -30,8 +30,8 @@ impl Services {
             app_id: caller.app.id.clone(),
             session_id: input.session_id,
             tool_name: input.tool_name,
-            parameters: Json(parameters),
-            result: Json(serde_json::to_value(&result).unwrap_or(Value::Null)),
+            parameters: parameters,
+            result: serde_json::to_value(&result).unwrap_or(Value::Null),
             status: status.as_str().to_owned(),
             http_status,
             executed_at,
@@ -148,7 +148,7 @@ impl Services {
         headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
         headers.push(("X-Switchboard-Session".to_owned(), session_id.to_owned()));
         headers.push(("X-Switchboard-Tool".to_owned(), tool.name.clone()));
-        headers.extend(signature_headers(&secret, now_ms(), &body));
+        headers.extend(signature_headers(&secret, self.now_ms(), &body));
         let answer = self
             .ports()
             .http

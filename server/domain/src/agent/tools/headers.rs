@@ -2,7 +2,7 @@
 //! customers' API keys.
 
 use serde_json::{Map, Value};
-use store::{Json, ToolRecord};
+use store::ToolRecord;
 
 use super::PLATFORM_HEADERS;
 use crate::validation::Checks;
@@ -17,7 +17,7 @@ impl Services {
         app_id: &str,
         tool: &str,
         headers: Option<Map<String, Value>>,
-    ) -> Result<Option<Json<Map<String, Value>>>> {
+    ) -> Result<Option<Map<String, Value>>> {
         let Some(headers) = headers else {
             return Ok(None);
         };
@@ -29,7 +29,7 @@ impl Services {
                 .seal(&header_context(app_id, tool, &name), plain)?;
             sealed.insert(name, Value::String(value));
         }
-        Ok(Some(Json(sealed)))
+        Ok(Some(sealed))
     }
 
     /// Seals every stored header value under the current key: plain ones stored before
@@ -38,7 +38,7 @@ impl Services {
     pub async fn reseal_tool_headers(&self) -> Result<usize> {
         let mut resealed = 0;
         for tool in self.store().tools_with_headers().await? {
-            let Some(Json(stored)) = &tool.headers else {
+            let Some(stored) = &tool.headers else {
                 continue;
             };
             let current = stored
@@ -68,7 +68,7 @@ impl Services {
         app_id: &str,
         tool: &ToolRecord,
     ) -> Result<Option<Map<String, Value>>> {
-        let Some(Json(headers)) = &tool.headers else {
+        let Some(headers) = &tool.headers else {
             return Ok(None);
         };
         let mut opened = Map::with_capacity(headers.len());

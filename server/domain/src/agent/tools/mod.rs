@@ -14,12 +14,12 @@ use model::agent::tools::{
     ToolResult, UpdateTool,
 };
 use serde_json::{Map, Value};
-use store::{ExecutionFilter, Json, StoreError, ToolExecutionRecord, ToolRecord};
+use store::{ExecutionFilter, StoreError, ToolExecutionRecord, ToolRecord};
 
 use crate::ids::new_id;
 use crate::platform::outbound::{OutboundError, OutboundRequest, signature_headers};
 use crate::validation::{Checks, Paging};
-use crate::{Caller, Error, Result, Services, now_ms};
+use crate::{Caller, Error, Result, Services};
 
 /// Largest endpoint answer read; a larger one fails the call.
 const MAX_TOOL_ANSWER_BYTES: usize = 256 * 1024;
@@ -78,7 +78,7 @@ impl Services {
         checks.finish()?;
         let checked = checked.ok_or_else(|| Error::Internal("unchecked tool".into()))?;
         let headers = self.seal_headers(&caller.app.id, &name, checked.headers)?;
-        let now = now_ms();
+        let now = self.now_ms();
         let record = self
             .store()
             .upsert_tool(&ToolRecord {
@@ -146,7 +146,7 @@ impl Services {
                     .unwrap_or(current.requires_confirmation),
                 requires_auth: patch.requires_auth.unwrap_or(current.requires_auth),
                 is_active: patch.is_active.unwrap_or(current.is_active),
-                updated_at: now_ms(),
+                updated_at: self.now_ms(),
                 ..current
             })
             .await?;
@@ -368,7 +368,7 @@ fn to_tool(record: ToolRecord) -> Tool {
     let mut header_names: Vec<String> = record
         .headers
         .iter()
-        .flat_map(|Json(map)| map.keys().cloned())
+        .flat_map(|map| map.keys().cloned())
         .collect();
     header_names.sort();
     Tool {
@@ -390,7 +390,7 @@ fn to_tool(record: ToolRecord) -> Tool {
 
 pub(crate) fn to_execution(record: ToolExecutionRecord) -> ToolExecution {
     ToolExecution {
-        result: serde_json::from_value(record.result.0).unwrap_or(ToolResult {
+        result: serde_json::from_value(record.result).unwrap_or(ToolResult {
             success: false,
             data: None,
             error: None,
@@ -399,7 +399,7 @@ pub(crate) fn to_execution(record: ToolExecutionRecord) -> ToolExecution {
         id: record.id,
         session_id: record.session_id,
         tool_name: record.tool_name,
-        parameters: record.parameters.0,
+        parameters: record.parameters,
         http_status: record.http_status,
         executed_at: record.executed_at,
         duration_ms: record.duration_ms,

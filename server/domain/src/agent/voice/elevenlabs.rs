@@ -15,7 +15,7 @@ use store::VoiceSessionRecord;
 use super::{new_session, status_of};
 use crate::clock::iso8601;
 use crate::validation::Checks;
-use crate::{Caller, Error, Result, Services, now_ms};
+use crate::{Caller, Error, Result, Services};
 
 pub const SIGNATURE_HEADER: &str = "ElevenLabs-Signature";
 /// The dynamic variable a client passes when it starts the conversation, so the post-call
@@ -70,7 +70,7 @@ impl Services {
             checks.fail("locale", "must be a language tag such as en-US");
         }
         checks.finish()?;
-        let mut record = new_session(caller, SessionOrigin::Elevenlabs, None);
+        let mut record = new_session(caller, SessionOrigin::Elevenlabs, None, self.now_ms());
         record.customer_id = Some(input.customer_id.trim().to_owned());
         record.owner_identity = record.customer_id.clone();
         record.direction = Some(input.direction);
@@ -237,7 +237,7 @@ impl Services {
                         .to_owned(),
                 )
             })?;
-        verify_signature(secret.expose(), signature, body, now_ms() / 1_000)?;
+        verify_signature(secret.expose(), signature, body, self.now_ms() / 1_000)?;
         let event: Value = serde_json::from_slice(body)
             .map_err(|_| Error::Invalid("The body is not JSON".to_owned()))?;
         let data = event.get("data").cloned().unwrap_or_default();

@@ -13,7 +13,7 @@ use super::{new_session, not_found_as, status_of, to_participant};
 use crate::ids::new_id;
 use crate::platform::auth::Caller;
 use crate::ports::livekit::{Participant, ParticipantKind, Recording, WebhookEvent};
-use crate::{Error, Result, Services, now_ms};
+use crate::{Error, Result, Services};
 
 /// What the telephony endpoint answers at once; the event is handled in the background.
 #[derive(Debug)]
@@ -71,7 +71,7 @@ impl Services {
         };
         let fresh = self
             .store()
-            .claim_livekit_event(&event_id, &event.event, room_name.as_deref(), now_ms())
+            .claim_livekit_event(&event_id, &event.event, room_name.as_deref(), self.now_ms())
             .await?;
         if !fresh {
             tracing::debug!(event = %event.event, id = %event_id, "LiveKit event already handled");
@@ -136,7 +136,7 @@ impl Services {
         if let Some(egress) = &event.egress {
             data.insert("egressId".into(), egress.egress_id.clone().into());
         }
-        let now = now_ms();
+        let now = self.now_ms();
         let ts = if event.created_at > 0 {
             event.created_at.saturating_mul(1_000)
         } else {
@@ -149,7 +149,7 @@ impl Services {
                 session_id: session.session_key.clone(),
                 event_type: format!("livekit.{}", event.event),
                 ts,
-                data: Some(store::Json(serde_json::Value::Object(data))),
+                data: Some(serde_json::Value::Object(data)),
                 trace_id: None,
                 created_at: now,
             }])
@@ -167,7 +167,7 @@ impl Services {
             return Ok(());
         }
         let kind = kind_name(participant);
-        let now = now_ms();
+        let now = self.now_ms();
         self.store()
             .insert_participant(&ParticipantRecord {
                 id: new_id(),
@@ -225,7 +225,7 @@ impl Services {
         session: VoiceSessionRecord,
         participant: &Participant,
     ) -> Result<()> {
-        let now = now_ms();
+        let now = self.now_ms();
         let was_present = self
             .store()
             .close_participant(&session.id, &participant.identity, now)
@@ -305,14 +305,15 @@ impl Services {
             &caller,
             SessionOrigin::Telephony,
             Some(room_name.to_owned()),
+            self.now_ms(),
         );
         record.owner_identity = Some(participant.identity.clone());
         record.owner_name = Some(participant.name.clone()).filter(|n| !n.is_empty());
-        record.metadata = Some(store::Json(json!({
+        record.metadata = Some(json!({
             "channel": "voice-pstn",
             "phoneNumber": participant.attributes.get("sip.phoneNumber"),
             "trunkPhoneNumber": participant.attributes.get("sip.trunkPhoneNumber"),
-        })));
+        }));
         match self.open_session(&record).await {
             Ok(()) => Ok(Some(record)),
             // Opened meanwhile by a concurrent delivery.

@@ -10,7 +10,7 @@ use store::ClientLogRecord;
 use crate::clock::iso8601;
 use crate::ids::new_id;
 use crate::validation::Checks;
-use crate::{Caller, Error, Result, Services, now_ms};
+use crate::{Caller, Error, Result, Services};
 
 /// Lines per request.
 pub const MAX_LINES_PER_REQUEST: usize = 100;
@@ -68,7 +68,7 @@ impl Services {
             )));
         }
         let mut checks = Checks::new();
-        let now = now_ms();
+        let now = self.now_ms();
         let mut records = Vec::with_capacity(lines.len());
         for (i, line) in lines.into_iter().enumerate() {
             let level = line

@@ -33,7 +33,7 @@ use store::{ParticipantRecord, StoreError, VoiceSessionFilter, VoiceSessionRecor
 
 use crate::ids::new_id;
 use crate::validation::Paging;
-use crate::{Caller, Error, Result, Services, now_ms};
+use crate::{Caller, Error, Result, Services};
 
 use crate::ports::Livekit;
 pub use events::TelephonyAck;
@@ -115,7 +115,10 @@ impl Services {
             .await?;
         let (rows, next_cursor) = paging.page(rows, |r| (r.created_at, r.id.as_str()));
         Ok(VoiceSessionPage {
-            sessions: rows.iter().map(to_voice_session).collect(),
+            sessions: rows
+                .iter()
+                .map(|row| to_voice_session(row, self.now_ms()))
+                .collect(),
             next_cursor,
         })
     }
@@ -131,7 +134,10 @@ impl Services {
             .store()
             .voice_sessions_of_conversation(&caller.app.id, session_id, 50)
             .await?;
-        Ok(rows.iter().map(to_voice_session).collect())
+        Ok(rows
+            .iter()
+            .map(|row| to_voice_session(row, self.now_ms()))
+            .collect())
     }
 
     /// One session with its participants.
@@ -143,7 +149,7 @@ impl Services {
         let record = self.session_by_id(caller, id).await?;
         let participants = self.store().participants(&record.id).await?;
         Ok(VoiceSessionDetail {
-            session: to_voice_session(&record),
+            session: to_voice_session(&record, self.now_ms()),
             participants: participants.into_iter().map(to_participant).collect(),
             transcript: record.transcript.clone(),
         })
@@ -245,7 +251,7 @@ impl Services {
             let mut next = record.clone();
             change(&mut next)?;
             // Strictly later than what was read, so the next writer's check sees the change.
-            next.updated_at = now_ms().max(read_at + 1);
+            next.updated_at = self.now_ms().max(read_at + 1);
             if self.store().update_voice_session(&next, read_at).await? {
                 return Ok(next);
             }
@@ -270,7 +276,7 @@ impl Services {
         reason: &str,
         close_room: bool,
     ) -> Result<VoiceSessionRecord> {
-        let now = now_ms();
+        let now = self.now_ms();
         let was_recording = record.recording_status.as_deref() == Some("active");
         let ended = self
             .change_session(record, |session| {
@@ -331,7 +337,7 @@ impl Services {
         if conversation.status != ConversationStatus::Active.as_str() {
             return Ok(());
         }
-        let now = now_ms();
+        let now = self.now_ms();
         let resolution = match reason {
             "room_finished" | "all_participants_left" | "api_delete" => "room_ended",
             other => other,
@@ -442,9 +448,19 @@ mod tests {
     async fn a_live_room_is_held_by_one_session_until_it_ends() {
         let (_db, services) = services().await;
         let caller = caller(&services).await;
-        let first = new_session(&caller, SessionOrigin::Session, Some("room-1".into()));
+        let first = new_session(
+            &caller,
+            SessionOrigin::Session,
+            Some("room-1".into()),
+            crate::now_ms(),
+        );
         services.open_session(&first).await.unwrap();
-        let second = new_session(&caller, SessionOrigin::Voice, Some("room-1".into()));
+        let second = new_session(
+            &caller,
+            SessionOrigin::Voice,
+            Some("room-1".into()),
+            crate::now_ms(),
+        );
         assert!(matches!(
             services.open_session(&second).await,
             Err(Error::Conflict(_))
@@ -459,7 +475,7 @@ mod tests {
         services.open_session(&second).await.unwrap();
         // Sessions without a room never collide.
         for _ in 0..2 {
-            let backend = new_session(&caller, SessionOrigin::Elevenlabs, None);
+            let backend = new_session(&caller, SessionOrigin::Elevenlabs, None, crate::now_ms());
             services.open_session(&backend).await.unwrap();
         }
     }
@@ -468,7 +484,12 @@ mod tests {
     async fn concurrent_changes_are_retried_not_lost() {
         let (_db, services) = services().await;
         let caller = caller(&services).await;
-        let record = new_session(&caller, SessionOrigin::Voice, Some("room-2".into()));
+        let record = new_session(
+            &caller,
+            SessionOrigin::Voice,
+            Some("room-2".into()),
+            crate::now_ms(),
+        );
         services.open_session(&record).await.unwrap();
         // Two writers read the same row; the second one's write is retried on a fresh read.
         services

@@ -2,13 +2,13 @@
 
 use super::*;
 
-/// A fresh session row with everything unset but what every session has.
+/// A fresh session row, opened at `now`, with everything unset but what every session has.
 pub(crate) fn new_session(
     caller: &Caller,
     origin: SessionOrigin,
     room_name: Option<String>,
+    now: i64,
 ) -> VoiceSessionRecord {
-    let now = now_ms();
     let id = new_id();
     VoiceSessionRecord {
         session_key: format!("voice-{id}"),
@@ -61,14 +61,14 @@ pub(crate) fn agent_status_of(record: &VoiceSessionRecord) -> Option<AgentStatus
     record.agent_status.as_deref().and_then(AgentStatus::parse)
 }
 
-/// Seconds connected (or since creation when never connected), up to the end or now.
-pub(crate) fn duration_secs(record: &VoiceSessionRecord) -> i64 {
+/// Seconds connected (or since creation when never connected), up to the end or `now`.
+pub(crate) fn duration_secs(record: &VoiceSessionRecord, now: i64) -> i64 {
     let start = record.connected_at.unwrap_or(record.created_at);
-    let end = record.ended_at.unwrap_or_else(now_ms);
+    let end = record.ended_at.unwrap_or(now);
     ((end - start) / 1_000).max(0)
 }
 
-pub(crate) fn to_voice_session(record: &VoiceSessionRecord) -> VoiceSession {
+pub(crate) fn to_voice_session(record: &VoiceSessionRecord, now: i64) -> VoiceSession {
     let status = status_of(record);
     VoiceSession {
         id: record.id.clone(),
@@ -85,7 +85,7 @@ pub(crate) fn to_voice_session(record: &VoiceSessionRecord) -> VoiceSession {
         agent_name: record.agent_name.clone(),
         agent_identity: record.agent_identity.clone(),
         agent_dispatch_id: record.agent_dispatch_id.clone(),
-        agent_config: record.agent_config.as_ref().map(|c| c.0.clone()),
+        agent_config: record.agent_config.clone(),
         voice: record.voice.clone(),
         participant_count: record.participant_count,
         max_participants: record.max_participants,
@@ -106,7 +106,7 @@ pub(crate) fn to_voice_session(record: &VoiceSessionRecord) -> VoiceSession {
         created_at: record.created_at,
         connected_at: record.connected_at,
         ended_at: record.ended_at,
-        duration_secs: duration_secs(record),
+        duration_secs: duration_secs(record, now),
     }
 }
 
@@ -114,7 +114,7 @@ pub(crate) fn metadata_of(record: &VoiceSessionRecord) -> Value {
     record
         .metadata
         .as_ref()
-        .map_or_else(|| Value::Object(Default::default()), |m| m.0.clone())
+        .map_or_else(|| Value::Object(Default::default()), |m| m.clone())
 }
 
 pub(super) fn to_participant(record: ParticipantRecord) -> VoiceParticipant {

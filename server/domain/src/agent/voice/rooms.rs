@@ -17,7 +17,7 @@ use super::{
 };
 use crate::ports::livekit::{NewRoom, TokenSpec};
 use crate::validation::Checks;
-use crate::{Caller, Error, Result, Services, now_ms};
+use crate::{Caller, Error, Result, Services};
 
 /// Seed 000's defaults for `POST /api/livekit/rooms`.
 const DEFAULT_MAX_PARTICIPANTS: i64 = 2;
@@ -64,13 +64,18 @@ impl Services {
         checks.bytes("metadata", &metadata_text, MAX_METADATA_BYTES);
         checks.finish()?;
         let livekit = self.livekit()?;
-        let room_name = format!("{}-{session_id}-{}", caller.app.slug, now_ms());
-        let mut record = new_session(caller, SessionOrigin::Livekit, Some(room_name.clone()));
+        let room_name = format!("{}-{session_id}-{}", caller.app.slug, self.now_ms());
+        let mut record = new_session(
+            caller,
+            SessionOrigin::Livekit,
+            Some(room_name.clone()),
+            self.now_ms(),
+        );
         record.session_key = session_id.clone();
         record.max_participants = Some(max_participants);
         record.empty_timeout_secs = Some(empty_timeout);
         record.recording_enabled = config.enable_recording.unwrap_or(false);
-        record.metadata = metadata.map(store::Json);
+        record.metadata = metadata;
         livekit
             .create_room(NewRoom {
                 name: &room_name,
@@ -215,13 +220,18 @@ impl Services {
             }
             _ => {
                 self.require_free_room(&room).await?;
-                let mut record = new_session(caller, SessionOrigin::Livekit, Some(room.clone()));
+                let mut record = new_session(
+                    caller,
+                    SessionOrigin::Livekit,
+                    Some(room.clone()),
+                    self.now_ms(),
+                );
                 record.owner_identity = Some(identity.clone());
                 record.owner_name = input.participant_name.clone();
                 if let Some((agent_name, metadata)) = &dispatch {
                     record.agent_name = Some(agent_name.clone());
                     record.agent_status = Some(AgentStatus::Pending.as_str().to_owned());
-                    record.agent_config = serde_json::from_str(metadata).ok().map(store::Json);
+                    record.agent_config = serde_json::from_str(metadata).ok();
                 }
                 self.open_session(&record).await?;
                 record
@@ -279,11 +289,16 @@ impl Services {
         self.require_free_room(&room).await?;
         let agent_name = self.integrations().livekit.agent_name.clone();
         // Stored first, so LiveKit's webhooks about the room find it however fast they come.
-        let mut record = new_session(caller, SessionOrigin::Session, Some(room.clone()));
+        let mut record = new_session(
+            caller,
+            SessionOrigin::Session,
+            Some(room.clone()),
+            self.now_ms(),
+        );
         record.owner_identity = Some(identity.clone());
         record.agent_name = Some(agent_name.clone());
         record.agent_status = Some(AgentStatus::Pending.as_str().to_owned());
-        record.agent_config = Some(store::Json(Value::Object(agent_config.clone())));
+        record.agent_config = Some(Value::Object(agent_config.clone()));
         self.open_session(&record).await?;
         let dispatched = livekit
             .dispatch_agent(

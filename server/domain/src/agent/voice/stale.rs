@@ -6,7 +6,7 @@ impl Services {
     /// Ends sessions nobody joined, sessions whose LiveKit room is gone, and forgotten
     /// ElevenLabs sessions; forgets old webhook event ids. Returns how many sessions ended.
     pub async fn reap_stale_voice_sessions(&self) -> Result<usize> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut ended = 0;
         let mut after: Option<(i64, String)> = None;
         loop {

@@ -6,13 +6,13 @@ use checks::{check_slug, check_supplied_secret, check_text};
 use model::platform::apps::{App, AppSettings, AppWithSecret, CreateApp};
 use model::platform::users::Permission;
 use serde_json::{Map, Value};
-use store::{AppRecord, Json, StoreError, WorkspaceRecord};
+use store::{AppRecord, StoreError, WorkspaceRecord};
 
 use crate::error::FieldError;
 use crate::ids::new_id;
 use crate::platform::audit::AuditEvent;
 use crate::platform::secrets::{self, APP_SECRET_PREFIX};
-use crate::{Actor, Error, Principal, Result, Services, now_ms};
+use crate::{Actor, Error, Principal, Result, Services};
 
 const DEFAULT_WORKSPACE_NAME: &str = "Default";
 
@@ -42,7 +42,7 @@ impl Services {
             Some(secret) => secret,
             None => secrets::generate(APP_SECRET_PREFIX)?,
         };
-        let now = now_ms();
+        let now = self.now_ms();
         let record = with_settings(
             AppRecord {
                 id: new_id(),
@@ -129,7 +129,7 @@ impl Services {
         let updated = with_settings(
             AppRecord {
                 name,
-                updated_at: now_ms(),
+                updated_at: self.now_ms(),
                 ..record
             },
             settings,
@@ -150,7 +150,7 @@ impl Services {
     pub async fn rotate_app_secret(&self, actor: &Actor, slug: &str) -> Result<AppWithSecret> {
         let record = self.app_record(actor, slug, Permission::AppsManage).await?;
         let secret = secrets::generate(APP_SECRET_PREFIX)?;
-        let now = now_ms();
+        let now = self.now_ms();
         self.store()
             .set_app_secret_hash(&record.id, &secrets::hash(&secret), now)
             .await?;
@@ -169,7 +169,7 @@ impl Services {
     pub async fn set_app_active(&self, actor: &Actor, slug: &str, active: bool) -> Result<App> {
         let record = AppRecord {
             is_active: active,
-            updated_at: now_ms(),
+            updated_at: self.now_ms(),
             ..self.app_record(actor, slug, Permission::AppsManage).await?
         };
         self.store().update_app(&record).await?;
@@ -205,7 +205,7 @@ impl Services {
         }
         let updated = with_settings(
             AppRecord {
-                updated_at: now_ms(),
+                updated_at: self.now_ms(),
                 ..record
             },
             settings,
@@ -280,7 +280,7 @@ impl Services {
         if let Some(first) = store.list_workspaces().await?.into_iter().next() {
             return Ok(first);
         }
-        let now = now_ms();
+        let now = self.now_ms();
         let workspace = WorkspaceRecord {
             id: new_id(),
             name: DEFAULT_WORKSPACE_NAME.to_owned(),
@@ -305,15 +305,15 @@ fn with_settings(record: AppRecord, settings: AppSettings) -> AppRecord {
         persona_name: settings.persona_name,
         persona_greeting: settings.persona_greeting,
         persona_tone: settings.persona_tone,
-        preferred_terms: Some(Json(settings.preferred_terms)),
-        blocked_terms: Some(Json(settings.blocked_terms)),
+        preferred_terms: Some(settings.preferred_terms),
+        blocked_terms: Some(settings.blocked_terms),
         guardrails_enabled: settings.guardrails_enabled,
         max_actions_per_turn: settings.max_actions_per_turn,
         handoff_enabled: settings.handoff_enabled,
         handoff_webhook_url: settings.handoff_webhook_url,
         handoff_expiration_seconds: settings.handoff_expiration_seconds,
         knowledge_threshold: settings.knowledge_threshold,
-        ui_strings: Some(Json(settings.ui_strings)),
+        ui_strings: Some(settings.ui_strings),
         ..record
     }
 }
@@ -336,15 +336,15 @@ pub(crate) fn to_app(record: AppRecord) -> App {
             persona_name: record.persona_name,
             persona_greeting: record.persona_greeting,
             persona_tone: record.persona_tone,
-            preferred_terms: record.preferred_terms.map(|t| t.0).unwrap_or_default(),
-            blocked_terms: record.blocked_terms.map(|t| t.0).unwrap_or_default(),
+            preferred_terms: record.preferred_terms.unwrap_or_default(),
+            blocked_terms: record.blocked_terms.unwrap_or_default(),
             guardrails_enabled: record.guardrails_enabled,
             max_actions_per_turn: record.max_actions_per_turn,
             handoff_enabled: record.handoff_enabled,
             handoff_webhook_url: record.handoff_webhook_url,
             handoff_expiration_seconds: record.handoff_expiration_seconds,
             knowledge_threshold: record.knowledge_threshold,
-            ui_strings: record.ui_strings.map(|s| s.0).unwrap_or_default(),
+            ui_strings: record.ui_strings.unwrap_or_default(),
         },
         created_at: record.created_at,
         updated_at: record.updated_at,

@@ -16,7 +16,7 @@ use crate::ids::new_id;
 use crate::platform::audit::AuditEvent;
 use crate::platform::rate_limits::RatePolicy;
 use crate::platform::secrets;
-use crate::{Actor, Error, Result, Services, now_ms};
+use crate::{Actor, Error, Result, Services};
 
 /// How long a login lasts.
 pub const SESSION_LIFETIME_MS: i64 = 12 * 60 * 60 * 1_000;
@@ -167,7 +167,7 @@ impl Services {
             return Err(Error::InvalidFields(problems));
         }
         let password_hash = hash_password(input.password).await?;
-        let now = now_ms();
+        let now = self.now_ms();
         let record = UserRecord {
             id: new_id(),
             email,
@@ -315,8 +315,8 @@ pub(crate) mod tests {
                 id: id.to_owned(),
                 name: format!("Workspace {id}"),
                 audit_retention_days: 90,
-                created_at: now_ms(),
-                updated_at: now_ms(),
+                created_at: crate::now_ms(),
+                updated_at: crate::now_ms(),
             })
             .await
             .unwrap();
@@ -449,7 +449,7 @@ pub(crate) mod tests {
             .await
             .unwrap();
         assert!(session.token.starts_with(USER_SESSION_PREFIX));
-        assert!(session.expires_at > now_ms() + SESSION_LIFETIME_MS - 10_000);
+        assert!(session.expires_at > crate::now_ms() + SESSION_LIFETIME_MS - 10_000);
         let user = services
             .user_for_session(&session.token)
             .await

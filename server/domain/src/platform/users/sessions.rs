@@ -35,7 +35,7 @@ impl Services {
         };
 
         let token = secrets::generate(USER_SESSION_PREFIX)?;
-        let now = now_ms();
+        let now = self.now_ms();
         let session = UserSessionRecord {
             id: new_id(),
             user_id: user.id.clone(),
@@ -80,7 +80,7 @@ impl Services {
     pub async fn user_for_session(&self, token: &str) -> Result<Option<CurrentUser>> {
         let user = self
             .store()
-            .session_user(&secrets::hash(token), now_ms())
+            .session_user(&secrets::hash(token), self.now_ms())
             .await?;
         match user {
             Some(user) => Ok(Some(self.current_user_of(user).await?)),
@@ -90,7 +90,10 @@ impl Services {
 
     /// Deletes expired login sessions; run periodically.
     pub async fn purge_user_sessions(&self) -> Result<u64> {
-        Ok(self.store().delete_user_sessions_before(now_ms()).await?)
+        Ok(self
+            .store()
+            .delete_user_sessions_before(self.now_ms())
+            .await?)
     }
 }
 

@@ -24,7 +24,7 @@ use super::{
 use crate::clock::iso8601;
 use crate::ports::livekit::{NewRoom, RecordingFormat, TokenSpec};
 use crate::validation::Checks;
-use crate::{Caller, Error, FieldError, Result, Services, now_ms};
+use crate::{Caller, Error, FieldError, Result, Services};
 
 const DEFAULT_REALTIME_MODEL: &str = "gpt-4o-realtime-preview-2024-12-17";
 const DEFAULT_INSTRUCTIONS: &str = "You are a helpful AI assistant for customer support. Be \
@@ -105,7 +105,13 @@ impl Services {
         }
         let voice = parse_voice(input.voice.as_deref(), &mut checks);
         let room = input.room_name.as_deref().map(str::trim).map_or_else(
-            || format!("{}-{identity}-{}", call_type.as_str(), now_ms() / 1_000),
+            || {
+                format!(
+                    "{}-{identity}-{}",
+                    call_type.as_str(),
+                    self.now_ms() / 1_000
+                )
+            },
             str::to_owned,
         );
         if !is_livekit_name(&room) {
@@ -117,7 +123,12 @@ impl Services {
         let with_agent = input
             .enable_ai_agent
             .unwrap_or(call_type == CallType::Support);
-        let mut record = new_session(caller, SessionOrigin::Voice, Some(room.clone()));
+        let mut record = new_session(
+            caller,
+            SessionOrigin::Voice,
+            Some(room.clone()),
+            self.now_ms(),
+        );
         record.call_type = Some(call_type.as_str().to_owned());
         record.owner_identity = Some(identity.clone());
         record.owner_name = Some(participant_name.clone());
@@ -194,7 +205,7 @@ impl Services {
     async fn dispatch_call_agent(&self, record: VoiceSessionRecord) -> Result<VoiceSessionRecord> {
         let livekit = self.livekit()?;
         let room = record.room_name.clone().unwrap_or_default();
-        let identity = format!("ai-agent-{}", now_ms() / 1_000);
+        let identity = format!("ai-agent-{}", self.now_ms() / 1_000);
         let agent_name = self.integrations().livekit.agent_name.clone();
         let metadata = dispatch_metadata(
             &record,
@@ -226,7 +237,7 @@ impl Services {
             .await?;
         Ok(CallDetailResponse {
             success: true,
-            session: to_call_detail(&record),
+            session: to_call_detail(&record, self.now_ms()),
         })
     }
 
@@ -262,7 +273,10 @@ impl Services {
             .store()
             .voice_sessions_by_offset(&caller.app.id, &filter, offset, limit)
             .await?;
-        let sessions: Vec<CallSummary> = rows.iter().map(to_call_summary).collect();
+        let sessions: Vec<CallSummary> = {
+            let now = self.now_ms();
+            rows.iter().map(|row| to_call_summary(row, now)).collect()
+        };
         Ok(CallList {
             success: true,
             count: i64::try_from(sessions.len()).unwrap_or(0),
@@ -315,7 +329,7 @@ impl Services {
                     });
                 }
                 if status == CallStatus::Connected && session.connected_at.is_none() {
-                    session.connected_at = Some(now_ms());
+                    session.connected_at = Some(self.now_ms());
                 }
                 session.status = status.as_str().to_owned();
                 Ok(())
@@ -355,10 +369,10 @@ impl Services {
                     to: status.as_str(),
                 });
             }
-            return Ok(duration_secs(&record));
+            return Ok(duration_secs(&record, self.now_ms()));
         }
         let ended = self.finish_session(record, status, reason, true).await?;
-        Ok(duration_secs(&ended))
+        Ok(duration_secs(&ended, self.now_ms()))
     }
 
     /// `DELETE /api/voice/session` and `/api/voice/realtime`: ends the call; its duration.
@@ -367,7 +381,7 @@ impl Services {
             .session_in_room(caller, room_name_required(room)?)
             .await?;
         if record.ended_at.is_some() {
-            return Ok(duration_secs(&record));
+            return Ok(duration_secs(&record, self.now_ms()));
         }
         self.end_call_with(record, CallStatus::Completed, "api_delete")
             .await
@@ -481,7 +495,7 @@ fn parse_agent_status(value: &str) -> Result<AgentStatus> {
     })
 }
 
-fn to_call_detail(record: &VoiceSessionRecord) -> CallDetail {
+fn to_call_detail(record: &VoiceSessionRecord, now: i64) -> CallDetail {
     let agent_status = agent_status_of(record);
     CallDetail {
         call_id: record.id.clone(),
@@ -491,7 +505,7 @@ fn to_call_detail(record: &VoiceSessionRecord) -> CallDetail {
         started_at: iso8601(record.created_at),
         connected_at: record.connected_at.map(iso8601),
         ended_at: record.ended_at.map(iso8601),
-        duration: duration_secs(record),
+        duration: duration_secs(record, now),
         recording_url: record.recording_url.clone(),
         transcript: record.transcript.clone(),
         metadata: metadata_of(record),
@@ -500,7 +514,7 @@ fn to_call_detail(record: &VoiceSessionRecord) -> CallDetail {
     }
 }
 
-fn to_call_summary(record: &VoiceSessionRecord) -> CallSummary {
+fn to_call_summary(record: &VoiceSessionRecord, now: i64) -> CallSummary {
     CallSummary {
         call_id: record.id.clone(),
         room_name: record.room_name.clone().unwrap_or_default(),
@@ -509,7 +523,7 @@ fn to_call_summary(record: &VoiceSessionRecord) -> CallSummary {
         started_at: iso8601(record.created_at),
         connected_at: record.connected_at.map(iso8601),
         ended_at: record.ended_at.map(iso8601),
-        duration: duration_secs(record),
+        duration: duration_secs(record, now),
         has_recording: record.egress_id.is_some() || record.recording_url.is_some(),
         has_transcript: record.transcript.is_some(),
         created_at: iso8601(record.created_at),

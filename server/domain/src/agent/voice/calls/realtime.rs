@@ -70,7 +70,7 @@ impl Services {
             call_status: status_of(&record),
             agent_status,
             agent_available: agent_status == Some(AgentStatus::Active) && record.ended_at.is_none(),
-            duration: duration_secs(&record),
+            duration: duration_secs(&record, self.now_ms()),
             connected_at: record.connected_at.map(iso8601),
             metadata: metadata_of(&record),
         })

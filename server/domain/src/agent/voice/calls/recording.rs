@@ -37,11 +37,11 @@ impl Services {
             format!(
                 "{}/{room}-{}.{extension}",
                 base.trim_end_matches('/'),
-                now_ms()
+                self.now_ms()
             )
         });
         let egress = livekit.start_recording(&room, &filepath, file_type).await?;
-        let started_at = now_ms();
+        let started_at = self.now_ms();
         let egress_id = egress.egress_id.clone();
         let written = self
             .change_session(record, |session| {

@@ -1,0 +1,250 @@
+//! Full-text matches: `tsvector` on PostgreSQL, FTS5's bm25 on SQLite.
+
+use super::*;
+
+impl Store {
+    /// The chunks best matching `terms` by full text, best first, with their cosine similarity
+    /// to `query` when they have a vector of `model`. `terms` are plain words.
+    ///
+    /// Passages matching at least two of the terms come first; passages matching any one fill
+    /// the remaining places. Ranking every passage that contains one common word is what makes
+    /// full-text search slow on large corpora, and the two-term pass rarely leaves places to
+    /// fill when the words are common.
+    pub async fn text_matches(
+        &self,
+        app_id: &str,
+        category: Option<&str>,
+        terms: &[String],
+        model: &str,
+        query: Option<&[f32]>,
+        limit: i64,
+    ) -> StoreResult<Vec<Candidate>> {
+        let mut found = Vec::new();
+        if terms.len() >= 2 {
+            found = self
+                .ranked_text_matches(
+                    app_id,
+                    category,
+                    &TextQuery::AnyTwo(terms),
+                    model,
+                    query,
+                    limit,
+                )
+                .await?;
+        }
+        if (found.len() as i64) < limit && !terms.is_empty() {
+            let any = self
+                .ranked_text_matches(
+                    app_id,
+                    category,
+                    &TextQuery::Any(terms),
+                    model,
+                    query,
+                    limit,
+                )
+                .await?;
+            for candidate in any {
+                if (found.len() as i64) < limit
+                    && !found
+                        .iter()
+                        .any(|f: &Candidate| f.chunk_id == candidate.chunk_id)
+                {
+                    found.push(candidate);
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    async fn ranked_text_matches(
+        &self,
+        app_id: &str,
+        category: Option<&str>,
+        text_query: &TextQuery<'_>,
+        model: &str,
+        query: Option<&[f32]>,
+        limit: i64,
+    ) -> StoreResult<Vec<Candidate>> {
+        match self {
+            Store::Sqlite(pool, _) => {
+                // `rank` is bm25 weighting title and heading above the body (lower is better;
+                // see the migration).
+                let rows: Vec<(String, Option<Vec<u8>>, Option<String>)> = sqlx::query_as(
+                    "SELECT c.id, c.embedding, c.embedding_model FROM knowledge_chunks_fts f \
+                     JOIN knowledge_chunks c ON c.seq = f.rowid \
+                     WHERE knowledge_chunks_fts MATCH $1 AND c.app_id = $2 \
+                     AND ($3 IS NULL OR c.category = $3) \
+                     ORDER BY f.rank LIMIT $4",
+                )
+                .bind(text_query.fts5())
+                .bind(app_id)
+                .bind(category)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(chunk_id, embedding, chunk_model)| {
+                        let similarity = match (query, embedding) {
+                            (Some(query), Some(bytes)) if chunk_model.as_deref() == Some(model) => {
+                                Some(dot(query, &vector_from_bytes(&bytes)))
+                            }
+                            _ => None,
+                        };
+                        Candidate::new(chunk_id, similarity)
+                    })
+                    .collect())
+            }
+            Store::Postgres(pool) => {
+                // Words go through the English configuration (stemmed, stopwords dropped). Plain
+                // ts_rank ranked the labelled set better than cover density (ts_rank_cd). Only
+                // so many matches are ranked (`max_ranked`): passages of common words can
+                // number tens of thousands, each read from the heap to be ranked, while the
+                // keyword matches full text is for (names, codes) are rare words. Similarity
+                // is computed for the ranked few only. Matches are ranked by their words alone
+                // (`a | b | c`): the pairs expression costs more per row and ranks no better.
+                let rows: Vec<(String, Option<f64>)> = sqlx::query_as(
+                    "WITH query AS (SELECT to_tsquery('english', $1) AS q, \
+                     to_tsquery('english', $8) AS words), \
+                     matched AS (SELECT c.id, c.search_text FROM knowledge_chunks c, query \
+                     WHERE c.search_text @@ query.q AND c.app_id = $2 \
+                     AND ($3::text IS NULL OR c.category = $3) LIMIT $7), \
+                     ranked AS (SELECT m.id, ts_rank(m.search_text, query.words) AS rank \
+                     FROM matched m, query ORDER BY rank DESC, m.id LIMIT $6) \
+                     SELECT r.id, CASE WHEN $5::vector IS NOT NULL AND c.embedding_model = $4 \
+                     AND c.embedding_dims = vector_dims($5::vector) \
+                     THEN 1 - (c.embedding <=> $5::vector) END \
+                     FROM ranked r JOIN knowledge_chunks c ON c.id = r.id \
+                     ORDER BY r.rank DESC, r.id",
+                )
+                .bind(text_query.tsquery())
+                .bind(app_id)
+                .bind(category)
+                .bind(model)
+                .bind(query.map(|q| pgvector::Vector::from(q.to_vec())))
+                .bind(limit)
+                .bind(text_query.max_ranked())
+                .bind(text_query.words())
+                .fetch_all(pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(chunk_id, similarity)| Candidate::new(chunk_id, similarity))
+                    .collect())
+            }
+        }
+    }
+
+    /// The app's chunks with these ids, in no particular order.
+    pub async fn chunks_by_ids(
+        &self,
+        app_id: &str,
+        ids: &[String],
+    ) -> StoreResult<Vec<ChunkRecord>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // IN-lists differ: PostgreSQL binds an array, SQLite one placeholder per id.
+        match self {
+            Store::Sqlite(pool, _) => {
+                let placeholders = (0..ids.len())
+                    .map(|i| format!("${}", i + 2))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql = format!(
+                    "SELECT {CHUNK_COLUMNS} FROM knowledge_chunks WHERE app_id = $1 \
+                     AND id IN ({placeholders})"
+                );
+                let mut query = sqlx::query_as::<_, ChunkRecord>(&sql).bind(app_id);
+                for id in ids {
+                    query = query.bind(id);
+                }
+                Ok(query.fetch_all(pool).await?)
+            }
+            Store::Postgres(pool) => {
+                let sql = format!(
+                    "SELECT {CHUNK_COLUMNS} FROM knowledge_chunks WHERE app_id = $1 \
+                     AND id = ANY($2)"
+                );
+                Ok(sqlx::query_as::<_, ChunkRecord>(&sql)
+                    .bind(app_id)
+                    .bind(ids)
+                    .fetch_all(pool)
+                    .await?)
+            }
+        }
+    }
+}
+
+/// Full-text matches ranked per query on PostgreSQL (see `ranked_text_matches`): two-word
+/// matches, and the one-word matches that only fill remaining places.
+const MAX_RANKED_PAIR_MATCHES: i64 = 500;
+const MAX_RANKED_WORD_MATCHES: i64 = 250;
+
+/// Terms past this many are left out of the two-term pass (whose size grows with their square).
+const MAX_PAIRED_TERMS: usize = 6;
+
+/// A full-text match over plain words, written in each dialect's syntax.
+enum TextQuery<'a> {
+    /// Any of the words.
+    Any(&'a [String]),
+    /// Any two of the words.
+    AnyTwo(&'a [String]),
+}
+
+impl TextQuery<'_> {
+    /// Groups of words that must all match, any group sufficing.
+    fn groups(&self) -> Vec<Vec<&str>> {
+        match self {
+            TextQuery::Any(terms) => terms.iter().map(|t| vec![t.as_str()]).collect(),
+            TextQuery::AnyTwo(terms) => {
+                let terms = &terms[..terms.len().min(MAX_PAIRED_TERMS)];
+                let mut pairs = Vec::new();
+                for (i, first) in terms.iter().enumerate() {
+                    for second in &terms[i + 1..] {
+                        pairs.push(vec![first.as_str(), second.as_str()]);
+                    }
+                }
+                pairs
+            }
+        }
+    }
+
+    fn max_ranked(&self) -> i64 {
+        match self {
+            TextQuery::Any(_) => MAX_RANKED_WORD_MATCHES,
+            TextQuery::AnyTwo(_) => MAX_RANKED_PAIR_MATCHES,
+        }
+    }
+
+    /// FTS5: `("a" AND "b") OR ("a" AND "c")`, each word quoted.
+    fn fts5(&self) -> String {
+        self.groups()
+            .iter()
+            .map(|group| {
+                let words: Vec<String> = group
+                    .iter()
+                    .map(|w| format!("\"{}\"", w.replace('"', "")))
+                    .collect();
+                format!("({})", words.join(" AND "))
+            })
+            .collect::<Vec<_>>()
+            .join(" OR ")
+    }
+
+    /// `to_tsquery` of any of the words, to rank with.
+    fn words(&self) -> String {
+        match self {
+            TextQuery::Any(terms) | TextQuery::AnyTwo(terms) => terms.join(" | "),
+        }
+    }
+
+    /// `to_tsquery`: `(a & b) | (a & c)`. The words are alphanumeric, so need no quoting.
+    fn tsquery(&self) -> String {
+        self.groups()
+            .iter()
+            .map(|group| format!("({})", group.join(" & ")))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    }
+}
