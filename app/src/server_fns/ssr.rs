@@ -2,7 +2,6 @@
 //! parsing of form fields.
 
 use model::ErrorCode;
-use model::platform::users::Permission;
 
 use crate::error::UiError;
 use crate::format;
@@ -14,13 +13,11 @@ pub async fn signed_in() -> Result<(domain::Services, domain::Actor), UiError> {
     Ok((services, actor))
 }
 
-/// The services and the app `slug` as the signed-in user may use it for `permission`.
-pub async fn app_caller(
-    slug: &str,
-    permission: Permission,
-) -> Result<(domain::Services, domain::Caller), UiError> {
+/// The services and the app `slug` as the signed-in user acts on it; each operation checks
+/// the user's role for itself.
+pub async fn app_caller(slug: &str) -> Result<(domain::Services, domain::Caller), UiError> {
     let (services, actor) = signed_in().await?;
-    let caller = services.dashboard_caller(&actor, slug, permission).await?;
+    let caller = services.user_caller(&actor, slug).await?;
     Ok((services, caller))
 }
 

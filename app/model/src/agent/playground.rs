@@ -6,6 +6,20 @@
 use serde::{Deserialize, Serialize};
 
 /// The agent configuration a tester picks: seed 004's `agentConfig`, field for field.
+/// What the playground page starts from: the app's persona as defaults, and whether this
+/// instance can hold voice calls at all.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlaygroundSetup {
+    pub app_name: String,
+    pub app_active: bool,
+    /// Why calls cannot start (LiveKit unset), if they cannot.
+    pub voice_unavailable: Option<String>,
+    /// The persona's composed instructions, the default prompt.
+    pub instructions: String,
+    pub greeting: String,
+    pub voice: String,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PlaygroundConfig {
     /// `pipeline` (STT → LLM → TTS) or `realtime` (one speech-to-speech model).

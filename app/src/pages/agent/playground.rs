@@ -5,13 +5,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use model::agent::playground::{CallState, LiveTranscript, PlaygroundCall};
+use model::agent::playground::{CallState, LiveTranscript, PlaygroundCall, PlaygroundSetup};
 use model::agent::voice::VOICES;
 
 use crate::components::notice::PageError;
-use crate::server_fns::agent::playground::{
-    EndPlayground, PlaygroundSetup, StartPlayground, load_playground,
-};
+use crate::server_fns::agent::playground::{EndPlayground, StartPlayground, load_playground};
 
 #[component]
 pub fn PlaygroundPage() -> impl IntoView {

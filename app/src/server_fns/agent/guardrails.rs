@@ -14,8 +14,7 @@ pub async fn load_guardrails(
     slug: String,
     cursor: Option<String>,
 ) -> Result<GuardrailsView, UiError> {
-    let (services, caller) =
-        ssr::app_caller(&slug, model::platform::users::Permission::GuardrailsManage).await?;
+    let (services, caller) = ssr::app_caller(&slug).await?;
     Ok(services
         .guardrails_view(&caller, ssr::given(cursor).as_deref())
         .await?)
@@ -40,8 +39,7 @@ pub async fn save_rule(
         .ok_or_else(|| UiError::new(model::ErrorCode::InvalidInput, "Choose an action"))?;
     // A checkbox: present when ticked.
     let is_active = active.is_some();
-    let (services, caller) =
-        ssr::app_caller(&slug, model::platform::users::Permission::GuardrailsManage).await?;
+    let (services, caller) = ssr::app_caller(&slug).await?;
     let rule = match ssr::given(rule_id) {
         None => {
             let input = model::agent::guardrails::CreateGuardrailRule {
@@ -70,16 +68,14 @@ pub async fn save_rule(
 /// Deletes a rule; its past violations stay.
 #[server(prefix = "/sfn", endpoint = "delete-rule")]
 pub async fn delete_rule(slug: String, rule_id: String) -> Result<(), UiError> {
-    let (services, caller) =
-        ssr::app_caller(&slug, model::platform::users::Permission::GuardrailsManage).await?;
+    let (services, caller) = ssr::app_caller(&slug).await?;
     Ok(services.delete_guardrail_rule(&caller, &rule_id).await?)
 }
 
 /// What the active rules say of a text, recording nothing.
 #[server(prefix = "/sfn", endpoint = "try-guardrails")]
 pub async fn try_guardrails(slug: String, content: String) -> Result<GuardrailVerdict, UiError> {
-    let (services, caller) =
-        ssr::app_caller(&slug, model::platform::users::Permission::GuardrailsManage).await?;
+    let (services, caller) = ssr::app_caller(&slug).await?;
     Ok(services.try_guardrails(&caller, &content).await?)
 }
 

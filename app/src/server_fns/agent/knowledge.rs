@@ -18,8 +18,7 @@ pub async fn load_knowledge(
     use model::agent::knowledge::GapStatus;
 
     let status = ssr::parsed("gap status", gaps, GapStatus::parse)?.unwrap_or(GapStatus::Open);
-    let (services, caller) =
-        ssr::app_caller(&slug, model::platform::users::Permission::KnowledgeRead).await?;
+    let (services, caller) = ssr::app_caller(&slug).await?;
     Ok(services
         .knowledge_view(&caller, status, ssr::given(cursor).as_deref())
         .await?)
@@ -38,13 +37,7 @@ pub async fn add_document(
 
     let format = ssr::parsed("format", Some(format), DocumentFormat::parse)?;
     let (services, actor) = ssr::signed_in().await?;
-    let caller = services
-        .dashboard_caller(
-            &actor,
-            &slug,
-            model::platform::users::Permission::KnowledgeManage,
-        )
-        .await?;
+    let caller = services.user_caller(&actor, &slug).await?;
     let input = AddKnowledge {
         title,
         content,
@@ -59,16 +52,14 @@ pub async fn add_document(
 /// Deletes a document and its passages.
 #[server(prefix = "/sfn", endpoint = "delete-document")]
 pub async fn delete_document(slug: String, id: String) -> Result<(), UiError> {
-    let (services, caller) =
-        ssr::app_caller(&slug, model::platform::users::Permission::KnowledgeManage).await?;
+    let (services, caller) = ssr::app_caller(&slug).await?;
     Ok(services.delete_knowledge_document(&caller, &id).await?)
 }
 
 /// One document with its passages.
 #[server(prefix = "/sfn", endpoint = "document")]
 pub async fn load_document(slug: String, id: String) -> Result<DocumentDetail, UiError> {
-    let (services, caller) =
-        ssr::app_caller(&slug, model::platform::users::Permission::KnowledgeRead).await?;
+    let (services, caller) = ssr::app_caller(&slug).await?;
     Ok(services.knowledge_document(&caller, &id).await?)
 }
 
@@ -88,8 +79,7 @@ pub async fn test_search(
         "text" => Some(SearchMode::Text),
         _ => None,
     })?;
-    let (services, caller) =
-        ssr::app_caller(&slug, model::platform::users::Permission::KnowledgeRead).await?;
+    let (services, caller) = ssr::app_caller(&slug).await?;
     let input = SearchKnowledge {
         query,
         category: None,

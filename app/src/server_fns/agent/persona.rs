@@ -11,9 +11,8 @@ use crate::server_fns::ssr;
 /// The app's persona, for its editor.
 #[server(prefix = "/sfn", endpoint = "persona")]
 pub async fn load_persona(slug: String) -> Result<Persona, UiError> {
-    let (services, caller) =
-        ssr::app_caller(&slug, model::platform::users::Permission::PersonaManage).await?;
-    Ok(services.persona(&caller))
+    let (services, caller) = ssr::app_caller(&slug).await?;
+    Ok(services.persona(&caller)?)
 }
 
 /// The persona editor's fields, posted as `persona[system_prompt]`, `persona[voice]`, …
@@ -36,8 +35,7 @@ pub struct PersonaForm {
 pub async fn save_persona(slug: String, persona: PersonaForm) -> Result<Persona, UiError> {
     use model::agent::persona::{PersonaPatch, Terms, UiStrings};
 
-    let (services, caller) =
-        ssr::app_caller(&slug, model::platform::users::Permission::PersonaManage).await?;
+    let (services, caller) = ssr::app_caller(&slug).await?;
     let patch = PersonaPatch {
         system_prompt: Some(persona.system_prompt),
         voice: Some(persona.voice),

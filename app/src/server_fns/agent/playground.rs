@@ -2,40 +2,16 @@
 //! call's start and end, through the same domain as seed 004's `/session`.
 
 use leptos::prelude::*;
-use model::agent::playground::{PlaygroundCall, PlaygroundConfig};
-use serde::{Deserialize, Serialize};
+use model::agent::playground::{PlaygroundCall, PlaygroundConfig, PlaygroundSetup};
 
 use crate::error::UiError;
 #[cfg(feature = "ssr")]
 use crate::server_fns::ssr;
 
-/// What the playground page starts from: the app's persona as defaults, and whether this
-/// instance can hold voice calls at all.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PlaygroundSetup {
-    pub app_name: String,
-    pub app_active: bool,
-    /// Why calls cannot start (LiveKit unset), if they cannot.
-    pub voice_unavailable: Option<String>,
-    /// The persona's composed instructions, the default prompt.
-    pub instructions: String,
-    pub greeting: String,
-    pub voice: String,
-}
-
 #[server(prefix = "/sfn", endpoint = "playground")]
 pub async fn load_playground(slug: String) -> Result<PlaygroundSetup, UiError> {
-    let (services, caller) =
-        ssr::app_caller(&slug, model::platform::users::Permission::AppsRead).await?;
-    let persona = services.persona(&caller);
-    Ok(PlaygroundSetup {
-        app_name: caller.app.name.clone(),
-        app_active: caller.app.is_active,
-        voice_unavailable: services.voice_unavailable(),
-        instructions: persona.instructions,
-        greeting: persona.persona_greeting.unwrap_or_default(),
-        voice: persona.voice.unwrap_or_default(),
-    })
+    let (services, caller) = ssr::app_caller(&slug).await?;
+    Ok(services.playground_setup(&caller)?)
 }
 
 /// Starts a call with the chosen agent configuration.

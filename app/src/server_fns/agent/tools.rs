@@ -20,8 +20,7 @@ pub async fn load_tools(
     use model::agent::tools::ExecutionStatus;
 
     let status = ssr::parsed("status", status, ExecutionStatus::parse)?;
-    let (services, caller) =
-        ssr::app_caller(&slug, model::platform::users::Permission::ToolsManage).await?;
+    let (services, caller) = ssr::app_caller(&slug).await?;
     let query = domain::ExecutionQuery {
         session_id: None,
         tool_name: ssr::given(tool),
@@ -67,8 +66,7 @@ pub async fn save_tool(slug: String, tool: ToolForm) -> Result<Tool, UiError> {
     use model::agent::tools::{RegisterTool, SchemaText, UpdateTool};
 
     let headers = ssr::header_lines(&tool.headers)?;
-    let (services, caller) =
-        ssr::app_caller(&slug, model::platform::users::Permission::ToolsManage).await?;
+    let (services, caller) = ssr::app_caller(&slug).await?;
     let saved = if tool.editing.is_empty() {
         let input = RegisterTool {
             name: tool.name,
@@ -102,8 +100,7 @@ pub async fn save_tool(slug: String, tool: ToolForm) -> Result<Tool, UiError> {
 /// Switches a tool on or off: agents cannot call a tool that is off.
 #[server(prefix = "/sfn", endpoint = "tool-active")]
 pub async fn set_tool_active(slug: String, name: String, active: bool) -> Result<Tool, UiError> {
-    let (services, caller) =
-        ssr::app_caller(&slug, model::platform::users::Permission::ToolsManage).await?;
+    let (services, caller) = ssr::app_caller(&slug).await?;
     let patch = model::agent::tools::UpdateTool {
         is_active: Some(active),
         ..Default::default()
@@ -114,7 +111,6 @@ pub async fn set_tool_active(slug: String, name: String, active: bool) -> Result
 /// Deletes a tool; its executions stay in the log.
 #[server(prefix = "/sfn", endpoint = "delete-tool")]
 pub async fn delete_tool(slug: String, name: String) -> Result<(), UiError> {
-    let (services, caller) =
-        ssr::app_caller(&slug, model::platform::users::Permission::ToolsManage).await?;
+    let (services, caller) = ssr::app_caller(&slug).await?;
     Ok(services.delete_tool(&caller, &name).await?)
 }

@@ -17,8 +17,7 @@ pub async fn voice_sessions(
 ) -> Result<VoiceSessionPage, UiError> {
     use model::agent::voice::{CallStatus, SessionOrigin};
 
-    let (services, caller) =
-        ssr::app_caller(&slug, model::platform::users::Permission::ConversationsRead).await?;
+    let (services, caller) = ssr::app_caller(&slug).await?;
     let status = ssr::parsed("status", status, CallStatus::parse)?;
     let origin = ssr::parsed("origin", origin, SessionOrigin::parse)?;
     let query = domain::agent::voice::VoiceSessionQuery {
@@ -33,7 +32,6 @@ pub async fn voice_sessions(
 /// One voice session with its participants and transcript.
 #[server(prefix = "/sfn", endpoint = "voice-session")]
 pub async fn voice_session(slug: String, id: String) -> Result<VoiceSessionDetail, UiError> {
-    let (services, caller) =
-        ssr::app_caller(&slug, model::platform::users::Permission::ConversationsRead).await?;
+    let (services, caller) = ssr::app_caller(&slug).await?;
     Ok(services.voice_session_detail(&caller, &id).await?)
 }

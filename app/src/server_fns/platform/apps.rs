@@ -13,9 +13,7 @@ use crate::server_fns::ssr;
 #[server(prefix = "/sfn", endpoint = "apps")]
 pub async fn load_apps(slug: String) -> Result<AppsView, UiError> {
     let (services, actor) = ssr::signed_in().await?;
-    let caller = services
-        .dashboard_caller(&actor, &slug, model::platform::users::Permission::AppsRead)
-        .await?;
+    let caller = services.user_caller(&actor, &slug).await?;
     let apps = services.list_apps(&actor).await?;
     let deliveries = services
         .list_webhook_deliveries(&caller, None, Some(DELIVERIES_SHOWN))

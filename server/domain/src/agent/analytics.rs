@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use model::agent::analytics::{
     BucketSize, Insight, InsightList, InsightOfPeriod, Overview, TimeBucket, Timeseries, TopicCount,
 };
+use model::platform::users::Permission;
 use store::{InsightRecord, WindowTotals};
 use time::{Date, OffsetDateTime};
 
@@ -33,7 +34,7 @@ impl Services {
         since: Option<i64>,
         until: Option<i64>,
     ) -> Result<Overview> {
-        caller.require_app_secret()?;
+        caller.require(Permission::AnalyticsRead)?;
         let (since, until) = window(since, until, self.now_ms())?;
         let store = self.store();
         let app_id = caller.app.id.as_str();
@@ -60,7 +61,7 @@ impl Services {
         until: Option<i64>,
         bucket: BucketSize,
     ) -> Result<Timeseries> {
-        caller.require_app_secret()?;
+        caller.require(Permission::AnalyticsRead)?;
         let size = bucket.millis();
         let until = until.unwrap_or_else(|| self.now_ms());
         let since = since.unwrap_or(until - 30 * DAY_MS);
@@ -101,7 +102,7 @@ impl Services {
 
     /// One day's insight (`YYYY-MM-DD`), or null if not computed. Needs the app secret.
     pub async fn insight(&self, caller: &Caller, period: &str) -> Result<InsightOfPeriod> {
-        caller.require_app_secret()?;
+        caller.require(Permission::AnalyticsRead)?;
         parse_day(period)?;
         let found = self
             .store()
@@ -120,7 +121,7 @@ impl Services {
         to: Option<&str>,
         limit: Option<i64>,
     ) -> Result<InsightList> {
-        caller.require_app_secret()?;
+        caller.require(Permission::AnalyticsRead)?;
         for day in [from, to].into_iter().flatten() {
             parse_day(day)?;
         }

@@ -4,6 +4,7 @@ use model::agent::conversations::{
     Conversation, ConversationDetail, ConversationPage, ConversationStatus, MAX_NAME_CHARS,
     MAX_TEXT_BYTES, MAX_TRANSCRIPT_ENTRIES, SaveConversation,
 };
+use model::platform::users::Permission;
 use store::{
     ConversationFilter, ConversationRecord, EventFilter, ExecutionFilter, StoreError,
     ViolationFilter,
@@ -70,6 +71,7 @@ impl Services {
         caller: &Caller,
         input: SaveConversation,
     ) -> Result<Conversation> {
+        caller.permit(Permission::AppsRead)?;
         check_save(&input)?;
         self.claim_session(caller, &input.session_id).await?;
         for _ in 0..SAVE_ATTEMPTS {
@@ -130,7 +132,7 @@ impl Services {
         caller: &Caller,
         query: ConversationQuery,
     ) -> Result<ConversationPage> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ConversationsRead)?;
         let paging = Paging::new(query.cursor.as_deref(), query.limit, 50, 200)?;
         let filter = ConversationFilter {
             status: query.status.map(|s| s.as_str().to_owned()),
@@ -157,7 +159,7 @@ impl Services {
         caller: &Caller,
         session_id: &str,
     ) -> Result<ConversationDetail> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ConversationsRead)?;
         let app_id = &caller.app.id;
         let record = self
             .store()
@@ -323,7 +325,7 @@ pub(crate) fn to_conversation(record: ConversationRecord) -> Conversation {
         ended_at: record.ended_at,
         handed_off_at: record.handed_off_at,
         message_count: record.message_count,
-        transcript: record.transcript.map(|t| t).unwrap_or_default(),
+        transcript: record.transcript.unwrap_or_default(),
         experiment_variant: record.experiment_variant,
         created_at: record.created_at,
         updated_at: record.updated_at,

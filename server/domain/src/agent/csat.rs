@@ -2,6 +2,7 @@
 
 use model::agent::conversations::MAX_NAME_CHARS;
 use model::agent::persona::{CsatPage, CsatRating, SubmitCsat};
+use model::platform::users::Permission;
 use store::CsatRecord;
 
 use crate::ids::new_id;
@@ -14,6 +15,7 @@ impl Services {
     /// Records the session's rating; a second rating replaces the first. Session tokens may
     /// call it.
     pub async fn submit_csat(&self, caller: &Caller, input: SubmitCsat) -> Result<CsatRating> {
+        caller.permit(Permission::AppsRead)?;
         let mut checks = Checks::new();
         checks.text("sessionId", &input.session_id, 1, MAX_NAME_CHARS);
         checks.optional_text("comment", input.comment.as_deref(), MAX_COMMENT_CHARS);
@@ -49,7 +51,7 @@ impl Services {
         cursor: Option<&str>,
         limit: Option<i64>,
     ) -> Result<CsatPage> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ConversationsRead)?;
         let paging = Paging::new(cursor, limit, 50, 200)?;
         let records = self
             .store()

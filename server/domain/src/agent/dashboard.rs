@@ -18,6 +18,7 @@ impl Services {
     /// The Overview page over the last `days` days: the overview, one bucket per UTC day and
     /// the CSAT distribution.
     pub async fn analytics_report(&self, caller: &Caller, days: i64) -> Result<AnalyticsReport> {
+        caller.require(Permission::AnalyticsRead)?;
         if !REPORT_RANGES.contains(&days) {
             return Err(Error::Invalid(format!(
                 "The range must be one of {REPORT_RANGES:?} days"
@@ -49,6 +50,7 @@ impl Services {
         caller: &Caller,
         session_id: &str,
     ) -> Result<ConversationView> {
+        caller.require(Permission::ConversationsRead)?;
         let (detail, calls) = tokio::try_join!(
             self.conversation_detail(caller, session_id),
             self.voice_sessions_of_conversation(caller, session_id),
@@ -62,6 +64,7 @@ impl Services {
         caller: &Caller,
         cursor: Option<&str>,
     ) -> Result<GuardrailsView> {
+        caller.require(Permission::GuardrailsManage)?;
         let (rules, violations) = tokio::try_join!(
             self.guardrail_rules(caller),
             self.list_violations(caller, None, None, None, cursor, Some(25)),
@@ -81,6 +84,7 @@ impl Services {
         gap_status: GapStatus,
         cursor: Option<&str>,
     ) -> Result<KnowledgeView> {
+        caller.require(Permission::KnowledgeRead)?;
         let now = self.now_ms();
         let (documents, gaps, metrics) = tokio::try_join!(
             self.list_knowledge_documents(caller, None, cursor, Some(50)),
@@ -105,9 +109,8 @@ impl Services {
         to: GapStatus,
         document_id: Option<String>,
     ) -> Result<KnowledgeGap> {
-        let caller = self
-            .dashboard_caller(actor, slug, Permission::KnowledgeManage)
-            .await?;
+        let caller = self.user_caller(actor, slug).await?;
+        caller.require(Permission::KnowledgeManage)?;
         match to {
             GapStatus::Resolved => {
                 let input = ResolveGap {
@@ -129,9 +132,8 @@ impl Services {
         violation_id: &str,
         correctness: Correctness,
     ) -> Result<Violation> {
-        let caller = self
-            .dashboard_caller(actor, slug, Permission::GuardrailsManage)
-            .await?;
+        let caller = self.user_caller(actor, slug).await?;
+        caller.require(Permission::GuardrailsManage)?;
         self.annotate_violation(
             &caller,
             AnnotateViolation {
@@ -150,9 +152,8 @@ impl Services {
         slug: &str,
         handoff_id: &str,
     ) -> Result<Handoff> {
-        let caller = self
-            .dashboard_caller(actor, slug, Permission::HandoffsManage)
-            .await?;
+        let caller = self.user_caller(actor, slug).await?;
+        caller.require(Permission::HandoffsManage)?;
         self.update_handoff(
             &caller,
             UpdateHandoff {
@@ -177,9 +178,8 @@ impl Services {
         quality: Option<ResolutionQuality>,
         feedback: Option<String>,
     ) -> Result<Handoff> {
-        let caller = self
-            .dashboard_caller(actor, slug, Permission::HandoffsManage)
-            .await?;
+        let caller = self.user_caller(actor, slug).await?;
+        caller.require(Permission::HandoffsManage)?;
         let current = self
             .store()
             .handoff(&caller.app.id, handoff_id)

@@ -3,6 +3,7 @@
 use model::agent::conversations::{
     Event, EventBatch, EventPage, MAX_BATCH_ITEMS, MAX_NAME_CHARS, MAX_TEXT_BYTES, NewEvent,
 };
+use model::platform::users::Permission;
 use store::{EventFilter, EventRecord};
 
 use crate::ids::new_id;
@@ -29,6 +30,7 @@ impl Services {
         batch: EventBatch,
         trace_id: Option<String>,
     ) -> Result<usize> {
+        caller.permit(Permission::AppsRead)?;
         let mut checks = Checks::new();
         checks.text("sessionId", &batch.session_id, 1, MAX_NAME_CHARS);
         if let Some(trace) = &trace_id {
@@ -73,7 +75,7 @@ impl Services {
 
     /// The app's events, oldest first, a page at a time. Needs the app secret.
     pub async fn list_events(&self, caller: &Caller, query: EventQuery) -> Result<EventPage> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ConversationsRead)?;
         let paging = Paging::new(query.cursor.as_deref(), query.limit, 100, 1_000)?;
         let filter = EventFilter {
             session_id: query.session_id,
@@ -100,7 +102,7 @@ pub(crate) fn to_event(record: EventRecord) -> Event {
         session_id: record.session_id,
         event_type: record.event_type,
         ts: record.ts,
-        data: record.data.map(|data| data),
+        data: record.data,
         trace_id: record.trace_id,
         created_at: record.created_at,
     }

@@ -8,6 +8,7 @@ use model::agent::experiments::{
     AssignVariant, Assignment, CreateExperiment, Experiment, ExperimentResults, ExperimentStatus,
     UpdateExperiment, Variant, VariantResult,
 };
+use model::platform::users::Permission;
 use store::{ExperimentRecord, StoreError, VariantOutcome};
 
 use crate::agent::stats::chi_square_p_value;
@@ -26,7 +27,7 @@ impl Services {
         caller: &Caller,
         input: CreateExperiment,
     ) -> Result<Experiment> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ExperimentsManage)?;
         let name = input.name.trim().to_owned();
         check_experiment(&name, input.description.as_deref(), &input.variants)?;
         let now = self.now_ms();
@@ -53,7 +54,7 @@ impl Services {
 
     /// The app's experiments with their results, newest first. Needs the app secret.
     pub async fn list_experiments(&self, caller: &Caller) -> Result<Vec<Experiment>> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ExperimentsManage)?;
         let records = self.store().list_experiments(&caller.app.id).await?;
         let mut experiments = Vec::with_capacity(records.len());
         for record in records {
@@ -64,7 +65,7 @@ impl Services {
     }
 
     pub async fn experiment(&self, caller: &Caller, id: &str) -> Result<Experiment> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ExperimentsManage)?;
         let record = self.experiment_record(caller, id).await?;
         let outcomes = self.store().experiment_outcomes(&record.id).await?;
         Ok(to_experiment(record, outcomes))
@@ -80,7 +81,7 @@ impl Services {
         id: &str,
         input: UpdateExperiment,
     ) -> Result<Experiment> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ExperimentsManage)?;
         let name = input.name.trim().to_owned();
         check_experiment(&name, input.description.as_deref(), &input.variants)?;
         let current = self.experiment_record(caller, id).await?;
@@ -161,7 +162,7 @@ impl Services {
         id: &str,
         status: ExperimentStatus,
     ) -> Result<Experiment> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ExperimentsManage)?;
         let current = self.experiment_record(caller, id).await?;
         let from = ExperimentStatus::parse(&current.status).unwrap_or(ExperimentStatus::Ended);
         if !from.can_become(status) {
@@ -211,6 +212,7 @@ impl Services {
         caller: &Caller,
         input: AssignVariant,
     ) -> Result<Assignment> {
+        caller.permit(Permission::AppsRead)?;
         let mut checks = Checks::new();
         checks.text("experimentId", &input.experiment_id, 1, MAX_NAME_CHARS);
         checks.text("sessionId", &input.session_id, 1, MAX_NAME_CHARS);

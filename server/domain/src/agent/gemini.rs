@@ -4,6 +4,7 @@
 
 use model::agent::gemini::GeminiToken;
 use model::agent::persona::compose_instructions;
+use model::platform::users::Permission;
 use serde_json::json;
 
 use crate::clock::iso8601;
@@ -18,6 +19,7 @@ impl Services {
     /// Creates a single-use Gemini Live token for the caller's app. Session tokens may call it:
     /// this is what browsers need it for.
     pub async fn gemini_token(&self, caller: &Caller) -> Result<GeminiToken> {
+        caller.permit(Permission::AppsRead)?;
         let settings = &caller.app.settings;
         let now = self.now_ms();
         let minutes = settings

@@ -8,6 +8,7 @@ use model::agent::handoffs::{
     CreateHandoff, Handoff, HandoffCreated, HandoffPage, HandoffPriority, HandoffStatus,
     ResolutionQuality, UpdateHandoff,
 };
+use model::platform::users::Permission;
 use serde_json::Value;
 use store::{
     ConversationRecord, HandoffCreation, HandoffRecord, StoreError, WebhookDeliveryRecord,
@@ -30,7 +31,7 @@ impl Services {
         caller: &Caller,
         input: CreateHandoff,
     ) -> Result<HandoffCreated> {
-        caller.require_app_secret()?;
+        caller.require(Permission::HandoffsManage)?;
         check_create(&input)?;
         let now = self.now_ms();
         let app = &caller.app;
@@ -50,7 +51,7 @@ impl Services {
             transcript: input.transcript.clone(),
             ai_summary: input.ai_summary,
             assigned_agent: None,
-            customer_data: input.customer_data.map(|data| Value::Object(data)),
+            customer_data: input.customer_data.map(Value::Object),
             necessity_score: None,
             resolution_quality: None,
             agent_feedback: None,
@@ -131,7 +132,7 @@ impl Services {
     /// Claims or resolves a handoff, or records feedback on it. Resolving also resolves a
     /// conversation still handed off. Needs the app secret.
     pub async fn update_handoff(&self, caller: &Caller, input: UpdateHandoff) -> Result<Handoff> {
-        caller.require_app_secret()?;
+        caller.require(Permission::HandoffsManage)?;
         let mut checks = Checks::new();
         checks.optional_text(
             "assignedAgent",
@@ -235,7 +236,7 @@ impl Services {
         cursor: Option<&str>,
         limit: Option<i64>,
     ) -> Result<HandoffPage> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ConversationsRead)?;
         let paging = Paging::new(cursor, limit, 50, 200)?;
         let records = self
             .store()
@@ -374,7 +375,7 @@ pub(crate) fn to_handoff(record: HandoffRecord) -> Handoff {
         transcript: record.transcript,
         ai_summary: record.ai_summary,
         assigned_agent: record.assigned_agent,
-        customer_data: record.customer_data.map(|data| data),
+        customer_data: record.customer_data,
         necessity_score: record.necessity_score,
         agent_feedback: record.agent_feedback,
         created_at: record.created_at,

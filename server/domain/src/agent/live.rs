@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use model::agent::conversations::{ConversationStatus, LiveUpdate};
+use model::platform::users::Permission;
 use serde::{Deserialize, Serialize};
 use store::{MAX_NOTIFICATION_BYTES, MessageRecord, Store};
 use tokio::sync::{broadcast, watch};
@@ -99,7 +100,7 @@ impl Services {
         caller: &Caller,
         session_id: &str,
     ) -> Result<LiveSubscription> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ConversationsRead)?;
         self.ensure_live_relay().await;
         Ok(LiveSubscription {
             receiver: self.live().sender.subscribe(),

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use model::agent::conversations::{
     MAX_BATCH_ITEMS, MAX_NAME_CHARS, MAX_TEXT_BYTES, Message, MessageBatch, MessageRole, NewMessage,
 };
+use model::platform::users::Permission;
 use sha2::{Digest, Sha256};
 use store::MessageRecord;
 
@@ -25,6 +26,7 @@ impl Services {
         batch: MessageBatch,
         trace_id: Option<String>,
     ) -> Result<usize> {
+        caller.permit(Permission::AppsRead)?;
         if batch.messages.is_empty() {
             return Err(Error::Invalid("Missing or empty messages array".to_owned()));
         }
@@ -103,7 +105,7 @@ impl Services {
 
     /// A session's messages, final and interim, in speaking order. Needs the app secret.
     pub async fn list_messages(&self, caller: &Caller, session_id: &str) -> Result<Vec<Message>> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ConversationsRead)?;
         self.session_messages(&caller.app.id, session_id).await
     }
 

@@ -2,6 +2,7 @@
 
 use model::agent::persona::{Persona, PersonaPatch, UiStrings};
 use model::platform::apps::{App, AppSettings};
+use model::platform::users::Permission;
 
 use crate::validation::Checks;
 use crate::{Caller, Error, Result, Services};
@@ -11,13 +12,14 @@ const MAX_PERSONA_TEXT: usize = 1_000;
 
 impl Services {
     /// The caller's persona. Session tokens may read it (browser widgets show `uiStrings`).
-    pub fn persona(&self, caller: &Caller) -> Persona {
-        to_persona(&caller.app.settings)
+    pub fn persona(&self, caller: &Caller) -> Result<Persona> {
+        caller.permit(Permission::PersonaManage)?;
+        Ok(to_persona(&caller.app.settings))
     }
 
     /// Changes the persona fields present in `patch`. Needs the app secret.
     pub async fn update_persona(&self, caller: &Caller, patch: PersonaPatch) -> Result<Persona> {
-        caller.require_app_secret()?;
+        caller.require(Permission::PersonaManage)?;
         let mut checks = Checks::new();
         for (field, value) in [
             ("voice", &patch.voice),

@@ -11,6 +11,7 @@ use model::platform::auth::{
     AuthMethod, CallerInfo, SESSION_TTL_DEFAULT_MS, SESSION_TTL_MAX_MS, SESSION_TTL_MIN_MS,
     SessionTokenResponse,
 };
+use model::platform::users::Permission;
 use store::SessionTokenRecord;
 
 use crate::ids::new_id;
@@ -40,8 +41,12 @@ struct SessionIdentity {
 }
 
 impl Caller {
-    /// Fails for session tokens: the operation needs the app secret.
-    pub fn require_app_secret(&self) -> Result<()> {
+    /// An operation for servers and dashboard users, never browsers: the app secret may, a
+    /// session token may not, and a dashboard user needs `permission` in the app's workspace.
+    pub(crate) fn require(&self, permission: Permission) -> Result<()> {
+        if let Some(actor) = &self.acting {
+            return actor.require(&self.app.workspace_id, permission);
+        }
         match self.method {
             AuthMethod::AppSecret => Ok(()),
             AuthMethod::SessionToken => Err(Error::PermissionDenied(
@@ -49,6 +54,15 @@ impl Caller {
                  your server"
                     .to_owned(),
             )),
+        }
+    }
+
+    /// An operation browsers may do too: the app secret and session tokens may, and a
+    /// dashboard user needs `permission` in the app's workspace.
+    pub(crate) fn permit(&self, permission: Permission) -> Result<()> {
+        match &self.acting {
+            Some(actor) => actor.require(&self.app.workspace_id, permission),
+            None => Ok(()),
         }
     }
 
@@ -174,7 +188,7 @@ impl Services {
         caller: &Caller,
         ttl_ms: Option<i64>,
     ) -> Result<SessionTokenResponse> {
-        caller.require_app_secret()?;
+        caller.require(Permission::AppsManage)?;
         let ttl_ms = ttl_ms.unwrap_or(SESSION_TTL_DEFAULT_MS);
         if !(SESSION_TTL_MIN_MS..=SESSION_TTL_MAX_MS).contains(&ttl_ms) {
             return Err(Error::Invalid(format!(
@@ -202,6 +216,7 @@ impl Services {
     /// Revokes a live session token of the caller's app. The app secret may revoke any of
     /// them (`token` required); a session token only itself (`token` absent or its own).
     pub async fn revoke_session_token(&self, caller: &Caller, token: Option<&str>) -> Result<()> {
+        caller.permit(Permission::AppsManage)?;
         let target = match (&caller.session, token) {
             (Some(own), None) => own.token_hash.clone(),
             (Some(own), Some(token)) if secrets::hash(token) == own.token_hash => {
@@ -240,6 +255,7 @@ impl Services {
         caller: &Caller,
         read_only: bool,
     ) -> Result<Option<RateDecision>> {
+        caller.permit(Permission::AppsRead)?;
         let limits = self.rate_limits();
         let (policy, subject) = match &caller.session {
             Some(session) if read_only => (limits.read, session.token_hash.as_str()),
@@ -411,6 +427,59 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_dashboard_user_acts_on_an_app_within_their_role_and_workspace() {
+        use crate::platform::users::tests::{member, workspace};
+        use model::platform::users::Role;
+
+        let (_db, services) = services().await;
+        services
+            .create_app(&Actor::operator(), new_app("one"))
+            .await
+            .unwrap();
+        let home = services
+            .app_by_slug(&Actor::operator(), "one")
+            .await
+            .unwrap();
+        let viewer = member(
+            &services,
+            "viewer@example.com",
+            Role::Viewer,
+            &home.workspace_id,
+        )
+        .await;
+        let admin = member(
+            &services,
+            "admin@example.com",
+            Role::Admin,
+            &home.workspace_id,
+        )
+        .await;
+        let elsewhere = workspace(&services, "ws-other").await;
+        let stranger = member(&services, "stranger@example.com", Role::Owner, &elsewhere).await;
+
+        let as_viewer = services.user_caller(&viewer, "one").await.unwrap();
+        assert!(as_viewer.require(Permission::AppsRead).is_ok());
+        assert!(as_viewer.permit(Permission::ConversationsRead).is_ok());
+        for refused in [
+            as_viewer.require(Permission::ToolsManage),
+            as_viewer.permit(Permission::ToolsManage),
+        ] {
+            assert!(
+                matches!(refused, Err(Error::PermissionDenied(_))),
+                "{refused:?}"
+            );
+        }
+        // The operation decides: the same call is refused to the viewer, allowed to the admin.
+        let err = services.tools(&as_viewer).await.unwrap_err();
+        assert!(matches!(err, Error::PermissionDenied(_)), "{err:?}");
+        let as_admin = services.user_caller(&admin, "one").await.unwrap();
+        assert!(services.tools(&as_admin).await.unwrap().is_empty());
+        // Another workspace's app is not found, whatever the role there.
+        let err = services.user_caller(&stranger, "one").await.unwrap_err();
+        assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+    }
+
+    #[tokio::test]
     async fn session_tokens_authenticate_as_browser_safe_callers() {
         let (_db, services) = services().await;
         let secret = services
@@ -437,8 +506,9 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(err, Error::PermissionDenied(_)));
-        assert!(session.require_app_secret().is_err());
-        assert!(caller.require_app_secret().is_ok());
+        assert!(session.require(Permission::ToolsManage).is_err());
+        assert!(session.permit(Permission::ToolsManage).is_ok());
+        assert!(caller.require(Permission::ToolsManage).is_ok());
 
         services
             .set_app_active(&Actor::operator(), "one", false)

@@ -9,15 +9,12 @@ use crate::platform::apps::to_app;
 use crate::{Actor, Caller, Error, Result, Services};
 
 impl Services {
-    /// `slug`'s app for a dashboard user holding `permission` in its workspace, as a caller with
-    /// the app's own rights. An app outside the user's workspaces is "not found".
-    pub async fn dashboard_caller(
-        &self,
-        actor: &Actor,
-        slug: &str,
-        permission: Permission,
-    ) -> Result<Caller> {
-        let record = self.app_record(actor, slug, permission).await?;
+    /// `slug`'s app as a dashboard user acts on it. Every operation then checks the user's role
+    /// for itself, as it checks an app secret or a session token. An app outside the user's
+    /// workspaces is "not found".
+    pub async fn user_caller(&self, actor: &Actor, slug: &str) -> Result<Caller> {
+        // Every role may see its workspace's apps.
+        let record = self.app_record(actor, slug, Permission::AppsRead).await?;
         Ok(Caller::for_app(to_app(record)).acting_for(actor.clone()))
     }
 
@@ -54,7 +51,8 @@ impl Services {
         slug: &str,
         permission: Permission,
     ) -> Result<store::WorkspaceRecord> {
-        let caller = self.dashboard_caller(actor, slug, permission).await?;
+        let caller = self.user_caller(actor, slug).await?;
+        caller.require(permission)?;
         self.store()
             .workspace_by_id(&caller.app.workspace_id)
             .await?

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use model::platform::users::Permission;
 use model::platform::webhooks::{
     SigningSecret, WebhookDelivery, WebhookDeliveryPage, WebhookStatus,
 };
@@ -44,7 +45,7 @@ pub(crate) fn new_delivery(
         app_id: app_id.to_owned(),
         event: event.to_owned(),
         url: url.to_owned(),
-        payload: payload,
+        payload,
         status: WebhookStatus::Pending.as_str().to_owned(),
         attempts: 0,
         next_attempt_at: now,
@@ -134,7 +135,7 @@ impl Services {
         cursor: Option<&str>,
         limit: Option<i64>,
     ) -> Result<WebhookDeliveryPage> {
-        caller.require_app_secret()?;
+        caller.require(Permission::AppsRead)?;
         let paging = Paging::new(cursor, limit, 50, 200)?;
         let records = self
             .store()
@@ -149,7 +150,7 @@ impl Services {
 
     /// The caller's signing secret. Needs the app secret.
     pub async fn signing_secret(&self, caller: &Caller) -> Result<SigningSecret> {
-        caller.require_app_secret()?;
+        caller.require(Permission::AppsManage)?;
         Ok(SigningSecret {
             signing_secret: self.app_signing_secret(&caller.app.id).await?,
         })
@@ -157,7 +158,7 @@ impl Services {
 
     /// Replaces the caller's signing secret. Needs the app secret.
     pub async fn rotate_signing_secret(&self, caller: &Caller) -> Result<SigningSecret> {
-        caller.require_app_secret()?;
+        caller.require(Permission::AppsManage)?;
         let secret = secrets::generate(SIGNING_SECRET_PREFIX)?;
         let sealed = self
             .keyring()

@@ -11,7 +11,6 @@ use model::agent::knowledge::{
     AddKnowledge, DocumentDetail, DocumentPage, DocumentPatch, DocumentSaved, GapPage, IngestState,
     KnowledgeGap, KnowledgeMetrics, ResolveGap, SearchKnowledge, SearchResponse,
 };
-use model::platform::users::Permission;
 use model::{ErrorBody, ErrorCode};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -124,9 +123,7 @@ pub async fn dashboard_upload(
     headers: HeaderMap,
     form: Multipart,
 ) -> Result<Response, ApiError> {
-    let caller = services
-        .dashboard_caller(&signed_in.actor, &slug, Permission::KnowledgeManage)
-        .await?;
+    let caller = services.user_caller(&signed_in.actor, &slug).await?;
     let outcome = match read_upload(form).await {
         Ok(upload) => services
             .upload_knowledge(&caller, upload)

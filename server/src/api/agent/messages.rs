@@ -11,7 +11,6 @@ use futures_util::Stream;
 use futures_util::stream;
 use model::ErrorBody;
 use model::agent::conversations::{LiveUpdate, MessageBatch, MessageList, MessagesStored};
-use model::platform::users::Permission;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -133,9 +132,7 @@ pub async fn dashboard_stream(
     signed_in: SignedInUser,
     Path((slug, session_id)): Path<(String, String)>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let caller = services
-        .dashboard_caller(&signed_in.actor, &slug, Permission::ConversationsRead)
-        .await?;
+    let caller = services.user_caller(&signed_in.actor, &slug).await?;
     let subscription = services.subscribe_session(&caller, &session_id).await?;
     Ok(live_events(subscription))
 }

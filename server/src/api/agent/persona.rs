@@ -20,8 +20,11 @@ use crate::http::{ApiError, AppCaller, AppCallerJson};
         (status = 401, description = "Missing or wrong credentials", body = ErrorBody),
     )
 )]
-pub async fn get(State(services): State<Services>, AppCaller(caller): AppCaller) -> Json<Persona> {
-    Json(services.persona(&caller))
+pub async fn get(
+    State(services): State<Services>,
+    AppCaller(caller): AppCaller,
+) -> Result<Json<Persona>, ApiError> {
+    Ok(Json(services.persona(&caller)?))
 }
 
 /// Changes the fields present (an empty string clears one). Terms may be a comma-separated

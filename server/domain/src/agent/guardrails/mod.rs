@@ -13,6 +13,7 @@ use model::agent::guardrails::{
     GuardrailRule, GuardrailType, GuardrailVerdict, UpdateGuardrailRule, Violation, ViolationHit,
     ViolationPage,
 };
+use model::platform::users::Permission;
 use store::{GuardrailRuleRecord, StoreError, ViolationFilter, ViolationRecord};
 
 use self::matcher::{Matcher, compile};
@@ -80,7 +81,7 @@ impl Services {
         caller: &Caller,
         input: CreateGuardrailRule,
     ) -> Result<GuardrailRule> {
-        caller.require_app_secret()?;
+        caller.require(Permission::GuardrailsManage)?;
         check_rule(input.r#type, &input.pattern, input.user_message.as_deref())?;
         let existing = self.store().guardrail_rules(&caller.app.id).await?;
         if existing.len() >= MAX_RULES_PER_APP {
@@ -114,7 +115,7 @@ impl Services {
         rule_id: &str,
         patch: UpdateGuardrailRule,
     ) -> Result<GuardrailRule> {
-        caller.require_app_secret()?;
+        caller.require(Permission::GuardrailsManage)?;
         let current = self
             .store()
             .guardrail_rule(&caller.app.id, rule_id)
@@ -156,7 +157,7 @@ impl Services {
 
     /// Deletes a rule; its violations stay in the audit trail. Needs the app secret.
     pub async fn delete_guardrail_rule(&self, caller: &Caller, rule_id: &str) -> Result<()> {
-        caller.require_app_secret()?;
+        caller.require(Permission::GuardrailsManage)?;
         self.store()
             .delete_guardrail_rule(&caller.app.id, rule_id)
             .await
@@ -197,7 +198,7 @@ impl Services {
 
     /// Every rule of the app, active or not, oldest first. Needs the app secret.
     pub async fn guardrail_rules(&self, caller: &Caller) -> Result<Vec<GuardrailRule>> {
-        caller.require_app_secret()?;
+        caller.require(Permission::GuardrailsManage)?;
         let records = self.store().guardrail_rules(&caller.app.id).await?;
         Ok(records.into_iter().map(to_rule).collect())
     }
@@ -210,6 +211,7 @@ impl Services {
         caller: &Caller,
         input: GuardrailCheck,
     ) -> Result<GuardrailVerdict> {
+        caller.permit(Permission::AppsRead)?;
         let mut checks = Checks::new();
         checks.text("sessionId", &input.session_id, 1, MAX_NAME_CHARS);
         checks.bytes("content", &input.content, MAX_TEXT_BYTES);
@@ -254,7 +256,7 @@ impl Services {
     /// What the active rules say of `content`, recording nothing and whether or not the app has
     /// guardrails enabled: the dashboard's "test this text". Needs the app secret.
     pub async fn try_guardrails(&self, caller: &Caller, content: &str) -> Result<GuardrailVerdict> {
-        caller.require_app_secret()?;
+        caller.require(Permission::GuardrailsManage)?;
         let mut checks = Checks::new();
         checks.bytes("content", content, MAX_TEXT_BYTES);
         checks.finish()?;
@@ -272,7 +274,7 @@ impl Services {
         cursor: Option<&str>,
         limit: Option<i64>,
     ) -> Result<ViolationPage> {
-        caller.require_app_secret()?;
+        caller.require(Permission::GuardrailsManage)?;
         let paging = Paging::new(cursor, limit, 50, 200)?;
         let filter = ViolationFilter {
             session_id,
@@ -296,7 +298,7 @@ impl Services {
         caller: &Caller,
         input: AnnotateViolation,
     ) -> Result<Violation> {
-        caller.require_app_secret()?;
+        caller.require(Permission::GuardrailsManage)?;
         let by = input
             .annotated_by
             .map(|b| b.trim().to_owned())

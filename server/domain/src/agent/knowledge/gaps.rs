@@ -1,6 +1,7 @@
 //! Knowledge gaps (questions the base could not answer) and the search metrics.
 
 use super::*;
+use model::platform::users::Permission;
 
 impl Services {
     /// The app's gaps: open ones by default, most recently asked first.
@@ -11,7 +12,7 @@ impl Services {
         cursor: Option<&str>,
         limit: Option<i64>,
     ) -> Result<GapPage> {
-        caller.require_app_secret()?;
+        caller.require(Permission::KnowledgeRead)?;
         let status = match status.unwrap_or("open") {
             "all" => None,
             other => Some(
@@ -41,7 +42,7 @@ impl Services {
         id: &str,
         input: ResolveGap,
     ) -> Result<KnowledgeGap> {
-        caller.require_app_secret()?;
+        caller.require(Permission::KnowledgeManage)?;
         let mut checks = Checks::new();
         checks.optional_text("resolvedBy", input.resolved_by.as_deref(), MAX_NAME_CHARS);
         checks.finish()?;
@@ -65,14 +66,14 @@ impl Services {
     }
 
     pub async fn dismiss_knowledge_gap(&self, caller: &Caller, id: &str) -> Result<KnowledgeGap> {
-        caller.require_app_secret()?;
+        caller.require(Permission::KnowledgeManage)?;
         self.set_gap_status(caller, id, GapStatus::Dismissed, None, None)
             .await
     }
 
     /// Reopens a resolved or dismissed gap.
     pub async fn reopen_knowledge_gap(&self, caller: &Caller, id: &str) -> Result<KnowledgeGap> {
-        caller.require_app_secret()?;
+        caller.require(Permission::KnowledgeManage)?;
         self.set_gap_status(caller, id, GapStatus::Open, None, None)
             .await
     }
@@ -108,7 +109,7 @@ impl Services {
         since: Option<i64>,
         until: Option<i64>,
     ) -> Result<KnowledgeMetrics> {
-        caller.require_app_secret()?;
+        caller.require(Permission::KnowledgeRead)?;
         let (since, until) = crate::agent::analytics::window(since, until, self.now_ms())?;
         let (totals, open_gaps) = tokio::try_join!(
             self.store()

@@ -22,6 +22,7 @@ use model::agent::knowledge::{
     DocumentSaved, GapPage, GapStatus, IngestState, Ingestion, KnowledgeGap, KnowledgeMetrics,
     ResolveGap, SearchKnowledge, SearchMode, SearchResponse, SearchResult,
 };
+use model::platform::users::Permission;
 use store::{
     Candidate, ChunkRecord, DocumentKey, DocumentRecord, GapRecord, NearestQuery, NewChunk,
     SearchLogRecord, StoreError,
@@ -92,7 +93,7 @@ impl Services {
         caller: &Caller,
         input: AddKnowledge,
     ) -> Result<DocumentSaved> {
-        caller.require_app_secret()?;
+        caller.require(Permission::KnowledgeManage)?;
         let format = input.format.unwrap_or(DocumentFormat::Markdown);
         let draft = Draft {
             title: input.title.trim().to_owned(),
@@ -116,7 +117,7 @@ impl Services {
         caller: &Caller,
         upload: KnowledgeUpload,
     ) -> Result<DocumentSaved> {
-        caller.require_app_secret()?;
+        caller.require(Permission::KnowledgeManage)?;
         let format =
             chunking::detect_format(upload.content_type.as_deref(), upload.file_name.as_deref());
         let source = String::from_utf8(upload.bytes).map_err(|_| {
@@ -153,7 +154,7 @@ impl Services {
         cursor: Option<&str>,
         limit: Option<i64>,
     ) -> Result<DocumentPage> {
-        caller.require_app_secret()?;
+        caller.require(Permission::KnowledgeRead)?;
         let paging = Paging::new(cursor, limit, 50, 200)?;
         let records = self
             .store()
@@ -167,7 +168,7 @@ impl Services {
     }
 
     pub async fn knowledge_document(&self, caller: &Caller, id: &str) -> Result<DocumentDetail> {
-        caller.require_app_secret()?;
+        caller.require(Permission::KnowledgeRead)?;
         let record = self
             .store()
             .knowledge_document(&caller.app.id, id)
@@ -188,7 +189,7 @@ impl Services {
         id: &str,
         patch: DocumentPatch,
     ) -> Result<DocumentSaved> {
-        caller.require_app_secret()?;
+        caller.require(Permission::KnowledgeManage)?;
         let current = self
             .store()
             .knowledge_document(&caller.app.id, id)
@@ -218,7 +219,7 @@ impl Services {
     }
 
     pub async fn delete_knowledge_document(&self, caller: &Caller, id: &str) -> Result<()> {
-        caller.require_app_secret()?;
+        caller.require(Permission::KnowledgeManage)?;
         if !self
             .store()
             .delete_knowledge_document(&caller.app.id, id)

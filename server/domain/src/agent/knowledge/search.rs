@@ -1,6 +1,7 @@
 //! Knowledge search: hybrid retrieval (vectors and full text, fused), its validation and its log.
 
 use super::*;
+use model::platform::users::Permission;
 
 impl Services {
     /// Seed 000's `POST /api/knowledge/search`, hybrid by default. Session tokens may call it.
@@ -10,6 +11,7 @@ impl Services {
         input: SearchKnowledge,
         trace_id: Option<&str>,
     ) -> Result<SearchResponse> {
+        caller.permit(Permission::KnowledgeRead)?;
         self.search(caller, input, trace_id, Telemetry::Record)
             .await
     }
@@ -21,7 +23,7 @@ impl Services {
         caller: &Caller,
         input: SearchKnowledge,
     ) -> Result<SearchResponse> {
-        caller.require_app_secret()?;
+        caller.require(Permission::KnowledgeRead)?;
         self.search(caller, input, None, Telemetry::Skip).await
     }
 

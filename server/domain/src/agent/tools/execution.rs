@@ -9,6 +9,7 @@ impl Services {
     /// (`{success: false, error}`) as seed 000 does; only a session over `maxActionsPerTurn`
     /// calls a minute is refused (429). Every call is recorded. Session tokens may call it.
     pub async fn execute_tool(&self, caller: &Caller, input: ExecuteTool) -> Result<ToolResult> {
+        caller.permit(Permission::AppsRead)?;
         let mut checks = Checks::new();
         checks.text("sessionId", &input.session_id, 1, MAX_NAME_CHARS);
         checks.text("toolName", &input.tool_name, 1, MAX_NAME_CHARS);
@@ -30,7 +31,7 @@ impl Services {
             app_id: caller.app.id.clone(),
             session_id: input.session_id,
             tool_name: input.tool_name,
-            parameters: parameters,
+            parameters,
             result: serde_json::to_value(&result).unwrap_or(Value::Null),
             status: status.as_str().to_owned(),
             http_status,

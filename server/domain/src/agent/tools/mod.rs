@@ -13,6 +13,7 @@ use model::agent::tools::{
     TOOL_TIMEOUT_DEFAULT_MS, TOOL_TIMEOUT_MAX_MS, Tool, ToolExecution, ToolExecutionPage,
     ToolResult, UpdateTool,
 };
+use model::platform::users::Permission;
 use serde_json::{Map, Value};
 use store::{ExecutionFilter, StoreError, ToolExecutionRecord, ToolRecord};
 
@@ -55,7 +56,7 @@ impl Services {
     /// Registers a tool, or replaces (and re-activates) the one of the same name. Needs the app
     /// secret.
     pub async fn register_tool(&self, caller: &Caller, input: RegisterTool) -> Result<Tool> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ToolsManage)?;
         let mut checks = Checks::new();
         let name = input.name.trim().to_owned();
         check_name(&name, &mut checks);
@@ -110,7 +111,7 @@ impl Services {
         name: &str,
         patch: UpdateTool,
     ) -> Result<Tool> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ToolsManage)?;
         let current = self.tool_record(caller, name).await?;
         let mut checks = Checks::new();
         let fields = ToolFields {
@@ -157,7 +158,7 @@ impl Services {
 
     /// Deletes a tool; its executions stay recorded. Needs the app secret.
     pub async fn delete_tool(&self, caller: &Caller, name: &str) -> Result<()> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ToolsManage)?;
         self.store()
             .delete_tool(&caller.app.id, name)
             .await
@@ -190,6 +191,7 @@ impl Services {
 
     /// The active tools, with what an agent needs only. Session tokens may call it.
     pub async fn public_tools(&self, caller: &Caller) -> Result<Vec<PublicTool>> {
+        caller.permit(Permission::AppsRead)?;
         let records = self.store().list_tools(&caller.app.id, true).await?;
         Ok(records
             .into_iter()
@@ -205,13 +207,13 @@ impl Services {
 
     /// Every tool, active or not, without header values. Needs the app secret.
     pub async fn tools(&self, caller: &Caller) -> Result<Vec<Tool>> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ToolsManage)?;
         let records = self.store().list_tools(&caller.app.id, false).await?;
         Ok(records.into_iter().map(to_tool).collect())
     }
 
     pub async fn tool(&self, caller: &Caller, name: &str) -> Result<Tool> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ToolsManage)?;
         Ok(to_tool(self.tool_record(caller, name).await?))
     }
 
@@ -221,7 +223,7 @@ impl Services {
         caller: &Caller,
         query: ExecutionQuery,
     ) -> Result<ToolExecutionPage> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ToolsManage)?;
         let paging = Paging::new(query.cursor.as_deref(), query.limit, 50, 200)?;
         let filter = ExecutionFilter {
             session_id: query.session_id,

@@ -8,6 +8,7 @@ use model::agent::voice::{
     AgentConversationStarted, BackendVoiceSession, CallStatus, CreateVoiceSession,
     ElevenLabsConversation, SessionOrigin, StartAgentConversation,
 };
+use model::platform::users::Permission;
 use serde_json::Value;
 use sha2::Sha256;
 use store::VoiceSessionRecord;
@@ -61,6 +62,7 @@ impl Services {
         caller: &Caller,
         input: CreateVoiceSession,
     ) -> Result<BackendVoiceSession> {
+        caller.permit(Permission::AppsRead)?;
         let mut checks = Checks::new();
         checks.text("customer_id", input.customer_id.trim(), 1, 128);
         if !matches!(input.direction.as_str(), "inbound" | "outbound") {
@@ -82,6 +84,7 @@ impl Services {
 
     /// `GET /voice/sessions/{id}`.
     pub async fn backend_session(&self, caller: &Caller, id: &str) -> Result<BackendVoiceSession> {
+        caller.permit(Permission::ConversationsRead)?;
         Ok(backend_view(&self.session_by_id(caller, id).await?))
     }
 
@@ -91,6 +94,7 @@ impl Services {
         caller: &Caller,
         id: &str,
     ) -> Result<BackendVoiceSession> {
+        caller.permit(Permission::AppsRead)?;
         let record = self.session_by_id(caller, id).await?;
         let ended = self
             .finish_session(record, CallStatus::Completed, "ended_by_client", false)
@@ -105,6 +109,7 @@ impl Services {
         caller: &Caller,
         input: StartAgentConversation,
     ) -> Result<AgentConversationStarted> {
+        caller.permit(Permission::AppsRead)?;
         let agent_id = self.elevenlabs_agent(&input.agent_type)?;
         let mut checks = Checks::new();
         checks.text("customerId", input.customer_id.trim(), 1, 128);
@@ -170,6 +175,7 @@ impl Services {
         caller: &Caller,
         session_id: &str,
     ) -> Result<()> {
+        caller.permit(Permission::AppsRead)?;
         self.end_backend_session(caller, session_id).await?;
         Ok(())
     }

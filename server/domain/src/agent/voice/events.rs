@@ -5,6 +5,7 @@
 //! once by event id, whichever endpoint it reached first.
 
 use model::agent::voice::{AgentStatus, CallStatus, SessionOrigin, TelephonyCall};
+use model::platform::users::Permission;
 use serde_json::json;
 use store::{ParticipantRecord, VoiceSessionRecord};
 
@@ -361,6 +362,7 @@ impl Services {
         call_id: Option<&str>,
         room_name: Option<&str>,
     ) -> Result<TelephonyCall> {
+        caller.permit(Permission::ConversationsRead)?;
         if self.integrations().telephony.production {
             return Err(Error::NotFound("Route"));
         }

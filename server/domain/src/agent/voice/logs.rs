@@ -4,6 +4,7 @@
 use std::sync::LazyLock;
 
 use model::agent::voice::{ClientLogEntry, ClientLogLine, ClientLogTail};
+use model::platform::users::Permission;
 use regex::Regex;
 use store::ClientLogRecord;
 
@@ -59,6 +60,7 @@ impl Services {
         caller: &Caller,
         lines: Vec<ClientLogLine>,
     ) -> Result<usize> {
+        caller.permit(Permission::AppsRead)?;
         if lines.is_empty() {
             return Err(Error::Invalid("Send at least one line".to_owned()));
         }
@@ -119,7 +121,7 @@ impl Services {
         caller: &Caller,
         tail: Option<i64>,
     ) -> Result<ClientLogTail> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ConversationsRead)?;
         let tail = tail.unwrap_or(DEFAULT_TAIL).clamp(1, MAX_TAIL);
         let rows = self.store().client_log_tail(&caller.app.id, tail).await?;
         let lines = rows

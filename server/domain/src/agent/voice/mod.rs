@@ -28,6 +28,7 @@ use model::agent::voice::{
     AgentStatus, CallStatus, CallType, SessionOrigin, VoiceParticipant, VoiceSession,
     VoiceSessionDetail, VoiceSessionPage,
 };
+use model::platform::users::Permission;
 use serde_json::Value;
 use store::{ParticipantRecord, StoreError, VoiceSessionFilter, VoiceSessionRecord};
 
@@ -99,6 +100,7 @@ impl Services {
         caller: &Caller,
         query: VoiceSessionQuery,
     ) -> Result<VoiceSessionPage> {
+        caller.permit(Permission::ConversationsRead)?;
         let paging = Paging::new(query.cursor.as_deref(), query.limit, 50, 200)?;
         let filter = VoiceSessionFilter {
             statuses: query
@@ -129,7 +131,7 @@ impl Services {
         caller: &Caller,
         session_id: &str,
     ) -> Result<Vec<VoiceSession>> {
-        caller.require_app_secret()?;
+        caller.require(Permission::ConversationsRead)?;
         let rows = self
             .store()
             .voice_sessions_of_conversation(&caller.app.id, session_id, 50)
@@ -146,6 +148,7 @@ impl Services {
         caller: &Caller,
         id: &str,
     ) -> Result<VoiceSessionDetail> {
+        caller.permit(Permission::ConversationsRead)?;
         let record = self.session_by_id(caller, id).await?;
         let participants = self.store().participants(&record.id).await?;
         Ok(VoiceSessionDetail {
@@ -407,6 +410,7 @@ impl Services {
     /// Counts one request against seed 002's limit. Browser callers (session tokens) are
     /// limited per token; server-to-server calls with the app secret only by the app limit.
     pub async fn check_voice_limit(&self, caller: &Caller, limit: VoiceLimit) -> Result<()> {
+        caller.permit(Permission::AppsRead)?;
         let Some(token_hash) = caller.session_token_hash() else {
             return Ok(());
         };

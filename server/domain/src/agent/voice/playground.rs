@@ -3,6 +3,24 @@
 use super::*;
 
 impl Services {
+    /// What the playground page starts from: the persona as defaults, and whether calls can
+    /// start on this instance. For dashboard users who may see the app.
+    pub fn playground_setup(
+        &self,
+        caller: &Caller,
+    ) -> Result<model::agent::playground::PlaygroundSetup> {
+        caller.require(Permission::AppsRead)?;
+        let persona = crate::agent::persona::to_persona(&caller.app.settings);
+        Ok(model::agent::playground::PlaygroundSetup {
+            app_name: caller.app.name.clone(),
+            app_active: caller.app.is_active,
+            voice_unavailable: self.voice_unavailable(),
+            instructions: persona.instructions,
+            greeting: persona.persona_greeting.unwrap_or_default(),
+            voice: persona.voice.unwrap_or_default(),
+        })
+    }
+
     /// A browser-safe session token for a signed-in dashboard user to try `slug`'s agent (the
     /// playground): the voice APIs then treat the user's browser like any end user's.
     pub async fn playground_token(

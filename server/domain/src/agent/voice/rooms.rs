@@ -8,6 +8,7 @@ use model::agent::voice::{
     LivekitTokenRequest, LivekitTokenResponse, RoomList, RoomStatus, SessionOrigin, StartSession,
     StartedSession, TokenSourceRequest, TokenSourceResponse,
 };
+use model::platform::users::Permission;
 use serde_json::{Map, Value, json};
 use store::VoiceSessionRecord;
 
@@ -45,6 +46,7 @@ impl Services {
         caller: &Caller,
         input: CreateRoom,
     ) -> Result<CreatedRoom> {
+        caller.permit(Permission::AppsRead)?;
         let mut checks = Checks::new();
         let session_id = input.session_id.trim().to_owned();
         if !is_livekit_name(&session_id) {
@@ -98,6 +100,7 @@ impl Services {
         caller: &Caller,
         status: Option<RoomStatus>,
     ) -> Result<RoomList> {
+        caller.permit(Permission::ConversationsRead)?;
         let statuses = match status {
             Some(status) => status.call_statuses().to_vec(),
             None => [RoomStatus::Waiting, RoomStatus::Active]
@@ -116,6 +119,7 @@ impl Services {
 
     /// `DELETE /api/livekit/rooms`: ends the room's session and closes the room.
     pub async fn end_livekit_room(&self, caller: &Caller, room_name: &str) -> Result<()> {
+        caller.permit(Permission::AppsRead)?;
         let record = self
             .session_in_room(caller, room_name.trim())
             .await
@@ -131,6 +135,7 @@ impl Services {
         caller: &Caller,
         input: LivekitTokenRequest,
     ) -> Result<LivekitTokenResponse> {
+        caller.permit(Permission::AppsRead)?;
         let mut checks = Checks::new();
         let room = input.room_name.trim();
         let identity = input.identity.trim();
@@ -169,6 +174,7 @@ impl Services {
         caller: &Caller,
         input: TokenSourceRequest,
     ) -> Result<TokenSourceResponse> {
+        caller.permit(Permission::AppsRead)?;
         let mut checks = Checks::new();
         let room = input
             .room_name
@@ -263,6 +269,7 @@ impl Services {
         caller: &Caller,
         input: StartSession,
     ) -> Result<StartedSession> {
+        caller.permit(Permission::AppsRead)?;
         let mut checks = Checks::new();
         let identity = input.user_identity.trim().to_owned();
         if !is_plain_name(&identity) {
@@ -338,6 +345,7 @@ impl Services {
 
     /// Seed 004's `POST /session/end`: closes the room. Unknown rooms are a 404.
     pub async fn end_session_room(&self, caller: &Caller, room_name: &str) -> Result<()> {
+        caller.permit(Permission::AppsRead)?;
         let room = room_name.trim();
         if !is_plain_name(room) && !is_livekit_name(room) {
             return Err(Error::InvalidFields(vec![crate::FieldError::new(

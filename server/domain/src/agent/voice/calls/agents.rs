@@ -5,6 +5,7 @@ use super::*;
 impl Services {
     /// `POST /api/voice/agent`: dispatches the agent to the call's room.
     pub async fn spawn_agent(&self, caller: &Caller, input: SpawnAgent) -> Result<AgentSpawned> {
+        caller.permit(Permission::AppsRead)?;
         let room = room_name_required(&input.room_name)?.to_owned();
         let mut checks = Checks::new();
         if let Some(prompt) = &input.system_prompt {
@@ -65,6 +66,7 @@ impl Services {
         room: Option<&str>,
         list_all: bool,
     ) -> Result<AgentState> {
+        caller.permit(Permission::ConversationsRead)?;
         if list_all && room.is_none() {
             let live = [
                 CallStatus::Pending,
@@ -97,6 +99,7 @@ impl Services {
 
     /// `PATCH /api/voice/agent`.
     pub async fn update_agent(&self, caller: &Caller, input: UpdateAgent) -> Result<AgentStatus> {
+        caller.permit(Permission::AppsRead)?;
         let room = room_name_required(&input.room_name)?;
         let status = parse_agent_status(&input.status)?;
         let record = self.session_in_room(caller, room).await?;
@@ -109,6 +112,7 @@ impl Services {
 
     /// `DELETE /api/voice/agent`: takes the dispatch back and marks the agent gone.
     pub async fn remove_agent(&self, caller: &Caller, room: &str) -> Result<()> {
+        caller.permit(Permission::AppsRead)?;
         let room = room_name_required(room)?;
         let record = self.session_in_room(caller, room).await?;
         let Some(dispatch_id) = record.agent_dispatch_id.clone() else {

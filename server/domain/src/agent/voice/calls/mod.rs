@@ -13,6 +13,7 @@ use model::agent::voice::{
     RecordingStatus, SessionOrigin, SpawnAgent, StartRealtime, StartRecording, UpdateAgent,
     UpdateCall, UpdateRecording, VOICES, VoiceToken, VoiceTokenRequest,
 };
+use model::platform::users::Permission;
 use serde_json::json;
 use store::{VoiceSessionFilter, VoiceSessionRecord};
 
@@ -63,6 +64,7 @@ impl Services {
         caller: &Caller,
         input: CreateCall,
     ) -> Result<CallCreatedResponse> {
+        caller.permit(Permission::AppsRead)?;
         let mut checks = Checks::new();
         let call_type = match input.call_type.as_deref() {
             None => CallType::Support,
@@ -232,6 +234,7 @@ impl Services {
 
     /// `GET /api/voice/session?roomName=`.
     pub async fn call_detail(&self, caller: &Caller, room: &str) -> Result<CallDetailResponse> {
+        caller.permit(Permission::ConversationsRead)?;
         let record = self
             .session_in_room(caller, room_name_required(room)?)
             .await?;
@@ -249,6 +252,7 @@ impl Services {
         limit: Option<i64>,
         offset: Option<i64>,
     ) -> Result<CallList> {
+        caller.permit(Permission::ConversationsRead)?;
         let status = status
             .map(|s| {
                 CallStatus::parse(s).ok_or_else(|| {
@@ -289,6 +293,7 @@ impl Services {
 
     /// `PATCH /api/voice/session`: status and agent status, through the state machine.
     pub async fn update_call(&self, caller: &Caller, input: UpdateCall) -> Result<()> {
+        caller.permit(Permission::AppsRead)?;
         let room = room_name_required(&input.room_name)?;
         let status = input
             .status
@@ -377,6 +382,7 @@ impl Services {
 
     /// `DELETE /api/voice/session` and `/api/voice/realtime`: ends the call; its duration.
     pub async fn end_call(&self, caller: &Caller, room: &str) -> Result<i64> {
+        caller.permit(Permission::AppsRead)?;
         let record = self
             .session_in_room(caller, room_name_required(room)?)
             .await?;
@@ -407,6 +413,7 @@ impl Services {
         caller: &Caller,
         input: VoiceTokenRequest,
     ) -> Result<VoiceToken> {
+        caller.permit(Permission::AppsRead)?;
         let room_type = match input.room_type.as_deref() {
             None => CallType::Support,
             Some(text) => CallType::parse(text).ok_or_else(|| {

@@ -9,6 +9,7 @@ impl Services {
         caller: &Caller,
         input: StartRealtime,
     ) -> Result<RealtimeStarted> {
+        caller.permit(Permission::AppsRead)?;
         let room = room_name_required(&input.room_name)?;
         let model = input
             .model
@@ -60,6 +61,7 @@ impl Services {
 
     /// `GET /api/voice/realtime?roomName=`.
     pub async fn realtime_status(&self, caller: &Caller, room: &str) -> Result<RealtimeStatus> {
+        caller.permit(Permission::ConversationsRead)?;
         let record = self
             .session_in_room(caller, room_name_required(room)?)
             .await?;

@@ -9,6 +9,7 @@ impl Services {
         caller: &Caller,
         input: StartRecording,
     ) -> Result<RecordingStarted> {
+        caller.permit(Permission::AppsRead)?;
         let room = room_name_required(&input.room_name)?.to_owned();
         let file_type = match input.file_type.as_deref() {
             None | Some("mp4") => RecordingFormat::Mp4,
@@ -84,6 +85,7 @@ impl Services {
         egress_id: Option<&str>,
         list_all: bool,
     ) -> Result<RecordingStatus> {
+        caller.permit(Permission::ConversationsRead)?;
         if list_all && room.is_none() {
             let rows = self.caller_room_sessions(caller, &[]).await?;
             let recordings = rows
@@ -140,6 +142,7 @@ impl Services {
 
     /// `DELETE /api/voice/recording`: stops the room's recording; its URL when known.
     pub async fn stop_call_recording(&self, caller: &Caller, room: &str) -> Result<Option<String>> {
+        caller.permit(Permission::AppsRead)?;
         let room = room_name_required(room)?;
         let livekit = self.livekit()?;
         self.recording_path()?;
@@ -169,6 +172,7 @@ impl Services {
         caller: &Caller,
         input: UpdateRecording,
     ) -> Result<()> {
+        caller.permit(Permission::AppsRead)?;
         let room = room_name_required(&input.room_name)?;
         let mut checks = Checks::new();
         if let Some(transcript) = &input.transcript {
