@@ -108,6 +108,7 @@ async fn open(url: &str) -> (Services, Caller) {
         Keyring::ephemeral().unwrap(),
     );
     let created = services
+        .platform()
         .create_app(
             &Actor::operator(),
             CreateApp {
@@ -121,6 +122,7 @@ async fn open(url: &str) -> (Services, Caller) {
         .await
         .unwrap();
     let caller = services
+        .platform()
         .authenticate_app_secret("bench", &created.app_secret)
         .await
         .unwrap();
@@ -131,6 +133,7 @@ async fn add_corpus(services: &Services, caller: &Caller, documents: &[Document]
     let mut ids = Vec::new();
     for document in documents {
         let saved = services
+            .agent()
             .add_knowledge(
                 caller,
                 AddKnowledge {
@@ -146,7 +149,7 @@ async fn add_corpus(services: &Services, caller: &Caller, documents: &[Document]
             .unwrap();
         ids.push(saved.id);
     }
-    while services.ingest_next_document().await.unwrap() {}
+    while services.agent().ingest_next_document().await.unwrap() {}
     ids
 }
 
@@ -168,6 +171,7 @@ async fn eval(url: &str, corpus: &str) {
         let mut top_scores = Vec::new();
         for query in &queries {
             let found = services
+                .agent()
                 .search_knowledge(
                     &caller,
                     SearchKnowledge {
@@ -245,6 +249,7 @@ async fn gap_detection(
 /// The title of the best hybrid result and the search's top score.
 async fn top_result(services: &Services, caller: &Caller, query: &str) -> (Option<String>, f64) {
     let found = services
+        .agent()
         .search_knowledge(
             caller,
             SearchKnowledge {
@@ -398,6 +403,7 @@ async fn measure(services: &Services, caller: &Caller, queries: &[Query], rounds
             for query in queries {
                 let began = Instant::now();
                 let found = services
+                    .agent()
                     .search_knowledge(
                         caller,
                         SearchKnowledge {
@@ -500,10 +506,12 @@ async fn remeasure(url: &str, corpus: &str, rounds: usize) {
         Keyring::ephemeral().unwrap(),
     );
     let rotated = services
+        .platform()
         .rotate_app_secret(&Actor::operator(), "bench")
         .await
         .unwrap();
     let caller = services
+        .platform()
         .authenticate_app_secret("bench", &rotated.app_secret)
         .await
         .unwrap();

@@ -15,6 +15,7 @@ pub async fn run_app_command(services: &Services, command: AppCommand) -> Result
     match command {
         AppCommand::Create(args) => {
             let created = services
+                .platform()
                 .create_app(&operator, create_input(args)?)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -22,6 +23,7 @@ pub async fn run_app_command(services: &Services, command: AppCommand) -> Result
         }
         AppCommand::List => {
             let apps = services
+                .platform()
                 .list_apps(&operator)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -42,6 +44,7 @@ pub async fn run_app_command(services: &Services, command: AppCommand) -> Result
                 _ => return Err("--json must be a JSON object of the fields to change".to_owned()),
             };
             let app = services
+                .platform()
                 .update_app(&operator, &slug, patch)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -49,6 +52,7 @@ pub async fn run_app_command(services: &Services, command: AppCommand) -> Result
         }
         AppCommand::RotateSecret { slug } => {
             let rotated = services
+                .platform()
                 .rotate_app_secret(&operator, &slug)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -56,6 +60,7 @@ pub async fn run_app_command(services: &Services, command: AppCommand) -> Result
         }
         AppCommand::Deactivate { slug } => {
             services
+                .platform()
                 .set_app_active(&operator, &slug, false)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -63,6 +68,7 @@ pub async fn run_app_command(services: &Services, command: AppCommand) -> Result
         }
         AppCommand::Activate { slug } => {
             services
+                .platform()
                 .set_app_active(&operator, &slug, true)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -147,6 +153,7 @@ pub async fn run_user_command(services: &Services, command: UserCommand) -> Resu
             .to_owned()
     });
     let user = services
+        .platform()
         .create_user(
             &Actor::operator(),
             NewUser {

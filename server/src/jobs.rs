@@ -16,14 +16,20 @@ pub async fn maintenance(services: Services, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
-        report("session tokens", services.purge_session_tokens().await);
-        report("login sessions", services.purge_user_sessions().await);
+        report(
+            "session tokens",
+            services.platform().purge_session_tokens().await,
+        );
+        report(
+            "login sessions",
+            services.platform().purge_user_sessions().await,
+        );
         let longest = services.rate_limits().longest_window_ms();
         report(
             "rate-limit windows",
-            services.purge_rate_limits(longest).await,
+            services.platform().purge_rate_limits(longest).await,
         );
-        report("audit entries", services.purge_audit().await);
+        report("audit entries", services.platform().purge_audit().await);
     }
 }
 
@@ -32,7 +38,7 @@ pub async fn expire_handoffs(services: Services, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
-        match services.expire_handoffs().await {
+        match services.agent().expire_handoffs().await {
             Ok(0) => {}
             Ok(expired) => tracing::info!(expired, "expired unclaimed handoffs"),
             Err(err) => tracing::warn!(error = %err, "expiring handoffs failed"),
@@ -49,7 +55,7 @@ pub async fn reap_stale_sessions(services: Services, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
-        match services.reap_stale_voice_sessions().await {
+        match services.agent().reap_stale_voice_sessions().await {
             Ok(0) => {}
             Ok(ended) => tracing::info!(ended, "ended stale voice sessions"),
             Err(err) => tracing::warn!(error = %err, "ending stale voice sessions failed"),
@@ -66,7 +72,7 @@ pub async fn daily_insights(services: Services, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
-        match services.compute_daily_insights().await {
+        match services.agent().compute_daily_insights().await {
             Ok(written) => tracing::debug!(written, "daily insights computed"),
             Err(err) => tracing::warn!(error = %err, "computing daily insights failed"),
         }
@@ -86,7 +92,7 @@ pub async fn deliver_webhooks(services: Services, every: Duration) {
             () = services.webhook_queued() => {}
         }
         loop {
-            match services.deliver_due_webhooks().await {
+            match services.platform().deliver_due_webhooks().await {
                 Ok(0) => break,
                 Ok(_) => {}
                 Err(err) => {
@@ -106,12 +112,12 @@ pub const INGESTION_POLL_EVERY: Duration = Duration::from_secs(5);
 /// does not pay for it) and queues documents embedded with another model for re-embedding.
 pub async fn ingest_knowledge(services: Services, every: Duration) {
     let warm = services.clone();
-    match tokio::task::spawn_blocking(move || warm.prepare_embeddings()).await {
+    match tokio::task::spawn_blocking(move || warm.agent().prepare_embeddings()).await {
         Ok(Ok(model)) => tracing::info!(%model, "embedding model ready"),
         Ok(Err(err)) => tracing::warn!(error = %err, "knowledge embeddings unavailable"),
         Err(err) => tracing::warn!(error = %err, "loading the embedding model failed"),
     }
-    match services.requeue_stale_embeddings().await {
+    match services.agent().requeue_stale_embeddings().await {
         Ok(0) | Err(domain::Error::Unavailable(_)) => {}
         Ok(queued) => tracing::info!(queued, "re-embedding documents with the configured model"),
         Err(err) => tracing::warn!(error = %err, "queueing documents for re-embedding failed"),
@@ -123,7 +129,7 @@ pub async fn ingest_knowledge(services: Services, every: Duration) {
             () = services.knowledge_queued() => {}
         }
         loop {
-            match services.ingest_next_document().await {
+            match services.agent().ingest_next_document().await {
                 Ok(true) => {}
                 Ok(false) | Err(domain::Error::Unavailable(_)) => break,
                 Err(err) => {

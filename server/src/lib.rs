@@ -146,7 +146,7 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
         // Live streams never end on their own; in-flight requests are waited for.
-        state_services.close_live_streams();
+        state_services.agent().close_live_streams();
     })
     .await
     .map_err(StartupError::Serve)?;
@@ -182,8 +182,16 @@ fn services(config: &Config, store: Store) -> Result<domain::Services, StartupEr
 async fn reseal_secrets(services: &domain::Services) -> Result<usize, StartupError> {
     let failed =
         |e: domain::Error| StartupError::Command(format!("cannot seal stored secrets: {e}"));
-    let signing_secrets = services.reseal_signing_secrets().await.map_err(failed)?;
-    let tools = services.reseal_tool_headers().await.map_err(failed)?;
+    let signing_secrets = services
+        .platform()
+        .reseal_signing_secrets()
+        .await
+        .map_err(failed)?;
+    let tools = services
+        .agent()
+        .reseal_tool_headers()
+        .await
+        .map_err(failed)?;
     if signing_secrets + tools > 0 {
         tracing::info!(
             signing_secrets,
@@ -239,6 +247,7 @@ async fn announce_first_run_setup(
     address: std::net::SocketAddr,
 ) -> Result<(), StartupError> {
     let token = services
+        .platform()
         .prepare_first_run_setup()
         .await
         .map_err(|e| StartupError::Command(e.to_string()))?;

@@ -259,6 +259,7 @@ async fn first_run_setup_creates_the_owner_with_the_logged_token_only() {
     let app = TestApp::new().await;
     let token = app
         .services
+        .platform()
         .prepare_first_run_setup()
         .await
         .unwrap()
@@ -274,7 +275,7 @@ async fn first_run_setup_creates_the_owner_with_the_logged_token_only() {
     let wrong = form_post(&app, "/sfn/setup", &form("sbs_wrong"), None).await;
     assert!(wrong.header("set-cookie").is_none());
     assert_ne!(wrong.status, 500, "a refused setup is not a server error");
-    assert_eq!(app.services.user_count().await.unwrap(), 0);
+    assert_eq!(app.services.platform().user_count().await.unwrap(), 0);
 
     let done = form_post(&app, "/sfn/setup", &form(&token), None).await;
     assert_eq!(done.status, 302, "{}", done.text);

@@ -50,7 +50,7 @@ pub(crate) fn clear_session_cookie() {
 /// The signed-in dashboard user as the domain's actor; 401 when nobody is signed in.
 pub(crate) async fn signed_in_actor(services: &domain::Services) -> Result<domain::Actor, UiError> {
     let user = match session_token() {
-        Some(token) => services.user_for_session(&token).await?,
+        Some(token) => services.platform().user_for_session(&token).await?,
         None => None,
     };
     let user =

@@ -17,7 +17,7 @@ pub async fn signed_in() -> Result<(domain::Services, domain::Actor), UiError> {
 /// the user's role for itself.
 pub async fn app_caller(slug: &str) -> Result<(domain::Services, domain::Caller), UiError> {
     let (services, actor) = signed_in().await?;
-    let caller = services.user_caller(&actor, slug).await?;
+    let caller = services.platform().user_caller(&actor, slug).await?;
     Ok((services, caller))
 }
 

@@ -14,6 +14,34 @@ use crate::platform::encryption::Keyring;
 use crate::ports::Ports;
 use crate::{Integrations, RateLimits};
 
+/// Defines a wing's handle: a borrowed view of the services whose methods are that wing's
+/// operations. Each operation checks, from the caller or actor it is given, the permission it
+/// needs. Through `Deref` a handle reaches the shared machinery (store, ports, caches).
+macro_rules! wing_handle {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $name<'a> {
+            services: &'a $crate::Services,
+        }
+
+        impl<'a> $name<'a> {
+            pub(crate) fn new(services: &'a $crate::Services) -> $name<'a> {
+                $name { services }
+            }
+        }
+
+        impl std::ops::Deref for $name<'_> {
+            type Target = $crate::Services;
+
+            fn deref(&self) -> &$crate::Services {
+                self.services
+            }
+        }
+    };
+}
+pub(crate) use wing_handle;
+
 /// The service layer. Cheap to clone: everything is behind one `Arc`.
 #[derive(Clone, Debug)]
 pub struct Services {
@@ -86,6 +114,21 @@ impl Services {
                 started_at_ms,
             }),
         }
+    }
+
+    /// The platform wing: workspaces, apps, users, auth, audit, secrets, rate limits, webhooks.
+    pub fn platform(&self) -> crate::platform::Platform<'_> {
+        crate::platform::Platform::new(self)
+    }
+
+    /// The agent wing: the voice-agent runtime.
+    pub fn agent(&self) -> crate::agent::Agent<'_> {
+        crate::agent::Agent::new(self)
+    }
+
+    /// The desk wing: the support desk.
+    pub fn desk(&self) -> crate::desk::Desk<'_> {
+        crate::desk::Desk::new(self)
     }
 
     pub(crate) fn store(&self) -> &Store {

@@ -95,17 +95,23 @@ impl Credentials {
         let slug = header_slug.or(query.app_slug).or(body.app_slug);
         if let Some(bearer) = bearer {
             return if bearer.starts_with(SESSION_TOKEN_PREFIX) {
-                Ok(services.authenticate_session_token(&bearer).await?)
+                Ok(services
+                    .platform()
+                    .authenticate_session_token(&bearer)
+                    .await?)
             } else {
                 let slug = slug.ok_or_else(|| {
                     unauthorized("A Bearer app secret needs the X-App-Slug header")
                 })?;
-                Ok(services.authenticate_app_secret(&slug, &bearer).await?)
+                Ok(services
+                    .platform()
+                    .authenticate_app_secret(&slug, &bearer)
+                    .await?)
             };
         }
         let secret = query.app_secret.or(body.app_secret);
         if let Some(token) = query.session_token.or(body.session_token) {
-            match services.authenticate_session_token(&token).await {
+            match services.platform().authenticate_session_token(&token).await {
                 Ok(caller) => return Ok(caller),
                 // A bad token with no secret beside it is the answer; with a secret, try that.
                 Err(err) if secret.is_none() => return Err(err.into()),
@@ -113,9 +119,10 @@ impl Credentials {
             }
         }
         match (slug, secret) {
-            (Some(slug), Some(secret)) => {
-                Ok(services.authenticate_app_secret(&slug, &secret).await?)
-            }
+            (Some(slug), Some(secret)) => Ok(services
+                .platform()
+                .authenticate_app_secret(&slug, &secret)
+                .await?),
             _ => Err(unauthorized(
                 "Credentials required: appSlug and appSecret, or a sessionToken",
             )),
@@ -136,7 +143,7 @@ async fn admit_call(
     slot: Option<&RateLimitSlot>,
 ) -> Result<(), ApiError> {
     let read_only = matches!(*method, Method::GET | Method::HEAD);
-    if let Some(decision) = services.admit_call(caller, read_only).await?
+    if let Some(decision) = services.platform().admit_call(caller, read_only).await?
         && let Some(slot) = slot
     {
         slot.record(decision);

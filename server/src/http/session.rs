@@ -34,6 +34,7 @@ where
         let services = Services::from_ref(state);
         let token = request::session_token(&parts.headers).ok_or_else(not_signed_in)?;
         let user = services
+            .platform()
             .user_for_session(&token)
             .await?
             .ok_or_else(not_signed_in)?;

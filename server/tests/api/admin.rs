@@ -112,6 +112,7 @@ async fn cross_site_requests_are_refused() {
     assert_eq!(response.status, 403);
     assert!(
         app.services
+            .platform()
             .list_apps(&domain::Actor::operator())
             .await
             .unwrap()

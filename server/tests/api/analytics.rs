@@ -154,7 +154,10 @@ async fn daily_insights_are_computed_per_day_and_listed() {
         {"sessionId": "t2", "participantIdentity": "u", "role": "user", "content": "refund please", "isFinal": true, "createdAt": today + 6}
     ]})).await;
 
-    assert_eq!(app.services.compute_daily_insights().await.unwrap(), 2);
+    assert_eq!(
+        app.services.agent().compute_daily_insights().await.unwrap(),
+        2
+    );
     let day = |ms: i64| {
         time::OffsetDateTime::from_unix_timestamp(ms / 1_000)
             .unwrap()

@@ -509,7 +509,7 @@ async fn live_streams_end_when_the_server_stops() {
         .await
         .unwrap()
         .into_body();
-    app.services.close_live_streams();
+    app.services.agent().close_live_streams();
     let end = tokio::time::timeout(Duration::from_secs(5), body.frame())
         .await
         .expect("the stream ends at once");
@@ -524,6 +524,7 @@ async fn dashboard_users_follow_a_conversation_with_their_cookie() {
     let tenant = app.tenant("my-app").await;
     let workspace = app
         .services
+        .platform()
         .app_by_slug(&domain::Actor::operator(), "my-app")
         .await
         .unwrap()

@@ -195,9 +195,13 @@ async fn unclaimed_handoffs_expire_after_the_apps_deadline() {
         created["handoff"]["expiresAt"].as_i64().unwrap()
             > created["handoff"]["createdAt"].as_i64().unwrap()
     );
-    assert_eq!(app.services.expire_handoffs().await.unwrap(), 0, "not yet");
+    assert_eq!(
+        app.services.agent().expire_handoffs().await.unwrap(),
+        0,
+        "not yet"
+    );
     tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
-    assert_eq!(app.services.expire_handoffs().await.unwrap(), 1);
+    assert_eq!(app.services.agent().expire_handoffs().await.unwrap(), 1);
     let expired = app
         .get_as(&tenant, "/api/handoffs?status=expired")
         .await

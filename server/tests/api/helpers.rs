@@ -133,6 +133,7 @@ impl TestApp {
     pub async fn tenant_with(&self, slug: &str, settings: AppSettings) -> Tenant {
         let created = self
             .services
+            .platform()
             .create_app(
                 &Actor::operator(),
                 CreateApp {
@@ -147,11 +148,13 @@ impl TestApp {
             .unwrap();
         let caller = self
             .services
+            .platform()
             .authenticate_app_secret(slug, &created.app_secret)
             .await
             .unwrap();
         let session = self
             .services
+            .platform()
             .create_session_token(&caller, None)
             .await
             .unwrap();
@@ -181,6 +184,7 @@ impl TestApp {
     /// A dashboard user with `role` in `workspace_id`, signed in: their `Cookie` header value.
     pub async fn signed_in(&self, email: &str, role: Role, workspace_id: &str) -> String {
         self.services
+            .platform()
             .create_user(
                 &Actor::operator(),
                 NewUser {

@@ -1114,6 +1114,7 @@ async fn no_admin_endpoint_reaches_another_workspace() {
         .await;
     let their_app = app
         .services
+        .platform()
         .create_app(
             &domain::Actor::operator(),
             model::platform::apps::CreateApp {
@@ -1205,6 +1206,7 @@ async fn no_admin_endpoint_reaches_another_workspace() {
     // Untouched: same secret still works, still active, name unchanged.
     let caller = app
         .services
+        .platform()
         .authenticate_app_secret("their-app", &their_app.app_secret)
         .await
         .unwrap();

@@ -390,9 +390,9 @@ async fn large_documents_are_searchable_by_text_at_once_and_by_meaning_once_inge
     .await;
     assert_eq!(by_meaning["results"], json!([]));
 
-    assert!(app.services.ingest_next_document().await.unwrap());
+    assert!(app.services.agent().ingest_next_document().await.unwrap());
     assert!(
-        !app.services.ingest_next_document().await.unwrap(),
+        !app.services.agent().ingest_next_document().await.unwrap(),
         "nothing left"
     );
     let detail = app
@@ -916,7 +916,7 @@ async fn a_failing_provider_stores_nothing_inline_and_retries_in_the_background(
         .await;
     assert_eq!(queued.status, 202, "{}", queued.text);
     let id = queued.json()["id"].as_str().unwrap().to_owned();
-    assert!(app.services.ingest_next_document().await.unwrap());
+    assert!(app.services.agent().ingest_next_document().await.unwrap());
     let detail = app
         .get_as(&tenant, &format!("/api/knowledge/documents/{id}"))
         .await
@@ -931,7 +931,7 @@ async fn a_failing_provider_stores_nothing_inline_and_retries_in_the_background(
         "{detail}"
     );
     assert!(
-        !app.services.ingest_next_document().await.unwrap(),
+        !app.services.agent().ingest_next_document().await.unwrap(),
         "the retry waits for its backoff"
     );
 }
@@ -950,13 +950,16 @@ async fn changing_the_provider_re_embeds_every_document_in_the_background() {
         integrations::ports(&openai_integrations(&openai)).unwrap(),
         domain::platform::encryption::Keyring::ephemeral().unwrap(),
     );
-    assert_eq!(switched.requeue_stale_embeddings().await.unwrap(), 4);
     assert_eq!(
-        switched.requeue_stale_embeddings().await.unwrap(),
+        switched.agent().requeue_stale_embeddings().await.unwrap(),
+        4
+    );
+    assert_eq!(
+        switched.agent().requeue_stale_embeddings().await.unwrap(),
         0,
         "once"
     );
-    while switched.ingest_next_document().await.unwrap() {}
+    while switched.agent().ingest_next_document().await.unwrap() {}
     let detail = app
         .get_as(&tenant, &format!("/api/knowledge/documents/{}", ids[3]))
         .await

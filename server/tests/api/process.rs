@@ -231,6 +231,7 @@ async fn app_create_takes_seed_000s_json_and_prints_a_working_secret_once() {
         )
     };
     let caller = fresh()
+        .platform()
         .authenticate_app_secret("my-app", &secret)
         .await
         .unwrap();
@@ -255,6 +256,7 @@ async fn app_create_takes_seed_000s_json_and_prints_a_working_secret_once() {
         String::from_utf8_lossy(&updated.stderr)
     );
     let caller = fresh()
+        .platform()
         .authenticate_app_secret("my-app", &secret)
         .await
         .unwrap();
@@ -270,11 +272,13 @@ async fn app_create_takes_seed_000s_json_and_prints_a_working_secret_once() {
     let new_secret = new_secret.lines().last().unwrap().trim();
     assert!(
         fresh()
+            .platform()
             .authenticate_app_secret("my-app", &secret)
             .await
             .is_err()
     );
     fresh()
+        .platform()
         .authenticate_app_secret("my-app", new_secret)
         .await
         .unwrap();
@@ -286,6 +290,7 @@ async fn app_create_takes_seed_000s_json_and_prints_a_working_secret_once() {
     assert!(deactivated.status.success());
     assert!(
         fresh()
+            .platform()
             .authenticate_app_secret("my-app", new_secret)
             .await
             .is_err()

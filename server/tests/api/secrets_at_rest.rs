@@ -92,6 +92,7 @@ async fn secrets_stored_in_plain_text_are_sealed_at_start_up_and_still_work() {
     // Rows as a version without sealing left them.
     let app_id = app
         .services
+        .platform()
         .app_by_slug(&domain::Actor::operator(), "my-app")
         .await
         .unwrap()
@@ -115,11 +116,25 @@ async fn secrets_stored_in_plain_text_are_sealed_at_start_up_and_still_work() {
     );
     assert!(dump_all_tables(store).await.contains(TOOL_KEY));
 
-    assert_eq!(app.services.reseal_signing_secrets().await.unwrap(), 1);
-    assert_eq!(app.services.reseal_tool_headers().await.unwrap(), 1);
+    assert_eq!(
+        app.services
+            .platform()
+            .reseal_signing_secrets()
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(app.services.agent().reseal_tool_headers().await.unwrap(), 1);
     // Nothing left to do the second time.
-    assert_eq!(app.services.reseal_signing_secrets().await.unwrap(), 0);
-    assert_eq!(app.services.reseal_tool_headers().await.unwrap(), 0);
+    assert_eq!(
+        app.services
+            .platform()
+            .reseal_signing_secrets()
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(app.services.agent().reseal_tool_headers().await.unwrap(), 0);
 
     let dump = dump_all_tables(store).await;
     assert!(!dump.contains(legacy_secret));

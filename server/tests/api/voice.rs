@@ -941,7 +941,15 @@ async fn stale_sessions_end_when_their_room_is_gone_or_nobody_came() {
     );
     v.webhook("/api/livekit/webhook", &joined).await;
     // Too young to reconcile: nothing happens.
-    assert_eq!(v.app.services.reap_stale_voice_sessions().await.unwrap(), 0);
+    assert_eq!(
+        v.app
+            .services
+            .agent()
+            .reap_stale_voice_sessions()
+            .await
+            .unwrap(),
+        0
+    );
 
     // Three minutes on, LiveKit's ListRooms no longer has the joined room: that call is over.
     // The other room opens only when someone joins, so its absence proves nothing yet.
@@ -951,7 +959,15 @@ async fn stale_sessions_end_when_their_room_is_gone_or_nobody_came() {
         .age_voice_sessions_for_tests(3 * 60 * 1_000)
         .await
         .unwrap();
-    assert_eq!(v.app.services.reap_stale_voice_sessions().await.unwrap(), 1);
+    assert_eq!(
+        v.app
+            .services
+            .agent()
+            .reap_stale_voice_sessions()
+            .await
+            .unwrap(),
+        1
+    );
     assert!(!v.livekit.calls_of("ListRooms").is_empty());
     let joined = v.session_by_room("room-joined").await;
     assert_eq!(
@@ -967,13 +983,29 @@ async fn stale_sessions_end_when_their_room_is_gone_or_nobody_came() {
         .age_voice_sessions_for_tests(8 * 60 * 1_000)
         .await
         .unwrap();
-    assert_eq!(v.app.services.reap_stale_voice_sessions().await.unwrap(), 1);
+    assert_eq!(
+        v.app
+            .services
+            .agent()
+            .reap_stale_voice_sessions()
+            .await
+            .unwrap(),
+        1
+    );
     let empty = v.session_by_room("room-empty").await;
     assert_eq!(
         (empty["status"].as_str(), empty["endReason"].as_str()),
         (Some("missed"), Some("never_connected"))
     );
-    assert_eq!(v.app.services.reap_stale_voice_sessions().await.unwrap(), 0);
+    assert_eq!(
+        v.app
+            .services
+            .agent()
+            .reap_stale_voice_sessions()
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 /// An HS256 JWT with exactly these claims, signed with the test secret.
@@ -1004,6 +1036,7 @@ async fn a_signed_in_user_tries_an_app_with_a_playground_token() {
     let created = v
         .app
         .services
+        .platform()
         .create_app(
             &domain::Actor::operator(),
             model::platform::apps::CreateApp {

@@ -48,7 +48,14 @@ async fn handoff_events_reach_the_webhook_signed() {
         Some(json!({"handoffId": id, "status": "resolved"})),
     )
     .await;
-    assert_eq!(app.services.deliver_due_webhooks().await.unwrap(), 3);
+    assert_eq!(
+        app.services
+            .platform()
+            .deliver_due_webhooks()
+            .await
+            .unwrap(),
+        3
+    );
 
     let secret = app
         .get_as(&tenant, "/api/webhooks/signing-secret")
@@ -95,7 +102,11 @@ async fn handoff_events_reach_the_webhook_signed() {
             .all(|d| d["status"] == "delivered" && d["attempts"] == 1)
     );
     assert_eq!(
-        app.services.deliver_due_webhooks().await.unwrap(),
+        app.services
+            .platform()
+            .deliver_due_webhooks()
+            .await
+            .unwrap(),
         0,
         "each once"
     );
@@ -115,7 +126,14 @@ async fn failed_deliveries_are_retried_later_and_logged() {
     let app = TestApp::new().await;
     let tenant = tenant_with_webhook(&app, &receiver.url).await;
     app.post_as(&tenant, "/api/handoffs", handoff()).await;
-    assert_eq!(app.services.deliver_due_webhooks().await.unwrap(), 1);
+    assert_eq!(
+        app.services
+            .platform()
+            .deliver_due_webhooks()
+            .await
+            .unwrap(),
+        1
+    );
     let log = app.get_as(&tenant, "/api/webhooks/deliveries").await.json();
     let delivery = &log["deliveries"][0];
     assert_eq!(delivery["status"], "pending");
@@ -125,7 +143,11 @@ async fn failed_deliveries_are_retried_later_and_logged() {
     let next = delivery["nextAttemptAt"].as_i64().unwrap();
     assert!(next >= domain::now_ms() + 9_000, "backs off about 10 s");
     assert_eq!(
-        app.services.deliver_due_webhooks().await.unwrap(),
+        app.services
+            .platform()
+            .deliver_due_webhooks()
+            .await
+            .unwrap(),
         0,
         "not due yet"
     );
@@ -139,6 +161,7 @@ async fn webhooks_to_private_addresses_are_refused_when_saved_and_when_sent() {
     let strict = TestApp::with_integrations(domain::Integrations::default()).await;
     let refused = strict
         .services
+        .platform()
         .create_app(
             &domain::Actor::operator(),
             model::platform::apps::CreateApp {
@@ -169,7 +192,7 @@ async fn webhooks_to_private_addresses_are_refused_when_saved_and_when_sent() {
         integrations::ports(&domain::Integrations::default()).unwrap(),
         domain::platform::encryption::Keyring::ephemeral().unwrap(),
     );
-    guarded.deliver_due_webhooks().await.unwrap();
+    guarded.platform().deliver_due_webhooks().await.unwrap();
     assert!(receiver.received().is_empty(), "never reached");
     let log = app.get_as(&tenant, "/api/webhooks/deliveries").await.json();
     let error = log["deliveries"][0]["lastError"].as_str().unwrap();

@@ -26,6 +26,7 @@ async fn another_member(app: &TestApp, slug: &str, email: &str, role: Role) -> S
 /// The id of the workspace the existing app `slug` belongs to.
 async fn workspace_of(app: &TestApp, slug: &str) -> String {
     app.services
+        .platform()
         .app_by_slug(&Actor::operator(), slug)
         .await
         .unwrap()
@@ -528,6 +529,7 @@ async fn guardrail_rules_are_managed_tested_and_their_violations_judged() {
     let mut settings = serde_json::Map::new();
     settings.insert("guardrailsEnabled".into(), Value::Bool(true));
     app.services
+        .platform()
         .update_app(&Actor::operator(), "shop", settings)
         .await
         .unwrap();
@@ -850,6 +852,7 @@ async fn the_audit_log_shows_the_workspaces_changes_to_those_allowed() {
     let app = TestApp::new().await;
     let (_, owner) = member_of_app(&app, "shop", "owner@example.com", Role::Owner).await;
     app.services
+        .platform()
         .rotate_app_secret(&Actor::operator(), "shop")
         .await
         .unwrap();
@@ -934,6 +937,7 @@ async fn apps_are_created_configured_and_their_secrets_shown_once() {
     assert_eq!(saved.status, 200, "{}", saved.text);
     let stored = app
         .services
+        .platform()
         .app_by_slug(&Actor::operator(), "shop")
         .await
         .unwrap();
@@ -949,12 +953,14 @@ async fn apps_are_created_configured_and_their_secrets_shown_once() {
     let secret = rotated.json()["appSecret"].as_str().unwrap().to_owned();
     assert!(
         app.services
+            .platform()
             .authenticate_app_secret("shop", &secret)
             .await
             .is_ok()
     );
     assert!(
         app.services
+            .platform()
             .authenticate_app_secret("shop", &shop.secret)
             .await
             .is_err()
@@ -971,6 +977,7 @@ async fn apps_are_created_configured_and_their_secrets_shown_once() {
     let desk_secret = created.json()["appSecret"].as_str().unwrap().to_owned();
     assert!(
         app.services
+            .platform()
             .authenticate_app_secret("desk-two", &desk_secret)
             .await
             .is_ok()
@@ -989,6 +996,7 @@ async fn apps_are_created_configured_and_their_secrets_shown_once() {
     assert_eq!(off.status, 200, "{}", off.text);
     assert!(
         app.services
+            .platform()
             .authenticate_app_secret("desk-two", &desk_secret)
             .await
             .is_err()
@@ -1183,6 +1191,7 @@ async fn members_are_added_and_their_roles_changed_and_a_workspace_keeps_an_owne
     assert!(!as_viewer.text.contains("<select name=\"role\""));
     let audit = app
         .services
+        .platform()
         .list_audit(&Actor::operator(), &workspace, None, Some(50))
         .await
         .unwrap();

@@ -11,5 +11,5 @@ use crate::server_fns::ssr;
 #[server(prefix = "/sfn", endpoint = "analytics-report")]
 pub async fn overview_report(slug: String, days: i64) -> Result<AnalyticsReport, UiError> {
     let (services, caller) = ssr::app_caller(&slug).await?;
-    Ok(services.analytics_report(&caller, days).await?)
+    Ok(services.agent().analytics_report(&caller, days).await?)
 }

@@ -33,12 +33,15 @@ pub async fn conversations(
         cursor: ssr::given(cursor),
         limit: Some(25),
     };
-    Ok(services.list_conversations(&caller, query).await?)
+    Ok(services.agent().list_conversations(&caller, query).await?)
 }
 
 /// One conversation with everything recorded about it, and its calls.
 #[server(prefix = "/sfn", endpoint = "conversation")]
 pub async fn conversation(slug: String, session_id: String) -> Result<ConversationView, UiError> {
     let (services, caller) = ssr::app_caller(&slug).await?;
-    Ok(services.conversation_view(&caller, &session_id).await?)
+    Ok(services
+        .agent()
+        .conversation_view(&caller, &session_id)
+        .await?)
 }

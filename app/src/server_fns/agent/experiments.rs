@@ -11,7 +11,7 @@ use crate::server_fns::ssr;
 #[server(prefix = "/sfn", endpoint = "experiments")]
 pub async fn load_experiments(slug: String) -> Result<Vec<Experiment>, UiError> {
     let (services, caller) = ssr::app_caller(&slug).await?;
-    Ok(services.list_experiments(&caller).await?)
+    Ok(services.agent().list_experiments(&caller).await?)
 }
 
 /// Starts an experiment; `variants` holds one `id weight [config]` a line.
@@ -29,7 +29,7 @@ pub async fn start_experiment(
         description: ssr::given(description),
         variants,
     };
-    Ok(services.create_experiment(&caller, input).await?)
+    Ok(services.agent().create_experiment(&caller, input).await?)
 }
 
 /// Changes an experiment's name, description and variants.
@@ -48,7 +48,10 @@ pub async fn redefine_experiment(
         description: ssr::given(description),
         variants,
     };
-    Ok(services.update_experiment(&caller, &id, input).await?)
+    Ok(services
+        .agent()
+        .update_experiment(&caller, &id, input)
+        .await?)
 }
 
 /// Pauses (`paused`), resumes (`active`) or ends (`ended`) an experiment.
@@ -63,5 +66,8 @@ pub async fn change_experiment_status(
     let status = ssr::parsed("experiment status", Some(status), ExperimentStatus::parse)?
         .ok_or_else(|| UiError::new(model::ErrorCode::InvalidInput, "A status is required"))?;
     let (services, caller) = ssr::app_caller(&slug).await?;
-    Ok(services.set_experiment_status(&caller, &id, status).await?)
+    Ok(services
+        .agent()
+        .set_experiment_status(&caller, &id, status)
+        .await?)
 }

@@ -16,6 +16,7 @@ pub async fn load_guardrails(
 ) -> Result<GuardrailsView, UiError> {
     let (services, caller) = ssr::app_caller(&slug).await?;
     Ok(services
+        .agent()
         .guardrails_view(&caller, ssr::given(cursor).as_deref())
         .await?)
 }
@@ -49,7 +50,10 @@ pub async fn save_rule(
                 user_message,
                 is_active: Some(is_active),
             };
-            services.create_guardrail_rule(&caller, input).await?
+            services
+                .agent()
+                .create_guardrail_rule(&caller, input)
+                .await?
         }
         Some(id) => {
             let patch = model::agent::guardrails::UpdateGuardrailRule {
@@ -59,7 +63,10 @@ pub async fn save_rule(
                 user_message: Some(user_message.unwrap_or_default()),
                 is_active: Some(is_active),
             };
-            services.update_guardrail_rule(&caller, &id, patch).await?
+            services
+                .agent()
+                .update_guardrail_rule(&caller, &id, patch)
+                .await?
         }
     };
     Ok(rule)
@@ -69,14 +76,17 @@ pub async fn save_rule(
 #[server(prefix = "/sfn", endpoint = "delete-rule")]
 pub async fn delete_rule(slug: String, rule_id: String) -> Result<(), UiError> {
     let (services, caller) = ssr::app_caller(&slug).await?;
-    Ok(services.delete_guardrail_rule(&caller, &rule_id).await?)
+    Ok(services
+        .agent()
+        .delete_guardrail_rule(&caller, &rule_id)
+        .await?)
 }
 
 /// What the active rules say of a text, recording nothing.
 #[server(prefix = "/sfn", endpoint = "try-guardrails")]
 pub async fn try_guardrails(slug: String, content: String) -> Result<GuardrailVerdict, UiError> {
     let (services, caller) = ssr::app_caller(&slug).await?;
-    Ok(services.try_guardrails(&caller, &content).await?)
+    Ok(services.agent().try_guardrails(&caller, &content).await?)
 }
 
 /// Marks a violation a true or a false positive.
@@ -92,6 +102,7 @@ pub async fn judge_violation(
         .ok_or_else(|| UiError::new(model::ErrorCode::InvalidInput, "Choose a verdict"))?;
     let (services, actor) = ssr::signed_in().await?;
     Ok(services
+        .agent()
         .judge_violation(&actor, &slug, &violation_id, correctness)
         .await?)
 }

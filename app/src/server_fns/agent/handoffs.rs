@@ -22,6 +22,7 @@ pub async fn handoff_queue(
     })?;
     let (services, caller) = ssr::app_caller(&slug).await?;
     Ok(services
+        .agent()
         .list_handoffs(
             &caller,
             Some(status),
@@ -35,7 +36,10 @@ pub async fn handoff_queue(
 #[server(prefix = "/sfn", endpoint = "claim-handoff")]
 pub async fn claim_handoff(slug: String, handoff_id: String) -> Result<Handoff, UiError> {
     let (services, actor) = ssr::signed_in().await?;
-    Ok(services.claim_handoff(&actor, &slug, &handoff_id).await?)
+    Ok(services
+        .agent()
+        .claim_handoff(&actor, &slug, &handoff_id)
+        .await?)
 }
 
 /// Resolves a handoff, with an optional judgement (`excellent`, `good`, `poor`) and notes.
@@ -51,6 +55,7 @@ pub async fn resolve_handoff(
     let quality = ssr::parsed("resolution quality", quality, ResolutionQuality::parse)?;
     let (services, actor) = ssr::signed_in().await?;
     Ok(services
+        .agent()
         .resolve_handoff(&actor, &slug, &handoff_id, quality, feedback)
         .await?)
 }

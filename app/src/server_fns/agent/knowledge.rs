@@ -20,6 +20,7 @@ pub async fn load_knowledge(
     let status = ssr::parsed("gap status", gaps, GapStatus::parse)?.unwrap_or(GapStatus::Open);
     let (services, caller) = ssr::app_caller(&slug).await?;
     Ok(services
+        .agent()
         .knowledge_view(&caller, status, ssr::given(cursor).as_deref())
         .await?)
 }
@@ -37,7 +38,7 @@ pub async fn add_document(
 
     let format = ssr::parsed("format", Some(format), DocumentFormat::parse)?;
     let (services, actor) = ssr::signed_in().await?;
-    let caller = services.user_caller(&actor, &slug).await?;
+    let caller = services.platform().user_caller(&actor, &slug).await?;
     let input = AddKnowledge {
         title,
         content,
@@ -46,21 +47,24 @@ pub async fn add_document(
         updated_by: ssr::user_email(&actor),
         format,
     };
-    Ok(services.add_knowledge(&caller, input).await?)
+    Ok(services.agent().add_knowledge(&caller, input).await?)
 }
 
 /// Deletes a document and its passages.
 #[server(prefix = "/sfn", endpoint = "delete-document")]
 pub async fn delete_document(slug: String, id: String) -> Result<(), UiError> {
     let (services, caller) = ssr::app_caller(&slug).await?;
-    Ok(services.delete_knowledge_document(&caller, &id).await?)
+    Ok(services
+        .agent()
+        .delete_knowledge_document(&caller, &id)
+        .await?)
 }
 
 /// One document with its passages.
 #[server(prefix = "/sfn", endpoint = "document")]
 pub async fn load_document(slug: String, id: String) -> Result<DocumentDetail, UiError> {
     let (services, caller) = ssr::app_caller(&slug).await?;
-    Ok(services.knowledge_document(&caller, &id).await?)
+    Ok(services.agent().knowledge_document(&caller, &id).await?)
 }
 
 /// A search that records nothing: the page's search tester.
@@ -88,7 +92,10 @@ pub async fn test_search(
         min_score: None,
         mode,
     };
-    Ok(services.try_knowledge_search(&caller, input).await?)
+    Ok(services
+        .agent()
+        .try_knowledge_search(&caller, input)
+        .await?)
 }
 
 /// Resolves, dismisses or reopens a gap (`to`: `resolved`, `dismissed`, `open`).
@@ -105,6 +112,7 @@ pub async fn change_gap(
         .ok_or_else(|| UiError::new(model::ErrorCode::InvalidInput, "Choose what to do"))?;
     let (services, actor) = ssr::signed_in().await?;
     Ok(services
+        .agent()
         .change_knowledge_gap(&actor, &slug, &id, to, ssr::given(document_id))
         .await?)
 }

@@ -12,7 +12,7 @@ use crate::server_fns::ssr;
 #[server(prefix = "/sfn", endpoint = "persona")]
 pub async fn load_persona(slug: String) -> Result<Persona, UiError> {
     let (services, caller) = ssr::app_caller(&slug).await?;
-    Ok(services.persona(&caller)?)
+    Ok(services.agent().persona(&caller)?)
 }
 
 /// The persona editor's fields, posted as `persona[system_prompt]`, `persona[voice]`, …
@@ -46,5 +46,5 @@ pub async fn save_persona(slug: String, persona: PersonaForm) -> Result<Persona,
         blocked_terms: Some(Terms::Text(persona.blocked_terms)),
         ui_strings: Some(UiStrings::Json(persona.ui_strings)),
     };
-    Ok(services.update_persona(&caller, patch).await?)
+    Ok(services.agent().update_persona(&caller, patch).await?)
 }

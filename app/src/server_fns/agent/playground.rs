@@ -11,7 +11,7 @@ use crate::server_fns::ssr;
 #[server(prefix = "/sfn", endpoint = "playground")]
 pub async fn load_playground(slug: String) -> Result<PlaygroundSetup, UiError> {
     let (services, caller) = ssr::app_caller(&slug).await?;
-    Ok(services.playground_setup(&caller)?)
+    Ok(services.agent().playground_setup(&caller)?)
 }
 
 /// Starts a call with the chosen agent configuration.
@@ -22,6 +22,7 @@ pub async fn start_playground(
 ) -> Result<PlaygroundCall, UiError> {
     let (services, actor) = ssr::signed_in().await?;
     Ok(services
+        .agent()
         .start_playground(&actor, &slug, config.agent_config())
         .await?)
 }
@@ -30,5 +31,8 @@ pub async fn start_playground(
 #[server(prefix = "/sfn", endpoint = "playground-end")]
 pub async fn end_playground(slug: String, room: String) -> Result<(), UiError> {
     let (services, actor) = ssr::signed_in().await?;
-    Ok(services.end_playground(&actor, &slug, &room).await?)
+    Ok(services
+        .agent()
+        .end_playground(&actor, &slug, &room)
+        .await?)
 }

@@ -31,8 +31,11 @@ pub async fn load_tools(
         limit: Some(25),
     };
     let (tools, executions) = (
-        services.tools(&caller).await?,
-        services.list_tool_executions(&caller, query).await?,
+        services.agent().tools(&caller).await?,
+        services
+            .agent()
+            .list_tool_executions(&caller, query)
+            .await?,
     );
     Ok(ToolsView { tools, executions })
 }
@@ -79,7 +82,7 @@ pub async fn save_tool(slug: String, tool: ToolForm) -> Result<Tool, UiError> {
             requires_confirmation: Some(tool.requires_confirmation.is_some()),
             requires_auth: Some(tool.requires_auth.is_some()),
         };
-        services.register_tool(&caller, input).await?
+        services.agent().register_tool(&caller, input).await?
     } else {
         let patch = UpdateTool {
             description: Some(tool.description),
@@ -92,7 +95,10 @@ pub async fn save_tool(slug: String, tool: ToolForm) -> Result<Tool, UiError> {
             requires_auth: Some(tool.requires_auth.is_some()),
             is_active: None,
         };
-        services.update_tool(&caller, &tool.editing, patch).await?
+        services
+            .agent()
+            .update_tool(&caller, &tool.editing, patch)
+            .await?
     };
     Ok(saved)
 }
@@ -105,12 +111,12 @@ pub async fn set_tool_active(slug: String, name: String, active: bool) -> Result
         is_active: Some(active),
         ..Default::default()
     };
-    Ok(services.update_tool(&caller, &name, patch).await?)
+    Ok(services.agent().update_tool(&caller, &name, patch).await?)
 }
 
 /// Deletes a tool; its executions stay in the log.
 #[server(prefix = "/sfn", endpoint = "delete-tool")]
 pub async fn delete_tool(slug: String, name: String) -> Result<(), UiError> {
     let (services, caller) = ssr::app_caller(&slug).await?;
-    Ok(services.delete_tool(&caller, &name).await?)
+    Ok(services.agent().delete_tool(&caller, &name).await?)
 }

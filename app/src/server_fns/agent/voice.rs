@@ -26,12 +26,12 @@ pub async fn voice_sessions(
         cursor: ssr::given(cursor),
         limit: Some(25),
     };
-    Ok(services.list_voice_sessions(&caller, query).await?)
+    Ok(services.agent().list_voice_sessions(&caller, query).await?)
 }
 
 /// One voice session with its participants and transcript.
 #[server(prefix = "/sfn", endpoint = "voice-session")]
 pub async fn voice_session(slug: String, id: String) -> Result<VoiceSessionDetail, UiError> {
     let (services, caller) = ssr::app_caller(&slug).await?;
-    Ok(services.voice_session_detail(&caller, &id).await?)
+    Ok(services.agent().voice_session_detail(&caller, &id).await?)
 }

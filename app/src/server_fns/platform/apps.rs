@@ -13,9 +13,10 @@ use crate::server_fns::ssr;
 #[server(prefix = "/sfn", endpoint = "apps")]
 pub async fn load_apps(slug: String) -> Result<AppsView, UiError> {
     let (services, actor) = ssr::signed_in().await?;
-    let caller = services.user_caller(&actor, &slug).await?;
-    let apps = services.list_apps(&actor).await?;
+    let caller = services.platform().user_caller(&actor, &slug).await?;
+    let apps = services.platform().list_apps(&actor).await?;
     let deliveries = services
+        .platform()
         .list_webhook_deliveries(&caller, None, Some(DELIVERIES_SHOWN))
         .await?
         .deliveries;
@@ -38,7 +39,7 @@ pub async fn add_app(
     name: String,
 ) -> Result<AppWithSecret, UiError> {
     let (services, actor) = ssr::signed_in().await?;
-    let current = services.app_by_slug(&actor, &slug).await?;
+    let current = services.platform().app_by_slug(&actor, &slug).await?;
     let input = model::platform::apps::CreateApp {
         slug: new_slug,
         name,
@@ -46,21 +47,24 @@ pub async fn add_app(
         workspace_id: Some(current.workspace_id),
         settings: model::platform::apps::AppSettings::default(),
     };
-    Ok(services.create_app(&actor, input).await?)
+    Ok(services.platform().create_app(&actor, input).await?)
 }
 
 /// Replaces the app's secret; the new one is in the answer, once.
 #[server(prefix = "/sfn", endpoint = "rotate-app-secret")]
 pub async fn rotate_app_secret(slug: String) -> Result<AppWithSecret, UiError> {
     let (services, actor) = ssr::signed_in().await?;
-    Ok(services.rotate_app_secret(&actor, &slug).await?)
+    Ok(services.platform().rotate_app_secret(&actor, &slug).await?)
 }
 
 /// Accepts (`active`) or refuses the app's credentials.
 #[server(prefix = "/sfn", endpoint = "app-active")]
 pub async fn switch_app(slug: String, active: bool) -> Result<App, UiError> {
     let (services, actor) = ssr::signed_in().await?;
-    Ok(services.set_app_active(&actor, &slug, active).await?)
+    Ok(services
+        .platform()
+        .set_app_active(&actor, &slug, active)
+        .await?)
 }
 
 /// The settings form of an app, posted as `app[name]`, `app[model_id]`, …
@@ -158,5 +162,5 @@ pub async fn save_app_settings(slug: String, app: AppSettingsForm) -> Result<App
         Value::Bool(app.handoff_enabled.is_some()),
     );
     let (services, actor) = ssr::signed_in().await?;
-    Ok(services.update_app(&actor, &slug, patch).await?)
+    Ok(services.platform().update_app(&actor, &slug, patch).await?)
 }

@@ -12,6 +12,7 @@ use crate::server_fns::ssr;
 pub async fn load_audit(slug: String, cursor: Option<String>) -> Result<AuditView, UiError> {
     let (services, actor) = ssr::signed_in().await?;
     Ok(services
+        .platform()
         .audit_view(&actor, &slug, ssr::given(cursor).as_deref())
         .await?)
 }
@@ -21,6 +22,7 @@ pub async fn load_audit(slug: String, cursor: Option<String>) -> Result<AuditVie
 pub async fn set_audit_retention(workspace_id: String, days: i64) -> Result<(), UiError> {
     let (services, actor) = ssr::signed_in().await?;
     Ok(services
+        .platform()
         .set_audit_retention(&actor, &workspace_id, days)
         .await?)
 }

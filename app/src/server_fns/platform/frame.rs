@@ -12,8 +12,13 @@ pub async fn page_frame(slug: Option<String>) -> Result<Option<DashboardFrame>, 
     let Some(token) = crate::server_fns::request::session_token() else {
         return Ok(None);
     };
-    let Some(user) = services.user_for_session(&token).await? else {
+    let Some(user) = services.platform().user_for_session(&token).await? else {
         return Ok(None);
     };
-    Ok(Some(services.dashboard_frame(user, slug.as_deref()).await?))
+    Ok(Some(
+        services
+            .platform()
+            .dashboard_frame(user, slug.as_deref())
+            .await?,
+    ))
 }

@@ -16,6 +16,7 @@ pub async fn signed_in_user() -> Result<Option<CurrentUser>, UiError> {
         return Ok(None);
     };
     Ok(crate::server_fns::services()?
+        .platform()
         .user_for_session(&token)
         .await?)
 }
@@ -25,6 +26,7 @@ pub async fn signed_in_user() -> Result<Option<CurrentUser>, UiError> {
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), UiError> {
     let services = crate::server_fns::services()?;
     let session = services
+        .platform()
         .login(&email, &password, ssr::client_ip().as_deref())
         .await?;
     ssr::set_session_cookie(&session.token);
@@ -36,7 +38,10 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 #[server(prefix = "/sfn", endpoint = "logout")]
 pub async fn logout() -> Result<(), UiError> {
     if let Some(token) = ssr::session_token() {
-        crate::server_fns::services()?.logout(&token).await?;
+        crate::server_fns::services()?
+            .platform()
+            .logout(&token)
+            .await?;
     }
     ssr::clear_session_cookie();
     leptos_axum::redirect("/login");
@@ -46,7 +51,10 @@ pub async fn logout() -> Result<(), UiError> {
 /// Whether first-run setup is open (no user exists and the server printed a setup link).
 #[server(prefix = "/sfn", endpoint = "setup-status")]
 pub async fn setup_pending() -> Result<bool, UiError> {
-    Ok(crate::server_fns::services()?.setup_pending().await?)
+    Ok(crate::server_fns::services()?
+        .platform()
+        .setup_pending()
+        .await?)
 }
 
 /// Creates the first owner with the setup token from the server log, and signs them in.
@@ -60,6 +68,7 @@ pub async fn complete_setup(
     let services = crate::server_fns::services()?;
     let ip = ssr::client_ip();
     services
+        .platform()
         .complete_first_run_setup(
             &token,
             domain::NewUser {
@@ -72,7 +81,10 @@ pub async fn complete_setup(
             ip.clone(),
         )
         .await?;
-    let session = services.login(&email, &password, ip.as_deref()).await?;
+    let session = services
+        .platform()
+        .login(&email, &password, ip.as_deref())
+        .await?;
     ssr::set_session_cookie(&session.token);
     leptos_axum::redirect("/status");
     Ok(())

@@ -8,10 +8,10 @@ use crate::error::UiError;
 
 #[server(prefix = "/sfn", endpoint = "status")]
 pub async fn get_status() -> Result<StatusReport, UiError> {
-    Ok(crate::server_fns::services()?.status().await?)
+    Ok(crate::server_fns::services()?.platform().status().await?)
 }
 
 #[server(prefix = "/sfn", endpoint = "health-check")]
 pub async fn check_health() -> Result<Readiness, UiError> {
-    Ok(crate::server_fns::services()?.readiness().await)
+    Ok(crate::server_fns::services()?.platform().readiness().await)
 }

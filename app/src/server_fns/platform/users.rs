@@ -12,7 +12,7 @@ use crate::server_fns::ssr;
 #[server(prefix = "/sfn", endpoint = "users")]
 pub async fn load_users(slug: String) -> Result<UsersView, UiError> {
     let (services, actor) = ssr::signed_in().await?;
-    Ok(services.users_view(&actor, &slug).await?)
+    Ok(services.platform().users_view(&actor, &slug).await?)
 }
 
 /// A new member of a workspace, as the Users page's form sends it (`member[field]`).
@@ -36,7 +36,7 @@ pub async fn add_member(workspace_id: String, member: NewMemberForm) -> Result<(
         role,
         workspace_id: Some(workspace_id),
     };
-    services.create_user(&actor, input).await?;
+    services.platform().create_user(&actor, input).await?;
     Ok(())
 }
 
@@ -50,6 +50,7 @@ pub async fn change_member_role(
     let (services, actor) = ssr::signed_in().await?;
     let role = ssr::role(&role)?;
     services
+        .platform()
         .change_member_role(&actor, &workspace_id, &user_id, role)
         .await?;
     Ok(())

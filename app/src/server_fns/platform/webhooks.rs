@@ -10,7 +10,11 @@ use crate::server_fns::ssr;
 #[server(prefix = "/sfn", endpoint = "signing-secret")]
 pub async fn reveal_signing_secret(slug: String) -> Result<String, UiError> {
     let (services, caller) = ssr::app_caller(&slug).await?;
-    Ok(services.signing_secret(&caller).await?.signing_secret)
+    Ok(services
+        .platform()
+        .signing_secret(&caller)
+        .await?
+        .signing_secret)
 }
 
 /// Replaces the app's webhook signing secret; receivers must be given the new one.
@@ -18,6 +22,7 @@ pub async fn reveal_signing_secret(slug: String) -> Result<String, UiError> {
 pub async fn rotate_signing_secret(slug: String) -> Result<String, UiError> {
     let (services, caller) = ssr::app_caller(&slug).await?;
     Ok(services
+        .platform()
         .rotate_signing_secret(&caller)
         .await?
         .signing_secret)

@@ -10,6 +10,7 @@ use model::platform::users::Permission;
 use store::{InsightRecord, WindowTotals};
 use time::{Date, OffsetDateTime};
 
+use crate::agent::Agent;
 use crate::{Caller, Error, Result, Services};
 
 const DAY_MS: i64 = 86_400_000;
@@ -25,7 +26,7 @@ const STOPWORDS: &[&str] = &[
     "please", "thank", "thanks", "really", "right", "what's", "that's", "there's", "would",
 ];
 
-impl Services {
+impl Agent<'_> {
     /// Seed 000's overview for `[since, until)` (defaults: all time until now). Needs the app
     /// secret.
     pub async fn analytics_overview(
@@ -152,7 +153,9 @@ impl Services {
         }
         Ok(written)
     }
+}
 
+impl Services {
     /// One app's metrics for the UTC day starting at `day_start`.
     pub(crate) async fn compute_insight(&self, app_id: &str, day_start: i64) -> Result<()> {
         let day_end = day_start + DAY_MS;

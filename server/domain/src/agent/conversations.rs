@@ -10,6 +10,7 @@ use store::{
     ViolationFilter,
 };
 
+use crate::agent::Agent;
 use crate::agent::csat::to_rating;
 use crate::agent::events::to_event;
 use crate::agent::guardrails::to_violation;
@@ -39,27 +40,7 @@ pub struct ConversationQuery {
     pub limit: Option<i64>,
 }
 
-impl Services {
-    /// Lets a session token write only to the sessions it started: the first write for a
-    /// session id binds it to the token, and other tokens of the app get 403. App secrets (the
-    /// customer's own server) write to any session.
-    pub(crate) async fn claim_session(&self, caller: &Caller, session_id: &str) -> Result<()> {
-        let Some(token_hash) = caller.session_token_hash() else {
-            return Ok(());
-        };
-        let bound = self
-            .store()
-            .bind_session(&caller.app.id, session_id, token_hash, self.now_ms())
-            .await?;
-        if bound == token_hash {
-            Ok(())
-        } else {
-            Err(Error::PermissionDenied(format!(
-                "Session {session_id:?} was started with another session token"
-            )))
-        }
-    }
-
+impl Agent<'_> {
     /// Creates or updates the conversation of `sessionId`.
     ///
     /// On creation the status defaults to `active` and every given field is kept (resolution
@@ -217,6 +198,28 @@ impl Services {
             violations: violations.into_iter().filter_map(to_violation).collect(),
             handoff: handoff.map(to_handoff),
         })
+    }
+}
+
+impl Services {
+    /// Lets a session token write only to the sessions it started: the first write for a
+    /// session id binds it to the token, and other tokens of the app get 403. App secrets (the
+    /// customer's own server) write to any session.
+    pub(crate) async fn claim_session(&self, caller: &Caller, session_id: &str) -> Result<()> {
+        let Some(token_hash) = caller.session_token_hash() else {
+            return Ok(());
+        };
+        let bound = self
+            .store()
+            .bind_session(&caller.app.id, session_id, token_hash, self.now_ms())
+            .await?;
+        if bound == token_hash {
+            Ok(())
+        } else {
+            Err(Error::PermissionDenied(format!(
+                "Session {session_id:?} was started with another session token"
+            )))
+        }
     }
 }
 

@@ -5,13 +5,14 @@ use model::agent::persona::{CsatPage, CsatRating, SubmitCsat};
 use model::platform::users::Permission;
 use store::CsatRecord;
 
+use crate::agent::Agent;
 use crate::ids::new_id;
 use crate::validation::{Checks, Paging};
-use crate::{Caller, Error, Result, Services};
+use crate::{Caller, Error, Result};
 
 const MAX_COMMENT_CHARS: usize = 2_000;
 
-impl Services {
+impl Agent<'_> {
     /// Records the session's rating; a second rating replaces the first. Session tokens may
     /// call it.
     pub async fn submit_csat(&self, caller: &Caller, input: SubmitCsat) -> Result<CsatRating> {

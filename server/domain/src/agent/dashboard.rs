@@ -9,12 +9,13 @@ use model::agent::handoffs::{Handoff, HandoffStatus, ResolutionQuality, UpdateHa
 use model::agent::knowledge::{GapStatus, KnowledgeGap, ResolveGap};
 use model::platform::users::Permission;
 
+use crate::agent::Agent;
 use crate::platform::dashboard::assignee;
-use crate::{Actor, Caller, Error, Result, Services};
+use crate::{Actor, Caller, Error, Result};
 
 const DAY_MS: i64 = 86_400_000;
 
-impl Services {
+impl Agent<'_> {
     /// The Overview page over the last `days` days: the overview, one bucket per UTC day and
     /// the CSAT distribution.
     pub async fn analytics_report(&self, caller: &Caller, days: i64) -> Result<AnalyticsReport> {
@@ -109,7 +110,7 @@ impl Services {
         to: GapStatus,
         document_id: Option<String>,
     ) -> Result<KnowledgeGap> {
-        let caller = self.user_caller(actor, slug).await?;
+        let caller = self.platform().user_caller(actor, slug).await?;
         caller.require(Permission::KnowledgeManage)?;
         match to {
             GapStatus::Resolved => {
@@ -132,7 +133,7 @@ impl Services {
         violation_id: &str,
         correctness: Correctness,
     ) -> Result<Violation> {
-        let caller = self.user_caller(actor, slug).await?;
+        let caller = self.platform().user_caller(actor, slug).await?;
         caller.require(Permission::GuardrailsManage)?;
         self.annotate_violation(
             &caller,
@@ -152,7 +153,7 @@ impl Services {
         slug: &str,
         handoff_id: &str,
     ) -> Result<Handoff> {
-        let caller = self.user_caller(actor, slug).await?;
+        let caller = self.platform().user_caller(actor, slug).await?;
         caller.require(Permission::HandoffsManage)?;
         self.update_handoff(
             &caller,
@@ -178,7 +179,7 @@ impl Services {
         quality: Option<ResolutionQuality>,
         feedback: Option<String>,
     ) -> Result<Handoff> {
-        let caller = self.user_caller(actor, slug).await?;
+        let caller = self.platform().user_caller(actor, slug).await?;
         caller.require(Permission::HandoffsManage)?;
         let current = self
             .store()

@@ -6,9 +6,10 @@ use model::agent::conversations::{
 use model::platform::users::Permission;
 use store::{EventFilter, EventRecord};
 
+use crate::agent::Agent;
 use crate::ids::new_id;
 use crate::validation::{Checks, Paging, batch_items};
-use crate::{Caller, Result, Services};
+use crate::{Caller, Result};
 
 /// Filters of `GET /api/events`; times are ms since the epoch, on `ts`.
 #[derive(Clone, Debug, Default)]
@@ -22,7 +23,7 @@ pub struct EventQuery {
     pub limit: Option<i64>,
 }
 
-impl Services {
+impl Agent<'_> {
     /// Stores a batch of events, all or none, and answers how many.
     pub async fn record_events(
         &self,

@@ -11,6 +11,7 @@ use model::agent::experiments::{
 use model::platform::users::Permission;
 use store::{ExperimentRecord, StoreError, VariantOutcome};
 
+use crate::agent::Agent;
 use crate::agent::stats::chi_square_p_value;
 use crate::ids::new_id;
 use crate::validation::Checks;
@@ -20,7 +21,7 @@ const MAX_VARIANTS: usize = 20;
 const MAX_CONFIG_BYTES: usize = 16 * 1024;
 const SIGNIFICANCE_LEVEL: f64 = 0.05;
 
-impl Services {
+impl Agent<'_> {
     /// Creates an active experiment. Needs the app secret.
     pub async fn create_experiment(
         &self,
@@ -132,29 +133,6 @@ impl Services {
         }
     }
 
-    /// Records an experiment's creation or change with its variants.
-    async fn audit_experiment(
-        &self,
-        caller: &Caller,
-        action: &'static str,
-        experiment: &Experiment,
-    ) -> Result<()> {
-        let variants: Vec<_> = experiment
-            .variants
-            .iter()
-            .map(|v| serde_json::json!({ "id": v.id, "weight": v.weight }))
-            .collect();
-        let details = serde_json::json!({ "name": experiment.name, "variants": variants });
-        self.audit_change(
-            caller,
-            action,
-            "experiment",
-            Some(experiment.id.clone()),
-            Some(details),
-        )
-        .await
-    }
-
     /// Pauses, resumes or ends an experiment (ended is final: 409). Needs the app secret.
     pub async fn set_experiment_status(
         &self,
@@ -264,6 +242,31 @@ impl Services {
             already_assigned: !assigned_now,
             variant_id,
         })
+    }
+}
+
+impl Services {
+    /// Records an experiment's creation or change with its variants.
+    async fn audit_experiment(
+        &self,
+        caller: &Caller,
+        action: &'static str,
+        experiment: &Experiment,
+    ) -> Result<()> {
+        let variants: Vec<_> = experiment
+            .variants
+            .iter()
+            .map(|v| serde_json::json!({ "id": v.id, "weight": v.weight }))
+            .collect();
+        let details = serde_json::json!({ "name": experiment.name, "variants": variants });
+        self.audit_change(
+            caller,
+            action,
+            "experiment",
+            Some(experiment.id.clone()),
+            Some(details),
+        )
+        .await
     }
 
     async fn experiment_record(&self, caller: &Caller, id: &str) -> Result<ExperimentRecord> {

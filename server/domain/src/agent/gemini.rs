@@ -7,15 +7,16 @@ use model::agent::persona::compose_instructions;
 use model::platform::users::Permission;
 use serde_json::json;
 
+use crate::agent::Agent;
 use crate::clock::iso8601;
-use crate::{Caller, Result, Services};
+use crate::{Caller, Result};
 
 /// Lifetime of a token when the app sets none, in minutes.
 const DEFAULT_TOKEN_MINUTES: i64 = 30;
 /// A token must open its session within this time.
 const NEW_SESSION_WINDOW_MS: i64 = 2 * 60_000;
 
-impl Services {
+impl Agent<'_> {
     /// Creates a single-use Gemini Live token for the caller's app. Session tokens may call it:
     /// this is what browsers need it for.
     pub async fn gemini_token(&self, caller: &Caller) -> Result<GeminiToken> {

@@ -14,6 +14,7 @@ use store::{
     ConversationRecord, HandoffCreation, HandoffRecord, StoreError, WebhookDeliveryRecord,
 };
 
+use crate::agent::Agent;
 use crate::clock::iso8601;
 use crate::ids::new_id;
 use crate::platform::webhooks::new_delivery;
@@ -22,7 +23,7 @@ use crate::{Caller, Error, Result, Services};
 
 const MAX_CUSTOMER_DATA_BYTES: usize = 16 * 1024;
 
-impl Services {
+impl Agent<'_> {
     /// Creates a pending handoff and hands the conversation off (creating it if the agent has
     /// not saved one yet). A session with an open handoff gets that one back. A conversation
     /// that has ended cannot be handed off (409). Needs the app secret.
@@ -258,7 +259,9 @@ impl Services {
     pub async fn expire_handoffs(&self) -> Result<u64> {
         Ok(self.store().expire_handoffs(self.now_ms()).await?.len() as u64)
     }
+}
 
+impl Services {
     async fn resolve_handed_off_conversation(
         &self,
         caller: &Caller,

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use store::{MAX_NOTIFICATION_BYTES, MessageRecord, Store};
 use tokio::sync::{broadcast, watch};
 
+use crate::agent::Agent;
 use crate::agent::messages::to_message;
 use crate::{Caller, Result, Services};
 
@@ -93,7 +94,7 @@ impl LiveSubscription {
     }
 }
 
-impl Services {
+impl Agent<'_> {
     /// Follows a session of the caller's app. Needs the app secret.
     pub async fn subscribe_session(
         &self,
@@ -114,7 +115,9 @@ impl Services {
     pub fn close_live_streams(&self) {
         self.live().closing.send_replace(true);
     }
+}
 
+impl Services {
     /// Announces stored or changed messages.
     pub(crate) async fn publish_messages(&self, app_id: &str, records: &[MessageRecord]) {
         if !self.store().notifications_cross_instances() {

@@ -9,6 +9,7 @@ use model::platform::users::Permission;
 use sha2::{Digest, Sha256};
 use store::MessageRecord;
 
+use crate::agent::Agent;
 use crate::ids::new_id;
 use crate::validation::{Checks, batch_items};
 use crate::{Caller, Error, Result, Services};
@@ -16,7 +17,7 @@ use crate::{Caller, Error, Result, Services};
 /// Most messages one read returns; a call's transcript stays well under it.
 const MAX_MESSAGES_READ: i64 = 10_000;
 
-impl Services {
+impl Agent<'_> {
     /// Stores a batch of messages and answers how many were accepted. Idempotent: a message
     /// with a known `segmentId` replaces its interim version; one without is recognised by its
     /// speaker, time and text, so a retried batch never duplicates.
@@ -108,7 +109,9 @@ impl Services {
         caller.require(Permission::ConversationsRead)?;
         self.session_messages(&caller.app.id, session_id).await
     }
+}
 
+impl Services {
     pub(crate) async fn session_messages(
         &self,
         app_id: &str,

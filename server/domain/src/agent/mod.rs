@@ -17,3 +17,8 @@ pub(crate) mod persona;
 pub(crate) mod stats;
 pub(crate) mod tools;
 pub mod voice;
+
+crate::services::wing_handle!(
+    /// The agent wing's operations, from [`Services::agent`](crate::Services::agent).
+    Agent
+);

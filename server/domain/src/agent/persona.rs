@@ -4,13 +4,14 @@ use model::agent::persona::{Persona, PersonaPatch, UiStrings};
 use model::platform::apps::{App, AppSettings};
 use model::platform::users::Permission;
 
+use crate::agent::Agent;
 use crate::validation::Checks;
-use crate::{Caller, Error, Result, Services};
+use crate::{Caller, Error, Result};
 
 /// Longest persona name, tone, voice or greeting.
 const MAX_PERSONA_TEXT: usize = 1_000;
 
-impl Services {
+impl Agent<'_> {
     /// The caller's persona. Session tokens may read it (browser widgets show `uiStrings`).
     pub fn persona(&self, caller: &Caller) -> Result<Persona> {
         caller.permit(Permission::PersonaManage)?;

@@ -7,6 +7,7 @@ use serde_json::Value;
 use store::AuditRecord;
 
 use crate::ids::new_id;
+use crate::platform::Platform;
 use crate::validation::Paging;
 use crate::{Actor, Caller, Error, Result, Services};
 
@@ -33,52 +34,7 @@ pub(crate) struct AuditEvent {
     pub details: Option<Value>,
 }
 
-impl Services {
-    pub(crate) async fn audit(&self, actor: &Actor, event: AuditEvent) -> Result<()> {
-        self.record_audit(actor.audit_identity(), event).await
-    }
-
-    /// Records a change made through an app's rights (`caller`): the agent's behaviour
-    /// (persona, rules, tools, knowledge, experiments), its signing secret, handoff decisions.
-    pub(crate) async fn audit_change(
-        &self,
-        caller: &Caller,
-        action: &'static str,
-        target_type: &'static str,
-        target_id: Option<String>,
-        details: Option<Value>,
-    ) -> Result<()> {
-        let event = AuditEvent {
-            action,
-            target_type,
-            target_id,
-            workspace_id: Some(caller.app.workspace_id.clone()),
-            app_id: Some(caller.app.id.clone()),
-            details,
-        };
-        self.record_audit(caller.audit_identity(), event).await
-    }
-
-    async fn record_audit(&self, who: AuditActor, event: AuditEvent) -> Result<()> {
-        self.store()
-            .insert_audit(&AuditRecord {
-                id: new_id(),
-                workspace_id: event.workspace_id,
-                app_id: event.app_id,
-                actor_type: who.kind.to_owned(),
-                actor_id: who.id,
-                actor_label: who.label,
-                action: event.action.to_owned(),
-                target_type: event.target_type.to_owned(),
-                target_id: event.target_id,
-                details: event.details,
-                source_ip: who.source_ip,
-                created_at: self.now_ms(),
-            })
-            .await?;
-        Ok(())
-    }
-
+impl Platform<'_> {
     /// A page of a workspace's audit log, newest first. `cursor` is a previous page's
     /// `nextCursor`.
     pub async fn list_audit(
@@ -138,6 +94,53 @@ impl Services {
     }
 }
 
+impl Services {
+    pub(crate) async fn audit(&self, actor: &Actor, event: AuditEvent) -> Result<()> {
+        self.record_audit(actor.audit_identity(), event).await
+    }
+
+    /// Records a change made through an app's rights (`caller`): the agent's behaviour
+    /// (persona, rules, tools, knowledge, experiments), its signing secret, handoff decisions.
+    pub(crate) async fn audit_change(
+        &self,
+        caller: &Caller,
+        action: &'static str,
+        target_type: &'static str,
+        target_id: Option<String>,
+        details: Option<Value>,
+    ) -> Result<()> {
+        let event = AuditEvent {
+            action,
+            target_type,
+            target_id,
+            workspace_id: Some(caller.app.workspace_id.clone()),
+            app_id: Some(caller.app.id.clone()),
+            details,
+        };
+        self.record_audit(caller.audit_identity(), event).await
+    }
+
+    async fn record_audit(&self, who: AuditActor, event: AuditEvent) -> Result<()> {
+        self.store()
+            .insert_audit(&AuditRecord {
+                id: new_id(),
+                workspace_id: event.workspace_id,
+                app_id: event.app_id,
+                actor_type: who.kind.to_owned(),
+                actor_id: who.id,
+                actor_label: who.label,
+                action: event.action.to_owned(),
+                target_type: event.target_type.to_owned(),
+                target_id: event.target_id,
+                details: event.details,
+                source_ip: who.source_ip,
+                created_at: self.now_ms(),
+            })
+            .await?;
+        Ok(())
+    }
+}
+
 fn to_entry(record: AuditRecord) -> AuditEntry {
     AuditEntry {
         id: record.id,
@@ -176,13 +179,15 @@ mod tests {
 
         let mut in_w1 = new_app("alpha");
         in_w1.workspace_id = Some(w1.clone());
-        services.create_app(&admin, in_w1).await.unwrap();
+        services.platform().create_app(&admin, in_w1).await.unwrap();
         let err = services
+            .platform()
             .create_app(&viewer, new_app("beta"))
             .await
             .unwrap_err();
         assert!(matches!(err, Error::PermissionDenied(_)), "{err:?}");
         services
+            .platform()
             .create_app(&outsider, new_app("gamma"))
             .await
             .unwrap();
@@ -190,18 +195,32 @@ mod tests {
         let slugs = |apps: Vec<model::platform::apps::App>| {
             apps.into_iter().map(|a| a.slug).collect::<Vec<_>>()
         };
-        assert_eq!(slugs(services.list_apps(&viewer).await.unwrap()), ["alpha"]);
         assert_eq!(
-            slugs(services.list_apps(&outsider).await.unwrap()),
+            slugs(services.platform().list_apps(&viewer).await.unwrap()),
+            ["alpha"]
+        );
+        assert_eq!(
+            slugs(services.platform().list_apps(&outsider).await.unwrap()),
             ["gamma"]
         );
         assert_eq!(
-            slugs(services.list_apps(&Actor::operator()).await.unwrap()),
+            slugs(
+                services
+                    .platform()
+                    .list_apps(&Actor::operator())
+                    .await
+                    .unwrap()
+            ),
             ["alpha", "gamma"]
         );
-        let err = services.app_by_slug(&outsider, "alpha").await.unwrap_err();
+        let err = services
+            .platform()
+            .app_by_slug(&outsider, "alpha")
+            .await
+            .unwrap_err();
         assert!(matches!(err, Error::NotFound("app")), "{err:?}");
         let err = services
+            .platform()
             .rotate_app_secret(&viewer, "alpha")
             .await
             .unwrap_err();
@@ -212,12 +231,14 @@ mod tests {
     async fn patching_an_app_changes_only_the_named_fields() {
         let (_db, services) = services().await;
         services
+            .platform()
             .create_app(&Actor::operator(), new_app("alpha"))
             .await
             .unwrap();
         let patch = |value: serde_json::Value| value.as_object().unwrap().clone();
 
         let app = services
+            .platform()
             .update_app(
                 &Actor::operator(),
                 "alpha",
@@ -231,6 +252,7 @@ mod tests {
         assert_eq!(app.settings.model_id, AppSettings::default().model_id);
 
         let err = services
+            .platform()
             .update_app(
                 &Actor::operator(),
                 "alpha",
@@ -240,6 +262,7 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, Error::Invalid(_)), "{err:?}");
         let err = services
+            .platform()
             .update_app(
                 &Actor::operator(),
                 "alpha",
@@ -249,6 +272,7 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, Error::InvalidFields(_)), "{err:?}");
         let app = services
+            .platform()
             .update_app(
                 &Actor::operator(),
                 "alpha",
@@ -267,20 +291,27 @@ mod tests {
         let viewer = member(&services, "viewer@example.com", Role::Viewer, &w1).await;
         let mut input = new_app("alpha");
         input.workspace_id = Some(w1.clone());
-        services.create_app(&admin, input).await.unwrap();
-        services.rotate_app_secret(&admin, "alpha").await.unwrap();
+        services.platform().create_app(&admin, input).await.unwrap();
         services
+            .platform()
+            .rotate_app_secret(&admin, "alpha")
+            .await
+            .unwrap();
+        services
+            .platform()
             .set_app_active(&admin, "alpha", false)
             .await
             .unwrap();
 
         let err = services
+            .platform()
             .list_audit(&viewer, &w1, None, None)
             .await
             .unwrap_err();
         assert!(matches!(err, Error::PermissionDenied(_)), "{err:?}");
 
         let first = services
+            .platform()
             .list_audit(&admin, &w1, None, Some(2))
             .await
             .unwrap();
@@ -289,6 +320,7 @@ mod tests {
         assert_eq!(first.entries[0].actor_label, "admin@example.com");
         assert_eq!(first.entries[0].source_ip.as_deref(), Some("203.0.113.9"));
         let rest = services
+            .platform()
             .list_audit(&admin, &w1, first.next_cursor.as_deref(), Some(50))
             .await
             .unwrap();
@@ -304,11 +336,16 @@ mod tests {
         let w1 = workspace(&services, "w1").await;
         let owner = member(&services, "owner@example.com", Role::Owner, &w1).await;
         let err = services
+            .platform()
             .set_audit_retention(&owner, &w1, 7)
             .await
             .unwrap_err();
         assert!(matches!(err, Error::Invalid(_)));
-        services.set_audit_retention(&owner, &w1, 30).await.unwrap();
+        services
+            .platform()
+            .set_audit_retention(&owner, &w1, 30)
+            .await
+            .unwrap();
 
         let day = 86_400_000;
         for (id, age_days) in [("old", 31), ("recent", 29)] {
@@ -330,8 +367,9 @@ mod tests {
                 .await
                 .unwrap();
         }
-        assert_eq!(services.purge_audit().await.unwrap(), 1);
+        assert_eq!(services.platform().purge_audit().await.unwrap(), 1);
         let left = services
+            .platform()
             .list_audit(&owner, &w1, None, Some(200))
             .await
             .unwrap();

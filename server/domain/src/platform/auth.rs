@@ -15,10 +15,11 @@ use model::platform::users::Permission;
 use store::SessionTokenRecord;
 
 use crate::ids::new_id;
+use crate::platform::Platform;
 use crate::platform::apps::to_app;
 use crate::platform::audit::AuditActor;
 use crate::platform::secrets::{self, SESSION_TOKEN_PREFIX};
-use crate::{Actor, Error, FieldError, RateDecision, Result, Services};
+use crate::{Actor, Error, FieldError, RateDecision, Result};
 
 /// An authenticated caller of the agent API.
 #[derive(Clone, Debug)]
@@ -118,7 +119,7 @@ impl Caller {
     }
 }
 
-impl Services {
+impl Platform<'_> {
     /// `appSlug` + `appSecret`. Unknown slug, wrong secret and inactive app are the same
     /// answer, so slugs cannot be probed.
     pub async fn authenticate_app_secret(&self, slug: &str, secret: &str) -> Result<Caller> {
@@ -289,23 +290,27 @@ mod tests {
 
     use super::*;
     use crate::Actor;
+    use crate::Services;
     use crate::platform::apps::tests::{new_app, services};
 
     #[tokio::test]
     async fn app_secrets_authenticate_only_the_right_active_app() {
         let (_db, services) = services().await;
         let secret = services
+            .platform()
             .create_app(&Actor::operator(), new_app("one"))
             .await
             .unwrap()
             .app_secret;
         let other = services
+            .platform()
             .create_app(&Actor::operator(), new_app("two"))
             .await
             .unwrap()
             .app_secret;
 
         let caller = services
+            .platform()
             .authenticate_app_secret("one", &secret)
             .await
             .unwrap();
@@ -313,6 +318,7 @@ mod tests {
         assert_eq!(caller.method, AuthMethod::AppSecret);
         for (slug, secret) in [("one", &other), ("nope", &secret), ("two", &secret)] {
             let err = services
+                .platform()
                 .authenticate_app_secret(slug, secret)
                 .await
                 .unwrap_err();
@@ -320,10 +326,12 @@ mod tests {
         }
 
         services
+            .platform()
             .set_app_active(&Actor::operator(), "one", false)
             .await
             .unwrap();
         let err = services
+            .platform()
             .authenticate_app_secret("one", &secret)
             .await
             .unwrap_err();
@@ -334,11 +342,13 @@ mod tests {
     async fn changes_made_elsewhere_reach_this_instance_within_the_cache_ttl() {
         let (db, services) = services().await;
         let secret = services
+            .platform()
             .create_app(&Actor::operator(), new_app("one"))
             .await
             .unwrap()
             .app_secret;
         services
+            .platform()
             .authenticate_app_secret("one", &secret)
             .await
             .unwrap();
@@ -350,11 +360,13 @@ mod tests {
             crate::platform::encryption::Keyring::ephemeral().unwrap(),
         );
         elsewhere
+            .platform()
             .set_app_active(&Actor::operator(), "one", false)
             .await
             .unwrap();
         assert!(
             services
+                .platform()
                 .authenticate_app_secret("one", &secret)
                 .await
                 .is_ok(),
@@ -362,6 +374,7 @@ mod tests {
         );
         assert!(
             elsewhere
+                .platform()
                 .authenticate_app_secret("one", &secret)
                 .await
                 .is_err()
@@ -369,6 +382,7 @@ mod tests {
         tokio::time::sleep(crate::AUTH_CACHE_TTL).await;
         assert!(
             services
+                .platform()
                 .authenticate_app_secret("one", &secret)
                 .await
                 .is_err()
@@ -379,47 +393,67 @@ mod tests {
     async fn rotating_a_secret_retires_the_old_one_at_once() {
         let (_db, services) = services().await;
         let old = services
+            .platform()
             .create_app(&Actor::operator(), new_app("one"))
             .await
             .unwrap()
             .app_secret;
         let new = services
+            .platform()
             .rotate_app_secret(&Actor::operator(), "one")
             .await
             .unwrap()
             .app_secret;
         assert_ne!(old, new);
-        assert!(services.authenticate_app_secret("one", &old).await.is_err());
-        services.authenticate_app_secret("one", &new).await.unwrap();
+        assert!(
+            services
+                .platform()
+                .authenticate_app_secret("one", &old)
+                .await
+                .is_err()
+        );
+        services
+            .platform()
+            .authenticate_app_secret("one", &new)
+            .await
+            .unwrap();
     }
 
     #[tokio::test]
     async fn session_tokens_have_bounded_lifetimes() {
         let (_db, services) = services().await;
         let secret = services
+            .platform()
             .create_app(&Actor::operator(), new_app("one"))
             .await
             .unwrap()
             .app_secret;
         let caller = services
+            .platform()
             .authenticate_app_secret("one", &secret)
             .await
             .unwrap();
 
         for ttl in [59_999, 86_400_001, -1, 0] {
             let err = services
+                .platform()
                 .create_session_token(&caller, Some(ttl))
                 .await
                 .unwrap_err();
             assert!(matches!(err, Error::Invalid(_)), "{ttl}");
         }
         let before = crate::now_ms();
-        let default = services.create_session_token(&caller, None).await.unwrap();
+        let default = services
+            .platform()
+            .create_session_token(&caller, None)
+            .await
+            .unwrap();
         assert!(default.session_token.starts_with(SESSION_TOKEN_PREFIX));
         let lifetime = default.expires_at - before;
         assert!((SESSION_TTL_DEFAULT_MS..SESSION_TTL_DEFAULT_MS + 5_000).contains(&lifetime));
         for ttl in [SESSION_TTL_MIN_MS, SESSION_TTL_MAX_MS] {
             services
+                .platform()
                 .create_session_token(&caller, Some(ttl))
                 .await
                 .unwrap();
@@ -433,10 +467,12 @@ mod tests {
 
         let (_db, services) = services().await;
         services
+            .platform()
             .create_app(&Actor::operator(), new_app("one"))
             .await
             .unwrap();
         let home = services
+            .platform()
             .app_by_slug(&Actor::operator(), "one")
             .await
             .unwrap();
@@ -457,7 +493,11 @@ mod tests {
         let elsewhere = workspace(&services, "ws-other").await;
         let stranger = member(&services, "stranger@example.com", Role::Owner, &elsewhere).await;
 
-        let as_viewer = services.user_caller(&viewer, "one").await.unwrap();
+        let as_viewer = services
+            .platform()
+            .user_caller(&viewer, "one")
+            .await
+            .unwrap();
         assert!(as_viewer.require(Permission::AppsRead).is_ok());
         assert!(as_viewer.permit(Permission::ConversationsRead).is_ok());
         for refused in [
@@ -470,12 +510,20 @@ mod tests {
             );
         }
         // The operation decides: the same call is refused to the viewer, allowed to the admin.
-        let err = services.tools(&as_viewer).await.unwrap_err();
+        let err = services.agent().tools(&as_viewer).await.unwrap_err();
         assert!(matches!(err, Error::PermissionDenied(_)), "{err:?}");
-        let as_admin = services.user_caller(&admin, "one").await.unwrap();
-        assert!(services.tools(&as_admin).await.unwrap().is_empty());
+        let as_admin = services
+            .platform()
+            .user_caller(&admin, "one")
+            .await
+            .unwrap();
+        assert!(services.agent().tools(&as_admin).await.unwrap().is_empty());
         // Another workspace's app is not found, whatever the role there.
-        let err = services.user_caller(&stranger, "one").await.unwrap_err();
+        let err = services
+            .platform()
+            .user_caller(&stranger, "one")
+            .await
+            .unwrap_err();
         assert!(matches!(err, Error::NotFound(_)), "{err:?}");
     }
 
@@ -483,17 +531,24 @@ mod tests {
     async fn session_tokens_authenticate_as_browser_safe_callers() {
         let (_db, services) = services().await;
         let secret = services
+            .platform()
             .create_app(&Actor::operator(), new_app("one"))
             .await
             .unwrap()
             .app_secret;
         let caller = services
+            .platform()
             .authenticate_app_secret("one", &secret)
             .await
             .unwrap();
-        let issued = services.create_session_token(&caller, None).await.unwrap();
+        let issued = services
+            .platform()
+            .create_session_token(&caller, None)
+            .await
+            .unwrap();
 
         let session = services
+            .platform()
             .authenticate_session_token(&issued.session_token)
             .await
             .unwrap();
@@ -502,6 +557,7 @@ mod tests {
         assert_eq!(session.info().expires_at, Some(issued.expires_at));
         // A session token cannot mint more tokens.
         let err = services
+            .platform()
             .create_session_token(&session, None)
             .await
             .unwrap_err();
@@ -511,11 +567,13 @@ mod tests {
         assert!(caller.require(Permission::ToolsManage).is_ok());
 
         services
+            .platform()
             .set_app_active(&Actor::operator(), "one", false)
             .await
             .unwrap();
         assert!(
             services
+                .platform()
                 .authenticate_session_token(&issued.session_token)
                 .await
                 .is_err()
@@ -526,6 +584,7 @@ mod tests {
     async fn expired_tokens_say_so_and_are_purged() {
         let (db, services) = services().await;
         let created = services
+            .platform()
             .create_app(&Actor::operator(), new_app("one"))
             .await
             .unwrap();
@@ -542,13 +601,15 @@ mod tests {
             .await
             .unwrap();
         let err = services
+            .platform()
             .authenticate_session_token(&token)
             .await
             .unwrap_err();
         assert!(matches!(err, Error::SessionExpired), "{err:?}");
 
-        assert_eq!(services.purge_session_tokens().await.unwrap(), 1);
+        assert_eq!(services.platform().purge_session_tokens().await.unwrap(), 1);
         let err = services
+            .platform()
             .authenticate_session_token(&token)
             .await
             .unwrap_err();
@@ -559,46 +620,68 @@ mod tests {
     async fn revocation_rules() {
         let (_db, services) = services().await;
         let secret = services
+            .platform()
             .create_app(&Actor::operator(), new_app("one"))
             .await
             .unwrap()
             .app_secret;
         let admin = services
+            .platform()
             .authenticate_app_secret("one", &secret)
             .await
             .unwrap();
         let first = services
+            .platform()
             .create_session_token(&admin, None)
             .await
             .unwrap()
             .session_token;
         let second = services
+            .platform()
             .create_session_token(&admin, None)
             .await
             .unwrap()
             .session_token;
-        let browser = services.authenticate_session_token(&first).await.unwrap();
+        let browser = services
+            .platform()
+            .authenticate_session_token(&first)
+            .await
+            .unwrap();
 
         // A session token cannot revoke a sibling, only itself.
         let err = services
+            .platform()
             .revoke_session_token(&browser, Some(&second))
             .await
             .unwrap_err();
         assert!(matches!(err, Error::PermissionDenied(_)));
-        services.revoke_session_token(&browser, None).await.unwrap();
-        assert!(services.authenticate_session_token(&first).await.is_err());
+        services
+            .platform()
+            .revoke_session_token(&browser, None)
+            .await
+            .unwrap();
+        assert!(
+            services
+                .platform()
+                .authenticate_session_token(&first)
+                .await
+                .is_err()
+        );
 
         // The secret revokes any token of its app, and must name it.
         let err = services
+            .platform()
             .revoke_session_token(&admin, None)
             .await
             .unwrap_err();
         assert!(matches!(err, Error::InvalidFields(_)));
         services
+            .platform()
             .revoke_session_token(&admin, Some(&second))
             .await
             .unwrap();
         let err = services
+            .platform()
             .revoke_session_token(&admin, Some(&second))
             .await
             .unwrap_err();
@@ -606,24 +689,32 @@ mod tests {
 
         // Nothing of another app.
         let other_secret = services
+            .platform()
             .create_app(&Actor::operator(), new_app("two"))
             .await
             .unwrap()
             .app_secret;
         let other = services
+            .platform()
             .authenticate_app_secret("two", &other_secret)
             .await
             .unwrap();
         let theirs = services
+            .platform()
             .create_session_token(&other, None)
             .await
             .unwrap()
             .session_token;
         let err = services
+            .platform()
             .revoke_session_token(&admin, Some(&theirs))
             .await
             .unwrap_err();
         assert!(matches!(err, Error::NotFound(_)));
-        services.authenticate_session_token(&theirs).await.unwrap();
+        services
+            .platform()
+            .authenticate_session_token(&theirs)
+            .await
+            .unwrap();
     }
 }

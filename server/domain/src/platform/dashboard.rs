@@ -5,10 +5,11 @@ use model::platform::dashboard::{AppChoice, AuditView, DashboardFrame, UsersView
 use model::platform::users::{CurrentUser, Permission};
 
 use crate::actor::Principal;
+use crate::platform::Platform;
 use crate::platform::apps::to_app;
 use crate::{Actor, Caller, Error, Result, Services};
 
-impl Services {
+impl Platform<'_> {
     /// `slug`'s app as a dashboard user acts on it. Every operation then checks the user's role
     /// for itself, as it checks an app secret or a session token. An app outside the user's
     /// workspaces is "not found".
@@ -42,21 +43,6 @@ impl Services {
             role,
             user,
         })
-    }
-
-    /// The workspace of `slug`'s app, for a dashboard user holding `permission` in it.
-    async fn dashboard_workspace(
-        &self,
-        actor: &Actor,
-        slug: &str,
-        permission: Permission,
-    ) -> Result<store::WorkspaceRecord> {
-        let caller = self.user_caller(actor, slug).await?;
-        caller.require(permission)?;
-        self.store()
-            .workspace_by_id(&caller.app.workspace_id)
-            .await?
-            .ok_or(Error::NotFound("workspace"))
     }
 
     /// The audit log of `slug`'s workspace, a page at a time, with its retention.
@@ -100,6 +86,23 @@ impl Services {
             members,
             me,
         })
+    }
+}
+
+impl Services {
+    /// The workspace of `slug`'s app, for a dashboard user holding `permission` in it.
+    async fn dashboard_workspace(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        permission: Permission,
+    ) -> Result<store::WorkspaceRecord> {
+        let caller = self.platform().user_caller(actor, slug).await?;
+        caller.require(permission)?;
+        self.store()
+            .workspace_by_id(&caller.app.workspace_id)
+            .await?
+            .ok_or(Error::NotFound("workspace"))
     }
 }
 

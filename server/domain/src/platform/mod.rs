@@ -14,3 +14,8 @@ pub mod secrets;
 pub(crate) mod status;
 pub(crate) mod users;
 pub(crate) mod webhooks;
+
+crate::services::wing_handle!(
+    /// The platform wing's operations, from [`Services::platform`](crate::Services::platform).
+    Platform
+);

@@ -1,5 +1,6 @@
 //! Rate limits: fixed windows counted in the database, so every server instance shares them.
 
+use crate::platform::Platform;
 use crate::platform::caches::RateStep;
 use crate::{Result, Services};
 
@@ -41,7 +42,7 @@ impl RateDecision {
     }
 }
 
-impl Services {
+impl Platform<'_> {
     /// Counts one request of `subject` (an app, a token, an IP, …) against `policy`.
     pub async fn hit_rate_limit(&self, policy: &RatePolicy, subject: &str) -> Result<RateDecision> {
         let now = self.now_ms();
@@ -65,6 +66,16 @@ impl Services {
         Ok(decision(policy, count + 1, window_start, now))
     }
 
+    /// Deletes finished windows; run periodically.
+    pub async fn purge_rate_limits(&self, longest_window_ms: i64) -> Result<u64> {
+        Ok(self
+            .store()
+            .purge_rate_limits(self.now_ms() - longest_window_ms)
+            .await?)
+    }
+}
+
+impl Services {
     /// Counts one request like [`Self::hit_rate_limit`], but through this instance's buffer: no
     /// database write per request while the subject is far from its limit (see `caches`).
     pub(crate) async fn hit_rate_limit_buffered(
@@ -97,14 +108,6 @@ impl Services {
         };
         Ok(decision(policy, count, window_start, now))
     }
-
-    /// Deletes finished windows; run periodically.
-    pub async fn purge_rate_limits(&self, longest_window_ms: i64) -> Result<u64> {
-        Ok(self
-            .store()
-            .purge_rate_limits(self.now_ms() - longest_window_ms)
-            .await?)
-    }
 }
 
 fn decision(policy: &RatePolicy, count: i64, window_start: i64, now: i64) -> RateDecision {
@@ -127,11 +130,19 @@ mod tests {
         let (_db, services) = services().await;
         let policy = RatePolicy::new("test", 3, 60_000);
         for expected_remaining in [2, 1, 0] {
-            let decision = services.hit_rate_limit(&policy, "app-1").await.unwrap();
+            let decision = services
+                .platform()
+                .hit_rate_limit(&policy, "app-1")
+                .await
+                .unwrap();
             assert!(decision.allowed);
             assert_eq!(decision.remaining, expected_remaining);
         }
-        let refused = services.hit_rate_limit(&policy, "app-1").await.unwrap();
+        let refused = services
+            .platform()
+            .hit_rate_limit(&policy, "app-1")
+            .await
+            .unwrap();
         assert!(!refused.allowed);
         assert_eq!(refused.limit, 3);
         assert!(refused.reset_at_ms > crate::now_ms());
@@ -139,6 +150,7 @@ mod tests {
         // Another subject has its own budget.
         assert!(
             services
+                .platform()
                 .hit_rate_limit(&policy, "app-2")
                 .await
                 .unwrap()
@@ -152,12 +164,16 @@ mod tests {
         let policy = RatePolicy::new("test", 1_000, 60_000);
         let hits = (0..20).map(|_| {
             let services = services.clone();
-            tokio::spawn(async move { services.hit_rate_limit(&policy, "shared").await })
+            tokio::spawn(async move { services.platform().hit_rate_limit(&policy, "shared").await })
         });
         for hit in hits {
             hit.await.unwrap().unwrap();
         }
-        let peek = services.peek_rate_limit(&policy, "shared").await.unwrap();
+        let peek = services
+            .platform()
+            .peek_rate_limit(&policy, "shared")
+            .await
+            .unwrap();
         assert_eq!(
             peek.remaining,
             1_000 - 21,

@@ -7,9 +7,10 @@ use model::platform::status::{DatabaseStatus, MigrationLevel, StatusReport};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::{Result, Services, VERSION};
+use crate::platform::Platform;
+use crate::{Result, VERSION};
 
-impl Services {
+impl Platform<'_> {
     /// The process is up; touches nothing else.
     pub fn health(&self) -> Health {
         Health {
@@ -75,6 +76,7 @@ mod tests {
 
     use super::*;
     use crate::Integrations;
+    use crate::Services;
 
     #[tokio::test]
     async fn health_reports_ok_with_an_rfc3339_timestamp() {
@@ -85,7 +87,7 @@ mod tests {
             crate::ports::testing::offline(),
             crate::platform::encryption::Keyring::ephemeral().unwrap(),
         );
-        let health = services.health();
+        let health = services.platform().health();
         assert_eq!(health.status, "ok");
         assert!(OffsetDateTime::parse(&health.timestamp, &Rfc3339).is_ok());
         assert!(health.uptime >= 0.0);
@@ -100,10 +102,10 @@ mod tests {
             crate::ports::testing::offline(),
             crate::platform::encryption::Keyring::ephemeral().unwrap(),
         );
-        assert!(services.readiness().await.database.ok);
+        assert!(services.platform().readiness().await.database.ok);
 
         db.store.close().await;
-        let readiness = services.readiness().await;
+        let readiness = services.platform().readiness().await;
         assert_eq!(readiness.status, "unavailable");
         assert!(!readiness.database.ok);
         assert!(readiness.database.error.is_some());
@@ -122,7 +124,7 @@ mod tests {
             crate::ports::testing::offline(),
             crate::platform::encryption::Keyring::ephemeral().unwrap(),
         );
-        let report = services.status().await.unwrap();
+        let report = services.platform().status().await.unwrap();
 
         assert_eq!(report.version, VERSION);
         assert_eq!(report.database.backend, db.store.backend());

@@ -11,6 +11,7 @@ use serde_json::Value;
 use store::WebhookDeliveryRecord;
 
 use crate::ids::new_id;
+use crate::platform::Platform;
 use crate::platform::outbound::{OutboundRequest, signature_headers};
 use crate::platform::secrets::{self, SIGNING_SECRET_PREFIX};
 use crate::validation::Paging;
@@ -58,7 +59,7 @@ pub(crate) fn new_delivery(
     }
 }
 
-impl Services {
+impl Platform<'_> {
     /// Sends every due delivery once; run by the worker. Returns how many were attempted.
     pub async fn deliver_due_webhooks(&self) -> Result<usize> {
         let due = self
@@ -71,61 +72,6 @@ impl Services {
             outcome?;
         }
         Ok(attempted)
-    }
-
-    async fn attempt(&self, delivery: WebhookDeliveryRecord) -> Result<()> {
-        let body = serde_json::to_vec(&delivery.payload)
-            .map_err(|e| crate::Error::Internal(Box::new(e)))?;
-        let secret = self.app_signing_secret(&delivery.app_id).await?;
-        let now = self.now_ms();
-        let mut headers = vec![
-            ("Content-Type".to_owned(), "application/json".to_owned()),
-            ("X-Switchboard-Event".to_owned(), delivery.event.clone()),
-            // Receivers deduplicate retries by this id.
-            ("X-Switchboard-Delivery".to_owned(), delivery.id.clone()),
-        ];
-        headers.extend(signature_headers(&secret, now, &body));
-        let outcome = self
-            .ports()
-            .http
-            .send(OutboundRequest {
-                method: "POST".to_owned(),
-                url: delivery.url.clone(),
-                headers,
-                body: Some(body),
-                timeout: DELIVERY_TIMEOUT,
-                max_response_bytes: MAX_ANSWER_BYTES,
-            })
-            .await;
-        let attempts = delivery.attempts + 1;
-        let (status_code, error) = match &outcome {
-            Ok(answer) if (200..300).contains(&answer.status) => (Some(answer.status), None),
-            Ok(answer) => (
-                Some(answer.status),
-                Some(format!("answered HTTP {}", answer.status)),
-            ),
-            Err(err) => (None, Some(err.to_string())),
-        };
-        let status = match (&error, attempts >= MAX_ATTEMPTS) {
-            (None, _) => WebhookStatus::Delivered,
-            (Some(_), true) => WebhookStatus::Failed,
-            (Some(_), false) => WebhookStatus::Pending,
-        };
-        if let Some(error) = &error {
-            tracing::warn!(delivery = %delivery.id, event = %delivery.event, attempts, %error, "webhook not delivered");
-        }
-        let record = WebhookDeliveryRecord {
-            status: status.as_str().to_owned(),
-            attempts,
-            next_attempt_at: now + backoff_ms(attempts),
-            last_status_code: status_code.map(i64::from),
-            last_error: error,
-            updated_at: now,
-            delivered_at: (status == WebhookStatus::Delivered).then_some(now),
-            ..delivery
-        };
-        self.store().record_webhook_attempt(&record).await?;
-        Ok(())
     }
 
     /// The app's deliveries (the delivery log), newest first. Needs the app secret.
@@ -199,6 +145,63 @@ impl Services {
             }
         }
         Ok(resealed)
+    }
+}
+
+impl Services {
+    async fn attempt(&self, delivery: WebhookDeliveryRecord) -> Result<()> {
+        let body = serde_json::to_vec(&delivery.payload)
+            .map_err(|e| crate::Error::Internal(Box::new(e)))?;
+        let secret = self.app_signing_secret(&delivery.app_id).await?;
+        let now = self.now_ms();
+        let mut headers = vec![
+            ("Content-Type".to_owned(), "application/json".to_owned()),
+            ("X-Switchboard-Event".to_owned(), delivery.event.clone()),
+            // Receivers deduplicate retries by this id.
+            ("X-Switchboard-Delivery".to_owned(), delivery.id.clone()),
+        ];
+        headers.extend(signature_headers(&secret, now, &body));
+        let outcome = self
+            .ports()
+            .http
+            .send(OutboundRequest {
+                method: "POST".to_owned(),
+                url: delivery.url.clone(),
+                headers,
+                body: Some(body),
+                timeout: DELIVERY_TIMEOUT,
+                max_response_bytes: MAX_ANSWER_BYTES,
+            })
+            .await;
+        let attempts = delivery.attempts + 1;
+        let (status_code, error) = match &outcome {
+            Ok(answer) if (200..300).contains(&answer.status) => (Some(answer.status), None),
+            Ok(answer) => (
+                Some(answer.status),
+                Some(format!("answered HTTP {}", answer.status)),
+            ),
+            Err(err) => (None, Some(err.to_string())),
+        };
+        let status = match (&error, attempts >= MAX_ATTEMPTS) {
+            (None, _) => WebhookStatus::Delivered,
+            (Some(_), true) => WebhookStatus::Failed,
+            (Some(_), false) => WebhookStatus::Pending,
+        };
+        if let Some(error) = &error {
+            tracing::warn!(delivery = %delivery.id, event = %delivery.event, attempts, %error, "webhook not delivered");
+        }
+        let record = WebhookDeliveryRecord {
+            status: status.as_str().to_owned(),
+            attempts,
+            next_attempt_at: now + backoff_ms(attempts),
+            last_status_code: status_code.map(i64::from),
+            last_error: error,
+            updated_at: now,
+            delivered_at: (status == WebhookStatus::Delivered).then_some(now),
+            ..delivery
+        };
+        self.store().record_webhook_attempt(&record).await?;
+        Ok(())
     }
 
     /// The secret outbound calls of this app are signed with, created on first use.

@@ -41,6 +41,7 @@ pub async fn overview(
 ) -> Result<Json<Overview>, ApiError> {
     Ok(Json(
         services
+            .agent()
             .analytics_overview(&caller, query.since, query.until)
             .await?,
     ))
@@ -79,10 +80,11 @@ pub async fn insights(
     ApiQuery(query): ApiQuery<InsightsQuery>,
 ) -> Result<Response, ApiError> {
     if let Some(period) = &query.period {
-        let one: InsightOfPeriod = services.insight(&caller, period).await?;
+        let one: InsightOfPeriod = services.agent().insight(&caller, period).await?;
         return Ok(Json(one).into_response());
     }
     let list = services
+        .agent()
         .insights(
             &caller,
             query.from.as_deref(),
@@ -125,6 +127,7 @@ pub async fn timeseries(
 ) -> Result<Json<Timeseries>, ApiError> {
     Ok(Json(
         services
+            .agent()
             .analytics_timeseries(
                 &caller,
                 query.since,

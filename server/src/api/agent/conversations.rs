@@ -33,7 +33,7 @@ pub async fn save(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<SaveConversation>,
 ) -> Result<Json<SaveConversationResponse>, ApiError> {
-    let conversation = services.save_conversation(&caller, input).await?;
+    let conversation = services.agent().save_conversation(&caller, input).await?;
     Ok(Json(SaveConversationResponse {
         ok: true,
         conversation,
@@ -85,7 +85,9 @@ pub async fn list(
         cursor: query.cursor,
         limit: query.limit,
     };
-    Ok(Json(services.list_conversations(&caller, query).await?))
+    Ok(Json(
+        services.agent().list_conversations(&caller, query).await?,
+    ))
 }
 
 /// One conversation with everything recorded about it: messages, events, tool calls,
@@ -109,6 +111,9 @@ pub async fn detail(
     Path(session_id): Path<String>,
 ) -> Result<Json<ConversationDetail>, ApiError> {
     Ok(Json(
-        services.conversation_detail(&caller, &session_id).await?,
+        services
+            .agent()
+            .conversation_detail(&caller, &session_id)
+            .await?,
     ))
 }

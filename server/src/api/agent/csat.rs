@@ -28,7 +28,7 @@ pub async fn submit(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<SubmitCsat>,
 ) -> Result<Json<OkResponse>, ApiError> {
-    services.submit_csat(&caller, input).await?;
+    services.agent().submit_csat(&caller, input).await?;
     Ok(Json(OkResponse::yes()))
 }
 
@@ -64,6 +64,7 @@ pub async fn list(
 ) -> Result<Json<CsatPage>, ApiError> {
     Ok(Json(
         services
+            .agent()
             .list_csat(
                 &caller,
                 query.since,

@@ -31,7 +31,10 @@ pub async fn record(
     TraceId(trace_id): TraceId,
     AppCallerJson(caller, batch): AppCallerJson<EventBatch>,
 ) -> Result<Json<Inserted>, ApiError> {
-    let inserted = services.record_events(&caller, batch, trace_id).await?;
+    let inserted = services
+        .agent()
+        .record_events(&caller, batch, trace_id)
+        .await?;
     Ok(Json(Inserted { inserted }))
 }
 
@@ -79,5 +82,5 @@ pub async fn list(
         cursor: query.cursor,
         limit: query.limit,
     };
-    Ok(Json(services.list_events(&caller, query).await?))
+    Ok(Json(services.agent().list_events(&caller, query).await?))
 }

@@ -30,7 +30,9 @@ pub async fn create(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<CreateExperiment>,
 ) -> Result<Json<Experiment>, ApiError> {
-    Ok(Json(services.create_experiment(&caller, input).await?))
+    Ok(Json(
+        services.agent().create_experiment(&caller, input).await?,
+    ))
 }
 
 /// The app's experiments with per-variant results (exposures, conversations, resolution and
@@ -49,7 +51,7 @@ pub async fn list(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
 ) -> Result<Json<ExperimentList>, ApiError> {
-    let experiments = services.list_experiments(&caller).await?;
+    let experiments = services.agent().list_experiments(&caller).await?;
     Ok(Json(ExperimentList { experiments }))
 }
 
@@ -70,7 +72,9 @@ pub async fn get(
     AppCaller(caller): AppCaller,
     Path(experiment_id): Path<String>,
 ) -> Result<Json<Experiment>, ApiError> {
-    Ok(Json(services.experiment(&caller, &experiment_id).await?))
+    Ok(Json(
+        services.agent().experiment(&caller, &experiment_id).await?,
+    ))
 }
 
 /// Replaces the name, description and variants. Weights and configs may change while the
@@ -97,6 +101,7 @@ pub async fn update(
 ) -> Result<Json<Experiment>, ApiError> {
     Ok(Json(
         services
+            .agent()
             .update_experiment(&caller, &experiment_id, input)
             .await?,
     ))
@@ -125,6 +130,7 @@ pub async fn set_status(
 ) -> Result<Json<Experiment>, ApiError> {
     Ok(Json(
         services
+            .agent()
             .set_experiment_status(&caller, &experiment_id, input.status)
             .await?,
     ))
@@ -149,5 +155,5 @@ pub async fn assign(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<AssignVariant>,
 ) -> Result<Json<Assignment>, ApiError> {
-    Ok(Json(services.assign_variant(&caller, input).await?))
+    Ok(Json(services.agent().assign_variant(&caller, input).await?))
 }

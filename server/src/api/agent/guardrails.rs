@@ -33,7 +33,9 @@ pub async fn check(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<GuardrailCheck>,
 ) -> Result<Json<GuardrailVerdict>, ApiError> {
-    Ok(Json(services.check_guardrails(&caller, input).await?))
+    Ok(Json(
+        services.agent().check_guardrails(&caller, input).await?,
+    ))
 }
 
 /// Every rule of the app, active or not. Needs the app secret.
@@ -52,7 +54,7 @@ pub async fn list_rules(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
 ) -> Result<Json<GuardrailRuleList>, ApiError> {
-    let rules = services.guardrail_rules(&caller).await?;
+    let rules = services.agent().guardrail_rules(&caller).await?;
     Ok(Json(GuardrailRuleList { rules }))
 }
 
@@ -75,7 +77,12 @@ pub async fn create_rule(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<CreateGuardrailRule>,
 ) -> Result<Json<GuardrailRule>, ApiError> {
-    Ok(Json(services.create_guardrail_rule(&caller, input).await?))
+    Ok(Json(
+        services
+            .agent()
+            .create_guardrail_rule(&caller, input)
+            .await?,
+    ))
 }
 
 /// Changes a rule's type, pattern, action, message or activity. Needs the app secret.
@@ -100,6 +107,7 @@ pub async fn update_rule(
 ) -> Result<Json<GuardrailRule>, ApiError> {
     Ok(Json(
         services
+            .agent()
             .update_guardrail_rule(&caller, &rule_id, patch)
             .await?,
     ))
@@ -123,7 +131,10 @@ pub async fn delete_rule(
     AppCaller(caller): AppCaller,
     Path(rule_id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    services.delete_guardrail_rule(&caller, &rule_id).await?;
+    services
+        .agent()
+        .delete_guardrail_rule(&caller, &rule_id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -158,6 +169,7 @@ pub async fn list_violations(
 ) -> Result<Json<ViolationPage>, ApiError> {
     Ok(Json(
         services
+            .agent()
             .list_violations(
                 &caller,
                 query.session_id,
@@ -188,7 +200,7 @@ pub async fn annotate_violation(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<AnnotateViolation>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let violation = services.annotate_violation(&caller, input).await?;
+    let violation = services.agent().annotate_violation(&caller, input).await?;
     let mut body = serde_json::to_value(violation).map_err(|_| ApiError::internal())?;
     body["ok"] = serde_json::Value::Bool(true);
     Ok(Json(body))

@@ -32,7 +32,7 @@ pub async fn create(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<CreateHandoff>,
 ) -> Result<Json<HandoffCreated>, ApiError> {
-    Ok(Json(services.create_handoff(&caller, input).await?))
+    Ok(Json(services.agent().create_handoff(&caller, input).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -64,6 +64,7 @@ pub async fn list(
 ) -> Result<Json<HandoffPage>, ApiError> {
     Ok(Json(
         services
+            .agent()
             .list_handoffs(&caller, query.status, query.cursor.as_deref(), query.limit)
             .await?,
     ))
@@ -90,7 +91,7 @@ pub async fn update(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<UpdateHandoff>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let handoff = services.update_handoff(&caller, input).await?;
+    let handoff = services.agent().update_handoff(&caller, input).await?;
     let mut body = serde_json::to_value(handoff).map_err(|_| ApiError::internal())?;
     body["ok"] = serde_json::Value::Bool(true);
     Ok(Json(body))

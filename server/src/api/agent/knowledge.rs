@@ -50,7 +50,7 @@ pub async fn add(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<AddKnowledge>,
 ) -> Result<(StatusCode, Json<DocumentSaved>), ApiError> {
-    Ok(saved(services.add_knowledge(&caller, input).await?))
+    Ok(saved(services.agent().add_knowledge(&caller, input).await?))
 }
 
 /// The multipart form of an upload.
@@ -92,7 +92,9 @@ pub async fn upload(
     form: Multipart,
 ) -> Result<(StatusCode, Json<DocumentSaved>), ApiError> {
     let upload = read_upload(form).await?;
-    Ok(saved(services.upload_knowledge(&caller, upload).await?))
+    Ok(saved(
+        services.agent().upload_knowledge(&caller, upload).await?,
+    ))
 }
 
 /// The knowledge page's upload form, with the session cookie instead of app credentials: the
@@ -123,9 +125,13 @@ pub async fn dashboard_upload(
     headers: HeaderMap,
     form: Multipart,
 ) -> Result<Response, ApiError> {
-    let caller = services.user_caller(&signed_in.actor, &slug).await?;
+    let caller = services
+        .platform()
+        .user_caller(&signed_in.actor, &slug)
+        .await?;
     let outcome = match read_upload(form).await {
         Ok(upload) => services
+            .agent()
             .upload_knowledge(&caller, upload)
             .await
             .map_err(ApiError::from),
@@ -218,6 +224,7 @@ pub async fn documents(
 ) -> Result<Json<DocumentPage>, ApiError> {
     Ok(Json(
         services
+            .agent()
             .list_knowledge_documents(
                 &caller,
                 query.category.as_deref(),
@@ -245,7 +252,9 @@ pub async fn document(
     AppCaller(caller): AppCaller,
     Path(id): Path<String>,
 ) -> Result<Json<DocumentDetail>, ApiError> {
-    Ok(Json(services.knowledge_document(&caller, &id).await?))
+    Ok(Json(
+        services.agent().knowledge_document(&caller, &id).await?,
+    ))
 }
 
 /// Changes a document; new content is chunked and embedded again. Needs the app secret.
@@ -272,6 +281,7 @@ pub async fn update(
 ) -> Result<(StatusCode, Json<DocumentSaved>), ApiError> {
     Ok(saved(
         services
+            .agent()
             .update_knowledge_document(&caller, &id, patch)
             .await?,
     ))
@@ -294,7 +304,10 @@ pub async fn delete(
     AppCaller(caller): AppCaller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    services.delete_knowledge_document(&caller, &id).await?;
+    services
+        .agent()
+        .delete_knowledge_document(&caller, &id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -322,6 +335,7 @@ pub async fn search(
 ) -> Result<Json<SearchResponse>, ApiError> {
     Ok(Json(
         services
+            .agent()
             .search_knowledge(&caller, input, trace_id.as_deref())
             .await?,
     ))
@@ -358,6 +372,7 @@ pub async fn gaps(
 ) -> Result<Json<GapPage>, ApiError> {
     Ok(Json(
         services
+            .agent()
             .knowledge_gaps(
                 &caller,
                 query.status.as_deref(),
@@ -388,7 +403,10 @@ pub async fn resolve_gap(
     AppCallerJson(caller, input): AppCallerJson<ResolveGap>,
 ) -> Result<Json<KnowledgeGap>, ApiError> {
     Ok(Json(
-        services.resolve_knowledge_gap(&caller, &id, input).await?,
+        services
+            .agent()
+            .resolve_knowledge_gap(&caller, &id, input)
+            .await?,
     ))
 }
 
@@ -410,7 +428,9 @@ pub async fn dismiss_gap(
     AppCaller(caller): AppCaller,
     Path(id): Path<String>,
 ) -> Result<Json<KnowledgeGap>, ApiError> {
-    Ok(Json(services.dismiss_knowledge_gap(&caller, &id).await?))
+    Ok(Json(
+        services.agent().dismiss_knowledge_gap(&caller, &id).await?,
+    ))
 }
 
 /// Reopens a resolved or dismissed gap. Needs the app secret.
@@ -430,7 +450,9 @@ pub async fn reopen_gap(
     AppCaller(caller): AppCaller,
     Path(id): Path<String>,
 ) -> Result<Json<KnowledgeGap>, ApiError> {
-    Ok(Json(services.reopen_knowledge_gap(&caller, &id).await?))
+    Ok(Json(
+        services.agent().reopen_knowledge_gap(&caller, &id).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -462,6 +484,7 @@ pub async fn metrics(
 ) -> Result<Json<KnowledgeMetrics>, ApiError> {
     Ok(Json(
         services
+            .agent()
             .knowledge_metrics(&caller, query.since, query.until)
             .await?,
     ))

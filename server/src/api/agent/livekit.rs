@@ -49,7 +49,7 @@ pub async fn token(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<LivekitTokenRequest>,
 ) -> Result<Json<LivekitTokenResponse>, ApiError> {
-    Ok(Json(services.livekit_token(&caller, input).await?))
+    Ok(Json(services.agent().livekit_token(&caller, input).await?))
 }
 
 /// LiveKit's standard token endpoint (`TokenSource.endpoint(url)` in `livekit-client`): joins
@@ -72,7 +72,7 @@ pub async fn token_source(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<TokenSourceRequest>,
 ) -> Result<Json<TokenSourceResponse>, ApiError> {
-    Ok(Json(services.token_source(&caller, input).await?))
+    Ok(Json(services.agent().token_source(&caller, input).await?))
 }
 
 /// Opens a LiveKit room (`<appSlug>-<sessionId>-<ms>`) for a conversation session; it is
@@ -95,7 +95,9 @@ pub async fn create_room(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<CreateRoom>,
 ) -> Result<Json<CreatedRoom>, ApiError> {
-    Ok(Json(services.create_livekit_room(&caller, input).await?))
+    Ok(Json(
+        services.agent().create_livekit_room(&caller, input).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -131,7 +133,9 @@ pub async fn list_rooms(
             })
         })
         .transpose()?;
-    Ok(Json(services.list_livekit_rooms(&caller, status).await?))
+    Ok(Json(
+        services.agent().list_livekit_rooms(&caller, status).await?,
+    ))
 }
 
 /// Ends a room: its session ends, the conversation is resolved, LiveKit closes the room.
@@ -153,7 +157,10 @@ pub async fn end_room(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<RoomNameBody>,
 ) -> Result<Json<OkResponse>, ApiError> {
-    services.end_livekit_room(&caller, &input.room_name).await?;
+    services
+        .agent()
+        .end_livekit_room(&caller, &input.room_name)
+        .await?;
     Ok(Json(OkResponse::yes()))
 }
 
@@ -177,6 +184,7 @@ pub async fn webhook(
 ) -> Result<Json<OkResponse>, ApiError> {
     let authorization = webhook_authorization(&headers)?;
     services
+        .agent()
         .receive_livekit_webhook(&body, authorization)
         .await?;
     Ok(Json(OkResponse::yes()))

@@ -40,7 +40,10 @@ pub async fn store(
     TraceId(trace_id): TraceId,
     AppCallerJson(caller, batch): AppCallerJson<MessageBatch>,
 ) -> Result<Json<MessagesStored>, ApiError> {
-    let count = services.store_messages(&caller, batch, trace_id).await?;
+    let count = services
+        .agent()
+        .store_messages(&caller, batch, trace_id)
+        .await?;
     Ok(Json(MessagesStored { ok: true, count }))
 }
 
@@ -78,7 +81,7 @@ pub async fn list(
     ApiQuery(query): ApiQuery<SessionQuery>,
 ) -> Result<Json<MessageList>, ApiError> {
     let session_id = query.session_id()?;
-    let messages = services.list_messages(&caller, &session_id).await?;
+    let messages = services.agent().list_messages(&caller, &session_id).await?;
     Ok(Json(MessageList { messages }))
 }
 
@@ -104,7 +107,10 @@ pub async fn stream(
     ApiQuery(query): ApiQuery<SessionQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let session_id = query.session_id()?;
-    let subscription = services.subscribe_session(&caller, &session_id).await?;
+    let subscription = services
+        .agent()
+        .subscribe_session(&caller, &session_id)
+        .await?;
     Ok(live_events(subscription))
 }
 
@@ -132,8 +138,14 @@ pub async fn dashboard_stream(
     signed_in: SignedInUser,
     Path((slug, session_id)): Path<(String, String)>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let caller = services.user_caller(&signed_in.actor, &slug).await?;
-    let subscription = services.subscribe_session(&caller, &session_id).await?;
+    let caller = services
+        .platform()
+        .user_caller(&signed_in.actor, &slug)
+        .await?;
+    let subscription = services
+        .agent()
+        .subscribe_session(&caller, &session_id)
+        .await?;
     Ok(live_events(subscription))
 }
 

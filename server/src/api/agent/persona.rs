@@ -24,7 +24,7 @@ pub async fn get(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
 ) -> Result<Json<Persona>, ApiError> {
-    Ok(Json(services.persona(&caller)?))
+    Ok(Json(services.agent().persona(&caller)?))
 }
 
 /// Changes the fields present (an empty string clears one). Terms may be a comma-separated
@@ -46,7 +46,7 @@ pub async fn update(
     State(services): State<Services>,
     AppCallerJson(caller, patch): AppCallerJson<PersonaPatch>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let persona = services.update_persona(&caller, patch).await?;
+    let persona = services.agent().update_persona(&caller, patch).await?;
     // Seed 000 answers `{ok: true}`; the persona comes beside it.
     let mut body = serde_json::to_value(persona).map_err(|_| ApiError::internal())?;
     body["ok"] = serde_json::Value::Bool(true);

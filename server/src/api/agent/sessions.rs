@@ -43,7 +43,7 @@ pub async fn start(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<StartSession>,
 ) -> Result<Json<StartedSession>, ApiError> {
-    Ok(Json(services.start_session(&caller, input).await?))
+    Ok(Json(services.agent().start_session(&caller, input).await?))
 }
 
 /// Seed 004: deletes the room and ends its session.
@@ -63,7 +63,10 @@ pub async fn end(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<RoomNameBody>,
 ) -> Result<StatusCode, ApiError> {
-    services.end_session_room(&caller, &input.room_name).await?;
+    services
+        .agent()
+        .end_session_room(&caller, &input.room_name)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -91,11 +94,17 @@ pub async fn telephony_webhook(
     body: String,
 ) -> Result<Json<TelephonyAcknowledged>, ApiError> {
     let authorization = webhook_authorization(&headers)?;
-    let ack = services.verify_telephony_webhook(&body, authorization)?;
+    let ack = services
+        .agent()
+        .verify_telephony_webhook(&body, authorization)?;
     tokio::spawn(async move {
         let started = Instant::now();
         let event = ack.event.event.clone();
-        if let Err(err) = services.handle_livekit_event(ack.event, &body).await {
+        if let Err(err) = services
+            .agent()
+            .handle_livekit_event(ack.event, &body)
+            .await
+        {
             tracing::warn!(error = %err, event, "telephony event failed");
         } else {
             tracing::debug!(
@@ -127,6 +136,7 @@ pub async fn telephony_call(
 ) -> Result<Json<TelephonyCall>, ApiError> {
     Ok(Json(
         services
+            .agent()
             .telephony_call(&caller, Some(&call_id), None)
             .await?,
     ))
@@ -151,6 +161,7 @@ pub async fn telephony_call_by_room(
 ) -> Result<Json<TelephonyCall>, ApiError> {
     Ok(Json(
         services
+            .agent()
             .telephony_call(&caller, None, Some(&room_name))
             .await?,
     ))
@@ -173,7 +184,12 @@ pub async fn create_backend_session(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<CreateVoiceSession>,
 ) -> Result<Json<BackendVoiceSession>, ApiError> {
-    Ok(Json(services.create_backend_session(&caller, input).await?))
+    Ok(Json(
+        services
+            .agent()
+            .create_backend_session(&caller, input)
+            .await?,
+    ))
 }
 
 /// Seed 003: one backend voice session.
@@ -193,7 +209,7 @@ pub async fn backend_session(
     AppCaller(caller): AppCaller,
     Path(id): Path<String>,
 ) -> Result<Json<BackendVoiceSession>, ApiError> {
-    Ok(Json(services.backend_session(&caller, &id).await?))
+    Ok(Json(services.agent().backend_session(&caller, &id).await?))
 }
 
 /// Seed 003: ends a backend voice session (again is fine).
@@ -213,7 +229,9 @@ pub async fn end_backend_session(
     AppCaller(caller): AppCaller,
     Path(id): Path<String>,
 ) -> Result<Json<BackendVoiceSession>, ApiError> {
-    Ok(Json(services.end_backend_session(&caller, &id).await?))
+    Ok(Json(
+        services.agent().end_backend_session(&caller, &id).await?,
+    ))
 }
 
 /// Seed 003's combined call: a backend session, then an ElevenLabs conversation (signed URL)
@@ -236,7 +254,10 @@ pub async fn start_agent_conversation(
     AppCallerJson(caller, input): AppCallerJson<StartAgentConversation>,
 ) -> Result<Json<AgentConversationStarted>, ApiError> {
     Ok(Json(
-        services.start_agent_conversation(&caller, input).await?,
+        services
+            .agent()
+            .start_agent_conversation(&caller, input)
+            .await?,
     ))
 }
 
@@ -269,6 +290,7 @@ pub async fn elevenlabs(
     match input.action.as_str() {
         "start_conversation" => Ok(Json(ElevenLabsAnswer::Started(
             services
+                .agent()
                 .start_elevenlabs_conversation(input.agent_type.as_deref().unwrap_or("support"))
                 .await?,
         ))),
@@ -277,6 +299,7 @@ pub async fn elevenlabs(
                 domain::Error::Invalid("end_conversation needs sessionId".to_owned())
             })?;
             services
+                .agent()
                 .end_elevenlabs_conversation(&caller, session_id)
                 .await?;
             Ok(Json(ElevenLabsAnswer::Ended { success: true }))
@@ -311,6 +334,7 @@ pub async fn elevenlabs_webhook(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     services
+        .agent()
         .receive_elevenlabs_webhook(&body, signature)
         .await?;
     Ok(Json(OkResponse::yes()))
@@ -365,7 +389,7 @@ pub async fn append_logs(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let appended = services.append_client_logs(&caller, lines).await?;
+    let appended = services.agent().append_client_logs(&caller, lines).await?;
     Ok(Json(LogsAppended { ok: true, appended }))
 }
 
@@ -392,5 +416,10 @@ pub async fn tail_logs(
     AppCaller(caller): AppCaller,
     ApiQuery(query): ApiQuery<TailQuery>,
 ) -> Result<Json<ClientLogTail>, ApiError> {
-    Ok(Json(services.client_log_tail(&caller, query.tail).await?))
+    Ok(Json(
+        services
+            .agent()
+            .client_log_tail(&caller, query.tail)
+            .await?,
+    ))
 }

@@ -28,5 +28,5 @@ pub async fn create(
     State(services): State<Services>,
     AnyCaller(caller): AnyCaller,
 ) -> Result<Json<GeminiToken>, ApiError> {
-    Ok(Json(services.gemini_token(&caller).await?))
+    Ok(Json(services.agent().gemini_token(&caller).await?))
 }

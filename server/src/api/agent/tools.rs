@@ -30,7 +30,7 @@ pub async fn list_public(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
 ) -> Result<Json<PublicToolList>, ApiError> {
-    let tools = services.public_tools(&caller).await?;
+    let tools = services.agent().public_tools(&caller).await?;
     Ok(Json(PublicToolList { tools }))
 }
 
@@ -52,7 +52,7 @@ pub async fn register(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<RegisterTool>,
 ) -> Result<Json<Tool>, ApiError> {
-    Ok(Json(services.register_tool(&caller, input).await?))
+    Ok(Json(services.agent().register_tool(&caller, input).await?))
 }
 
 /// Every tool, active or not, with its endpoint and header names. Needs the app secret.
@@ -70,7 +70,7 @@ pub async fn list_all(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
 ) -> Result<Json<ToolList>, ApiError> {
-    let tools = services.tools(&caller).await?;
+    let tools = services.agent().tools(&caller).await?;
     Ok(Json(ToolList { tools }))
 }
 
@@ -91,7 +91,7 @@ pub async fn get(
     AppCaller(caller): AppCaller,
     Path(name): Path<String>,
 ) -> Result<Json<Tool>, ApiError> {
-    Ok(Json(services.tool(&caller, &name).await?))
+    Ok(Json(services.agent().tool(&caller, &name).await?))
 }
 
 /// Changes the fields present; `isActive: false` deactivates. Needs the app secret.
@@ -113,7 +113,9 @@ pub async fn update(
     Path(name): Path<String>,
     AppCallerJson(caller, patch): AppCallerJson<UpdateTool>,
 ) -> Result<Json<Tool>, ApiError> {
-    Ok(Json(services.update_tool(&caller, &name, patch).await?))
+    Ok(Json(
+        services.agent().update_tool(&caller, &name, patch).await?,
+    ))
 }
 
 /// Deletes a tool; its executions stay recorded. Needs the app secret.
@@ -133,7 +135,7 @@ pub async fn delete(
     AppCaller(caller): AppCaller,
     Path(name): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    services.delete_tool(&caller, &name).await?;
+    services.agent().delete_tool(&caller, &name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -157,7 +159,7 @@ pub async fn execute(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<ExecuteTool>,
 ) -> Result<Json<ToolResult>, ApiError> {
-    Ok(Json(services.execute_tool(&caller, input).await?))
+    Ok(Json(services.agent().execute_tool(&caller, input).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -199,5 +201,10 @@ pub async fn executions(
         cursor: query.cursor,
         limit: query.limit,
     };
-    Ok(Json(services.list_tool_executions(&caller, query).await?))
+    Ok(Json(
+        services
+            .agent()
+            .list_tool_executions(&caller, query)
+            .await?,
+    ))
 }

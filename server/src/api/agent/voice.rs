@@ -66,9 +66,10 @@ pub async fn create_session(
     AppCallerJson(caller, input): AppCallerJson<CreateCall>,
 ) -> Result<Json<CallCreatedResponse>, ApiError> {
     services
+        .agent()
         .check_voice_limit(&caller, VoiceLimit::Session)
         .await?;
-    Ok(Json(services.create_call(&caller, input).await?))
+    Ok(Json(services.agent().create_call(&caller, input).await?))
 }
 
 /// One call (`roomName`) or the caller's calls by page. Session tokens see their own calls.
@@ -91,9 +92,10 @@ pub async fn get_session(
     ApiQuery(query): ApiQuery<SessionQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let value = match query.room_name.as_deref() {
-        Some(room) => serde_json::to_value(services.call_detail(&caller, room).await?),
+        Some(room) => serde_json::to_value(services.agent().call_detail(&caller, room).await?),
         None => serde_json::to_value(
             services
+                .agent()
                 .list_calls(&caller, query.status.as_deref(), query.limit, query.offset)
                 .await?,
         ),
@@ -123,7 +125,7 @@ pub async fn update_session(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<UpdateCall>,
 ) -> Result<Json<SuccessMessage>, ApiError> {
-    services.update_call(&caller, input).await?;
+    services.agent().update_call(&caller, input).await?;
     Ok(success("Session updated successfully"))
 }
 
@@ -147,6 +149,7 @@ pub async fn end_session(
     ApiQuery(query): ApiQuery<RoomQuery>,
 ) -> Result<Json<SuccessMessage>, ApiError> {
     let duration = services
+        .agent()
         .end_call(&caller, query.room_name.as_deref().unwrap_or_default())
         .await?;
     let mut answer = SuccessMessage::new("Session ended successfully");
@@ -174,9 +177,10 @@ pub async fn start_realtime(
     AppCallerJson(caller, input): AppCallerJson<StartRealtime>,
 ) -> Result<Json<RealtimeStarted>, ApiError> {
     services
+        .agent()
         .check_voice_limit(&caller, VoiceLimit::Realtime)
         .await?;
-    Ok(Json(services.start_realtime(&caller, input).await?))
+    Ok(Json(services.agent().start_realtime(&caller, input).await?))
 }
 
 /// The realtime session's state.
@@ -199,6 +203,7 @@ pub async fn realtime_status(
 ) -> Result<Json<RealtimeStatus>, ApiError> {
     Ok(Json(
         services
+            .agent()
             .realtime_status(&caller, query.room_name.as_deref().unwrap_or_default())
             .await?,
     ))
@@ -223,6 +228,7 @@ pub async fn end_realtime(
     ApiQuery(query): ApiQuery<RoomQuery>,
 ) -> Result<Json<SuccessMessage>, ApiError> {
     let duration = services
+        .agent()
         .end_call(&caller, query.room_name.as_deref().unwrap_or_default())
         .await?;
     let mut answer = SuccessMessage::new("Realtime session ended");
@@ -252,9 +258,15 @@ pub async fn start_recording(
     AppCallerJson(caller, input): AppCallerJson<StartRecording>,
 ) -> Result<Json<RecordingStarted>, ApiError> {
     services
+        .agent()
         .check_voice_limit(&caller, VoiceLimit::Recording)
         .await?;
-    Ok(Json(services.start_call_recording(&caller, input).await?))
+    Ok(Json(
+        services
+            .agent()
+            .start_call_recording(&caller, input)
+            .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -287,6 +299,7 @@ pub async fn recording_status(
 ) -> Result<Json<RecordingStatus>, ApiError> {
     Ok(Json(
         services
+            .agent()
             .call_recording(
                 &caller,
                 query.room_name.as_deref(),
@@ -318,9 +331,11 @@ pub async fn stop_recording(
     ApiQuery(query): ApiQuery<RoomQuery>,
 ) -> Result<Json<SuccessMessage>, ApiError> {
     services
+        .agent()
         .check_voice_limit(&caller, VoiceLimit::Recording)
         .await?;
     let url = services
+        .agent()
         .stop_call_recording(&caller, query.room_name.as_deref().unwrap_or_default())
         .await?;
     let mut answer = SuccessMessage::new("Recording stopped successfully");
@@ -345,7 +360,10 @@ pub async fn update_recording(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<UpdateRecording>,
 ) -> Result<Json<SuccessMessage>, ApiError> {
-    services.update_call_recording(&caller, input).await?;
+    services
+        .agent()
+        .update_call_recording(&caller, input)
+        .await?;
     Ok(success("Recording metadata updated successfully"))
 }
 
@@ -369,7 +387,7 @@ pub async fn spawn_agent(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<SpawnAgent>,
 ) -> Result<Json<AgentSpawned>, ApiError> {
-    Ok(Json(services.spawn_agent(&caller, input).await?))
+    Ok(Json(services.agent().spawn_agent(&caller, input).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -400,6 +418,7 @@ pub async fn agent_state(
 ) -> Result<Json<AgentState>, ApiError> {
     Ok(Json(
         services
+            .agent()
             .agent_state(
                 &caller,
                 query.room_name.as_deref(),
@@ -426,7 +445,7 @@ pub async fn update_agent(
     State(services): State<Services>,
     AppCallerJson(caller, input): AppCallerJson<UpdateAgent>,
 ) -> Result<Json<SuccessMessage>, ApiError> {
-    let status = services.update_agent(&caller, input).await?;
+    let status = services.agent().update_agent(&caller, input).await?;
     Ok(success(format!(
         "Agent status updated to {}",
         status.as_str()
@@ -452,6 +471,7 @@ pub async fn remove_agent(
     ApiQuery(query): ApiQuery<RoomQuery>,
 ) -> Result<Json<SuccessMessage>, ApiError> {
     services
+        .agent()
         .remove_agent(&caller, query.room_name.as_deref().unwrap_or_default())
         .await?;
     Ok(success("Agent removed successfully"))
@@ -477,9 +497,10 @@ pub async fn token(
     AppCallerJson(caller, input): AppCallerJson<VoiceTokenRequest>,
 ) -> Result<Json<VoiceToken>, ApiError> {
     services
+        .agent()
         .check_voice_limit(&caller, VoiceLimit::Session)
         .await?;
-    Ok(Json(services.voice_token(&caller, input).await?))
+    Ok(Json(services.agent().voice_token(&caller, input).await?))
 }
 
 /// LiveKit's webhook in seed 002's shape: the same verification and handling as
@@ -502,6 +523,7 @@ pub async fn webhook(
 ) -> Result<Json<WebhookReceived>, ApiError> {
     let authorization = webhook_authorization(&headers)?;
     let event = services
+        .agent()
         .receive_livekit_webhook(&body, authorization)
         .await?;
     Ok(Json(WebhookReceived {
@@ -566,6 +588,7 @@ pub async fn list_sessions(
         .transpose()?;
     Ok(Json(
         services
+            .agent()
             .list_voice_sessions(
                 &caller,
                 VoiceSessionQuery {
@@ -597,5 +620,7 @@ pub async fn session_detail(
     AppCaller(caller): AppCaller,
     Path(id): Path<String>,
 ) -> Result<Json<VoiceSessionDetail>, ApiError> {
-    Ok(Json(services.voice_session_detail(&caller, &id).await?))
+    Ok(Json(
+        services.agent().voice_session_detail(&caller, &id).await?,
+    ))
 }

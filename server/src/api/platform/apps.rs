@@ -27,7 +27,7 @@ pub async fn list(
     State(services): State<Services>,
     signed_in: SignedInUser,
 ) -> Result<Json<Vec<App>>, ApiError> {
-    Ok(Json(services.list_apps(&signed_in.actor).await?))
+    Ok(Json(services.platform().list_apps(&signed_in.actor).await?))
 }
 
 /// Creates an app (needs `apps.manage`). The answer carries the secret, shown this once.
@@ -49,7 +49,10 @@ pub async fn create(
     signed_in: SignedInUser,
     ApiJson(request): ApiJson<CreateApp>,
 ) -> Result<(StatusCode, Json<AppWithSecret>), ApiError> {
-    let created = services.create_app(&signed_in.actor, request).await?;
+    let created = services
+        .platform()
+        .create_app(&signed_in.actor, request)
+        .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -70,7 +73,12 @@ pub async fn get(
     signed_in: SignedInUser,
     Path(slug): Path<String>,
 ) -> Result<Json<App>, ApiError> {
-    Ok(Json(services.app_by_slug(&signed_in.actor, &slug).await?))
+    Ok(Json(
+        services
+            .platform()
+            .app_by_slug(&signed_in.actor, &slug)
+            .await?,
+    ))
 }
 
 /// Changes the fields named in the body (`name` and seed 000's settings); `null` clears an
@@ -102,7 +110,10 @@ pub async fn update(
         ));
     };
     Ok(Json(
-        services.update_app(&signed_in.actor, &slug, patch).await?,
+        services
+            .platform()
+            .update_app(&signed_in.actor, &slug, patch)
+            .await?,
     ))
 }
 
@@ -125,7 +136,10 @@ pub async fn rotate_secret(
     Path(slug): Path<String>,
 ) -> Result<Json<AppWithSecret>, ApiError> {
     Ok(Json(
-        services.rotate_app_secret(&signed_in.actor, &slug).await?,
+        services
+            .platform()
+            .rotate_app_secret(&signed_in.actor, &slug)
+            .await?,
     ))
 }
 
@@ -145,6 +159,7 @@ pub async fn deactivate(
 ) -> Result<Json<App>, ApiError> {
     Ok(Json(
         services
+            .platform()
             .set_app_active(&signed_in.actor, &slug, false)
             .await?,
     ))
@@ -166,6 +181,7 @@ pub async fn activate(
 ) -> Result<Json<App>, ApiError> {
     Ok(Json(
         services
+            .platform()
             .set_app_active(&signed_in.actor, &slug, true)
             .await?,
     ))
@@ -193,6 +209,9 @@ pub async fn playground_token(
     Path(slug): Path<String>,
 ) -> Result<Json<SessionTokenResponse>, ApiError> {
     Ok(Json(
-        services.playground_token(&signed_in.actor, &slug).await?,
+        services
+            .agent()
+            .playground_token(&signed_in.actor, &slug)
+            .await?,
     ))
 }

@@ -42,6 +42,7 @@ pub async fn list(
 ) -> Result<Json<AuditPage>, ApiError> {
     Ok(Json(
         services
+            .platform()
             .list_audit(
                 &signed_in.actor,
                 &workspace_id,
@@ -73,6 +74,7 @@ pub async fn set_retention(
     ApiJson(request): ApiJson<AuditRetention>,
 ) -> Result<StatusCode, ApiError> {
     services
+        .platform()
         .set_audit_retention(&signed_in.actor, &workspace_id, request.days)
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -32,6 +32,7 @@ pub async fn create_session(
 ) -> Result<Json<SessionTokenResponse>, ApiError> {
     Ok(Json(
         services
+            .platform()
             .create_session_token(&caller, request.ttl_ms)
             .await?,
     ))
@@ -57,6 +58,7 @@ pub async fn revoke_session(
     AppCallerJson(caller, request): AppCallerJson<RevokeSessionRequest>,
 ) -> Result<StatusCode, ApiError> {
     services
+        .platform()
         .revoke_session_token(&caller, request.session_token.as_deref())
         .await?;
     Ok(StatusCode::NO_CONTENT)

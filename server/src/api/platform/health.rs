@@ -14,7 +14,7 @@ use model::platform::health::{Health, Readiness};
     responses((status = 200, description = "The process is up", body = Health))
 )]
 pub async fn health(State(services): State<Services>) -> Json<Health> {
-    Json(services.health())
+    Json(services.platform().health())
 }
 
 /// Readiness: the database answers. 503 while it does not.
@@ -28,7 +28,7 @@ pub async fn health(State(services): State<Services>) -> Json<Health> {
     )
 )]
 pub async fn healthz(State(services): State<Services>) -> (StatusCode, Json<Readiness>) {
-    let readiness = services.readiness().await;
+    let readiness = services.platform().readiness().await;
     let status = if readiness.database.ok {
         StatusCode::OK
     } else {

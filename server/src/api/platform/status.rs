@@ -20,5 +20,5 @@ use crate::http::ApiError;
     )
 )]
 pub async fn status(State(services): State<Services>) -> Result<Json<StatusReport>, ApiError> {
-    Ok(Json(services.status().await?))
+    Ok(Json(services.platform().status().await?))
 }

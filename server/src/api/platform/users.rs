@@ -35,6 +35,7 @@ pub async fn login(
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let session = services
+        .platform()
         .login(&request.email, &request.password, ip.as_deref())
         .await?;
     let cookie = session_cookie_header(
@@ -58,7 +59,7 @@ pub async fn logout(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if let Some(token) = session_token(&headers) {
-        services.logout(&token).await?;
+        services.platform().logout(&token).await?;
     }
     Ok((StatusCode::NO_CONTENT, [cleared_cookie_header()]).into_response())
 }
@@ -105,6 +106,7 @@ pub async fn create_member(
                 _ => None,
             });
     let user = services
+        .platform()
         .create_user(
             &signed_in.actor,
             NewUser {
@@ -139,6 +141,7 @@ pub async fn members(
 ) -> Result<Json<Vec<Member>>, ApiError> {
     Ok(Json(
         services
+            .platform()
             .workspace_members(&signed_in.actor, &workspace_id)
             .await?,
     ))
@@ -172,6 +175,7 @@ pub async fn change_role(
 ) -> Result<Json<Member>, ApiError> {
     Ok(Json(
         services
+            .platform()
             .change_member_role(&signed_in.actor, &workspace_id, &user_id, request.role)
             .await?,
     ))

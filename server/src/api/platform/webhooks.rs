@@ -38,6 +38,7 @@ pub async fn deliveries(
 ) -> Result<Json<WebhookDeliveryPage>, ApiError> {
     Ok(Json(
         services
+            .platform()
             .list_webhook_deliveries(&caller, query.cursor.as_deref(), query.limit)
             .await?,
     ))
@@ -59,7 +60,7 @@ pub async fn signing_secret(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
 ) -> Result<Json<SigningSecret>, ApiError> {
-    Ok(Json(services.signing_secret(&caller).await?))
+    Ok(Json(services.platform().signing_secret(&caller).await?))
 }
 
 /// Replaces the signing secret; calls are signed with the new one at once. Needs the app
@@ -78,5 +79,7 @@ pub async fn rotate_signing_secret(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
 ) -> Result<Json<SigningSecret>, ApiError> {
-    Ok(Json(services.rotate_signing_secret(&caller).await?))
+    Ok(Json(
+        services.platform().rotate_signing_secret(&caller).await?,
+    ))
 }

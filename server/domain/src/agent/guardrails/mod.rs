@@ -17,6 +17,7 @@ use model::platform::users::Permission;
 use store::{GuardrailRuleRecord, StoreError, ViolationFilter, ViolationRecord};
 
 use self::matcher::{Matcher, compile};
+use crate::agent::Agent;
 use crate::ids::new_id;
 use crate::validation::{Checks, Paging};
 use crate::{AUTH_CACHE_TTL, Caller, Error, Result, Services};
@@ -74,7 +75,7 @@ impl RuleCache {
     }
 }
 
-impl Services {
+impl Agent<'_> {
     /// Adds a rule; its pattern must compile. Needs the app secret.
     pub async fn create_guardrail_rule(
         &self,
@@ -169,29 +170,6 @@ impl Services {
             "guardrail_rule",
             Some(rule_id.to_owned()),
             None,
-        )
-        .await
-    }
-
-    /// Records a rule's creation or change with what it now does.
-    async fn audit_rule(
-        &self,
-        caller: &Caller,
-        action: &'static str,
-        rule: &GuardrailRuleRecord,
-    ) -> Result<()> {
-        let details = serde_json::json!({
-            "type": rule.r#type,
-            "pattern": rule.pattern,
-            "action": rule.action,
-            "isActive": rule.is_active,
-        });
-        self.audit_change(
-            caller,
-            action,
-            "guardrail_rule",
-            Some(rule.id.clone()),
-            Some(details),
         )
         .await
     }
@@ -319,6 +297,31 @@ impl Services {
             .await
             .map_err(not_found("violation"))?;
         to_violation(record).ok_or(Error::NotFound("violation"))
+    }
+}
+
+impl Services {
+    /// Records a rule's creation or change with what it now does.
+    async fn audit_rule(
+        &self,
+        caller: &Caller,
+        action: &'static str,
+        rule: &GuardrailRuleRecord,
+    ) -> Result<()> {
+        let details = serde_json::json!({
+            "type": rule.r#type,
+            "pattern": rule.pattern,
+            "action": rule.action,
+            "isActive": rule.is_active,
+        });
+        self.audit_change(
+            caller,
+            action,
+            "guardrail_rule",
+            Some(rule.id.clone()),
+            Some(details),
+        )
+        .await
     }
 
     /// The app's active rules, compiled: from the cache when fresh or still current.

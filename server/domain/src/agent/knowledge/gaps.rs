@@ -1,9 +1,10 @@
 //! Knowledge gaps (questions the base could not answer) and the search metrics.
 
 use super::*;
+use crate::agent::Agent;
 use model::platform::users::Permission;
 
-impl Services {
+impl Agent<'_> {
     /// The app's gaps: open ones by default, most recently asked first.
     pub async fn knowledge_gaps(
         &self,
@@ -78,30 +79,6 @@ impl Services {
             .await
     }
 
-    async fn set_gap_status(
-        &self,
-        caller: &Caller,
-        id: &str,
-        status: GapStatus,
-        document_id: Option<&str>,
-        resolved_by: Option<&str>,
-    ) -> Result<KnowledgeGap> {
-        let at = (status != GapStatus::Open).then(|| self.now_ms());
-        let record = self
-            .store()
-            .set_knowledge_gap_status(
-                &caller.app.id,
-                id,
-                status.as_str(),
-                document_id,
-                resolved_by,
-                at,
-            )
-            .await?
-            .ok_or(Error::NotFound("gap"))?;
-        Ok(to_gap(record))
-    }
-
     /// Search volume, quality and latency in `[since, until)`.
     pub async fn knowledge_metrics(
         &self,
@@ -136,6 +113,32 @@ impl Services {
             max_retrieval_ms: ms(totals.max_retrieval_us.map(|us| us as f64)),
             open_gaps,
         })
+    }
+}
+
+impl Services {
+    async fn set_gap_status(
+        &self,
+        caller: &Caller,
+        id: &str,
+        status: GapStatus,
+        document_id: Option<&str>,
+        resolved_by: Option<&str>,
+    ) -> Result<KnowledgeGap> {
+        let at = (status != GapStatus::Open).then(|| self.now_ms());
+        let record = self
+            .store()
+            .set_knowledge_gap_status(
+                &caller.app.id,
+                id,
+                status.as_str(),
+                document_id,
+                resolved_by,
+                at,
+            )
+            .await?
+            .ok_or(Error::NotFound("gap"))?;
+        Ok(to_gap(record))
     }
 }
 

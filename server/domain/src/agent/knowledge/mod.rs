@@ -31,6 +31,7 @@ use store::{
 use embeddings::{Embedder, Purpose};
 use ranking::{fuse, normalize_query, query_terms};
 
+use crate::agent::Agent;
 use crate::ids::new_id;
 use crate::validation::{Checks, Paging};
 use crate::{Caller, Error, Result, Services};
@@ -55,17 +56,7 @@ const JOB_MAX_ATTEMPTS: i64 = 6;
 const DEFAULT_THRESHOLD: f64 = 0.5;
 const SEARCH_LOG_SESSION: &str = "search-api";
 
-impl Services {
-    /// The configured embedding provider, connected (the local model loaded) on first use. The
-    /// server connects it at start (`prepare_embeddings`), so requests do not wait for that.
-    pub(crate) fn embedder(&self) -> Result<&Embedder> {
-        if let Some(embedder) = self.embedder_cell().get() {
-            return Ok(embedder);
-        }
-        let embedder = Embedder::new(self.ports().embeddings.connect()?);
-        Ok(self.embedder_cell().get_or_init(|| embedder))
-    }
-
+impl Agent<'_> {
     /// Connects the embedding provider (loading the local model) ahead of the first request,
     /// and answers its model. Blocking: call it off the async runtime's threads.
     pub fn prepare_embeddings(&self) -> Result<String> {
@@ -237,6 +228,98 @@ impl Services {
         .await
     }
 
+    /// Embeds the next waiting document's chunks, a batch at a time. Answers whether there was
+    /// one. A failing provider is retried with backoff; after the last attempt the document is
+    /// `failed`, still found by full text.
+    pub async fn ingest_next_document(&self) -> Result<bool> {
+        let embedder = self.embedder()?;
+        let model = embedder.model().to_owned();
+        let Some(document) = self
+            .store()
+            .claim_knowledge_ingestion(self.now_ms(), JOB_LEASE_MS)
+            .await?
+        else {
+            return Ok(false);
+        };
+        loop {
+            let chunks = self
+                .store()
+                .chunks_to_embed(&document.id, &model, JOB_BATCH)
+                .await?;
+            if chunks.is_empty() {
+                break;
+            }
+            let texts: Vec<String> = chunks
+                .iter()
+                .map(|c| embedding_text(&c.title, c.heading.as_deref(), &c.content))
+                .collect();
+            let vectors = match embedder.embed(&texts, Purpose::Document).await {
+                Ok(vectors) => vectors,
+                Err(error) => {
+                    let attempts = document.ingest_attempts + 1;
+                    let (state, retry_at) = if attempts >= JOB_MAX_ATTEMPTS {
+                        (IngestState::Failed, self.now_ms())
+                    } else {
+                        (
+                            IngestState::Pending,
+                            self.now_ms() + retry_delay_ms(attempts),
+                        )
+                    };
+                    tracing::warn!(document = %document.id, attempts, %error, "embedding failed");
+                    self.store()
+                        .finish_knowledge_ingestion(
+                            &document.id,
+                            state.as_str(),
+                            Some(&error.to_string()),
+                            attempts,
+                            retry_at,
+                        )
+                        .await?;
+                    return Ok(true);
+                }
+            };
+            self.ensure_vector_index(&vectors).await?;
+            let pairs: Vec<(String, Vec<f32>)> =
+                chunks.into_iter().map(|c| c.id).zip(vectors).collect();
+            self.store()
+                .store_chunk_embeddings(
+                    &document.app_id,
+                    &document.id,
+                    &model,
+                    &pairs,
+                    self.now_ms() + JOB_LEASE_MS,
+                )
+                .await?;
+        }
+        self.store()
+            .finish_knowledge_ingestion(
+                &document.id,
+                IngestState::Ready.as_str(),
+                None,
+                document.ingest_attempts,
+                self.now_ms(),
+            )
+            .await?;
+        Ok(true)
+    }
+
+    /// Whether documents wait for the ingestion job (it polls while they do).
+    pub async fn knowledge_ingestion_waiting(&self) -> Result<bool> {
+        Ok(self.store().knowledge_ingestion_waiting().await?)
+    }
+}
+
+impl Services {
+    /// The configured embedding provider, connected (the local model loaded) on first use. The
+    /// server connects it at start (`prepare_embeddings`), so requests do not wait for that.
+    pub(crate) fn embedder(&self) -> Result<&Embedder> {
+        if let Some(embedder) = self.embedder_cell().get() {
+            return Ok(embedder);
+        }
+        let embedder = Embedder::new(self.ports().embeddings.connect()?);
+        Ok(self.embedder_cell().get_or_init(|| embedder))
+    }
+
     async fn save_document(
         &self,
         caller: &Caller,
@@ -361,86 +444,6 @@ impl Services {
         self.store().ensure_vector_index(dims).await?;
         self.mark_indexed_dimensions(dims);
         Ok(())
-    }
-
-    /// Embeds the next waiting document's chunks, a batch at a time. Answers whether there was
-    /// one. A failing provider is retried with backoff; after the last attempt the document is
-    /// `failed`, still found by full text.
-    pub async fn ingest_next_document(&self) -> Result<bool> {
-        let embedder = self.embedder()?;
-        let model = embedder.model().to_owned();
-        let Some(document) = self
-            .store()
-            .claim_knowledge_ingestion(self.now_ms(), JOB_LEASE_MS)
-            .await?
-        else {
-            return Ok(false);
-        };
-        loop {
-            let chunks = self
-                .store()
-                .chunks_to_embed(&document.id, &model, JOB_BATCH)
-                .await?;
-            if chunks.is_empty() {
-                break;
-            }
-            let texts: Vec<String> = chunks
-                .iter()
-                .map(|c| embedding_text(&c.title, c.heading.as_deref(), &c.content))
-                .collect();
-            let vectors = match embedder.embed(&texts, Purpose::Document).await {
-                Ok(vectors) => vectors,
-                Err(error) => {
-                    let attempts = document.ingest_attempts + 1;
-                    let (state, retry_at) = if attempts >= JOB_MAX_ATTEMPTS {
-                        (IngestState::Failed, self.now_ms())
-                    } else {
-                        (
-                            IngestState::Pending,
-                            self.now_ms() + retry_delay_ms(attempts),
-                        )
-                    };
-                    tracing::warn!(document = %document.id, attempts, %error, "embedding failed");
-                    self.store()
-                        .finish_knowledge_ingestion(
-                            &document.id,
-                            state.as_str(),
-                            Some(&error.to_string()),
-                            attempts,
-                            retry_at,
-                        )
-                        .await?;
-                    return Ok(true);
-                }
-            };
-            self.ensure_vector_index(&vectors).await?;
-            let pairs: Vec<(String, Vec<f32>)> =
-                chunks.into_iter().map(|c| c.id).zip(vectors).collect();
-            self.store()
-                .store_chunk_embeddings(
-                    &document.app_id,
-                    &document.id,
-                    &model,
-                    &pairs,
-                    self.now_ms() + JOB_LEASE_MS,
-                )
-                .await?;
-        }
-        self.store()
-            .finish_knowledge_ingestion(
-                &document.id,
-                IngestState::Ready.as_str(),
-                None,
-                document.ingest_attempts,
-                self.now_ms(),
-            )
-            .await?;
-        Ok(true)
-    }
-
-    /// Whether documents wait for the ingestion job (it polls while they do).
-    pub async fn knowledge_ingestion_waiting(&self) -> Result<bool> {
-        Ok(self.store().knowledge_ingestion_waiting().await?)
     }
 }
 

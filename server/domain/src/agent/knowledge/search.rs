@@ -1,9 +1,10 @@
 //! Knowledge search: hybrid retrieval (vectors and full text, fused), its validation and its log.
 
 use super::*;
+use crate::agent::Agent;
 use model::platform::users::Permission;
 
-impl Services {
+impl Agent<'_> {
     /// Seed 000's `POST /api/knowledge/search`, hybrid by default. Session tokens may call it.
     pub async fn search_knowledge(
         &self,
@@ -26,7 +27,9 @@ impl Services {
         caller.require(Permission::KnowledgeRead)?;
         self.search(caller, input, None, Telemetry::Skip).await
     }
+}
 
+impl Services {
     async fn search(
         &self,
         caller: &Caller,

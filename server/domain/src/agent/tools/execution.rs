@@ -3,8 +3,9 @@
 
 use super::*;
 use crate::RatePolicy;
+use crate::agent::Agent;
 
-impl Services {
+impl Agent<'_> {
     /// Calls a tool for a session. Failures of the call are answered in-band
     /// (`{success: false, error}`) as seed 000 does; only a session over `maxActionsPerTurn`
     /// calls a minute is refused (429). Every call is recorded. Session tokens may call it.
@@ -43,13 +44,15 @@ impl Services {
         self.store().insert_tool_execution(&record).await?;
         Ok(result)
     }
+}
 
+impl Services {
     /// One more action for the session in this minute's window; 429 past the limit. Atomic
     /// across concurrent calls and instances.
     async fn count_action(&self, caller: &Caller, session_id: &str, limit: i64) -> Result<()> {
         let policy = RatePolicy::new("tool-actions", limit, ACTION_WINDOW_MS);
         let subject = format!("{}:{session_id}", caller.app.id);
-        let decision = self.hit_rate_limit(&policy, &subject).await?;
+        let decision = self.platform().hit_rate_limit(&policy, &subject).await?;
         if decision.allowed {
             Ok(())
         } else {

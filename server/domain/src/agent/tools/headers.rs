@@ -5,33 +5,13 @@ use serde_json::{Map, Value};
 use store::ToolRecord;
 
 use super::PLATFORM_HEADERS;
+use crate::agent::Agent;
 use crate::validation::Checks;
 use crate::{Result, Services};
 
 const MAX_HEADERS: usize = 20;
 
-impl Services {
-    /// `headers` with every value sealed, ready to store.
-    pub(crate) fn seal_headers(
-        &self,
-        app_id: &str,
-        tool: &str,
-        headers: Option<Map<String, Value>>,
-    ) -> Result<Option<Map<String, Value>>> {
-        let Some(headers) = headers else {
-            return Ok(None);
-        };
-        let mut sealed = Map::with_capacity(headers.len());
-        for (name, value) in headers {
-            let plain = value.as_str().unwrap_or_default();
-            let value = self
-                .keyring()
-                .seal(&header_context(app_id, tool, &name), plain)?;
-            sealed.insert(name, Value::String(value));
-        }
-        Ok(Some(sealed))
-    }
-
+impl Agent<'_> {
     /// Seals every stored header value under the current key: plain ones stored before
     /// secrets were sealed, and ones sealed under an older key. Answers how many tools it
     /// resealed.
@@ -60,6 +40,29 @@ impl Services {
             }
         }
         Ok(resealed)
+    }
+}
+
+impl Services {
+    /// `headers` with every value sealed, ready to store.
+    pub(crate) fn seal_headers(
+        &self,
+        app_id: &str,
+        tool: &str,
+        headers: Option<Map<String, Value>>,
+    ) -> Result<Option<Map<String, Value>>> {
+        let Some(headers) = headers else {
+            return Ok(None);
+        };
+        let mut sealed = Map::with_capacity(headers.len());
+        for (name, value) in headers {
+            let plain = value.as_str().unwrap_or_default();
+            let value = self
+                .keyring()
+                .seal(&header_context(app_id, tool, &name), plain)?;
+            sealed.insert(name, Value::String(value));
+        }
+        Ok(Some(sealed))
     }
 
     /// A stored tool's headers with their values opened, to call it or edit them.

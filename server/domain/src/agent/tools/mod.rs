@@ -17,6 +17,7 @@ use model::platform::users::Permission;
 use serde_json::{Map, Value};
 use store::{ExecutionFilter, StoreError, ToolExecutionRecord, ToolRecord};
 
+use crate::agent::Agent;
 use crate::ids::new_id;
 use crate::platform::outbound::{OutboundError, OutboundRequest, signature_headers};
 use crate::validation::{Checks, Paging};
@@ -52,7 +53,7 @@ pub struct ExecutionQuery {
     pub limit: Option<i64>,
 }
 
-impl Services {
+impl Agent<'_> {
     /// Registers a tool, or replaces (and re-activates) the one of the same name. Needs the app
     /// secret.
     pub async fn register_tool(&self, caller: &Caller, input: RegisterTool) -> Result<Tool> {
@@ -170,25 +171,6 @@ impl Services {
             .await
     }
 
-    /// Records a tool's registration or change: what it calls, and its header names (never
-    /// their values).
-    async fn audit_tool(&self, caller: &Caller, action: &'static str, tool: &Tool) -> Result<()> {
-        let details = serde_json::json!({
-            "endpoint": tool.endpoint,
-            "httpMethod": tool.http_method,
-            "headerNames": tool.header_names,
-            "isActive": tool.is_active,
-        });
-        self.audit_change(
-            caller,
-            action,
-            "tool",
-            Some(tool.name.clone()),
-            Some(details),
-        )
-        .await
-    }
-
     /// The active tools, with what an agent needs only. Session tokens may call it.
     pub async fn public_tools(&self, caller: &Caller) -> Result<Vec<PublicTool>> {
         caller.permit(Permission::AppsRead)?;
@@ -241,6 +223,27 @@ impl Services {
             executions: records.into_iter().map(to_execution).collect(),
             next_cursor,
         })
+    }
+}
+
+impl Services {
+    /// Records a tool's registration or change: what it calls, and its header names (never
+    /// their values).
+    async fn audit_tool(&self, caller: &Caller, action: &'static str, tool: &Tool) -> Result<()> {
+        let details = serde_json::json!({
+            "endpoint": tool.endpoint,
+            "httpMethod": tool.http_method,
+            "headerNames": tool.header_names,
+            "isActive": tool.is_active,
+        });
+        self.audit_change(
+            caller,
+            action,
+            "tool",
+            Some(tool.name.clone()),
+            Some(details),
+        )
+        .await
     }
 
     async fn tool_record(&self, caller: &Caller, name: &str) -> Result<ToolRecord> {

@@ -14,6 +14,7 @@ use sha2::Sha256;
 use store::VoiceSessionRecord;
 
 use super::{new_session, status_of};
+use crate::agent::Agent;
 use crate::clock::iso8601;
 use crate::validation::Checks;
 use crate::{Caller, Error, Result, Services};
@@ -55,7 +56,7 @@ fn is_locale(value: &str) -> bool {
         })
 }
 
-impl Services {
+impl Agent<'_> {
     /// `POST /voice/sessions`.
     pub async fn create_backend_session(
         &self,
@@ -180,55 +181,6 @@ impl Services {
         Ok(())
     }
 
-    /// The configured agent id of `support` or `sales`, or 503 naming what to set.
-    fn elevenlabs_agent(&self, agent_type: &str) -> Result<String> {
-        let settings = &self.integrations().elevenlabs;
-        let (agent_id, variable) = match agent_type {
-            "support" => (&settings.support_agent_id, "ELEVENLABS_SUPPORT_AGENT_ID"),
-            "sales" => (&settings.sales_agent_id, "ELEVENLABS_SALES_AGENT_ID"),
-            _ => {
-                return Err(Error::InvalidFields(vec![crate::FieldError::new(
-                    "agentType",
-                    "must be support or sales",
-                )]));
-            }
-        };
-        if settings.api_key.is_none() {
-            return Err(Error::Unavailable(
-                "ElevenLabs is not configured: set ELEVENLABS_API_KEY".to_owned(),
-            ));
-        }
-        agent_id.clone().ok_or_else(|| {
-            Error::Unavailable(format!("ElevenLabs is not configured: set {variable}"))
-        })
-    }
-
-    /// Asks ElevenLabs for a signed conversation URL, retrying overloads and network errors.
-    async fn signed_url(&self, agent_id: &str) -> Result<String> {
-        let elevenlabs = &self.ports().elevenlabs;
-        let mut backoff = FIRST_BACKOFF;
-        let mut last_error = String::new();
-        for attempt in 1..=ATTEMPTS {
-            let refusal = match elevenlabs.signed_url(agent_id).await {
-                Ok(url) => return Ok(url),
-                Err(refusal) if refusal.unconfigured => {
-                    return Err(Error::Unavailable(refusal.reason));
-                }
-                Err(refusal) => refusal,
-            };
-            last_error = refusal.reason;
-            tracing::warn!(attempt, error = %last_error, "ElevenLabs refused to start a conversation");
-            if !refusal.retryable || attempt == ATTEMPTS {
-                break;
-            }
-            tokio::time::sleep(backoff).await;
-            backoff *= 2;
-        }
-        Err(Error::Upstream(format!(
-            "ElevenLabs could not start the conversation: {last_error}"
-        )))
-    }
-
     /// ElevenLabs' post-call webhook: verified by HMAC over `timestamp.body`, then its
     /// transcript is stored with the session and the session ends.
     pub async fn receive_elevenlabs_webhook(&self, body: &[u8], signature: &str) -> Result<()> {
@@ -298,6 +250,57 @@ impl Services {
                 .await?;
         }
         Ok(())
+    }
+}
+
+impl Services {
+    /// The configured agent id of `support` or `sales`, or 503 naming what to set.
+    fn elevenlabs_agent(&self, agent_type: &str) -> Result<String> {
+        let settings = &self.integrations().elevenlabs;
+        let (agent_id, variable) = match agent_type {
+            "support" => (&settings.support_agent_id, "ELEVENLABS_SUPPORT_AGENT_ID"),
+            "sales" => (&settings.sales_agent_id, "ELEVENLABS_SALES_AGENT_ID"),
+            _ => {
+                return Err(Error::InvalidFields(vec![crate::FieldError::new(
+                    "agentType",
+                    "must be support or sales",
+                )]));
+            }
+        };
+        if settings.api_key.is_none() {
+            return Err(Error::Unavailable(
+                "ElevenLabs is not configured: set ELEVENLABS_API_KEY".to_owned(),
+            ));
+        }
+        agent_id.clone().ok_or_else(|| {
+            Error::Unavailable(format!("ElevenLabs is not configured: set {variable}"))
+        })
+    }
+
+    /// Asks ElevenLabs for a signed conversation URL, retrying overloads and network errors.
+    async fn signed_url(&self, agent_id: &str) -> Result<String> {
+        let elevenlabs = &self.ports().elevenlabs;
+        let mut backoff = FIRST_BACKOFF;
+        let mut last_error = String::new();
+        for attempt in 1..=ATTEMPTS {
+            let refusal = match elevenlabs.signed_url(agent_id).await {
+                Ok(url) => return Ok(url),
+                Err(refusal) if refusal.unconfigured => {
+                    return Err(Error::Unavailable(refusal.reason));
+                }
+                Err(refusal) => refusal,
+            };
+            last_error = refusal.reason;
+            tracing::warn!(attempt, error = %last_error, "ElevenLabs refused to start a conversation");
+            if !refusal.retryable || attempt == ATTEMPTS {
+                break;
+            }
+            tokio::time::sleep(backoff).await;
+            backoff *= 2;
+        }
+        Err(Error::Upstream(format!(
+            "ElevenLabs could not start the conversation: {last_error}"
+        )))
     }
 }
 

@@ -11,6 +11,7 @@ use store::{ParticipantRecord, VoiceSessionRecord};
 
 use super::rooms::{dispatch_metadata, is_agent_identity};
 use super::{new_session, not_found_as, status_of, to_participant};
+use crate::agent::Agent;
 use crate::ids::new_id;
 use crate::platform::auth::Caller;
 use crate::ports::livekit::{Participant, ParticipantKind, Recording, WebhookEvent};
@@ -33,7 +34,7 @@ fn kind_name(participant: &Participant) -> &'static str {
     }
 }
 
-impl Services {
+impl Agent<'_> {
     /// Verifies a LiveKit webhook and handles it once. Returns the event name.
     pub async fn receive_livekit_webhook(&self, body: &str, authorization: &str) -> Result<String> {
         let event = self.livekit()?.verify_webhook(body, authorization)?;
@@ -118,6 +119,40 @@ impl Services {
         Ok(())
     }
 
+    /// `GET /telephony/calls/{callId}` and `/telephony/calls/by-room/{roomName}`: 404 in
+    /// production, where they are not served.
+    pub async fn telephony_call(
+        &self,
+        caller: &Caller,
+        call_id: Option<&str>,
+        room_name: Option<&str>,
+    ) -> Result<TelephonyCall> {
+        caller.permit(Permission::ConversationsRead)?;
+        if self.integrations().telephony.production {
+            return Err(Error::NotFound("Route"));
+        }
+        let record = match (call_id, room_name) {
+            (Some(id), _) => self.session_by_id(caller, id).await,
+            (None, Some(room)) => self.session_in_room(caller, room).await,
+            (None, None) => Err(Error::NotFound("Call")),
+        }
+        .map_err(not_found_as("Call"))?;
+        let participants = self.store().participants(&record.id).await?;
+        Ok(TelephonyCall {
+            call_id: record.id.clone(),
+            room_name: record.room_name.clone().unwrap_or_default(),
+            status: status_of(&record),
+            caller_identity: record.owner_identity.clone(),
+            agent_dispatched: record.agent_dispatch_id.is_some(),
+            agent_dispatch_id: record.agent_dispatch_id.clone(),
+            participants: participants.into_iter().map(to_participant).collect(),
+            started_at: record.created_at,
+            ended_at: record.ended_at,
+        })
+    }
+}
+
+impl Services {
     /// Keeps the event on the session's timeline (the conversation's events), as
     /// `livekit.<event>` with who and what it concerned.
     async fn record_livekit_event(
@@ -352,37 +387,5 @@ impl Services {
         })
         .await?;
         Ok(())
-    }
-
-    /// `GET /telephony/calls/{callId}` and `/telephony/calls/by-room/{roomName}`: 404 in
-    /// production, where they are not served.
-    pub async fn telephony_call(
-        &self,
-        caller: &Caller,
-        call_id: Option<&str>,
-        room_name: Option<&str>,
-    ) -> Result<TelephonyCall> {
-        caller.permit(Permission::ConversationsRead)?;
-        if self.integrations().telephony.production {
-            return Err(Error::NotFound("Route"));
-        }
-        let record = match (call_id, room_name) {
-            (Some(id), _) => self.session_by_id(caller, id).await,
-            (None, Some(room)) => self.session_in_room(caller, room).await,
-            (None, None) => Err(Error::NotFound("Call")),
-        }
-        .map_err(not_found_as("Call"))?;
-        let participants = self.store().participants(&record.id).await?;
-        Ok(TelephonyCall {
-            call_id: record.id.clone(),
-            room_name: record.room_name.clone().unwrap_or_default(),
-            status: status_of(&record),
-            caller_identity: record.owner_identity.clone(),
-            agent_dispatched: record.agent_dispatch_id.is_some(),
-            agent_dispatch_id: record.agent_dispatch_id.clone(),
-            participants: participants.into_iter().map(to_participant).collect(),
-            started_at: record.created_at,
-            ended_at: record.ended_at,
-        })
     }
 }

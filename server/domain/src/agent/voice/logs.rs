@@ -8,10 +8,11 @@ use model::platform::users::Permission;
 use regex::Regex;
 use store::ClientLogRecord;
 
+use crate::agent::Agent;
 use crate::clock::iso8601;
 use crate::ids::new_id;
 use crate::validation::Checks;
-use crate::{Caller, Error, Result, Services};
+use crate::{Caller, Error, Result};
 
 /// Lines per request.
 pub const MAX_LINES_PER_REQUEST: usize = 100;
@@ -53,7 +54,7 @@ pub fn redact(text: &str) -> String {
 
 const LEVELS: [&str; 4] = ["debug", "info", "warn", "error"];
 
-impl Services {
+impl Agent<'_> {
     /// `POST /api/logs`: appends the lines (redacted, cut to 4,000 characters).
     pub async fn append_client_logs(
         &self,

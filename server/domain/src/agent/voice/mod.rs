@@ -36,6 +36,7 @@ use crate::ids::new_id;
 use crate::validation::Paging;
 use crate::{Caller, Error, Result, Services};
 
+use crate::agent::Agent;
 use crate::ports::Livekit;
 pub use events::TelephonyAck;
 
@@ -77,21 +78,10 @@ pub struct VoiceSessionQuery {
     pub limit: Option<i64>,
 }
 
-impl Services {
+impl Agent<'_> {
     /// Why voice sessions cannot start on this instance (LiveKit unset), if they cannot.
     pub fn voice_unavailable(&self) -> Option<String> {
         self.livekit().err().map(|err| err.to_string())
-    }
-
-    /// The configured LiveKit project, or 503 naming what to set.
-    pub(crate) fn livekit(&self) -> Result<&dyn Livekit> {
-        self.ports().livekit.as_deref().ok_or_else(|| {
-            Error::Unavailable(
-                "Voice service not configured: set LIVEKIT_URL, LIVEKIT_API_KEY and \
-                     LIVEKIT_API_SECRET"
-                    .to_owned(),
-            )
-        })
     }
 
     /// The app's voice sessions from every API, newest first. A session token sees its own.
@@ -155,6 +145,19 @@ impl Services {
             session: to_voice_session(&record, self.now_ms()),
             participants: participants.into_iter().map(to_participant).collect(),
             transcript: record.transcript.clone(),
+        })
+    }
+}
+
+impl Services {
+    /// The configured LiveKit project, or 503 naming what to set.
+    pub(crate) fn livekit(&self) -> Result<&dyn Livekit> {
+        self.ports().livekit.as_deref().ok_or_else(|| {
+            Error::Unavailable(
+                "Voice service not configured: set LIVEKIT_URL, LIVEKIT_API_KEY and \
+                     LIVEKIT_API_SECRET"
+                    .to_owned(),
+            )
         })
     }
 
@@ -406,7 +409,7 @@ pub enum VoiceLimit {
     Recording,
 }
 
-impl Services {
+impl Agent<'_> {
     /// Counts one request against seed 002's limit. Browser callers (session tokens) are
     /// limited per token; server-to-server calls with the app secret only by the app limit.
     pub async fn check_voice_limit(&self, caller: &Caller, limit: VoiceLimit) -> Result<()> {
@@ -420,7 +423,7 @@ impl Services {
             VoiceLimit::Realtime => limits.realtime,
             VoiceLimit::Recording => limits.recording,
         };
-        let decision = self.hit_rate_limit(&policy, token_hash).await?;
+        let decision = self.platform().hit_rate_limit(&policy, token_hash).await?;
         if decision.allowed {
             Ok(())
         } else {
@@ -439,10 +442,12 @@ mod tests {
 
     async fn caller(services: &Services) -> Caller {
         let created = services
+            .platform()
             .create_app(&Actor::operator(), new_app("voice"))
             .await
             .unwrap();
         services
+            .platform()
             .authenticate_app_secret("voice", &created.app_secret)
             .await
             .unwrap()

@@ -1,8 +1,9 @@
 //! The dashboard's voice playground: a call a signed-in user holds with the app's agent.
 
 use super::*;
+use crate::agent::Agent;
 
-impl Services {
+impl Agent<'_> {
     /// What the playground page starts from: the persona as defaults, and whether calls can
     /// start on this instance. For dashboard users who may see the app.
     pub fn playground_setup(
@@ -29,19 +30,9 @@ impl Services {
         slug: &str,
     ) -> Result<model::platform::auth::SessionTokenResponse> {
         let caller = self.playground_caller(actor, slug).await?;
-        self.create_session_token(&caller, Some(PLAYGROUND_TOKEN_TTL_MS))
+        self.platform()
+            .create_session_token(&caller, Some(PLAYGROUND_TOKEN_TTL_MS))
             .await
-    }
-
-    /// `slug`'s app as a dashboard user may try it: readable by them, and active.
-    async fn playground_caller(&self, actor: &crate::Actor, slug: &str) -> Result<Caller> {
-        let app = self.app_by_slug(actor, slug).await?;
-        if !app.is_active {
-            return Err(Error::Conflict(
-                "The app is deactivated; activate it to try it".to_owned(),
-            ));
-        }
-        Ok(Caller::for_app(app))
     }
 
     /// Starts a playground call for a signed-in dashboard user: seed 004's session (a room, the
@@ -56,6 +47,7 @@ impl Services {
     ) -> Result<model::agent::playground::PlaygroundCall> {
         let caller = self.playground_caller(actor, slug).await?;
         let token = self
+            .platform()
             .create_session_token(&caller, Some(PLAYGROUND_TOKEN_TTL_MS))
             .await?;
         let identity = match &actor.principal {
@@ -97,10 +89,23 @@ impl Services {
     /// Ends a playground call: closes its room, which disconnects the agent. What became of
     /// the conversation is the agent's to say, as on any other channel.
     pub async fn end_playground(&self, actor: &crate::Actor, slug: &str, room: &str) -> Result<()> {
-        let caller = Caller::for_app(self.app_by_slug(actor, slug).await?);
+        let caller = Caller::for_app(self.platform().app_by_slug(actor, slug).await?);
         if !room.starts_with("playground-") {
             return Err(Error::Invalid("Not a playground room".to_owned()));
         }
         self.end_session_room(&caller, room).await
+    }
+}
+
+impl Services {
+    /// `slug`'s app as a dashboard user may try it: readable by them, and active.
+    async fn playground_caller(&self, actor: &crate::Actor, slug: &str) -> Result<Caller> {
+        let app = self.platform().app_by_slug(actor, slug).await?;
+        if !app.is_active {
+            return Err(Error::Conflict(
+                "The app is deactivated; activate it to try it".to_owned(),
+            ));
+        }
+        Ok(Caller::for_app(app))
     }
 }

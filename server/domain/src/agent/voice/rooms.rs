@@ -16,6 +16,7 @@ use super::{
     check_owner, is_livekit_name, is_plain_name, new_session, not_found_as, random_suffix,
     status_of,
 };
+use crate::agent::Agent;
 use crate::ports::livekit::{NewRoom, TokenSpec};
 use crate::validation::Checks;
 use crate::{Caller, Error, Result, Services};
@@ -39,7 +40,7 @@ pub(crate) fn is_agent_identity(identity: &str) -> bool {
         .any(|prefix| identity.starts_with(prefix))
 }
 
-impl Services {
+impl Agent<'_> {
     /// `POST /api/livekit/rooms`: opens a LiveKit room for a conversation session.
     pub async fn create_livekit_room(
         &self,
@@ -361,7 +362,9 @@ impl Services {
             .await?;
         Ok(())
     }
+}
 
+impl Services {
     /// The caller's live session in `room`, or 404 `Room not found`.
     pub(crate) async fn live_room(
         &self,

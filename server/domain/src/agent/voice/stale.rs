@@ -1,8 +1,9 @@
 //! Voice sessions left open (a lost webhook, a crash): reconciled with what LiveKit still has.
 
 use super::*;
+use crate::agent::Agent;
 
-impl Services {
+impl Agent<'_> {
     /// Ends sessions nobody joined, sessions whose LiveKit room is gone, and forgotten
     /// ElevenLabs sessions; forgets old webhook event ids. Returns how many sessions ended.
     pub async fn reap_stale_voice_sessions(&self) -> Result<usize> {
@@ -33,7 +34,9 @@ impl Services {
             .await?;
         Ok(ended)
     }
+}
 
+impl Services {
     /// Ends the stale sessions among `open`; how many ended.
     async fn reap_batch(&self, open: Vec<VoiceSessionRecord>, now: i64) -> Result<usize> {
         let mut ended = 0;

@@ -10,13 +10,14 @@ use store::{AppRecord, StoreError, WorkspaceRecord};
 
 use crate::error::FieldError;
 use crate::ids::new_id;
+use crate::platform::Platform;
 use crate::platform::audit::AuditEvent;
 use crate::platform::secrets::{self, APP_SECRET_PREFIX};
 use crate::{Actor, Error, Principal, Result, Services};
 
 const DEFAULT_WORKSPACE_NAME: &str = "Default";
 
-impl Services {
+impl Platform<'_> {
     /// Creates an app and answers its secret, which is never shown again.
     pub async fn create_app(&self, actor: &Actor, input: CreateApp) -> Result<AppWithSecret> {
         let mut problems = Vec::new();
@@ -181,7 +182,9 @@ impl Services {
         self.audit_app(actor, action, &record, None).await?;
         Ok(to_app(record))
     }
+}
 
+impl Services {
     /// Changes an app's settings on behalf of its own credentials (persona edits), validated
     /// like any app update.
     pub(crate) async fn change_app_settings(
@@ -384,6 +387,7 @@ pub(crate) mod tests {
     async fn creating_an_app_answers_its_secret_once_and_stores_only_a_hash() {
         let (db, services) = services().await;
         let created = services
+            .platform()
             .create_app(&Actor::operator(), new_app("my-app"))
             .await
             .unwrap();
@@ -406,8 +410,10 @@ pub(crate) mod tests {
         input.settings.temperature = Some(3.5);
         input.settings.knowledge_threshold = Some(-0.1);
         input.settings.handoff_webhook_url = Some("ftp://x".to_owned());
-        let Err(Error::InvalidFields(fields)) =
-            services.create_app(&Actor::operator(), input).await
+        let Err(Error::InvalidFields(fields)) = services
+            .platform()
+            .create_app(&Actor::operator(), input)
+            .await
         else {
             panic!("expected InvalidFields");
         };
@@ -439,14 +445,17 @@ pub(crate) mod tests {
         ] {
             let mut input = new_app("hooked");
             input.settings.handoff_webhook_url = Some(url.to_owned());
-            let Err(Error::InvalidFields(fields)) =
-                services.create_app(&Actor::operator(), input).await
+            let Err(Error::InvalidFields(fields)) = services
+                .platform()
+                .create_app(&Actor::operator(), input)
+                .await
             else {
                 panic!("{url} was accepted");
             };
             assert_eq!(fields[0].field, "handoffWebhookUrl", "{url}");
         }
         let created = services
+            .platform()
             .create_app(&Actor::operator(), new_app("hooked"))
             .await
             .unwrap();
@@ -456,6 +465,7 @@ pub(crate) mod tests {
             Value::from("http://127.0.0.1/x"),
         );
         let refused = services
+            .platform()
             .update_app(&Actor::operator(), &created.app.slug, patch)
             .await;
         assert!(
@@ -465,7 +475,13 @@ pub(crate) mod tests {
 
         let mut input = new_app("public-hook");
         input.settings.handoff_webhook_url = Some("https://hooks.example.com/in".to_owned());
-        assert!(services.create_app(&Actor::operator(), input).await.is_ok());
+        assert!(
+            services
+                .platform()
+                .create_app(&Actor::operator(), input)
+                .await
+                .is_ok()
+        );
     }
 
     #[tokio::test]
@@ -486,10 +502,12 @@ pub(crate) mod tests {
     async fn a_taken_slug_is_already_exists() {
         let (_db, services) = services().await;
         services
+            .platform()
             .create_app(&Actor::operator(), new_app("dup"))
             .await
             .unwrap();
         let err = services
+            .platform()
             .create_app(&Actor::operator(), new_app("dup"))
             .await
             .unwrap_err();
@@ -500,10 +518,12 @@ pub(crate) mod tests {
     async fn apps_share_the_default_workspace() {
         let (_db, services) = services().await;
         let one = services
+            .platform()
             .create_app(&Actor::operator(), new_app("one"))
             .await
             .unwrap();
         let two = services
+            .platform()
             .create_app(&Actor::operator(), new_app("two"))
             .await
             .unwrap();
@@ -511,6 +531,7 @@ pub(crate) mod tests {
         let mut elsewhere = new_app("three");
         elsewhere.workspace_id = Some("no-such-workspace".to_owned());
         let err = services
+            .platform()
             .create_app(&Actor::operator(), elsewhere)
             .await
             .unwrap_err();
@@ -523,11 +544,13 @@ pub(crate) mod tests {
         let mut input = new_app("moved");
         input.secret = Some("an-existing-secret-0123456789".to_owned());
         let created = services
+            .platform()
             .create_app(&Actor::operator(), input)
             .await
             .unwrap();
         assert_eq!(created.app_secret, "an-existing-secret-0123456789");
         services
+            .platform()
             .authenticate_app_secret("moved", "an-existing-secret-0123456789")
             .await
             .unwrap();

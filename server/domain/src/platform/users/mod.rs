@@ -13,6 +13,7 @@ use store::{MemberRecord, RoleChange, StoreError, UserRecord, UserSessionRecord}
 
 use crate::error::FieldError;
 use crate::ids::new_id;
+use crate::platform::Platform;
 use crate::platform::audit::AuditEvent;
 use crate::platform::rate_limits::RatePolicy;
 use crate::platform::secrets;
@@ -45,7 +46,7 @@ pub struct LoginSession {
     pub user: CurrentUser,
 }
 
-impl Services {
+impl Platform<'_> {
     pub async fn user_count(&self) -> Result<i64> {
         Ok(self.store().count_users().await?)
     }
@@ -150,7 +151,9 @@ impl Services {
         .await?;
         Ok(Member { role, ..before })
     }
+}
 
+impl Services {
     async fn insert_user(&self, input: NewUser, workspace_id: &str) -> Result<CurrentUser> {
         let email = input.email.trim().to_lowercase();
         let name = input.name.trim().to_owned();
@@ -331,6 +334,7 @@ pub(crate) mod tests {
         workspace_id: &str,
     ) -> Actor {
         let user = services
+            .platform()
             .create_user(
                 &Actor::operator(),
                 new_user(email, role, Some(workspace_id)),
@@ -344,6 +348,7 @@ pub(crate) mod tests {
     async fn the_first_owner_is_created_once() {
         let (_db, services) = services().await;
         let owner = services
+            .platform()
             .create_first_owner(new_user("Owner@Example.com", Role::Viewer, None), None)
             .await
             .unwrap();
@@ -354,6 +359,7 @@ pub(crate) mod tests {
             "setup always makes an owner"
         );
         let err = services
+            .platform()
             .create_first_owner(new_user("second@example.com", Role::Owner, None), None)
             .await
             .unwrap_err();
@@ -363,12 +369,18 @@ pub(crate) mod tests {
     #[tokio::test]
     async fn first_run_setup_needs_the_token_and_works_once() {
         let (_db, services) = services().await;
-        assert!(!services.setup_pending().await.unwrap());
-        let token = services.prepare_first_run_setup().await.unwrap().unwrap();
+        assert!(!services.platform().setup_pending().await.unwrap());
+        let token = services
+            .platform()
+            .prepare_first_run_setup()
+            .await
+            .unwrap()
+            .unwrap();
         assert!(token.starts_with(SETUP_TOKEN_PREFIX));
-        assert!(services.setup_pending().await.unwrap());
+        assert!(services.platform().setup_pending().await.unwrap());
 
         let err = services
+            .platform()
             .complete_first_run_setup(
                 "sbs_wrong",
                 new_user("a@example.com", Role::Owner, None),
@@ -378,11 +390,13 @@ pub(crate) mod tests {
             .unwrap_err();
         assert!(matches!(err, Error::PermissionDenied(_)), "{err:?}");
         services
+            .platform()
             .complete_first_run_setup(&token, new_user("a@example.com", Role::Owner, None), None)
             .await
             .unwrap();
-        assert!(!services.setup_pending().await.unwrap());
+        assert!(!services.platform().setup_pending().await.unwrap());
         let err = services
+            .platform()
             .complete_first_run_setup(&token, new_user("b@example.com", Role::Owner, None), None)
             .await
             .unwrap_err();
@@ -390,7 +404,10 @@ pub(crate) mod tests {
             matches!(err, Error::PermissionDenied(_)),
             "the token is single-use"
         );
-        assert_eq!(services.prepare_first_run_setup().await.unwrap(), None);
+        assert_eq!(
+            services.platform().prepare_first_run_setup().await.unwrap(),
+            None
+        );
     }
 
     #[tokio::test]
@@ -405,6 +422,7 @@ pub(crate) mod tests {
             let mut input = new_user(email, Role::Owner, None);
             input.password = password.to_owned();
             let err = services
+                .platform()
                 .create_user(&Actor::operator(), input)
                 .await
                 .unwrap_err();
@@ -419,6 +437,7 @@ pub(crate) mod tests {
     async fn passwords_are_stored_as_argon2id_only() {
         let (db, services) = services().await;
         services
+            .platform()
             .create_user(
                 &Actor::operator(),
                 new_user("a@example.com", Role::Owner, None),
@@ -434,6 +453,7 @@ pub(crate) mod tests {
     async fn login_opens_a_session_and_logout_ends_it() {
         let (db, services) = services().await;
         services
+            .platform()
             .create_user(
                 &Actor::operator(),
                 new_user("a@example.com", Role::Owner, None),
@@ -441,6 +461,7 @@ pub(crate) mod tests {
             .await
             .unwrap();
         let session = services
+            .platform()
             .login(
                 " A@example.com ",
                 "correct horse battery staple",
@@ -451,6 +472,7 @@ pub(crate) mod tests {
         assert!(session.token.starts_with(USER_SESSION_PREFIX));
         assert!(session.expires_at > crate::now_ms() + SESSION_LIFETIME_MS - 10_000);
         let user = services
+            .platform()
             .user_for_session(&session.token)
             .await
             .unwrap()
@@ -458,9 +480,10 @@ pub(crate) mod tests {
         assert_eq!(user.email, "a@example.com");
         assert!(!dump_all_tables(&db.store).await.contains(&session.token));
 
-        services.logout(&session.token).await.unwrap();
+        services.platform().logout(&session.token).await.unwrap();
         assert!(
             services
+                .platform()
                 .user_for_session(&session.token)
                 .await
                 .unwrap()
@@ -472,6 +495,7 @@ pub(crate) mod tests {
     async fn wrong_passwords_and_unknown_emails_look_alike_and_are_throttled() {
         let (_db, services) = services().await;
         services
+            .platform()
             .create_user(
                 &Actor::operator(),
                 new_user("a@example.com", Role::Owner, None),
@@ -480,6 +504,7 @@ pub(crate) mod tests {
             .unwrap();
         for email in ["a@example.com", "nobody@example.com"] {
             let err = services
+                .platform()
                 .login(email, "wrong password!!", None)
                 .await
                 .unwrap_err();
@@ -487,11 +512,13 @@ pub(crate) mod tests {
         }
         for _ in 0..4 {
             let _ = services
+                .platform()
                 .login("a@example.com", "wrong password!!", None)
                 .await;
         }
         // Five failures: even the right password waits for the window to end.
         let err = services
+            .platform()
             .login("a@example.com", "correct horse battery staple", None)
             .await
             .unwrap_err();
@@ -512,6 +539,7 @@ pub(crate) mod tests {
         let agent = member(&services, "agent@example.com", Role::Agent, &w1).await;
 
         services
+            .platform()
             .create_user(
                 &admin,
                 new_user("viewer@example.com", Role::Viewer, Some(&w1)),
@@ -519,6 +547,7 @@ pub(crate) mod tests {
             .await
             .unwrap();
         let err = services
+            .platform()
             .create_user(
                 &admin,
                 new_user("owner2@example.com", Role::Owner, Some(&w1)),
@@ -527,11 +556,13 @@ pub(crate) mod tests {
             .unwrap_err();
         assert!(matches!(err, Error::PermissionDenied(_)), "{err:?}");
         let err = services
+            .platform()
             .create_user(&agent, new_user("x@example.com", Role::Viewer, Some(&w1)))
             .await
             .unwrap_err();
         assert!(matches!(err, Error::PermissionDenied(_)), "{err:?}");
         let err = services
+            .platform()
             .create_user(&admin, new_user("y@example.com", Role::Viewer, Some(&w2)))
             .await
             .unwrap_err();

@@ -1,8 +1,9 @@
 //! Dashboard sign-in: login with throttling, logout, and the user behind a session cookie.
 
 use super::*;
+use crate::platform::Platform;
 
-impl Services {
+impl Platform<'_> {
     /// Checks a password and opens a session. Wrong email and wrong password are the same
     /// answer; repeated failures for one email, or many attempts from one IP, are throttled.
     pub async fn login(

@@ -1,8 +1,9 @@
 //! First-run setup: the one-time link that creates the first owner, or the CLI's first owner.
 
 use super::*;
+use crate::platform::Platform;
 
-impl Services {
+impl Platform<'_> {
     /// On a database without users, makes the one-time token that lets first-run setup create
     /// the owner, and returns it to be shown to the operator (it is kept only as a hash).
     /// `None` once a user exists.

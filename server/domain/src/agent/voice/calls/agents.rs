@@ -1,8 +1,9 @@
 //! The agent in a call (seed 002): dispatched, its state read and changed, removed.
 
 use super::*;
+use crate::agent::Agent;
 
-impl Services {
+impl Agent<'_> {
     /// `POST /api/voice/agent`: dispatches the agent to the call's room.
     pub async fn spawn_agent(&self, caller: &Caller, input: SpawnAgent) -> Result<AgentSpawned> {
         caller.permit(Permission::AppsRead)?;

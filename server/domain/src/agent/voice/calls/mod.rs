@@ -22,6 +22,7 @@ use super::{
     agent_status_of, duration_secs, is_livekit_name, metadata_of, new_session, not_found_as,
     random_suffix, status_of,
 };
+use crate::agent::Agent;
 use crate::clock::iso8601;
 use crate::ports::livekit::{NewRoom, RecordingFormat, TokenSpec};
 use crate::validation::Checks;
@@ -57,7 +58,7 @@ fn parse_voice(voice: Option<&str>, checks: &mut Checks) -> String {
     }
 }
 
-impl Services {
+impl Agent<'_> {
     /// `POST /api/voice/session`: a room, the caller's token, and (for support calls) the agent.
     pub async fn create_call(
         &self,
@@ -202,36 +203,6 @@ impl Services {
         })
     }
 
-    /// Dispatches the configured agent to the session's room (with the session's prompt and
-    /// voice) and records the dispatch; answers the written session.
-    async fn dispatch_call_agent(&self, record: VoiceSessionRecord) -> Result<VoiceSessionRecord> {
-        let livekit = self.livekit()?;
-        let room = record.room_name.clone().unwrap_or_default();
-        let identity = format!("ai-agent-{}", self.now_ms() / 1_000);
-        let agent_name = self.integrations().livekit.agent_name.clone();
-        let metadata = dispatch_metadata(
-            &record,
-            json!({
-                "agentIdentity": identity,
-                "callType": record.call_type,
-                "systemPrompt": record.system_prompt,
-                "voice": record.voice,
-            }),
-        );
-        let dispatch = livekit.dispatch_agent(&room, &agent_name, metadata).await?;
-        self.change_session(record, |s| {
-            s.agent_name = Some(agent_name.clone());
-            s.agent_dispatch_id = Some(dispatch.id.clone());
-            // The agent may have joined already (its webhook came first): keep what it said.
-            if s.agent_status.as_deref() != Some(AgentStatus::Active.as_str()) {
-                s.agent_status = Some(AgentStatus::Pending.as_str().to_owned());
-                s.agent_identity = Some(identity.clone());
-            }
-            Ok(())
-        })
-        .await
-    }
-
     /// `GET /api/voice/session?roomName=`.
     pub async fn call_detail(&self, caller: &Caller, room: &str) -> Result<CallDetailResponse> {
         caller.permit(Permission::ConversationsRead)?;
@@ -344,42 +315,6 @@ impl Services {
         Ok(())
     }
 
-    async fn set_agent_status(
-        &self,
-        record: VoiceSessionRecord,
-        agent_status: Option<AgentStatus>,
-    ) -> Result<VoiceSessionRecord> {
-        let Some(agent_status) = agent_status else {
-            return Ok(record);
-        };
-        self.change_session(record, |session| {
-            session.agent_status = Some(agent_status.as_str().to_owned());
-            Ok(())
-        })
-        .await
-    }
-
-    async fn end_call_with(
-        &self,
-        record: VoiceSessionRecord,
-        status: CallStatus,
-        reason: &str,
-    ) -> Result<i64> {
-        if record.ended_at.is_some() {
-            let current = status_of(&record);
-            if current != status {
-                return Err(Error::InvalidTransition {
-                    what: "status",
-                    from: current.as_str(),
-                    to: status.as_str(),
-                });
-            }
-            return Ok(duration_secs(&record, self.now_ms()));
-        }
-        let ended = self.finish_session(record, status, reason, true).await?;
-        Ok(duration_secs(&ended, self.now_ms()))
-    }
-
     /// `DELETE /api/voice/session` and `/api/voice/realtime`: ends the call; its duration.
     pub async fn end_call(&self, caller: &Caller, room: &str) -> Result<i64> {
         caller.permit(Permission::AppsRead)?;
@@ -391,20 +326,6 @@ impl Services {
         }
         self.end_call_with(record, CallStatus::Completed, "api_delete")
             .await
-    }
-
-    fn recording_path(&self) -> Result<String> {
-        self.integrations()
-            .livekit
-            .recording_path
-            .clone()
-            .ok_or_else(|| {
-                Error::Unavailable(
-                    "Recording service not configured: set LIVEKIT_RECORDING_PATH (and run \
-                     LiveKit Egress)"
-                        .to_owned(),
-                )
-            })
     }
 
     /// `POST /api/voice/token`: a token for a new (or the caller's existing) call room.
@@ -493,6 +414,88 @@ impl Services {
             agent_spawned: spawned,
             call_id: record.id,
         })
+    }
+}
+
+impl Services {
+    /// Dispatches the configured agent to the session's room (with the session's prompt and
+    /// voice) and records the dispatch; answers the written session.
+    async fn dispatch_call_agent(&self, record: VoiceSessionRecord) -> Result<VoiceSessionRecord> {
+        let livekit = self.livekit()?;
+        let room = record.room_name.clone().unwrap_or_default();
+        let identity = format!("ai-agent-{}", self.now_ms() / 1_000);
+        let agent_name = self.integrations().livekit.agent_name.clone();
+        let metadata = dispatch_metadata(
+            &record,
+            json!({
+                "agentIdentity": identity,
+                "callType": record.call_type,
+                "systemPrompt": record.system_prompt,
+                "voice": record.voice,
+            }),
+        );
+        let dispatch = livekit.dispatch_agent(&room, &agent_name, metadata).await?;
+        self.change_session(record, |s| {
+            s.agent_name = Some(agent_name.clone());
+            s.agent_dispatch_id = Some(dispatch.id.clone());
+            // The agent may have joined already (its webhook came first): keep what it said.
+            if s.agent_status.as_deref() != Some(AgentStatus::Active.as_str()) {
+                s.agent_status = Some(AgentStatus::Pending.as_str().to_owned());
+                s.agent_identity = Some(identity.clone());
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn set_agent_status(
+        &self,
+        record: VoiceSessionRecord,
+        agent_status: Option<AgentStatus>,
+    ) -> Result<VoiceSessionRecord> {
+        let Some(agent_status) = agent_status else {
+            return Ok(record);
+        };
+        self.change_session(record, |session| {
+            session.agent_status = Some(agent_status.as_str().to_owned());
+            Ok(())
+        })
+        .await
+    }
+
+    async fn end_call_with(
+        &self,
+        record: VoiceSessionRecord,
+        status: CallStatus,
+        reason: &str,
+    ) -> Result<i64> {
+        if record.ended_at.is_some() {
+            let current = status_of(&record);
+            if current != status {
+                return Err(Error::InvalidTransition {
+                    what: "status",
+                    from: current.as_str(),
+                    to: status.as_str(),
+                });
+            }
+            return Ok(duration_secs(&record, self.now_ms()));
+        }
+        let ended = self.finish_session(record, status, reason, true).await?;
+        Ok(duration_secs(&ended, self.now_ms()))
+    }
+
+    fn recording_path(&self) -> Result<String> {
+        self.integrations()
+            .livekit
+            .recording_path
+            .clone()
+            .ok_or_else(|| {
+                Error::Unavailable(
+                    "Recording service not configured: set LIVEKIT_RECORDING_PATH (and run \
+                     LiveKit Egress)"
+                        .to_owned(),
+                )
+            })
     }
 }
 

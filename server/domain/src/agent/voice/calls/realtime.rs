@@ -1,8 +1,9 @@
 //! Realtime (Gemini Live) sessions in a call (seed 002): started and read.
 
 use super::*;
+use crate::agent::Agent;
 
-impl Services {
+impl Agent<'_> {
     /// `POST /api/voice/realtime`: the OpenAI Realtime configuration for the call's agent.
     pub async fn start_realtime(
         &self,

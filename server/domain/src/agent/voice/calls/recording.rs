@@ -1,8 +1,9 @@
 //! Recording a call through LiveKit Egress (seed 002): start, status, stop and updates.
 
 use super::*;
+use crate::agent::Agent;
 
-impl Services {
+impl Agent<'_> {
     /// `POST /api/voice/recording`: starts an audio recording of the room (LiveKit egress).
     pub async fn start_call_recording(
         &self,
