@@ -31,8 +31,8 @@ pub use agent::live::LiveSubscription;
 pub use agent::tools::ExecutionQuery;
 pub use clock::now_ms;
 pub use error::{Error, FieldError, Result};
-pub use platform::auth::Caller;
 pub use platform::caches::{AUTH_CACHE_TTL, RATE_SYNC_INTERVAL};
+pub use platform::caller::Caller;
 pub use platform::integrations::{
     ElevenLabsSettings, GEMINI_DEFAULT_BASE_URL, GeminiSettings, Integrations, LivekitSettings,
     OpenAiSettings, Secret, TelephonySettings,

@@ -1,14 +1,10 @@
-//! Who is calling: app secrets and session tokens, and what each may do.
-//!
-//! An app secret (server to server) may do everything for its app. A session token is
-//! browser-safe: handlers that accept one are listed in the README, and every other operation
-//! answers 403 `PERMISSION_DENIED` to it.
+//! Authentication: app secrets and session tokens, issued, checked, revoked and purged. What a
+//! caller may do is [`Caller`]'s business (`platform/caller.rs`).
 
 use std::sync::Arc;
 
-use model::platform::apps::App;
 use model::platform::auth::{
-    AuthMethod, CallerInfo, SESSION_TTL_DEFAULT_MS, SESSION_TTL_MAX_MS, SESSION_TTL_MIN_MS,
+    AuthMethod, SESSION_TTL_DEFAULT_MS, SESSION_TTL_MAX_MS, SESSION_TTL_MIN_MS,
     SessionTokenResponse,
 };
 use model::platform::users::Permission;
@@ -17,107 +13,9 @@ use store::SessionTokenRecord;
 use crate::ids::new_id;
 use crate::platform::Platform;
 use crate::platform::apps::to_app;
-use crate::platform::audit::AuditActor;
+use crate::platform::caller::{Caller, SessionIdentity};
 use crate::platform::secrets::{self, SESSION_TOKEN_PREFIX};
-use crate::{Actor, Error, FieldError, RateDecision, Result};
-
-/// An authenticated caller of the agent API.
-#[derive(Clone, Debug)]
-pub struct Caller {
-    /// Shared: callers are cloned out of the authentication cache on every request.
-    pub app: Arc<App>,
-    pub method: AuthMethod,
-    /// Present when the caller used a session token.
-    session: Option<SessionIdentity>,
-    /// The dashboard user (or operator) acting through the app's rights, who the audit log
-    /// names; `None` for the app's own credentials.
-    acting: Option<Actor>,
-}
-
-/// The session token a caller used: its stored hash (not a secret) and expiry.
-#[derive(Clone, Debug)]
-struct SessionIdentity {
-    token_hash: String,
-    expires_at: i64,
-}
-
-impl Caller {
-    /// An operation for servers and dashboard users, never browsers: the app secret may, a
-    /// session token may not, and a dashboard user needs `permission` in the app's workspace.
-    pub(crate) fn require(&self, permission: Permission) -> Result<()> {
-        if let Some(actor) = &self.acting {
-            return actor.require(&self.app.workspace_id, permission);
-        }
-        match self.method {
-            AuthMethod::AppSecret => Ok(()),
-            AuthMethod::SessionToken => Err(Error::PermissionDenied(
-                "Session tokens are browser-safe and cannot do this; use the app secret from \
-                 your server"
-                    .to_owned(),
-            )),
-        }
-    }
-
-    /// An operation browsers may do too: the app secret and session tokens may, and a
-    /// dashboard user needs `permission` in the app's workspace.
-    pub(crate) fn permit(&self, permission: Permission) -> Result<()> {
-        match &self.acting {
-            Some(actor) => actor.require(&self.app.workspace_id, permission),
-            None => Ok(()),
-        }
-    }
-
-    /// The app itself, for work no request started (webhooks from LiveKit, jobs).
-    pub(crate) fn for_app(app: App) -> Caller {
-        Caller {
-            app: Arc::new(app),
-            method: AuthMethod::AppSecret,
-            session: None,
-            acting: None,
-        }
-    }
-
-    /// The app's rights, used by `actor` (a dashboard user), who the audit log will name.
-    pub(crate) fn acting_for(self, actor: Actor) -> Caller {
-        Caller {
-            acting: Some(actor),
-            ..self
-        }
-    }
-
-    /// Who made a change through this caller, as the audit log records them.
-    pub(crate) fn audit_identity(&self) -> AuditActor {
-        match (&self.acting, self.method) {
-            (Some(actor), _) => actor.audit_identity(),
-            (None, AuthMethod::AppSecret) => AuditActor {
-                kind: "app",
-                id: Some(self.app.id.clone()),
-                label: self.app.slug.clone(),
-                source_ip: None,
-            },
-            (None, AuthMethod::SessionToken) => AuditActor {
-                kind: "session_token",
-                id: None,
-                label: format!("session token of {}", self.app.slug),
-                source_ip: None,
-            },
-        }
-    }
-
-    /// The stored hash of the session token used, if one was (it is not a secret).
-    pub fn session_token_hash(&self) -> Option<&str> {
-        self.session.as_ref().map(|s| s.token_hash.as_str())
-    }
-
-    pub fn info(&self) -> CallerInfo {
-        CallerInfo {
-            app_slug: self.app.slug.clone(),
-            app_name: self.app.name.clone(),
-            auth_method: self.method,
-            expires_at: self.session.as_ref().map(|s| s.expires_at),
-        }
-    }
-}
+use crate::{Error, FieldError, RateDecision, Result};
 
 impl Platform<'_> {
     /// `appSlug` + `appSecret`. Unknown slug, wrong secret and inactive app are the same
@@ -458,73 +356,6 @@ mod tests {
                 .await
                 .unwrap();
         }
-    }
-
-    #[tokio::test]
-    async fn a_dashboard_user_acts_on_an_app_within_their_role_and_workspace() {
-        use crate::platform::users::tests::{member, workspace};
-        use model::platform::users::Role;
-
-        let (_db, services) = services().await;
-        services
-            .platform()
-            .create_app(&Actor::operator(), new_app("one"))
-            .await
-            .unwrap();
-        let home = services
-            .platform()
-            .app_by_slug(&Actor::operator(), "one")
-            .await
-            .unwrap();
-        let viewer = member(
-            &services,
-            "viewer@example.com",
-            Role::Viewer,
-            &home.workspace_id,
-        )
-        .await;
-        let admin = member(
-            &services,
-            "admin@example.com",
-            Role::Admin,
-            &home.workspace_id,
-        )
-        .await;
-        let elsewhere = workspace(&services, "ws-other").await;
-        let stranger = member(&services, "stranger@example.com", Role::Owner, &elsewhere).await;
-
-        let as_viewer = services
-            .platform()
-            .user_caller(&viewer, "one")
-            .await
-            .unwrap();
-        assert!(as_viewer.require(Permission::AppsRead).is_ok());
-        assert!(as_viewer.permit(Permission::ConversationsRead).is_ok());
-        for refused in [
-            as_viewer.require(Permission::ToolsManage),
-            as_viewer.permit(Permission::ToolsManage),
-        ] {
-            assert!(
-                matches!(refused, Err(Error::PermissionDenied(_))),
-                "{refused:?}"
-            );
-        }
-        // The operation decides: the same call is refused to the viewer, allowed to the admin.
-        let err = services.agent().tools(&as_viewer).await.unwrap_err();
-        assert!(matches!(err, Error::PermissionDenied(_)), "{err:?}");
-        let as_admin = services
-            .platform()
-            .user_caller(&admin, "one")
-            .await
-            .unwrap();
-        assert!(services.agent().tools(&as_admin).await.unwrap().is_empty());
-        // Another workspace's app is not found, whatever the role there.
-        let err = services
-            .platform()
-            .user_caller(&stranger, "one")
-            .await
-            .unwrap_err();
-        assert!(matches!(err, Error::NotFound(_)), "{err:?}");
     }
 
     #[tokio::test]

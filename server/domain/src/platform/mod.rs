@@ -5,6 +5,7 @@ pub(crate) mod apps;
 pub mod audit;
 pub(crate) mod auth;
 pub(crate) mod caches;
+pub(crate) mod caller;
 pub(crate) mod dashboard;
 pub mod encryption;
 pub mod integrations;

@@ -13,7 +13,7 @@ use super::rooms::{dispatch_metadata, is_agent_identity};
 use super::{new_session, not_found_as, status_of, to_participant};
 use crate::agent::Agent;
 use crate::ids::new_id;
-use crate::platform::auth::Caller;
+use crate::platform::caller::Caller;
 use crate::ports::livekit::{Participant, ParticipantKind, Recording, WebhookEvent};
 use crate::{Error, Result, Services};
 
