@@ -39,10 +39,10 @@ pub async fn run_app_command(services: &Services, command: AppCommand) -> Result
             }
         }
         AppCommand::Update { slug, json } => {
-            let patch = match serde_json::from_str(&json) {
-                Ok(serde_json::Value::Object(patch)) => patch,
-                _ => return Err("--json must be a JSON object of the fields to change".to_owned()),
-            };
+            let patch: model::platform::apps::AppPatch =
+                serde_json::from_str(&json).map_err(|e| {
+                    format!("--json must be a JSON object of the fields to change: {e}")
+                })?;
             let app = services
                 .platform()
                 .update_app(&operator, &slug, patch)

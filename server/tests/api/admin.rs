@@ -239,6 +239,32 @@ async fn admins_manage_apps_and_viewers_only_read() {
     assert_eq!(patched.status, 200, "{}", patched.text);
     assert_eq!(patched.json()["temperature"], 0.3);
     assert_eq!(patched.json()["guardrailsEnabled"], true);
+    // A typed patch: unknown or read-only fields, and null where a value is needed, are 400.
+    for refused in [
+        json!({"slug": "renamed"}),
+        json!({"secretHash": "x", "temperature": 0.9}),
+        json!({"modelId": null}),
+    ] {
+        let answer = app
+            .send(
+                Method::PATCH,
+                "/api/admin/apps/support",
+                &patch_headers,
+                Body::from(refused.to_string()),
+            )
+            .await;
+        assert_eq!(answer.status, 400, "{refused}: {}", answer.text);
+        assert_eq!(answer.json()["code"], "INVALID_INPUT");
+    }
+    let unchanged = app
+        .send(
+            Method::PATCH,
+            "/api/admin/apps/support",
+            &patch_headers,
+            Body::from("{}"),
+        )
+        .await;
+    assert_eq!(unchanged.json()["temperature"], 0.3, "nothing half-written");
 
     let rotated = app
         .send(

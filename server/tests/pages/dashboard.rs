@@ -526,8 +526,10 @@ async fn guardrail_rules_are_managed_tested_and_their_violations_judged() {
     assert_eq!(rules["rules"].as_array().unwrap().len(), 0);
 
     // With checks on, a message breaking a rule is recorded, and judged from the page.
-    let mut settings = serde_json::Map::new();
-    settings.insert("guardrailsEnabled".into(), Value::Bool(true));
+    let settings = model::platform::apps::AppPatch {
+        guardrails_enabled: Some(true),
+        ..Default::default()
+    };
     app.services
         .platform()
         .update_app(&Actor::operator(), "shop", settings)

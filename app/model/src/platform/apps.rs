@@ -77,6 +77,186 @@ impl Default for AppSettings {
     }
 }
 
+/// A change to an app (`PATCH /api/admin/apps/{slug}`, `app update --json`, the settings
+/// form): only the fields present change, and `null` clears an optional one. Other fields (the
+/// slug, the secret) are refused.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AppPatch {
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub model_id: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reply_as_audio: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub temperature: Option<Option<f64>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub system_prompt: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub voice: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub token_expire_minutes: Option<Option<i64>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub persona_name: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub persona_greeting: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub persona_tone: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub preferred_terms: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub blocked_terms: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub guardrails_enabled: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_actions_per_turn: Option<Option<i64>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub handoff_enabled: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub handoff_webhook_url: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub handoff_expiration_seconds: Option<Option<i64>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub knowledge_threshold: Option<Option<f64>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ui_strings: Option<Map<String, Value>>,
+}
+
+/// A field that is present: `null` is a value (for optional fields, "clear it"), and where the
+/// field takes none it is refused rather than read as "unchanged".
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+impl AppPatch {
+    /// The names of the fields this patch changes, as the API spells them.
+    pub fn field_names(&self) -> Vec<String> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(fields)) => fields.into_iter().map(|(name, _)| name).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The app's name and settings with this patch applied.
+    pub fn apply(self, name: &mut String, settings: &mut AppSettings) {
+        fn set<T>(slot: &mut T, value: Option<T>) {
+            if let Some(value) = value {
+                *slot = value;
+            }
+        }
+        set(name, self.name);
+        set(&mut settings.model_id, self.model_id);
+        set(&mut settings.reply_as_audio, self.reply_as_audio);
+        set(&mut settings.temperature, self.temperature);
+        set(&mut settings.system_prompt, self.system_prompt);
+        set(&mut settings.voice, self.voice);
+        set(
+            &mut settings.token_expire_minutes,
+            self.token_expire_minutes,
+        );
+        set(&mut settings.persona_name, self.persona_name);
+        set(&mut settings.persona_greeting, self.persona_greeting);
+        set(&mut settings.persona_tone, self.persona_tone);
+        set(&mut settings.preferred_terms, self.preferred_terms);
+        set(&mut settings.blocked_terms, self.blocked_terms);
+        set(&mut settings.guardrails_enabled, self.guardrails_enabled);
+        set(
+            &mut settings.max_actions_per_turn,
+            self.max_actions_per_turn,
+        );
+        set(&mut settings.handoff_enabled, self.handoff_enabled);
+        set(&mut settings.handoff_webhook_url, self.handoff_webhook_url);
+        set(
+            &mut settings.handoff_expiration_seconds,
+            self.handoff_expiration_seconds,
+        );
+        set(&mut settings.knowledge_threshold, self.knowledge_threshold);
+        set(&mut settings.ui_strings, self.ui_strings);
+    }
+}
+
 /// A new app, as seed 000's "Seed an App" example gives it. `secret` keeps an existing
 /// deployment's secret; without it one is generated.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -102,4 +282,45 @@ pub struct AppWithSecret {
     pub app: App,
     /// Shown only now; only its hash is stored.
     pub app_secret: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn patch(value: Value) -> Result<AppPatch, serde_json::Error> {
+        serde_json::from_value(value)
+    }
+
+    #[test]
+    fn a_patch_changes_what_it_names_and_null_clears() {
+        let mut name = "Shop".to_owned();
+        let mut settings = AppSettings {
+            temperature: Some(0.7),
+            voice: Some("Puck".to_owned()),
+            ..AppSettings::default()
+        };
+        patch(json!({"name": "Store", "temperature": null, "blockedTerms": ["refund"]}))
+            .unwrap()
+            .apply(&mut name, &mut settings);
+        assert_eq!(name, "Store");
+        assert_eq!(settings.temperature, None, "null clears");
+        assert_eq!(settings.voice.as_deref(), Some("Puck"), "absent stays");
+        assert_eq!(settings.blocked_terms, ["refund"]);
+        assert_eq!(settings.model_id, DEFAULT_MODEL_ID);
+        let named = patch(json!({"temperature": null, "name": "x"})).unwrap();
+        assert_eq!(named.field_names(), ["name", "temperature"]);
+    }
+
+    #[test]
+    fn unknown_fields_and_null_where_a_value_is_needed_are_refused() {
+        let unknown = patch(json!({"slug": "new"})).unwrap_err().to_string();
+        assert!(unknown.contains("unknown field `slug`"), "{unknown}");
+        assert!(patch(json!({"secretHash": "x"})).is_err());
+        assert!(patch(json!({"modelId": null})).is_err());
+        assert!(patch(json!({"replyAsAudio": "yes"})).is_err());
+        assert_eq!(patch(json!({})).unwrap(), AppPatch::default());
+    }
 }

@@ -91,76 +91,37 @@ pub struct AppSettingsForm {
 /// Saves the settings form; the domain validates them as it does the admin API's.
 #[server(prefix = "/sfn", endpoint = "save-app")]
 pub async fn save_app_settings(slug: String, app: AppSettingsForm) -> Result<App, UiError> {
-    use serde_json::Value;
-
-    let number = |field: &str, text: &str| -> Result<Value, UiError> {
+    /// An empty box clears the setting; anything else must read as a number.
+    fn number<T: std::str::FromStr>(field: &str, text: &str) -> Result<Option<T>, UiError> {
         let text = text.trim();
         if text.is_empty() {
-            return Ok(Value::Null);
+            return Ok(None);
         }
-        text.parse::<f64>()
-            .ok()
-            .and_then(|n| {
-                if n.fract() == 0.0 && n.abs() < 1e15 {
-                    Some(Value::from(n as i64))
-                } else {
-                    serde_json::Number::from_f64(n).map(Value::Number)
-                }
-            })
-            .ok_or_else(|| {
-                UiError::new(
-                    model::ErrorCode::InvalidInput,
-                    format!("{field} must be a number"),
-                )
-            })
-    };
+        text.parse().map(Some).map_err(|_| {
+            UiError::new(
+                model::ErrorCode::InvalidInput,
+                format!("{field} must be a number"),
+            )
+        })
+    }
     let url = app.handoff_webhook_url.trim();
-    let mut patch = serde_json::Map::new();
-    patch.insert("name".into(), Value::String(app.name));
-    patch.insert(
-        "modelId".into(),
-        Value::String(app.model_id.trim().to_owned()),
-    );
-    patch.insert(
-        "temperature".into(),
-        number("temperature", &app.temperature)?,
-    );
-    patch.insert(
-        "maxActionsPerTurn".into(),
-        number("maxActionsPerTurn", &app.max_actions_per_turn)?,
-    );
-    patch.insert(
-        "knowledgeThreshold".into(),
-        number("knowledgeThreshold", &app.knowledge_threshold)?,
-    );
-    patch.insert(
-        "handoffWebhookUrl".into(),
-        if url.is_empty() {
-            Value::Null
-        } else {
-            Value::String(url.to_owned())
-        },
-    );
-    patch.insert(
-        "handoffExpirationSeconds".into(),
-        number("handoffExpirationSeconds", &app.handoff_expiration_seconds)?,
-    );
-    patch.insert(
-        "tokenExpireMinutes".into(),
-        number("tokenExpireMinutes", &app.token_expire_minutes)?,
-    );
-    patch.insert(
-        "replyAsAudio".into(),
-        Value::Bool(app.reply_as_audio.is_some()),
-    );
-    patch.insert(
-        "guardrailsEnabled".into(),
-        Value::Bool(app.guardrails_enabled.is_some()),
-    );
-    patch.insert(
-        "handoffEnabled".into(),
-        Value::Bool(app.handoff_enabled.is_some()),
-    );
+    let patch = model::platform::apps::AppPatch {
+        name: Some(app.name),
+        model_id: Some(app.model_id.trim().to_owned()),
+        temperature: Some(number("temperature", &app.temperature)?),
+        max_actions_per_turn: Some(number("maxActionsPerTurn", &app.max_actions_per_turn)?),
+        knowledge_threshold: Some(number("knowledgeThreshold", &app.knowledge_threshold)?),
+        handoff_webhook_url: Some((!url.is_empty()).then(|| url.to_owned())),
+        handoff_expiration_seconds: Some(number(
+            "handoffExpirationSeconds",
+            &app.handoff_expiration_seconds,
+        )?),
+        token_expire_minutes: Some(number("tokenExpireMinutes", &app.token_expire_minutes)?),
+        reply_as_audio: Some(app.reply_as_audio.is_some()),
+        guardrails_enabled: Some(app.guardrails_enabled.is_some()),
+        handoff_enabled: Some(app.handoff_enabled.is_some()),
+        ..Default::default()
+    };
     let (services, actor) = ssr::signed_in().await?;
     Ok(services.platform().update_app(&actor, &slug, patch).await?)
 }

@@ -5,10 +5,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use domain::Services;
 use model::ErrorBody;
-use model::ErrorCode;
-use model::platform::apps::{App, AppWithSecret, CreateApp};
+use model::platform::apps::{App, AppPatch, AppWithSecret, CreateApp};
 use model::platform::auth::SessionTokenResponse;
-use serde_json::Value;
 
 use crate::http::{ApiError, ApiJson, SignedInUser};
 
@@ -88,7 +86,7 @@ pub async fn get(
     path = "/api/admin/apps/{slug}",
     tag = "admin",
     params(("slug" = String, Path, description = "The app's slug")),
-    request_body(content = Object, description = "Fields to change, e.g. {\"temperature\": 0.4}"),
+    request_body(content = AppPatch, description = "The fields to change; null clears an optional one"),
     security(("dashboardSession" = [])),
     responses(
         (status = 200, description = "The updated app", body = App),
@@ -101,14 +99,8 @@ pub async fn update(
     State(services): State<Services>,
     signed_in: SignedInUser,
     Path(slug): Path<String>,
-    ApiJson(patch): ApiJson<Value>,
+    ApiJson(patch): ApiJson<AppPatch>,
 ) -> Result<Json<App>, ApiError> {
-    let Value::Object(patch) = patch else {
-        return Err(ApiError::new(
-            ErrorCode::InvalidInput,
-            "Expected a JSON object of the fields to change",
-        ));
-    };
     Ok(Json(
         services
             .platform()

@@ -3,9 +3,9 @@
 mod checks;
 
 use checks::{check_slug, check_supplied_secret, check_text};
-use model::platform::apps::{App, AppSettings, AppWithSecret, CreateApp};
+use model::platform::apps::{App, AppPatch, AppSettings, AppWithSecret, CreateApp};
 use model::platform::users::Permission;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use store::{AppRecord, StoreError, WorkspaceRecord};
 
 use crate::error::FieldError;
@@ -88,39 +88,14 @@ impl Platform<'_> {
 
     /// Changes the name and settings named in `patch` (seed 000's field names); other fields
     /// keep their values. The result is validated like a new app.
-    pub async fn update_app(
-        &self,
-        actor: &Actor,
-        slug: &str,
-        patch: Map<String, Value>,
-    ) -> Result<App> {
+    pub async fn update_app(&self, actor: &Actor, slug: &str, patch: AppPatch) -> Result<App> {
         let record = self.app_record(actor, slug, Permission::AppsManage).await?;
         let current = to_app(record.clone());
         let mut name = current.name.clone();
-        let mut settings =
-            serde_json::to_value(&current.settings).map_err(|e| Error::Internal(Box::new(e)))?;
-        let mut unknown = Vec::new();
-        for (key, value) in &patch {
-            if key == "name" {
-                name = value
-                    .as_str()
-                    .ok_or_else(|| Error::Invalid("name must be a string".to_owned()))?
-                    .trim()
-                    .to_owned();
-            } else if let Some(slot) = settings.get_mut(key) {
-                *slot = value.clone();
-            } else {
-                unknown.push(key.clone());
-            }
-        }
-        if !unknown.is_empty() {
-            return Err(Error::Invalid(format!(
-                "Unknown or read-only fields: {}",
-                unknown.join(", ")
-            )));
-        }
-        let settings: AppSettings = serde_json::from_value(settings)
-            .map_err(|e| Error::Invalid(format!("Invalid settings: {e}")))?;
+        let mut settings = current.settings.clone();
+        let fields = patch.field_names();
+        patch.apply(&mut name, &mut settings);
+        let name = name.trim().to_owned();
         let mut problems = Vec::new();
         check_text("name", &name, 1, 200, &mut problems);
         self.check_settings(&settings, &mut problems);
@@ -136,7 +111,6 @@ impl Platform<'_> {
             settings,
         );
         self.store().update_app(&updated).await?;
-        let fields: Vec<&String> = patch.keys().collect();
         self.audit_app(
             actor,
             "app.updated",
@@ -459,11 +433,10 @@ pub(crate) mod tests {
             .create_app(&Actor::operator(), new_app("hooked"))
             .await
             .unwrap();
-        let mut patch = Map::new();
-        patch.insert(
-            "handoffWebhookUrl".to_owned(),
-            Value::from("http://127.0.0.1/x"),
-        );
+        let patch = AppPatch {
+            handoff_webhook_url: Some(Some("http://127.0.0.1/x".to_owned())),
+            ..AppPatch::default()
+        };
         let refused = services
             .platform()
             .update_app(&Actor::operator(), &created.app.slug, patch)
