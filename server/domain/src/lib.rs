@@ -25,10 +25,7 @@ mod services;
 mod validation;
 
 pub use actor::{Actor, Principal};
-pub use agent::conversations::ConversationQuery;
-pub use agent::events::EventQuery;
 pub use agent::live::LiveSubscription;
-pub use agent::tools::ExecutionQuery;
 pub use clock::now_ms;
 pub use error::{Error, FieldError, Result};
 pub use platform::caches::{AUTH_CACHE_TTL, RATE_SYNC_INTERVAL};

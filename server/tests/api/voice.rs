@@ -808,6 +808,41 @@ async fn seed_003_sessions_and_elevenlabs_with_retries_and_signed_webhooks() {
     );
     assert_eq!(detail["externalId"], "conv_1");
     assert_eq!(detail["status"], "completed");
+
+    // The list filters by origin and status; an unknown one is a 400.
+    let listed = |query: &'static str| {
+        let v = &v;
+        async move {
+            v.app
+                .get_as(&v.tenant, &format!("/api/voice/sessions?{query}"))
+                .await
+        }
+    };
+    let backend = listed("origin=elevenlabs&status=completed").await.json();
+    let ids: Vec<&str> = backend["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [backend_id.as_str()]);
+    assert!(
+        listed("origin=livekit").await.json()["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["id"] != backend_id.as_str())
+    );
+    for bad in ["status=nope", "origin=fax", "limit=many"] {
+        let answer = listed(bad).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_REQUEST,
+            "{bad}: {}",
+            answer.text
+        );
+        assert_eq!(answer.json()["code"], "INVALID_INPUT");
+    }
 }
 
 #[tokio::test]

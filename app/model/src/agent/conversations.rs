@@ -142,6 +142,45 @@ pub struct SaveConversationResponse {
     pub conversation: Conversation,
 }
 
+/// Filters of `GET /api/conversations`; times are ms since the epoch, on `startedAt`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationQuery {
+    pub status: Option<ConversationStatus>,
+    pub channel: Option<String>,
+    /// The experiment variant the conversation was assigned.
+    pub variant: Option<String>,
+    /// Started at or after (ms since the epoch).
+    pub since: Option<i64>,
+    /// Started before (ms since the epoch).
+    pub until: Option<i64>,
+    /// `nextCursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1 to 200, default 50.
+    pub limit: Option<i64>,
+}
+
+/// Filters of `GET /api/events`; times are ms since the epoch, on `ts`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct EventQuery {
+    pub session_id: Option<String>,
+    pub event_type: Option<String>,
+    pub trace_id: Option<String>,
+    /// `ts` at or after (ms since the epoch).
+    pub since: Option<i64>,
+    /// `ts` before (ms since the epoch).
+    pub until: Option<i64>,
+    /// `nextCursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1 to 1,000, default 100.
+    pub limit: Option<i64>,
+}
+
 /// A page of `GET /api/conversations`, newest first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

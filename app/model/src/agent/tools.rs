@@ -151,6 +151,23 @@ pub struct ToolResult {
     pub error: Option<String>,
 }
 
+/// Filters of `GET /api/tools/executions`; times are ms since the epoch.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionQuery {
+    pub session_id: Option<String>,
+    pub tool_name: Option<String>,
+    pub status: Option<ExecutionStatus>,
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    /// `nextCursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1 to 200, default 50.
+    pub limit: Option<i64>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

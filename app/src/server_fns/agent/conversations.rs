@@ -24,7 +24,7 @@ pub async fn conversations(
 
     let (services, caller) = ssr::app_caller(&slug).await?;
     let status = ssr::parsed("status", status, ConversationStatus::parse)?;
-    let query = domain::ConversationQuery {
+    let query = model::agent::conversations::ConversationQuery {
         status,
         channel: ssr::given(channel),
         variant: ssr::given(variant),

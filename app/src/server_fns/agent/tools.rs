@@ -21,7 +21,7 @@ pub async fn load_tools(
 
     let status = ssr::parsed("status", status, ExecutionStatus::parse)?;
     let (services, caller) = ssr::app_caller(&slug).await?;
-    let query = domain::ExecutionQuery {
+    let query = model::agent::tools::ExecutionQuery {
         session_id: None,
         tool_name: ssr::given(tool),
         status,

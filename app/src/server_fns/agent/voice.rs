@@ -20,7 +20,7 @@ pub async fn voice_sessions(
     let (services, caller) = ssr::app_caller(&slug).await?;
     let status = ssr::parsed("status", status, CallStatus::parse)?;
     let origin = ssr::parsed("origin", origin, SessionOrigin::parse)?;
-    let query = domain::agent::voice::VoiceSessionQuery {
+    let query = model::agent::voice::VoiceSessionQuery {
         status,
         origin,
         cursor: ssr::given(cursor),

@@ -1,5 +1,6 @@
 //! Conversations: upserted by (app, session) through an explicit status machine.
 
+use model::agent::conversations::ConversationQuery;
 use model::agent::conversations::{
     Conversation, ConversationDetail, ConversationPage, ConversationStatus, MAX_NAME_CHARS,
     MAX_TEXT_BYTES, MAX_TRANSCRIPT_ENTRIES, SaveConversation,
@@ -26,19 +27,6 @@ const SAVE_ATTEMPTS: usize = 5;
 const DETAIL_EVENTS: i64 = 1_000;
 /// Tool calls and violations shown with one conversation.
 const DETAIL_RECORDS: i64 = 200;
-
-/// Filters of `GET /api/conversations`; times are ms since the epoch, on `startedAt`.
-#[derive(Clone, Debug, Default)]
-pub struct ConversationQuery {
-    pub status: Option<ConversationStatus>,
-    pub channel: Option<String>,
-    /// Only conversations assigned this experiment variant.
-    pub variant: Option<String>,
-    pub since: Option<i64>,
-    pub until: Option<i64>,
-    pub cursor: Option<String>,
-    pub limit: Option<i64>,
-}
 
 impl Agent<'_> {
     /// Creates or updates the conversation of `sessionId`.

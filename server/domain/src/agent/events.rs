@@ -1,5 +1,6 @@
 //! Telemetry events: validated batches, with the request's trace id.
 
+use model::agent::conversations::EventQuery;
 use model::agent::conversations::{
     Event, EventBatch, EventPage, MAX_BATCH_ITEMS, MAX_NAME_CHARS, MAX_TEXT_BYTES, NewEvent,
 };
@@ -10,18 +11,6 @@ use crate::agent::Agent;
 use crate::ids::new_id;
 use crate::validation::{Checks, Paging, batch_items};
 use crate::{Caller, Result};
-
-/// Filters of `GET /api/events`; times are ms since the epoch, on `ts`.
-#[derive(Clone, Debug, Default)]
-pub struct EventQuery {
-    pub session_id: Option<String>,
-    pub event_type: Option<String>,
-    pub trace_id: Option<String>,
-    pub since: Option<i64>,
-    pub until: Option<i64>,
-    pub cursor: Option<String>,
-    pub limit: Option<i64>,
-}
 
 impl Agent<'_> {
     /// Stores a batch of events, all or none, and answers how many.

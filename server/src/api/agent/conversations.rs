@@ -2,14 +2,12 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use domain::{ConversationQuery, Services};
+use domain::Services;
 use model::ErrorBody;
+use model::agent::conversations::ConversationQuery;
 use model::agent::conversations::{
-    ConversationDetail, ConversationPage, ConversationStatus, SaveConversation,
-    SaveConversationResponse,
+    ConversationDetail, ConversationPage, SaveConversation, SaveConversationResponse,
 };
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson};
 
@@ -40,29 +38,12 @@ pub async fn save(
     }))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-pub struct ListQuery {
-    status: Option<ConversationStatus>,
-    channel: Option<String>,
-    /// The experiment variant the conversation was assigned.
-    variant: Option<String>,
-    /// Started at or after (ms since the epoch).
-    since: Option<i64>,
-    /// Started before (ms since the epoch).
-    until: Option<i64>,
-    /// `nextCursor` of the previous page.
-    cursor: Option<String>,
-    /// 1 to 200, default 50.
-    limit: Option<i64>,
-}
-
 /// The app's conversations, newest first, a page at a time. Needs the app secret.
 #[utoipa::path(
     get,
     path = "/api/conversations",
     tag = "conversations",
-    params(ListQuery),
+    params(ConversationQuery),
     security(("appSecret" = [])),
     responses(
         (status = 200, description = "One page", body = ConversationPage),
@@ -74,17 +55,8 @@ pub struct ListQuery {
 pub async fn list(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
-    ApiQuery(query): ApiQuery<ListQuery>,
+    ApiQuery(query): ApiQuery<ConversationQuery>,
 ) -> Result<Json<ConversationPage>, ApiError> {
-    let query = ConversationQuery {
-        status: query.status,
-        channel: query.channel,
-        variant: query.variant,
-        since: query.since,
-        until: query.until,
-        cursor: query.cursor,
-        limit: query.limit,
-    };
     Ok(Json(
         services.agent().list_conversations(&caller, query).await?,
     ))

@@ -2,11 +2,10 @@
 
 use axum::Json;
 use axum::extract::State;
-use domain::{EventQuery, Services};
+use domain::Services;
 use model::ErrorBody;
+use model::agent::conversations::EventQuery;
 use model::agent::conversations::{EventBatch, EventPage, Inserted};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson, TraceId};
 
@@ -38,28 +37,12 @@ pub async fn record(
     Ok(Json(Inserted { inserted }))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-pub struct ListQuery {
-    session_id: Option<String>,
-    event_type: Option<String>,
-    trace_id: Option<String>,
-    /// `ts` at or after (ms since the epoch).
-    since: Option<i64>,
-    /// `ts` before (ms since the epoch).
-    until: Option<i64>,
-    /// `nextCursor` of the previous page.
-    cursor: Option<String>,
-    /// 1 to 1,000, default 100.
-    limit: Option<i64>,
-}
-
 /// The app's events, oldest first, a page at a time. Needs the app secret.
 #[utoipa::path(
     get,
     path = "/api/events",
     tag = "events",
-    params(ListQuery),
+    params(EventQuery),
     security(("appSecret" = [])),
     responses(
         (status = 200, description = "One page", body = EventPage),
@@ -71,16 +54,7 @@ pub struct ListQuery {
 pub async fn list(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
-    ApiQuery(query): ApiQuery<ListQuery>,
+    ApiQuery(query): ApiQuery<EventQuery>,
 ) -> Result<Json<EventPage>, ApiError> {
-    let query = EventQuery {
-        session_id: query.session_id,
-        event_type: query.event_type,
-        trace_id: query.trace_id,
-        since: query.since,
-        until: query.until,
-        cursor: query.cursor,
-        limit: query.limit,
-    };
     Ok(Json(services.agent().list_events(&caller, query).await?))
 }

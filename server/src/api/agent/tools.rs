@@ -3,14 +3,13 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use domain::{ExecutionQuery, Services};
+use domain::Services;
 use model::ErrorBody;
+use model::agent::tools::ExecutionQuery;
 use model::agent::tools::{
-    ExecuteTool, ExecutionStatus, PublicToolList, RegisterTool, Tool, ToolExecutionPage, ToolList,
-    ToolResult, UpdateTool,
+    ExecuteTool, PublicToolList, RegisterTool, Tool, ToolExecutionPage, ToolList, ToolResult,
+    UpdateTool,
 };
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson};
 
@@ -162,25 +161,12 @@ pub async fn execute(
     Ok(Json(services.agent().execute_tool(&caller, input).await?))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-pub struct ExecutionsQuery {
-    session_id: Option<String>,
-    tool_name: Option<String>,
-    status: Option<ExecutionStatus>,
-    since: Option<i64>,
-    until: Option<i64>,
-    cursor: Option<String>,
-    /// 1 to 200, default 50.
-    limit: Option<i64>,
-}
-
 /// Every recorded tool call, newest first. Needs the app secret.
 #[utoipa::path(
     get,
     path = "/api/tools/executions",
     tag = "tools",
-    params(ExecutionsQuery),
+    params(ExecutionQuery),
     security(("appSecret" = [])),
     responses(
         (status = 200, description = "One page", body = ToolExecutionPage),
@@ -190,17 +176,8 @@ pub struct ExecutionsQuery {
 pub async fn executions(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
-    ApiQuery(query): ApiQuery<ExecutionsQuery>,
+    ApiQuery(query): ApiQuery<ExecutionQuery>,
 ) -> Result<Json<ToolExecutionPage>, ApiError> {
-    let query = ExecutionQuery {
-        session_id: query.session_id,
-        tool_name: query.tool_name,
-        status: query.status,
-        since: query.since,
-        until: query.until,
-        cursor: query.cursor,
-        limit: query.limit,
-    };
     Ok(Json(
         services
             .agent()

@@ -5,13 +5,14 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use domain::Services;
-use domain::agent::voice::{VoiceLimit, VoiceSessionQuery};
+use domain::agent::voice::VoiceLimit;
 use model::ErrorBody;
+use model::agent::voice::VoiceSessionQuery;
 use model::agent::voice::{
-    AgentSpawned, AgentState, CallCreatedResponse, CallList, CallStatus, CreateCall,
-    RealtimeStarted, RealtimeStatus, RecordingStarted, RecordingStatus, SessionOrigin, SpawnAgent,
-    StartRealtime, StartRecording, SuccessMessage, UpdateAgent, UpdateCall, UpdateRecording,
-    VoiceSessionDetail, VoiceSessionPage, VoiceToken, VoiceTokenRequest, WebhookReceived,
+    AgentSpawned, AgentState, CallCreatedResponse, CallList, CreateCall, RealtimeStarted,
+    RealtimeStatus, RecordingStarted, RecordingStatus, SpawnAgent, StartRealtime, StartRecording,
+    SuccessMessage, UpdateAgent, UpdateCall, UpdateRecording, VoiceSessionDetail, VoiceSessionPage,
+    VoiceToken, VoiceTokenRequest, WebhookReceived,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -532,25 +533,13 @@ pub async fn webhook(
     }))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-pub struct SessionsQuery {
-    /// pending | ringing | connected | completed | missed | failed.
-    status: Option<String>,
-    /// livekit | voice | session | telephony | elevenlabs.
-    origin: Option<String>,
-    cursor: Option<String>,
-    /// 1–200, default 50.
-    limit: Option<i64>,
-}
-
 /// Every voice session of the app, whichever API started it, newest first. Session tokens see
 /// their own.
 #[utoipa::path(
     get,
     path = "/api/voice/sessions",
     tag = "voice",
-    params(SessionsQuery),
+    params(VoiceSessionQuery),
     security(("appSecret" = []), ("sessionToken" = [])),
     responses(
         (status = 200, description = "One page", body = VoiceSessionPage),
@@ -561,44 +550,10 @@ pub struct SessionsQuery {
 pub async fn list_sessions(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
-    ApiQuery(query): ApiQuery<SessionsQuery>,
+    ApiQuery(query): ApiQuery<VoiceSessionQuery>,
 ) -> Result<Json<VoiceSessionPage>, ApiError> {
-    let status = query
-        .status
-        .as_deref()
-        .map(|s| {
-            CallStatus::parse(s).ok_or_else(|| {
-                domain::Error::Invalid(
-                    "status must be pending, ringing, connected, completed, missed or failed"
-                        .to_owned(),
-                )
-            })
-        })
-        .transpose()?;
-    let origin = query
-        .origin
-        .as_deref()
-        .map(|s| {
-            SessionOrigin::parse(s).ok_or_else(|| {
-                domain::Error::Invalid(
-                    "origin must be livekit, voice, session, telephony or elevenlabs".to_owned(),
-                )
-            })
-        })
-        .transpose()?;
     Ok(Json(
-        services
-            .agent()
-            .list_voice_sessions(
-                &caller,
-                VoiceSessionQuery {
-                    status,
-                    origin,
-                    cursor: query.cursor,
-                    limit: query.limit,
-                },
-            )
-            .await?,
+        services.agent().list_voice_sessions(&caller, query).await?,
     ))
 }
 

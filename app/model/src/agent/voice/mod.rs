@@ -302,6 +302,21 @@ pub struct VoiceSessionDetail {
     pub transcript: Option<String>,
 }
 
+/// Filters of `GET /api/voice/sessions`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct VoiceSessionQuery {
+    pub status: Option<CallStatus>,
+    /// Which API started the session.
+    pub origin: Option<SessionOrigin>,
+    /// `nextCursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1 to 200, default 50.
+    pub limit: Option<i64>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]

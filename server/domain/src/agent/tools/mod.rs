@@ -8,6 +8,7 @@ mod headers;
 use std::time::{Duration, Instant};
 
 use model::agent::conversations::MAX_NAME_CHARS;
+use model::agent::tools::ExecutionQuery;
 use model::agent::tools::{
     ExecuteTool, ExecutionStatus, HeadersText, PublicTool, RegisterTool, SchemaText,
     TOOL_TIMEOUT_DEFAULT_MS, TOOL_TIMEOUT_MAX_MS, Tool, ToolExecution, ToolExecutionPage,
@@ -40,18 +41,6 @@ const PLATFORM_HEADERS: [&str; 5] = [
     "x-switchboard-signature",
     "x-switchboard-timestamp",
 ];
-
-/// Filters of `GET /api/tools/executions`.
-#[derive(Clone, Debug, Default)]
-pub struct ExecutionQuery {
-    pub session_id: Option<String>,
-    pub tool_name: Option<String>,
-    pub status: Option<ExecutionStatus>,
-    pub since: Option<i64>,
-    pub until: Option<i64>,
-    pub cursor: Option<String>,
-    pub limit: Option<i64>,
-}
 
 impl Agent<'_> {
     /// Registers a tool, or replaces (and re-activates) the one of the same name. Needs the app

@@ -24,6 +24,7 @@ pub(crate) use records::{
 };
 
 use model::agent::conversations::ConversationStatus;
+use model::agent::voice::VoiceSessionQuery;
 use model::agent::voice::{
     AgentStatus, CallStatus, CallType, SessionOrigin, VoiceParticipant, VoiceSession,
     VoiceSessionDetail, VoiceSessionPage,
@@ -67,15 +68,6 @@ pub(crate) fn is_livekit_name(value: &str) -> bool {
         && value
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"_-.:@".contains(&b))
-}
-
-/// Filters of `GET /api/voice/sessions`.
-#[derive(Clone, Debug, Default)]
-pub struct VoiceSessionQuery {
-    pub status: Option<CallStatus>,
-    pub origin: Option<SessionOrigin>,
-    pub cursor: Option<String>,
-    pub limit: Option<i64>,
 }
 
 impl Agent<'_> {
