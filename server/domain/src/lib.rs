@@ -1,14 +1,19 @@
 //! Switchboard's service layer.
 //!
-//! JSON API handlers and Leptos server functions are thin adapters over one [`Services`] handle:
+//! JSON API handlers and Leptos server functions are thin adapters over one [`Services`]:
 //! every business rule lives here. This crate knows nothing of HTTP or SQL; it reaches the
-//! database through `store` and the outside world through ports (traits) added with the features
-//! that need them.
+//! database through `store` and the outside world through the [`ports`], which the
+//! `integrations` crate implements.
 //!
-//! The code is split into three wings, as in every layer of Switchboard:
-//! - [`platform`]: workspaces, apps, users, auth, audit, secrets, rate limits, outbound webhooks;
-//! - [`agent`]: the voice-agent runtime (conversations, tools, guardrails, knowledge, voice, …);
-//! - [`desk`]: the support desk.
+//! The code is split into three wings, as in every layer of Switchboard, and each wing's
+//! operations hang off its handle:
+//! - [`platform`] (`services.platform()`): workspaces, apps, users, auth, audit, secrets, rate
+//!   limits, outbound webhooks;
+//! - [`agent`] (`services.agent()`): the voice-agent runtime (conversations, tools, guardrails,
+//!   knowledge, voice, …);
+//! - [`desk`] (`services.desk()`): the support desk.
+//!
+//! Every operation on an app checks, from the [`Caller`] it is given, the permission it needs.
 //!
 //! `agent` and `desk` may use `platform`; neither uses the other (see the README's architecture
 //! section for the one bridge).
