@@ -359,6 +359,15 @@ impl OkResponse {
     }
 }
 
+/// A session named in the query string (`?sessionId=`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct SessionQuery {
+    pub session_id: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::ConversationStatus::*;

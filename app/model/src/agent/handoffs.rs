@@ -194,3 +194,15 @@ pub struct HandoffPage {
     pub handoffs: Vec<Handoff>,
     pub next_cursor: Option<String>,
 }
+
+/// Filters of `GET /api/handoffs`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct HandoffQuery {
+    pub status: Option<HandoffStatus>,
+    pub cursor: Option<String>,
+    /// 1 to 200, default 50.
+    pub limit: Option<i64>,
+}

@@ -33,3 +33,15 @@ pub struct AuditPage {
     /// Pass as `cursor` to get the next (older) page; absent on the last page.
     pub next_cursor: Option<String>,
 }
+
+/// Paging of `GET /api/admin/workspaces/{id}/audit`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditQuery {
+    /// `nextCursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1 to 200, default 50.
+    pub limit: Option<i64>,
+}

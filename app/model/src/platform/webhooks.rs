@@ -65,3 +65,14 @@ pub struct WebhookDeliveryPage {
 pub struct SigningSecret {
     pub signing_secret: String,
 }
+
+/// Filters of `GET /api/webhooks/deliveries`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryQuery {
+    pub cursor: Option<String>,
+    /// 1 to 200, default 50.
+    pub limit: Option<i64>,
+}

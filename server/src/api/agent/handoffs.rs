@@ -4,11 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use domain::Services;
 use model::ErrorBody;
-use model::agent::handoffs::{
-    CreateHandoff, Handoff, HandoffCreated, HandoffPage, HandoffStatus, UpdateHandoff,
-};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use model::agent::handoffs::HandoffQuery;
+use model::agent::handoffs::{CreateHandoff, Handoff, HandoffCreated, HandoffPage, UpdateHandoff};
 
 use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson};
 
@@ -35,21 +32,12 @@ pub async fn create(
     Ok(Json(services.agent().create_handoff(&caller, input).await?))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-pub struct ListQuery {
-    status: Option<HandoffStatus>,
-    cursor: Option<String>,
-    /// 1 to 200, default 50.
-    limit: Option<i64>,
-}
-
 /// The app's handoffs, newest first. Needs the app secret.
 #[utoipa::path(
     get,
     path = "/api/handoffs",
     tag = "handoffs",
-    params(ListQuery),
+    params(HandoffQuery),
     security(("appSecret" = [])),
     responses(
         (status = 200, description = "One page", body = HandoffPage),
@@ -60,7 +48,7 @@ pub struct ListQuery {
 pub async fn list(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
-    ApiQuery(query): ApiQuery<ListQuery>,
+    ApiQuery(query): ApiQuery<HandoffQuery>,
 ) -> Result<Json<HandoffPage>, ApiError> {
     Ok(Json(
         services

@@ -10,9 +10,8 @@ use domain::{LiveSubscription, Services};
 use futures_util::Stream;
 use futures_util::stream;
 use model::ErrorBody;
+use model::agent::conversations::SessionQuery;
 use model::agent::conversations::{LiveUpdate, MessageBatch, MessageList, MessagesStored};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson, SignedInUser, TraceId};
 
@@ -47,18 +46,12 @@ pub async fn store(
     Ok(Json(MessagesStored { ok: true, count }))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-pub struct SessionQuery {
-    session_id: Option<String>,
-}
-
-impl SessionQuery {
-    fn session_id(self) -> Result<String, ApiError> {
-        self.session_id
-            .filter(|id| !id.is_empty())
-            .ok_or_else(|| ApiError::new(model::ErrorCode::InvalidInput, "Missing sessionId"))
-    }
+/// The session the query names; a missing or empty `sessionId` is a 400.
+fn required_session_id(query: SessionQuery) -> Result<String, ApiError> {
+    query
+        .session_id
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| ApiError::new(model::ErrorCode::InvalidInput, "Missing sessionId"))
 }
 
 /// A session's messages, final and interim, in speaking order. Needs the app secret.
@@ -80,7 +73,7 @@ pub async fn list(
     AppCaller(caller): AppCaller,
     ApiQuery(query): ApiQuery<SessionQuery>,
 ) -> Result<Json<MessageList>, ApiError> {
-    let session_id = query.session_id()?;
+    let session_id = required_session_id(query)?;
     let messages = services.agent().list_messages(&caller, &session_id).await?;
     Ok(Json(MessageList { messages }))
 }
@@ -106,7 +99,7 @@ pub async fn stream(
     AppCaller(caller): AppCaller,
     ApiQuery(query): ApiQuery<SessionQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let session_id = query.session_id()?;
+    let session_id = required_session_id(query)?;
     let subscription = services
         .agent()
         .subscribe_session(&caller, &session_id)

@@ -10,14 +10,15 @@ use domain::Services;
 use domain::agent::voice::elevenlabs::SIGNATURE_HEADER;
 use model::ErrorBody;
 use model::agent::conversations::OkResponse;
+use model::agent::voice::LogTailQuery;
 use model::agent::voice::{
     AgentConversationStarted, BackendVoiceSession, ClientLogLine, ClientLogTail,
     CreateVoiceSession, ElevenLabsAction, ElevenLabsConversation, RoomNameBody,
     StartAgentConversation, StartSession, StartedSession, TelephonyCall,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use super::livekit::webhook_authorization;
 use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson};
@@ -393,18 +394,12 @@ pub async fn append_logs(
     Ok(Json(LogsAppended { ok: true, appended }))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct TailQuery {
-    /// Lines, 1–1000, default 200.
-    tail: Option<i64>,
-}
-
 /// The newest client log lines, oldest first. Needs the app secret.
 #[utoipa::path(
     get,
     path = "/api/logs",
     tag = "sessions",
-    params(TailQuery),
+    params(LogTailQuery),
     security(("appSecret" = [])),
     responses(
         (status = 200, description = "The lines", body = ClientLogTail),
@@ -414,7 +409,7 @@ pub struct TailQuery {
 pub async fn tail_logs(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
-    ApiQuery(query): ApiQuery<TailQuery>,
+    ApiQuery(query): ApiQuery<LogTailQuery>,
 ) -> Result<Json<ClientLogTail>, ApiError> {
     Ok(Json(
         services

@@ -7,6 +7,10 @@ use axum::http::HeaderMap;
 use domain::Services;
 use domain::agent::voice::VoiceLimit;
 use model::ErrorBody;
+use model::agent::voice::AgentQuery;
+use model::agent::voice::CallQuery;
+use model::agent::voice::CallRoomQuery;
+use model::agent::voice::RecordingQuery;
 use model::agent::voice::VoiceSessionQuery;
 use model::agent::voice::{
     AgentSpawned, AgentState, CallCreatedResponse, CallList, CreateCall, RealtimeStarted,
@@ -14,34 +18,12 @@ use model::agent::voice::{
     SuccessMessage, UpdateAgent, UpdateCall, UpdateRecording, VoiceSessionDetail, VoiceSessionPage,
     VoiceToken, VoiceTokenRequest, WebhookReceived,
 };
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::livekit::webhook_authorization;
 use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson};
 
 fn success(message: impl Into<String>) -> Json<SuccessMessage> {
     Json(SuccessMessage::new(message))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-pub struct SessionQuery {
-    /// Get one call by its room.
-    room_name: Option<String>,
-    /// pending | ringing | connected | completed | missed | failed.
-    status: Option<String>,
-    /// 1–100, default 10.
-    limit: Option<i64>,
-    /// Default 0.
-    offset: Option<i64>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-pub struct RoomQuery {
-    /// The call's room.
-    room_name: Option<String>,
 }
 
 /// Starts a call: a room, the caller's token and, for support calls, the AI agent.
@@ -78,7 +60,7 @@ pub async fn create_session(
     get,
     path = "/api/voice/session",
     tag = "voice",
-    params(SessionQuery),
+    params(CallQuery),
     security(("appSecret" = []), ("sessionToken" = [])),
     responses(
         (status = 200, description = "One call (`{success, session}`) or a page (`{success, count, total, limit, offset, sessions}`)", body = CallList),
@@ -90,7 +72,7 @@ pub async fn create_session(
 pub async fn get_session(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
-    ApiQuery(query): ApiQuery<SessionQuery>,
+    ApiQuery(query): ApiQuery<CallQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let value = match query.room_name.as_deref() {
         Some(room) => serde_json::to_value(services.agent().call_detail(&caller, room).await?),
@@ -135,7 +117,7 @@ pub async fn update_session(
     delete,
     path = "/api/voice/session",
     tag = "voice",
-    params(RoomQuery),
+    params(CallRoomQuery),
     security(("appSecret" = []), ("sessionToken" = [])),
     responses(
         (status = 200, description = "Ended", body = SuccessMessage),
@@ -147,7 +129,7 @@ pub async fn update_session(
 pub async fn end_session(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
-    ApiQuery(query): ApiQuery<RoomQuery>,
+    ApiQuery(query): ApiQuery<CallRoomQuery>,
 ) -> Result<Json<SuccessMessage>, ApiError> {
     let duration = services
         .agent()
@@ -189,7 +171,7 @@ pub async fn start_realtime(
     get,
     path = "/api/voice/realtime",
     tag = "voice",
-    params(RoomQuery),
+    params(CallRoomQuery),
     security(("appSecret" = []), ("sessionToken" = [])),
     responses(
         (status = 200, description = "The state", body = RealtimeStatus),
@@ -200,7 +182,7 @@ pub async fn start_realtime(
 pub async fn realtime_status(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
-    ApiQuery(query): ApiQuery<RoomQuery>,
+    ApiQuery(query): ApiQuery<CallRoomQuery>,
 ) -> Result<Json<RealtimeStatus>, ApiError> {
     Ok(Json(
         services
@@ -215,7 +197,7 @@ pub async fn realtime_status(
     delete,
     path = "/api/voice/realtime",
     tag = "voice",
-    params(RoomQuery),
+    params(CallRoomQuery),
     security(("appSecret" = []), ("sessionToken" = [])),
     responses(
         (status = 200, description = "Ended", body = SuccessMessage),
@@ -226,7 +208,7 @@ pub async fn realtime_status(
 pub async fn end_realtime(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
-    ApiQuery(query): ApiQuery<RoomQuery>,
+    ApiQuery(query): ApiQuery<CallRoomQuery>,
 ) -> Result<Json<SuccessMessage>, ApiError> {
     let duration = services
         .agent()
@@ -270,16 +252,6 @@ pub async fn start_recording(
     ))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-pub struct RecordingQuery {
-    room_name: Option<String>,
-    /// With roomName: only the recording URL of this egress.
-    egress_id: Option<String>,
-    /// Every active recording of the app.
-    list_all: Option<bool>,
-}
-
 /// A call's recording and its URL, or every active recording.
 #[utoipa::path(
     get,
@@ -316,7 +288,7 @@ pub async fn recording_status(
     delete,
     path = "/api/voice/recording",
     tag = "voice",
-    params(RoomQuery),
+    params(CallRoomQuery),
     security(("appSecret" = []), ("sessionToken" = [])),
     responses(
         (status = 200, description = "Stopped", body = SuccessMessage),
@@ -329,7 +301,7 @@ pub async fn recording_status(
 pub async fn stop_recording(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
-    ApiQuery(query): ApiQuery<RoomQuery>,
+    ApiQuery(query): ApiQuery<CallRoomQuery>,
 ) -> Result<Json<SuccessMessage>, ApiError> {
     services
         .agent()
@@ -391,14 +363,6 @@ pub async fn spawn_agent(
     Ok(Json(services.agent().spawn_agent(&caller, input).await?))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-pub struct AgentQuery {
-    room_name: Option<String>,
-    /// Every agent in the app's live rooms.
-    list_all: Option<bool>,
-}
-
 /// A room's agent, or every agent in a live room.
 #[utoipa::path(
     get,
@@ -458,7 +422,7 @@ pub async fn update_agent(
     delete,
     path = "/api/voice/agent",
     tag = "voice",
-    params(RoomQuery),
+    params(CallRoomQuery),
     security(("appSecret" = []), ("sessionToken" = [])),
     responses(
         (status = 200, description = "Removed", body = SuccessMessage),
@@ -469,7 +433,7 @@ pub async fn update_agent(
 pub async fn remove_agent(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
-    ApiQuery(query): ApiQuery<RoomQuery>,
+    ApiQuery(query): ApiQuery<CallRoomQuery>,
 ) -> Result<Json<SuccessMessage>, ApiError> {
     services
         .agent()

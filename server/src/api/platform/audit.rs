@@ -6,20 +6,10 @@ use axum::http::StatusCode;
 use domain::Services;
 use model::ErrorBody;
 use model::platform::audit::AuditPage;
+use model::platform::audit::AuditQuery;
 use model::platform::users::AuditRetention;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::http::{ApiError, ApiJson, SignedInUser};
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-pub struct AuditQuery {
-    /// `nextCursor` of the previous page.
-    cursor: Option<String>,
-    /// 1 to 200, default 50.
-    limit: Option<i64>,
-}
 
 /// Administrative actions in a workspace, newest first (needs `audit.read`).
 #[utoipa::path(

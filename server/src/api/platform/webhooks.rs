@@ -4,19 +4,10 @@ use axum::Json;
 use axum::extract::State;
 use domain::Services;
 use model::ErrorBody;
+use model::platform::webhooks::DeliveryQuery;
 use model::platform::webhooks::{SigningSecret, WebhookDeliveryPage};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::http::{ApiError, ApiQuery, AppCaller};
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase")]
-pub struct ListQuery {
-    cursor: Option<String>,
-    /// 1 to 200, default 50.
-    limit: Option<i64>,
-}
 
 /// Every webhook the app was sent (or will be), newest first: status, attempts, last answer.
 /// Needs the app secret.
@@ -24,7 +15,7 @@ pub struct ListQuery {
     get,
     path = "/api/webhooks/deliveries",
     tag = "webhooks",
-    params(ListQuery),
+    params(DeliveryQuery),
     security(("appSecret" = [])),
     responses(
         (status = 200, description = "One page", body = WebhookDeliveryPage),
@@ -34,7 +25,7 @@ pub struct ListQuery {
 pub async fn deliveries(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
-    ApiQuery(query): ApiQuery<ListQuery>,
+    ApiQuery(query): ApiQuery<DeliveryQuery>,
 ) -> Result<Json<WebhookDeliveryPage>, ApiError> {
     Ok(Json(
         services

@@ -106,3 +106,12 @@ pub struct ClientLogTail {
     pub lines: Vec<String>,
     pub entries: Vec<ClientLogEntry>,
 }
+
+/// `GET /api/logs`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct LogTailQuery {
+    /// Lines, 1–1000, default 200.
+    pub tail: Option<i64>,
+}

@@ -324,3 +324,53 @@ pub struct WebhookReceived {
     pub received: bool,
     pub event: String,
 }
+
+/// `GET /api/voice/session`: one call by its room, or a page of calls.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct CallQuery {
+    /// Get one call by its room.
+    pub room_name: Option<String>,
+    /// pending | ringing | connected | completed | missed | failed.
+    pub status: Option<String>,
+    /// 1–100, default 10.
+    pub limit: Option<i64>,
+    /// Default 0.
+    pub offset: Option<i64>,
+}
+
+/// A call named by its room.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct CallRoomQuery {
+    /// The call's room.
+    pub room_name: Option<String>,
+}
+
+/// `GET /api/voice/recording`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingQuery {
+    pub room_name: Option<String>,
+    /// With roomName: only the recording URL of this egress.
+    pub egress_id: Option<String>,
+    /// Every active recording of the app.
+    pub list_all: Option<bool>,
+}
+
+/// `GET /api/voice/agent`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase")]
+pub struct AgentQuery {
+    pub room_name: Option<String>,
+    /// Every agent in the app's live rooms.
+    pub list_all: Option<bool>,
+}
