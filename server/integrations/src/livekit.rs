@@ -21,7 +21,6 @@ use livekit_protocol::participant_info::Kind;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A configured LiveKit project.
-#[derive(Debug)]
 pub struct Livekit {
     url: String,
     api_key: String,
@@ -30,6 +29,15 @@ pub struct Livekit {
     dispatch: AgentDispatchClient,
     egress: EgressClient,
     webhooks: WebhookReceiver,
+}
+
+/// The URL only: the key, the secret and the clients holding them stay out of any log.
+impl std::fmt::Debug for Livekit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Livekit")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Livekit {
@@ -322,4 +330,28 @@ fn upstream(what: &str, err: ServiceError) -> Error {
         other => other.to_string(),
     };
     Error::Upstream(format!("LiveKit could not {what} ({reason})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::Secret;
+
+    use super::*;
+
+    #[test]
+    fn debug_output_names_the_url_and_never_the_credentials() {
+        let settings = LivekitSettings {
+            url: Some("ws://127.0.0.1:7880".to_owned()),
+            api_key: Secret::new(Some("APIkey123".to_owned())),
+            api_secret: Secret::new(Some("s3cr3t-value".to_owned())),
+            ..LivekitSettings::default()
+        };
+        let livekit = Livekit::from_settings(&settings).unwrap();
+        let shown = format!("{livekit:?}");
+        assert!(shown.contains("ws://127.0.0.1:7880"), "{shown}");
+        assert!(
+            !shown.contains("APIkey123") && !shown.contains("s3cr3t-value"),
+            "{shown}"
+        );
+    }
 }
