@@ -243,6 +243,10 @@ pub struct IntegrationArgs {
         global = true
     )]
     pub livekit_agent_name: String,
+    /// The URL dispatched agents reach this server at (sent to them in the dispatch); by
+    /// default http://BIND, with 127.0.0.1 for an unspecified bind address.
+    #[arg(long, env = "LIVEKIT_AGENT_PLATFORM_URL", global = true)]
+    pub livekit_agent_platform_url: Option<String>,
     /// Where LiveKit Egress writes recordings (a path prefix in its storage); recording answers
     /// 503 without it.
     #[arg(long, env = "LIVEKIT_RECORDING_PATH", global = true)]
@@ -376,6 +380,7 @@ impl IntegrationArgs {
                 webhook_api_secret: secret(&self.livekit_webhook_api_secret),
                 agent_name: self.livekit_agent_name.clone(),
                 recording_path: text(&self.livekit_recording_path),
+                platform_url: text(&self.livekit_agent_platform_url),
             },
             telephony: TelephonySettings {
                 enabled: self.telephony_enabled,
@@ -411,6 +416,20 @@ impl IntegrationArgs {
 }
 
 impl Config {
+    /// The integrations as configured, with the agents' platform URL defaulting to this
+    /// server's own address.
+    pub fn integrations(&self) -> Integrations {
+        let mut integrations = self.integrations.to_integrations();
+        integrations.livekit.platform_url.get_or_insert_with(|| {
+            let mut address = self.bind;
+            if address.ip().is_unspecified() {
+                address.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+            }
+            format!("http://{address}")
+        });
+        integrations
+    }
+
     /// The origins the CORS policy allows: `None` means any origin.
     pub fn allowed_origins(&self) -> Option<Vec<String>> {
         let origins: Vec<String> = self

@@ -90,7 +90,7 @@ async fn open_store(config: &Config) -> Result<Store, StartupError> {
 }
 
 async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
-    for status in config.integrations.to_integrations().statuses() {
+    for status in config.integrations().statuses() {
         tracing::info!(
             integration = status.integration.label(),
             configured = status.configured,
@@ -166,7 +166,7 @@ fn services(config: &Config, store: Store) -> Result<domain::Services, StartupEr
         .with_overrides(&config.rate_limits)
         .map_err(|e| StartupError::Command(format!("RATE_LIMITS: {e}")))?;
     let keyring = secret_key::load(config).map_err(StartupError::Command)?;
-    let integrations = config.integrations.to_integrations();
+    let integrations = config.integrations();
     let ports = integrations::ports(&integrations).map_err(StartupError::Command)?;
     Ok(domain::Services::with_rate_limits(
         store,
@@ -223,7 +223,7 @@ async fn rekey(config: &Config, store: Store) -> Result<(), StartupError> {
         )
         .map_err(StartupError::Command)?;
     }
-    let integrations = config.integrations.to_integrations();
+    let integrations = config.integrations();
     let ports = integrations::ports(&integrations).map_err(StartupError::Command)?;
     let services = domain::Services::new(store, integrations, ports, keyring.clone());
     let resealed = reseal_secrets(&services).await?;

@@ -33,6 +33,7 @@ pub use actor::{Actor, Principal};
 pub use agent::live::LiveSubscription;
 pub use clock::now_ms;
 pub use error::{Error, FieldError, Result};
+pub use platform::auth::{AGENT_CREDENTIAL_GRACE_MS, AGENT_CREDENTIAL_TTL_MS};
 pub use platform::caches::{AUTH_CACHE_TTL, RATE_SYNC_INTERVAL};
 pub use platform::caller::Caller;
 pub use platform::integrations::{

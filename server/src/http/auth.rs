@@ -16,7 +16,7 @@ use axum::extract::{FromRef, FromRequest, FromRequestParts, Query, Request};
 use axum::http::Method;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use domain::platform::secrets::SESSION_TOKEN_PREFIX;
+use domain::platform::secrets::{AGENT_CREDENTIAL_PREFIX, SESSION_TOKEN_PREFIX};
 use domain::{Caller, Services};
 use model::ErrorCode;
 use serde::Deserialize;
@@ -98,6 +98,11 @@ impl Credentials {
                 Ok(services
                     .platform()
                     .authenticate_session_token(&bearer)
+                    .await?)
+            } else if bearer.starts_with(AGENT_CREDENTIAL_PREFIX) {
+                Ok(services
+                    .platform()
+                    .authenticate_agent_credential(&bearer)
                     .await?)
             } else {
                 let slug = slug.ok_or_else(|| {

@@ -47,6 +47,7 @@ pub use agent::voice::{
 pub use error::{StoreError, StoreResult};
 pub use migrations::AppliedMigration;
 pub use notifications::{MAX_NOTIFICATION_BYTES, NotificationListener};
+pub use platform::agent_credentials::{AgentCredentialRecord, AgentCredentialWithApp};
 pub use platform::apps::AppRecord;
 pub use platform::audit_log::AuditRecord;
 pub use platform::session_tokens::{SessionTokenRecord, TokenWithApp};

@@ -27,6 +27,7 @@ fn livekit_settings(url: String) -> LivekitSettings {
         api_secret: Secret::new(Some(SECRET.into())),
         agent_name: "switchboard-agent".into(),
         recording_path: Some("recordings".into()),
+        platform_url: Some("http://switchboard.test".into()),
         ..LivekitSettings::default()
     }
 }
@@ -1132,4 +1133,155 @@ async fn a_signed_in_user_tries_an_app_with_a_playground_token() {
         )
         .await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_dispatched_agent_gets_a_credential_for_its_call_and_nothing_else() {
+    let v = voice().await;
+    let started = v
+        .app
+        .post_as(
+            &v.tenant,
+            "/session",
+            json!({"userIdentity": "caller-1", "roomName": "room-cred", "agentConfig": {"prompt": "Be brief"}}),
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.text);
+    let dispatch = &v.livekit.calls_of("CreateDispatch")[0];
+    let metadata: Value =
+        serde_json::from_str(dispatch.request["metadata"].as_str().unwrap()).unwrap();
+    // Seed 004's keys stay at the top level; ours sit beside them.
+    assert_eq!(metadata["prompt"], "Be brief");
+    assert_eq!(metadata["agentConfig"]["prompt"], "Be brief");
+    assert_eq!(metadata["platformUrl"], "http://switchboard.test");
+    assert_eq!(metadata["appSlug"], "voice-app");
+    assert_eq!(metadata["roomName"], "room-cred");
+    let session = metadata["sessionId"].as_str().unwrap().to_owned();
+    let credential = metadata["agentCredential"].as_str().unwrap().to_owned();
+    assert!(credential.starts_with("sba_"), "{credential}");
+    // Stored as a hash, never as the credential.
+    let dump = store::testkit::dump_all_tables(&v.app.db.store).await;
+    assert!(!dump.contains(&credential));
+
+    let bearer = format!("Bearer {credential}");
+    let call = |method: Method, path: &'static str, body: Value| {
+        let bearer = bearer.clone();
+        let app = &v.app;
+        async move {
+            app.send(
+                method,
+                path,
+                &[
+                    ("authorization", bearer.as_str()),
+                    ("content-type", "application/json"),
+                ],
+                Body::from(body.to_string()),
+            )
+            .await
+        }
+    };
+    let message = |session: &str| {
+        json!({"messages": [{"sessionId": session, "participantIdentity": "agent-1",
+            "role": "agent", "content": "Hello", "isFinal": true, "createdAt": 1,
+            "segmentId": "seg-1"}]})
+    };
+
+    // What the call's agent needs.
+    let me = call(Method::GET, "/api/auth/me", Value::Null).await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.text);
+    assert_eq!(me.json()["authMethod"], "agentCredential");
+    for (method, path, body) in [
+        (Method::GET, "/api/persona", Value::Null),
+        (Method::GET, "/api/tools", Value::Null),
+        (Method::GET, "/api/experiments", Value::Null),
+        (
+            Method::POST,
+            "/api/guardrails/check",
+            json!({"sessionId": session, "content": "hello", "direction": "input"}),
+        ),
+        (
+            Method::POST,
+            "/api/knowledge/search",
+            json!({"query": "opening hours", "sessionId": session}),
+        ),
+        (Method::POST, "/api/messages", message(&session)),
+        (
+            Method::POST,
+            "/api/events",
+            json!({"sessionId": session, "events": [{"eventType": "agent_state", "ts": 1, "data": {"state": "listening"}}]}),
+        ),
+        (
+            Method::POST,
+            "/api/handoffs",
+            json!({"sessionId": session, "reason": "customer_request", "transcript": []}),
+        ),
+    ] {
+        let answer = call(method, path, body).await;
+        assert!(
+            answer.status.is_success(),
+            "{path}: {} {}",
+            answer.status,
+            answer.text
+        );
+    }
+
+    // Another session, another room, or what only the app's server does: 403.
+    for (method, path, body) in [
+        (Method::POST, "/api/messages", message("voice-someone-else")),
+        (
+            Method::POST,
+            "/api/handoffs",
+            json!({"sessionId": "voice-someone-else", "reason": "customer_request", "transcript": []}),
+        ),
+        (
+            Method::POST,
+            "/api/livekit/rooms",
+            json!({"sessionId": "x"}),
+        ),
+        (Method::GET, "/api/conversations", Value::Null),
+        (
+            Method::POST,
+            "/api/tools",
+            json!({"name": "t", "description": "d", "parametersSchema": {"type": "object"}, "endpoint": "https://example.com"}),
+        ),
+    ] {
+        let answer = call(method, path, body).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::FORBIDDEN,
+            "{path}: {}",
+            answer.text
+        );
+        assert_eq!(answer.json()["code"], "PERMISSION_DENIED", "{path}");
+    }
+
+    // The call ends: the credential is revoked, with a grace period for the agent's last flush.
+    let ended = v
+        .app
+        .post_as(&v.tenant, "/session/end", json!({"roomName": "room-cred"}))
+        .await;
+    assert_eq!(ended.status, StatusCode::NO_CONTENT, "{}", ended.text);
+    let hash = domain::platform::secrets::hash(&credential);
+    let stored = v
+        .app
+        .db
+        .store
+        .agent_credential_with_app(&hash)
+        .await
+        .unwrap()
+        .unwrap();
+    let grace = domain::AGENT_CREDENTIAL_GRACE_MS;
+    assert!(stored.credential_expires_at <= domain::now_ms() + grace);
+
+    // A credential nobody minted is refused.
+    let unknown = v
+        .app
+        .send(
+            Method::GET,
+            "/api/persona",
+            &[("authorization", &format!("Bearer sba_{}", "A".repeat(43)))],
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
 }

@@ -44,6 +44,10 @@ pub enum AuthMethod {
     AppSecret,
     /// A session token: browser-safe operations only.
     SessionToken,
+    /// The credential the platform mints for one dispatched call: what the call's agent needs
+    /// (persona, tools, guardrails, knowledge, that session's transcript and handoff), nothing
+    /// else. Revoked when the room finishes.
+    AgentCredential,
 }
 
 /// `GET /api/auth/me`: who the credentials identify.

@@ -40,7 +40,7 @@ impl Agent<'_> {
         caller: &Caller,
         input: SaveConversation,
     ) -> Result<Conversation> {
-        caller.permit(Permission::AppsRead)?;
+        caller.permit_agent(Permission::AppsRead)?;
         check_save(&input)?;
         self.claim_session(caller, &input.session_id).await?;
         for _ in 0..SAVE_ATTEMPTS {
@@ -194,6 +194,7 @@ impl Services {
     /// session id binds it to the token, and other tokens of the app get 403. App secrets (the
     /// customer's own server) write to any session.
     pub(crate) async fn claim_session(&self, caller: &Caller, session_id: &str) -> Result<()> {
+        caller.require_own_session(session_id)?;
         let Some(token_hash) = caller.session_token_hash() else {
             return Ok(());
         };

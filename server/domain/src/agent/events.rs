@@ -20,7 +20,7 @@ impl Agent<'_> {
         batch: EventBatch,
         trace_id: Option<String>,
     ) -> Result<usize> {
-        caller.permit(Permission::AppsRead)?;
+        caller.permit_agent(Permission::AppsRead)?;
         let mut checks = Checks::new();
         checks.text("sessionId", &batch.session_id, 1, MAX_NAME_CHARS);
         if let Some(trace) = &trace_id {

@@ -55,7 +55,7 @@ impl Agent<'_> {
 
     /// The app's experiments with their results, newest first. Needs the app secret.
     pub async fn list_experiments(&self, caller: &Caller) -> Result<Vec<Experiment>> {
-        caller.require(Permission::ExperimentsManage)?;
+        caller.require_agent(Permission::ExperimentsManage)?;
         let records = self.store().list_experiments(&caller.app.id).await?;
         let mut experiments = Vec::with_capacity(records.len());
         for record in records {
@@ -190,7 +190,7 @@ impl Agent<'_> {
         caller: &Caller,
         input: AssignVariant,
     ) -> Result<Assignment> {
-        caller.permit(Permission::AppsRead)?;
+        caller.permit_agent(Permission::AppsRead)?;
         let mut checks = Checks::new();
         checks.text("experimentId", &input.experiment_id, 1, MAX_NAME_CHARS);
         checks.text("sessionId", &input.session_id, 1, MAX_NAME_CHARS);

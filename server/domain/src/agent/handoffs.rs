@@ -26,14 +26,16 @@ const MAX_CUSTOMER_DATA_BYTES: usize = 16 * 1024;
 impl Agent<'_> {
     /// Creates a pending handoff and hands the conversation off (creating it if the agent has
     /// not saved one yet). A session with an open handoff gets that one back. A conversation
-    /// that has ended cannot be handed off (409). Needs the app secret.
+    /// that has ended cannot be handed off (409). Needs the app secret, or the call's agent for
+    /// its own session.
     pub async fn create_handoff(
         &self,
         caller: &Caller,
         input: CreateHandoff,
     ) -> Result<HandoffCreated> {
-        caller.require(Permission::HandoffsManage)?;
+        caller.require_agent(Permission::HandoffsManage)?;
         check_create(&input)?;
+        caller.require_own_session(&input.session_id)?;
         let now = self.now_ms();
         let app = &caller.app;
         let record = HandoffRecord {

@@ -27,7 +27,7 @@ impl Agent<'_> {
         batch: MessageBatch,
         trace_id: Option<String>,
     ) -> Result<usize> {
-        caller.permit(Permission::AppsRead)?;
+        caller.permit_agent(Permission::AppsRead)?;
         if batch.messages.is_empty() {
             return Err(Error::Invalid("Missing or empty messages array".to_owned()));
         }

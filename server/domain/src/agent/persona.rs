@@ -12,9 +12,10 @@ use crate::{Caller, Error, Result};
 const MAX_PERSONA_TEXT: usize = 1_000;
 
 impl Agent<'_> {
-    /// The caller's persona. Session tokens may read it (browser widgets show `uiStrings`).
+    /// The caller's persona. Session tokens may read it (browser widgets show `uiStrings`),
+    /// and a call's agent (its instructions).
     pub fn persona(&self, caller: &Caller) -> Result<Persona> {
-        caller.permit(Permission::PersonaManage)?;
+        caller.permit_agent(Permission::PersonaManage)?;
         Ok(to_persona(&caller.app.settings))
     }
 

@@ -8,14 +8,21 @@ use model::platform::auth::{
     SessionTokenResponse,
 };
 use model::platform::users::Permission;
-use store::SessionTokenRecord;
+use store::{AgentCredentialRecord, SessionTokenRecord};
 
 use crate::ids::new_id;
 use crate::platform::Platform;
 use crate::platform::apps::to_app;
-use crate::platform::caller::{Caller, SessionIdentity};
-use crate::platform::secrets::{self, SESSION_TOKEN_PREFIX};
-use crate::{Error, FieldError, RateDecision, Result};
+use crate::platform::caller::{CallScope, Caller, SessionIdentity};
+use crate::platform::secrets::{self, AGENT_CREDENTIAL_PREFIX, SESSION_TOKEN_PREFIX};
+use crate::{Error, FieldError, RateDecision, Result, Services};
+
+/// How long an agent credential lives at most: longer than any call should, and revoked when
+/// the room finishes anyway.
+pub const AGENT_CREDENTIAL_TTL_MS: i64 = 4 * 60 * 60 * 1_000;
+/// How long an agent credential outlives its call: time for the agent's last transcript flush
+/// and the conversation's close, which come as the room shuts.
+pub const AGENT_CREDENTIAL_GRACE_MS: i64 = 30_000;
 
 impl Platform<'_> {
     /// `appSlug` + `appSecret`. Unknown slug, wrong secret and inactive app are the same
@@ -38,6 +45,7 @@ impl Platform<'_> {
             app: Arc::new(to_app(record)),
             method: AuthMethod::AppSecret,
             session: None,
+            call: None,
             acting: None,
         };
         self.auth_cache().put(cache_key, caller.clone());
@@ -74,6 +82,43 @@ impl Platform<'_> {
             session: Some(SessionIdentity {
                 token_hash,
                 expires_at: found.token_expires_at,
+            }),
+            call: None,
+            acting: None,
+        };
+        self.auth_cache().put(cache_key, caller.clone());
+        Ok(caller)
+    }
+
+    /// An agent credential: it must exist, be unrevoked and unexpired, and its app active.
+    pub async fn authenticate_agent_credential(&self, credential: &str) -> Result<Caller> {
+        let token_hash = secrets::hash(credential);
+        let cache_key = format!("agent:{token_hash}");
+        if let Some(caller) = self.auth_cache().get(&cache_key) {
+            if caller
+                .call
+                .as_ref()
+                .is_some_and(|call| call.expires_at > self.now_ms())
+            {
+                return Ok(caller);
+            }
+            self.auth_cache().evict(&cache_key);
+        }
+        let Some(found) = self.store().agent_credential_with_app(&token_hash).await? else {
+            return Err(Error::Unauthenticated);
+        };
+        // A revoked credential's expiry is its grace period's end.
+        if !found.app.is_active || found.credential_expires_at <= self.now_ms() {
+            return Err(Error::Unauthenticated);
+        }
+        let caller = Caller {
+            app: Arc::new(to_app(found.app)),
+            method: AuthMethod::AgentCredential,
+            session: None,
+            call: Some(CallScope {
+                session_id: found.credential_session_id,
+                room_name: found.credential_room_name,
+                expires_at: found.credential_expires_at,
             }),
             acting: None,
         };
@@ -154,7 +199,7 @@ impl Platform<'_> {
         caller: &Caller,
         read_only: bool,
     ) -> Result<Option<RateDecision>> {
-        caller.permit(Permission::AppsRead)?;
+        caller.permit_agent(Permission::AppsRead)?;
         let limits = self.rate_limits();
         let (policy, subject) = match &caller.session {
             Some(session) if read_only => (limits.read, session.token_hash.as_str()),
@@ -172,12 +217,56 @@ impl Platform<'_> {
         }
     }
 
-    /// Deletes expired and revoked session tokens; run periodically.
+    /// Deletes expired and revoked session tokens and agent credentials; run periodically.
     pub async fn purge_session_tokens(&self) -> Result<u64> {
-        Ok(self
+        let now = self.now_ms();
+        let tokens = self.store().delete_session_tokens_before(now).await?;
+        Ok(tokens + self.store().delete_agent_credentials_before(now).await?)
+    }
+}
+
+impl Services {
+    /// Mints the credential a dispatched call's agent uses: scoped to `session_id`, and
+    /// revoked with [`Services::revoke_agent_credentials`] when `room_name` finishes. Answers
+    /// the credential and its expiry.
+    pub(crate) async fn mint_agent_credential(
+        &self,
+        app_id: &str,
+        session_id: &str,
+        room_name: &str,
+    ) -> Result<(String, i64)> {
+        let credential = secrets::generate(AGENT_CREDENTIAL_PREFIX)?;
+        let now = self.now_ms();
+        let record = AgentCredentialRecord {
+            id: new_id(),
+            app_id: app_id.to_owned(),
+            token_hash: secrets::hash(&credential),
+            session_id: session_id.to_owned(),
+            room_name: room_name.to_owned(),
+            expires_at: now + AGENT_CREDENTIAL_TTL_MS,
+            created_at: now,
+            revoked_at: None,
+        };
+        self.store().insert_agent_credential(&record).await?;
+        Ok((credential, record.expires_at))
+    }
+
+    /// Revokes the credentials of a room's agents, the call being over, after a grace period
+    /// for their last writes. Other instances see it within the auth cache's lifetime.
+    pub(crate) async fn revoke_agent_credentials(
+        &self,
+        app_id: &str,
+        room_name: &str,
+    ) -> Result<()> {
+        let effective_at = self.now_ms() + AGENT_CREDENTIAL_GRACE_MS;
+        let revoked = self
             .store()
-            .delete_session_tokens_before(self.now_ms())
-            .await?)
+            .revoke_agent_credentials_for_room(app_id, room_name, effective_at)
+            .await?;
+        for token_hash in revoked {
+            self.auth_cache().evict(&format!("agent:{token_hash}"));
+        }
+        Ok(())
     }
 }
 

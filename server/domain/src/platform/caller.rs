@@ -3,7 +3,9 @@
 //! An app secret (server to server) may do everything for its app. A session token is
 //! browser-safe: handlers that accept one are listed in the README, and every other operation
 //! answers 403 `PERMISSION_DENIED` to it. A dashboard user acts through the app's rights within
-//! their role in its workspace.
+//! their role in its workspace. An agent credential serves one dispatched call: the few
+//! operations its agent needs ([`Caller::permit_agent`], [`Caller::require_agent`]), for that
+//! call's session only.
 
 use std::sync::Arc;
 
@@ -22,9 +24,20 @@ pub struct Caller {
     pub method: AuthMethod,
     /// Present when the caller used a session token.
     pub(crate) session: Option<SessionIdentity>,
+    /// Present when the caller used an agent credential: the one call it serves.
+    pub(crate) call: Option<CallScope>,
     /// The dashboard user (or operator) acting through the app's rights, who the audit log
     /// names; `None` for the app's own credentials.
     pub(crate) acting: Option<Actor>,
+}
+
+/// The call an agent credential serves.
+#[derive(Clone, Debug)]
+pub(crate) struct CallScope {
+    /// The conversation's session id, the only one the agent may write to.
+    pub(crate) session_id: String,
+    pub(crate) room_name: String,
+    pub(crate) expires_at: i64,
 }
 
 /// The session token a caller used: its stored hash (not a secret) and expiry.
@@ -48,15 +61,44 @@ impl Caller {
                  your server"
                     .to_owned(),
             )),
+            AuthMethod::AgentCredential => Err(agent_may_not()),
         }
     }
 
     /// An operation browsers may do too: the app secret and session tokens may, and a
     /// dashboard user needs `permission` in the app's workspace.
     pub(crate) fn permit(&self, permission: Permission) -> Result<()> {
-        match &self.acting {
-            Some(actor) => actor.require(&self.app.workspace_id, permission),
-            None => Ok(()),
+        match (&self.acting, self.method) {
+            (Some(actor), _) => actor.require(&self.app.workspace_id, permission),
+            (None, AuthMethod::AgentCredential) => Err(agent_may_not()),
+            (None, _) => Ok(()),
+        }
+    }
+
+    /// As [`Caller::permit`], and a call's agent may too.
+    pub(crate) fn permit_agent(&self, permission: Permission) -> Result<()> {
+        match self.method {
+            AuthMethod::AgentCredential if self.acting.is_none() => Ok(()),
+            _ => self.permit(permission),
+        }
+    }
+
+    /// As [`Caller::require`], and a call's agent may too.
+    pub(crate) fn require_agent(&self, permission: Permission) -> Result<()> {
+        match self.method {
+            AuthMethod::AgentCredential if self.acting.is_none() => Ok(()),
+            _ => self.require(permission),
+        }
+    }
+
+    /// A call's agent writes to its own session only; every other caller passes.
+    pub(crate) fn require_own_session(&self, session_id: &str) -> Result<()> {
+        match &self.call {
+            Some(call) if call.session_id != session_id => Err(Error::PermissionDenied(format!(
+                "This agent credential serves session {:?}, not {session_id:?}",
+                call.session_id
+            ))),
+            _ => Ok(()),
         }
     }
 
@@ -66,6 +108,7 @@ impl Caller {
             app: Arc::new(app),
             method: AuthMethod::AppSecret,
             session: None,
+            call: None,
             acting: None,
         }
     }
@@ -94,6 +137,17 @@ impl Caller {
                 label: format!("session token of {}", self.app.slug),
                 source_ip: None,
             },
+            (None, AuthMethod::AgentCredential) => AuditActor {
+                kind: "agent",
+                id: None,
+                label: format!(
+                    "agent of room {}",
+                    self.call
+                        .as_ref()
+                        .map_or("?", |call| call.room_name.as_str())
+                ),
+                source_ip: None,
+            },
         }
     }
 
@@ -107,9 +161,21 @@ impl Caller {
             app_slug: self.app.slug.clone(),
             app_name: self.app.name.clone(),
             auth_method: self.method,
-            expires_at: self.session.as_ref().map(|s| s.expires_at),
+            expires_at: self
+                .session
+                .as_ref()
+                .map(|s| s.expires_at)
+                .or(self.call.as_ref().map(|call| call.expires_at)),
         }
     }
+}
+
+fn agent_may_not() -> Error {
+    Error::PermissionDenied(
+        "An agent credential serves one call: its persona, tools, guardrails, knowledge, and \
+         that session's transcript, events and handoff"
+            .to_owned(),
+    )
 }
 
 #[cfg(test)]

@@ -42,6 +42,9 @@ pub struct LivekitSettings {
     /// Where egress writes recordings, e.g. `recordings/{room}-{time}`; recording is off
     /// without it.
     pub recording_path: Option<String>,
+    /// The URL dispatched agents reach this server at. Dispatches carry it with an agent
+    /// credential, so one agent worker can serve every app.
+    pub platform_url: Option<String>,
 }
 
 /// Inbound phone calls: SIP participants joining LiveKit rooms (seed 004's "Mode A").

@@ -15,6 +15,8 @@ pub const APP_SECRET_PREFIX: &str = "sbk_";
 pub const SESSION_TOKEN_PREFIX: &str = "sbt_";
 /// Signing secrets sign outbound calls; receivers keep them to check signatures.
 pub const SIGNING_SECRET_PREFIX: &str = "sbw_";
+/// The credential a dispatched call's agent uses (`platform/auth.rs`).
+pub const AGENT_CREDENTIAL_PREFIX: &str = "sba_";
 
 /// `prefix` + 32 random bytes, base64url without padding.
 pub fn generate(prefix: &str) -> Result<String> {

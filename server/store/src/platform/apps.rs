@@ -153,6 +153,14 @@ impl Store {
             .await)?)
     }
 
+    pub async fn app_by_id(&self, id: &str) -> StoreResult<Option<AppRecord>> {
+        let sql = format!("SELECT {APP_COLUMNS} FROM apps WHERE id = $1");
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, AppRecord>(&sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?)
+    }
+
     /// Every app, or those of one workspace, by slug.
     pub async fn list_apps(&self, workspace_id: Option<&str>) -> StoreResult<Vec<AppRecord>> {
         let sql = format!(

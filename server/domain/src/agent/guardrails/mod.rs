@@ -183,13 +183,13 @@ impl Agent<'_> {
 
     /// Checks content against the app's active rules and records each violation. When the app
     /// has guardrails disabled everything is allowed, unchecked (seed 000). Session tokens may
-    /// call it.
+    /// call it, and a call's agent for its own session.
     pub async fn check_guardrails(
         &self,
         caller: &Caller,
         input: GuardrailCheck,
     ) -> Result<GuardrailVerdict> {
-        caller.permit(Permission::AppsRead)?;
+        caller.permit_agent(Permission::AppsRead)?;
         let mut checks = Checks::new();
         checks.text("sessionId", &input.session_id, 1, MAX_NAME_CHARS);
         checks.bytes("content", &input.content, MAX_TEXT_BYTES);

@@ -5,14 +5,15 @@ use crate::agent::Agent;
 use model::platform::users::Permission;
 
 impl Agent<'_> {
-    /// Seed 000's `POST /api/knowledge/search`, hybrid by default. Session tokens may call it.
+    /// Seed 000's `POST /api/knowledge/search`, hybrid by default. Session tokens and a call's
+    /// agent may call it.
     pub async fn search_knowledge(
         &self,
         caller: &Caller,
         input: SearchKnowledge,
         trace_id: Option<&str>,
     ) -> Result<SearchResponse> {
-        caller.permit(Permission::KnowledgeRead)?;
+        caller.permit_agent(Permission::KnowledgeRead)?;
         self.search(caller, input, trace_id, Telemetry::Record)
             .await
     }

@@ -8,15 +8,17 @@ use crate::agent::Agent;
 impl Agent<'_> {
     /// Calls a tool for a session. Failures of the call are answered in-band
     /// (`{success: false, error}`) as seed 000 does; only a session over `maxActionsPerTurn`
-    /// calls a minute is refused (429). Every call is recorded. Session tokens may call it.
+    /// calls a minute is refused (429). Every call is recorded. Session tokens may call it, and a
+    /// call's agent for its own session.
     pub async fn execute_tool(&self, caller: &Caller, input: ExecuteTool) -> Result<ToolResult> {
-        caller.permit(Permission::AppsRead)?;
+        caller.permit_agent(Permission::AppsRead)?;
         let mut checks = Checks::new();
         checks.text("sessionId", &input.session_id, 1, MAX_NAME_CHARS);
         checks.text("toolName", &input.tool_name, 1, MAX_NAME_CHARS);
         checks.optional_text("traceId", input.trace_id.as_deref(), MAX_NAME_CHARS);
         checks.optional_text("spanId", input.span_id.as_deref(), MAX_NAME_CHARS);
         checks.finish()?;
+        caller.require_own_session(&input.session_id)?;
         if let Some(limit) = caller.app.settings.max_actions_per_turn {
             self.count_action(caller, &input.session_id, limit).await?;
         }

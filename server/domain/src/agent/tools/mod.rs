@@ -160,9 +160,10 @@ impl Agent<'_> {
             .await
     }
 
-    /// The active tools, with what an agent needs only. Session tokens may call it.
+    /// The active tools, with what an agent needs only. Session tokens and a call's agent may
+    /// call it.
     pub async fn public_tools(&self, caller: &Caller) -> Result<Vec<PublicTool>> {
-        caller.permit(Permission::AppsRead)?;
+        caller.permit_agent(Permission::AppsRead)?;
         let records = self.store().list_tools(&caller.app.id, true).await?;
         Ok(records
             .into_iter()

@@ -9,7 +9,7 @@ use model::platform::users::Permission;
 use serde_json::json;
 use store::{ParticipantRecord, VoiceSessionRecord};
 
-use super::rooms::{dispatch_metadata, is_agent_identity};
+use super::rooms::is_agent_identity;
 use super::{new_session, not_found_as, status_of, to_participant};
 use crate::agent::Agent;
 use crate::ids::new_id;
@@ -366,10 +366,10 @@ impl Services {
         let livekit = self.livekit()?;
         let room = session.room_name.clone().unwrap_or_default();
         let agent_name = self.integrations().livekit.agent_name.clone();
-        let metadata = dispatch_metadata(
-            &session,
-            json!({ "channel": "voice-pstn", "callerIdentity": participant.identity }),
-        );
+        let extra = json!({ "channel": "voice-pstn", "callerIdentity": participant.identity });
+        let metadata = self
+            .dispatch_metadata(&session, extra.as_object().cloned().unwrap_or_default())
+            .await?;
         let started = std::time::Instant::now();
         let dispatch = livekit.dispatch_agent(&room, &agent_name, metadata).await?;
         tracing::info!(

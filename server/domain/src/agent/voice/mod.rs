@@ -4,12 +4,14 @@
 //!   `/session`.
 //! - `calls`: seed 002's `/api/voice` (sessions, realtime, recording, agent, token).
 //! - `events`: LiveKit webhooks and inbound phone calls.
+//! - `dispatch`: what every dispatched agent is told, its call credential included.
 //! - `elevenlabs`: seed 003's `/voice/sessions` and the ElevenLabs provider.
 //! - `logs`: seed 003's client diagnostics.
 //!
 //! Every session belongs to one app. A session-token caller sees only the sessions it started.
 
 mod calls;
+mod dispatch;
 pub mod elevenlabs;
 mod events;
 mod logs;
@@ -304,6 +306,9 @@ impl Services {
         }
         self.store().close_all_participants(&ended.id, now).await?;
         self.resolve_voice_conversation(&ended, reason).await?;
+        if let Some(room) = &ended.room_name {
+            self.revoke_agent_credentials(&ended.app_id, room).await?;
+        }
         if let Ok(livekit) = self.livekit() {
             if was_recording && let Some(egress_id) = &ended.egress_id {
                 let _ = livekit.stop_recording(egress_id).await;

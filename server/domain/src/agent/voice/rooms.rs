@@ -9,7 +9,7 @@ use model::agent::voice::{
     StartedSession, TokenSourceRequest, TokenSourceResponse,
 };
 use model::platform::users::Permission;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use store::VoiceSessionRecord;
 
 use super::{
@@ -308,13 +308,14 @@ impl Agent<'_> {
         record.agent_status = Some(AgentStatus::Pending.as_str().to_owned());
         record.agent_config = Some(Value::Object(agent_config.clone()));
         self.open_session(&record).await?;
-        let dispatched = livekit
-            .dispatch_agent(
-                &room,
-                &agent_name,
-                Value::Object(agent_config.clone()).to_string(),
-            )
-            .await;
+        // Seed 004's agent reads the configuration's keys at the top level; ours reads
+        // `agentConfig` beside the platform access.
+        let mut extra = agent_config.clone();
+        extra.insert("agentConfig".into(), Value::Object(agent_config.clone()));
+        let dispatched = match self.dispatch_metadata(&record, extra).await {
+            Ok(metadata) => livekit.dispatch_agent(&room, &agent_name, metadata).await,
+            Err(err) => Err(err),
+        };
         let dispatch = match dispatched {
             Ok(dispatch) => dispatch,
             Err(err) => {
@@ -473,17 +474,4 @@ fn to_room(app_slug: &str, record: &VoiceSessionRecord) -> LivekitRoom {
         created_at: record.created_at,
         ended_at: record.ended_at,
     }
-}
-
-/// The agent metadata seed 002 and telephony dispatch with.
-pub(crate) fn dispatch_metadata(record: &VoiceSessionRecord, extra: Value) -> String {
-    let mut metadata = json!({
-        "appId": record.app_id,
-        "sessionId": record.session_key,
-        "roomName": record.room_name,
-    });
-    if let (Some(target), Value::Object(extra)) = (metadata.as_object_mut(), extra) {
-        target.extend(extra);
-    }
-    metadata.to_string()
 }

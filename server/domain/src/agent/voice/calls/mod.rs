@@ -17,7 +17,6 @@ use model::platform::users::Permission;
 use serde_json::json;
 use store::{VoiceSessionFilter, VoiceSessionRecord};
 
-use super::rooms::dispatch_metadata;
 use super::{
     agent_status_of, duration_secs, is_livekit_name, metadata_of, new_session, not_found_as,
     random_suffix, status_of,
@@ -425,15 +424,18 @@ impl Services {
         let room = record.room_name.clone().unwrap_or_default();
         let identity = format!("ai-agent-{}", self.now_ms() / 1_000);
         let agent_name = self.integrations().livekit.agent_name.clone();
-        let metadata = dispatch_metadata(
-            &record,
-            json!({
-                "agentIdentity": identity,
-                "callType": record.call_type,
-                "systemPrompt": record.system_prompt,
-                "voice": record.voice,
-            }),
+        let config = json!({
+            "agentIdentity": identity,
+            "callType": record.call_type,
+            "systemPrompt": record.system_prompt,
+            "voice": record.voice,
+        });
+        let mut extra = config.as_object().cloned().unwrap_or_default();
+        extra.insert(
+            "agentConfig".into(),
+            json!({ "prompt": record.system_prompt, "voice": record.voice }),
         );
+        let metadata = self.dispatch_metadata(&record, extra).await?;
         let dispatch = livekit.dispatch_agent(&room, &agent_name, metadata).await?;
         self.change_session(record, |s| {
             s.agent_name = Some(agent_name.clone());
