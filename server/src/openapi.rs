@@ -39,7 +39,7 @@ use utoipa::{Modify, OpenApi};
 )]
 pub struct ApiDoc;
 
-/// The two kinds of credentials of the agent API (see `http::auth` for where they may travel).
+/// The credentials of the agent API (see `http::auth` for where they may travel).
 struct CredentialSchemes;
 
 impl Modify for CredentialSchemes {
@@ -60,7 +60,16 @@ impl Modify for CredentialSchemes {
              PERMISSION_DENIED."
                 .to_owned(),
         );
+        let mut agent_credential = Http::new(HttpAuthScheme::Bearer);
+        agent_credential.description = Some(
+            "The credential a dispatched call's agent finds in its dispatch metadata \
+             (`agentCredential`, `sba_…`): `Authorization: Bearer <credential>`. Only \
+             operations that list this scheme accept it, for its own call's `sessionId`; it \
+             stops working 30 s after the call ends."
+                .to_owned(),
+        );
         components.add_security_scheme("appSecret", SecurityScheme::Http(app_secret));
+        components.add_security_scheme("agentCredential", SecurityScheme::Http(agent_credential));
         components.add_security_scheme("sessionToken", SecurityScheme::Http(session_token));
         components.add_security_scheme(
             "dashboardSession",

@@ -19,7 +19,7 @@ use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson};
     path = "/api/conversations",
     tag = "conversations",
     request_body = SaveConversation,
-    security(("appSecret" = []), ("sessionToken" = [])),
+    security(("appSecret" = []), ("sessionToken" = []), ("agentCredential" = [])),
     responses(
         (status = 200, description = "Saved", body = SaveConversationResponse),
         (status = 400, description = "Invalid fields", body = ErrorBody),

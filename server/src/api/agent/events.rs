@@ -17,7 +17,7 @@ use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson, TraceId};
     tag = "events",
     request_body = EventBatch,
     params(("X-Trace-Id" = Option<String>, Header, description = "Trace id to store")),
-    security(("appSecret" = []), ("sessionToken" = [])),
+    security(("appSecret" = []), ("sessionToken" = []), ("agentCredential" = [])),
     responses(
         (status = 200, description = "Stored", body = Inserted),
         (status = 400, description = "Invalid fields, each bad item named by index", body = ErrorBody),

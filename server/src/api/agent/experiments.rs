@@ -36,12 +36,13 @@ pub async fn create(
 }
 
 /// The app's experiments with per-variant results (exposures, conversations, resolution and
-/// handoff rates, average CSAT) and a chi-square p-value. Needs the app secret.
+/// handoff rates, average CSAT) and a chi-square p-value. Needs the app secret (or a call's
+/// agent credential).
 #[utoipa::path(
     get,
     path = "/api/experiments",
     tag = "experiments",
-    security(("appSecret" = [])),
+    security(("appSecret" = []), ("agentCredential" = [])),
     responses(
         (status = 200, description = "The experiments, newest first", body = ExperimentList),
         (status = 403, description = "Called with a session token", body = ErrorBody),
@@ -143,7 +144,7 @@ pub async fn set_status(
     path = "/api/experiments/assign",
     tag = "experiments",
     request_body = AssignVariant,
-    security(("appSecret" = []), ("sessionToken" = [])),
+    security(("appSecret" = []), ("sessionToken" = []), ("agentCredential" = [])),
     responses(
         (status = 200, description = "The variant", body = Assignment),
         (status = 400, description = "Missing experimentId or sessionId", body = ErrorBody),

@@ -22,7 +22,7 @@ use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson};
     path = "/api/guardrails/check",
     tag = "guardrails",
     request_body = GuardrailCheck,
-    security(("appSecret" = []), ("sessionToken" = [])),
+    security(("appSecret" = []), ("sessionToken" = []), ("agentCredential" = [])),
     responses(
         (status = 200, description = "The verdict", body = GuardrailVerdict),
         (status = 400, description = "Invalid fields", body = ErrorBody),

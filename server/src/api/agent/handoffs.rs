@@ -11,13 +11,13 @@ use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson};
 
 /// Creates a pending handoff and sets the conversation to `handed_off`, in one transaction.
 /// A session with an open (pending or claimed) handoff gets it back with `existing: true`.
-/// Needs the app secret.
+/// Needs the app secret, or the call's agent credential for its own session.
 #[utoipa::path(
     post,
     path = "/api/handoffs",
     tag = "handoffs",
     request_body = CreateHandoff,
-    security(("appSecret" = [])),
+    security(("appSecret" = []), ("agentCredential" = [])),
     responses(
         (status = 200, description = "The handoff", body = HandoffCreated),
         (status = 400, description = "Invalid fields", body = ErrorBody),

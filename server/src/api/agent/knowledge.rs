@@ -321,7 +321,7 @@ pub async fn delete(
     tag = "knowledge",
     request_body = SearchKnowledge,
     params(("X-Trace-Id" = Option<String>, Header, description = "Recorded with the search")),
-    security(("appSecret" = []), ("sessionToken" = [])),
+    security(("appSecret" = []), ("sessionToken" = []), ("agentCredential" = [])),
     responses(
         (status = 200, description = "The best passages, best first", body = SearchResponse),
         (status = 400, description = "Missing query, or invalid topK, minScore or category", body = ErrorBody),

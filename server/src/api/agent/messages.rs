@@ -26,7 +26,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
     tag = "messages",
     request_body = MessageBatch,
     params(("X-Trace-Id" = Option<String>, Header, description = "Trace id to store")),
-    security(("appSecret" = []), ("sessionToken" = [])),
+    security(("appSecret" = []), ("sessionToken" = []), ("agentCredential" = [])),
     responses(
         (status = 200, description = "Stored", body = MessagesStored),
         (status = 400, description = "Empty batch or invalid fields, each bad item named by index", body = ErrorBody),

@@ -14,7 +14,7 @@ use crate::http::{ApiError, AppCaller, AppCallerJson};
     get,
     path = "/api/persona",
     tag = "persona",
-    security(("appSecret" = []), ("sessionToken" = [])),
+    security(("appSecret" = []), ("sessionToken" = []), ("agentCredential" = [])),
     responses(
         (status = 200, description = "The persona", body = Persona),
         (status = 401, description = "Missing or wrong credentials", body = ErrorBody),

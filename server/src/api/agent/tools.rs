@@ -19,7 +19,7 @@ use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson};
     get,
     path = "/api/tools",
     tag = "tools",
-    security(("appSecret" = []), ("sessionToken" = [])),
+    security(("appSecret" = []), ("sessionToken" = []), ("agentCredential" = [])),
     responses(
         (status = 200, description = "The active tools", body = PublicToolList),
         (status = 401, description = "Missing or wrong credentials", body = ErrorBody),
@@ -147,7 +147,7 @@ pub async fn delete(
     path = "/api/tools/execute",
     tag = "tools",
     request_body = ExecuteTool,
-    security(("appSecret" = []), ("sessionToken" = [])),
+    security(("appSecret" = []), ("sessionToken" = []), ("agentCredential" = [])),
     responses(
         (status = 200, description = "The tool's result, success or not", body = ToolResult),
         (status = 400, description = "Missing sessionId or toolName", body = ErrorBody),

@@ -69,7 +69,7 @@ pub async fn revoke_session(
     get,
     path = "/api/auth/me",
     tag = "auth",
-    security(("appSecret" = []), ("sessionToken" = [])),
+    security(("appSecret" = []), ("sessionToken" = []), ("agentCredential" = [])),
     responses(
         (status = 200, description = "The caller", body = CallerInfo),
         (status = 401, description = "Missing, wrong or expired credentials", body = ErrorBody),
