@@ -2,7 +2,8 @@
 // this origin, never a CDN) defines as window.LivekitClient. The playground island calls
 // connect / disconnect / micLevel and receives each event as one JSON string:
 //   {type: "connection", state}            the room's connection state
-//   {type: "agent", state}                 the agent's lk.agent.state attribute
+//   {type: "agent", state, storesTranscript}  the agent's lk.agent.state attribute, and
+//                                          whether it stores the transcript itself
 //   {type: "transcript", segmentId, identity, role, text, isFinal}
 //   {type: "error", message}
 // Deduplication by segment id, persistence and the state machine are the island's (Rust).
@@ -10,6 +11,8 @@
   "use strict";
 
   const AGENT_STATE = "lk.agent.state";
+  // Set by agents that store the transcript through the API themselves (Switchboard's does).
+  const TRANSCRIPT_STORED = "switchboard.transcript";
   let room = null;
   let meter = null;
 
@@ -18,8 +21,10 @@
   }
 
   function reportAgent(onEvent, participant) {
-    const state = participant.attributes && participant.attributes[AGENT_STATE];
-    if (participant.isAgent && state) send(onEvent, { type: "agent", state });
+    const attributes = participant.attributes || {};
+    const state = attributes[AGENT_STATE];
+    const storesTranscript = attributes[TRANSCRIPT_STORED] === "stored";
+    if (participant.isAgent && state) send(onEvent, { type: "agent", state, storesTranscript });
   }
 
   // One lk.transcription text stream is one version of a segment: its chunks add up to the
@@ -39,6 +44,22 @@
       const final = (reader.info.attributes || {})["lk.transcription_final"];
       send(onEvent, { ...base, text, isFinal: final === undefined || final === "true" });
     });
+  }
+
+  // What to tell the tester when the microphone cannot be used, by the browser's error name.
+  function microphoneProblem(error) {
+    switch (error && error.name) {
+      case "NotAllowedError":
+      case "SecurityError":
+        return "The microphone is blocked: allow it for this site in the browser, then start the call again.";
+      case "NotFoundError":
+      case "OverconstrainedError":
+        return "No microphone was found: connect one, then start the call again.";
+      case "NotReadableError":
+        return "The microphone is in use by another program, or failed: free it, then start the call again.";
+      default:
+        return `The microphone could not be used: ${error && error.message}`;
+    }
   }
 
   // The microphone's loudness, 0–1, for the level meter.
@@ -76,7 +97,7 @@
         if (track.kind === lk.Track.Kind.Audio) document.body.appendChild(track.attach());
       })
       .on(lk.RoomEvent.MediaDevicesError, (error) =>
-        send(onEvent, { type: "error", message: `Microphone: ${error.message}` }),
+        send(onEvent, { type: "error", message: microphoneProblem(error) }),
       );
     followTranscriptions(lk, onEvent);
     send(onEvent, { type: "connection", state: "connecting" });
@@ -91,7 +112,7 @@
       const publication = await room.localParticipant.setMicrophoneEnabled(true);
       if (publication && publication.track) startMeter(publication.track.mediaStreamTrack);
     } catch (error) {
-      send(onEvent, { type: "error", message: `Microphone: ${error.message}` });
+      send(onEvent, { type: "error", message: microphoneProblem(error) });
     }
   }
 

@@ -56,8 +56,31 @@ rtc:
 room:
   empty_timeout: 30
   departure_timeout: 5
+# One machine runs everything here, so its CPU is busy whenever a build or a browser is: a
+# worker keeps getting calls until its load passes 1.0 (LiveKit's default is 0.7).
+agents:
+  target_load: 1.01
 webhook:
   api_key: $LIVEKIT_KEY
   urls: ["$webhook"]
 YAML
+}
+
+# A port P with P and P+1 free over TCP and P+2 over UDP, as scripts/livekit takes them.
+livekit_free_port() {
+  python3 - <<'PY'
+import socket
+while True:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    try:
+        with socket.socket() as tcp, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            tcp.bind(("127.0.0.1", port + 1))
+            udp.bind(("127.0.0.1", port + 2))
+        print(port)
+        break
+    except OSError:
+        continue
+PY
 }

@@ -143,8 +143,15 @@ impl AgentState {
 pub enum BridgeEvent {
     /// The room's connection state: `connecting`, `connected`, `reconnecting`, `disconnected`.
     Connection { state: String },
-    /// The agent's `lk.agent.state`, as it changes.
-    Agent { state: String },
+    /// The agent's `lk.agent.state`, as it changes, and whether the agent stores the call's
+    /// transcript itself (its `switchboard.transcript` attribute is `stored`), as Switchboard's
+    /// reference agent does; the page then stores none, so no line is written twice.
+    #[serde(rename_all = "camelCase")]
+    Agent {
+        state: String,
+        #[serde(default)]
+        stores_transcript: bool,
+    },
     /// One update of a transcript segment from an `lk.transcription` text stream.
     #[serde(rename_all = "camelCase")]
     Transcript {
@@ -208,7 +215,7 @@ impl CallState {
                 "disconnected" => CallState::Disconnected,
                 _ => self,
             },
-            BridgeEvent::Agent { state } => match AgentState::parse(state) {
+            BridgeEvent::Agent { state, .. } => match AgentState::parse(state) {
                 Some(agent) if self.in_call() => CallState::Agent(agent),
                 _ => self,
             },
@@ -314,12 +321,36 @@ mod tests {
     }
 
     #[test]
+    fn the_bridge_says_whether_the_agent_stores_the_transcript() {
+        let ours: BridgeEvent =
+            serde_json::from_str(r#"{"type":"agent","state":"listening","storesTranscript":true}"#)
+                .unwrap();
+        let theirs: BridgeEvent =
+            serde_json::from_str(r#"{"type":"agent","state":"listening"}"#).unwrap();
+        assert!(matches!(
+            ours,
+            BridgeEvent::Agent {
+                stores_transcript: true,
+                ..
+            }
+        ));
+        assert!(matches!(
+            theirs,
+            BridgeEvent::Agent {
+                stores_transcript: false,
+                ..
+            }
+        ));
+    }
+
+    #[test]
     fn the_call_state_follows_connection_and_agent_attribute() {
         let event = |state: &str| BridgeEvent::Connection {
             state: state.to_owned(),
         };
         let agent = |state: &str| BridgeEvent::Agent {
             state: state.to_owned(),
+            stores_transcript: true,
         };
         let mut state = CallState::Connecting;
         state = state.after(&event("connected"));

@@ -108,10 +108,11 @@ fn Playground(slug: String, setup: PlaygroundSetup) -> impl IntoView {
                         </label>
                     </fieldset>
                     <div class="form-row" hidden=realtime>
-                        <label>"STT" <input type="text" name="config[stt]" value="assemblyai/universal-streaming:en" /></label>
-                        <label>"LLM" <input type="text" name="config[llm]" value="openai/gpt-4o-mini" /></label>
-                        <label>"TTS" <input type="text" name="config[tts]" value="cartesia/sonic-3" /></label>
+                        <label>"STT" <input type="text" name="config[stt]" value="local" /></label>
+                        <label>"LLM" <input type="text" name="config[llm]" value="local" /></label>
+                        <label>"TTS" <input type="text" name="config[tts]" value="local" /></label>
                     </div>
+                    <p class="muted" hidden=realtime>"local: the reference agent's offline set (pocketsphinx, answers from the knowledge base, espeak-ng). openai/<model>: an OpenAI-compatible server the agent reaches through OPENAI_BASE_URL."</p>
                     <div class="form-row" hidden=move || !realtime.get()>
                         <label>"Realtime model" <input type="text" name="config[realtime_model]" value="gpt-4o-realtime-preview" /></label>
                         <label>
@@ -224,6 +225,8 @@ struct Call {
     state: RwSignal<CallState>,
     failure: RwSignal<Option<String>>,
     transcript: RwSignal<LiveTranscript>,
+    /// The agent stores the transcript itself: the page then stores none.
+    agent_stores_transcript: RwSignal<bool>,
     level: RwSignal<f64>,
     started: RwSignal<Option<PlaygroundCall>>,
 }
@@ -234,6 +237,7 @@ impl Call {
             state: RwSignal::new(CallState::Idle),
             failure: RwSignal::new(None),
             transcript: RwSignal::new(LiveTranscript::default()),
+            agent_stores_transcript: RwSignal::new(false),
             level: RwSignal::new(0.0),
             started: RwSignal::new(None),
         }
@@ -244,6 +248,7 @@ impl Call {
         self.state.set(CallState::Connecting);
         self.failure.set(None);
         self.transcript.set(LiveTranscript::default());
+        self.agent_stores_transcript.set(false);
         self.started.set(None);
     }
 
@@ -335,15 +340,22 @@ mod bridge {
                 let Ok(event) = serde_json::from_str::<BridgeEvent>(&json) else {
                     return;
                 };
-                if let BridgeEvent::Error { message } = &event {
-                    call.failure.set(Some(message.clone()));
+                match &event {
+                    BridgeEvent::Error { message } => call.failure.set(Some(message.clone())),
+                    BridgeEvent::Agent {
+                        stores_transcript: true,
+                        ..
+                    } => call.agent_stores_transcript.set(true),
+                    _ => {}
                 }
                 call.state.update(|state| *state = state.after(&event));
                 let finished = call
                     .transcript
                     .try_update(|transcript| transcript.apply(&event, js_sys::Date::now() as i64))
                     .flatten();
-                if let Some(segment) = finished {
+                if let Some(segment) = finished
+                    && !call.agent_stores_transcript.get_untracked()
+                {
                     spawn_local(store_segment(persist_to.clone(), segment));
                 }
             });
@@ -384,7 +396,8 @@ mod bridge {
             let _ = disconnect();
         }
 
-        /// Stores a final segment through `POST /api/messages`, as any browser client would.
+        /// Stores a final segment through `POST /api/messages`, as any browser client would,
+        /// for agents that do not store the transcript themselves.
         async fn store_segment(call: PlaygroundCall, segment: Segment) {
             let role = if segment.role == "user" {
                 MessageRole::User
@@ -403,7 +416,7 @@ mod bridge {
                 segment_id: Some(segment.segment_id),
             };
             let body = serde_json::json!({ "messages": [message] });
-            // A lost line is shown on the page anyway; the agent stores its own copy too.
+            // A lost line is shown on the page anyway.
             let _ = post_json("/api/messages", &call.session_token, &body).await;
         }
 

@@ -64,10 +64,17 @@ impl Agent<'_> {
                 },
             )
             .await?;
+        // One conversation for the call: the voice session's, which its agent writes to.
+        let session_id = self
+            .store()
+            .voice_session_for_room(&started.room_name)
+            .await?
+            .map(|session| session.session_key)
+            .ok_or(Error::NotFound("voice session"))?;
         self.save_conversation(
             &caller,
             model::agent::conversations::SaveConversation {
-                session_id: started.room_name.clone(),
+                session_id: session_id.clone(),
                 started_at: None,
                 messages: None,
                 status: None,
@@ -79,7 +86,7 @@ impl Agent<'_> {
         Ok(model::agent::playground::PlaygroundCall {
             livekit_url: started.livekit_url,
             user_token: started.user_token,
-            session_id: started.room_name.clone(),
+            session_id,
             room_name: started.room_name,
             session_token: token.session_token,
             identity,
