@@ -9,7 +9,7 @@ export const E2E_APP = "e2e-shop";
 export const E2E_APP_SECRET = "sbk_e2e_secret_for_browser_tests_only";
 
 /** Runs the server's own CLI on the database the server under test uses. */
-function cli(args: string[], input?: string) {
+export function cli(args: string[], input?: string) {
   execFileSync(process.env.E2E_SERVER_CMD!, args, {
     cwd: path.resolve(__dirname, ".."),
     input,

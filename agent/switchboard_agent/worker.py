@@ -29,6 +29,7 @@ from livekit.agents import (
     ModelSettings,
     RunContext,
     StopResponse,
+    TurnHandlingOptions,
     function_tool,
     llm,
 )
@@ -70,14 +71,15 @@ class CallAgent(Agent):
         self.app_tools = app_tools
         self.handed_off = False
         self.caller_identity = caller_identity
-        # Where this turn's platform calls start in `platform.timings`.
-        self.turn_began = 0
+        # Where this turn's platform calls start in `platform.timings`: after the call's setup,
+        # then after each reply. (The reply may be prepared while the turn still completes, so
+        # the turn's start is not a moment the agent sees.)
+        self.turn_began = len(platform.timings)
 
     async def on_user_turn_completed(
         self, turn_ctx: ChatContext, new_message: ChatMessage
     ) -> None:
         """Guardrails on the caller's words: a blocked turn gets the app's safe reply."""
-        self.turn_began = len(self.platform.timings)
         text = new_message.text_content or ""
         if not text.strip():
             raise StopResponse()
@@ -123,6 +125,7 @@ class CallAgent(Agent):
         for call, ms in self.platform.timings[self.turn_began :]:
             shares[call] = shares.get(call, 0.0) + ms
         logger.info("turn timings", extra={"platform_ms": shares})
+        self.turn_began = len(self.platform.timings)
 
     @function_tool()
     async def transfer_to_human(self, context: RunContext, reason: str) -> str:
@@ -190,6 +193,14 @@ def _platform_tool(platform: Platform, tool: dict[str, Any]) -> llm.Tool:
     )
 
 
+# The turn ends once the VAD has heard 0.3 s of silence and the transcript is in; without a
+# turn-detector model, LiveKit Agents would otherwise wait up to 2.5 s after the speech.
+TURN_HANDLING: TurnHandlingOptions = {
+    "turn_detection": "vad",
+    "endpointing": {"min_delay": 0.3, "max_delay": 0.8},
+}
+
+
 def prewarm(process: JobProcess) -> None:
     process.userdata["vad"] = silero.VAD.load()
     local_audio.preload()
@@ -238,7 +249,11 @@ async def answer_call(ctx: JobContext) -> None:
         caller_identity=lambda: caller_identity(ctx),
     )
     session = AgentSession(
-        vad=ctx.proc.userdata["vad"], stt=chosen.stt, llm=chosen.llm, tts=chosen.tts
+        vad=ctx.proc.userdata["vad"],
+        stt=chosen.stt,
+        llm=chosen.llm,
+        tts=chosen.tts,
+        turn_handling=TURN_HANDLING,
     )
 
     @session.on("conversation_item_added")
@@ -249,9 +264,14 @@ async def answer_call(ctx: JobContext) -> None:
         role = "user" if item.role == "user" else "agent"
         identity = caller_identity(ctx) if role == "user" else ctx.room.local_participant.identity
         transcript.add(item.id, role, identity, item.text_content or "")
+        if item.metrics:
+            # LiveKit Agents' own latencies of the turn (bench/voice-turns reads them).
+            logger.info("turn metrics", extra={"role": role, "metrics": dict(item.metrics)})
 
     async def finish() -> None:
         await transcript.close()
+        writes = [ms for call, ms in platform.timings if call == "POST /api/messages"]
+        logger.info("call timings", extra={"message_writes_ms": writes})
         try:
             if not agent.handed_off:
                 await platform.end_conversation("resolved")

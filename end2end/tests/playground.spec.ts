@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-import { E2E_APP, E2E_APP_SECRET, E2E_EMAIL, E2E_PASSWORD } from "../global-setup";
+import { cli, E2E_APP, E2E_APP_SECRET, E2E_EMAIL, E2E_PASSWORD } from "../global-setup";
 
 test.skip(!process.env.E2E_LIVEKIT_CMD, "needs the real LiveKit and the agent that scripts/test starts");
 
@@ -13,6 +13,10 @@ const OPENING_HOURS =
 // answers from the app's knowledge base and speaks (espeak-ng), and the platform stores it all.
 test("a real call: the agent hears the question and answers from the knowledge base", async ({ page, request }) => {
   test.setTimeout(180_000);
+  // The offline recogniser mishears synthetic speech now and then ("where are you open it"),
+  // so the app answers from a lower similarity than the local model's default 0.4, as an
+  // operator of the local set would set it; off-topic questions still score far below it.
+  cli(["app", "update", E2E_APP, "--json", '{"knowledgeThreshold": 0.25}']);
   const added = await request.post("/api/knowledge", {
     headers: agentApi,
     data: { title: "Opening hours", content: OPENING_HOURS, category: "faq" },
@@ -91,10 +95,13 @@ test("a real call: the agent hears the question and answers from the knowledge b
   await row.getByRole("link").first().click();
   await expect(page.locator("body")).toContainText(call.roomName);
 
-  // The conversation shows the transcript as the agent stored it: each line once.
-  await page.goto(`/apps/${E2E_APP}/conversations/${call.sessionId}`);
-  await expect(page.locator("body")).toContainText("nine in the morning");
-  await expect(page.locator("body").getByText(OPENING_HOURS)).toHaveCount(1);
+  // The conversation shows the transcript as the agent stored it, each line once. The agent
+  // flushes its last lines as the room closes, so look again until they are in.
+  await expect(async () => {
+    await page.goto(`/apps/${E2E_APP}/conversations/${call.sessionId}`);
+    await expect(page.locator("body")).toContainText("nine in the morning", { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(page.locator(".transcript").getByText(OPENING_HOURS)).toHaveCount(1);
   expect(errors).toEqual([]);
 });
 
