@@ -1235,6 +1235,16 @@ async fn a_dispatched_agent_gets_a_credential_for_its_call_and_nothing_else() {
         ),
         (
             Method::POST,
+            "/api/guardrails/check",
+            json!({"sessionId": "voice-someone-else", "content": "hello", "direction": "input"}),
+        ),
+        (
+            Method::POST,
+            "/api/knowledge/search",
+            json!({"query": "opening hours", "sessionId": "voice-someone-else"}),
+        ),
+        (
+            Method::POST,
             "/api/livekit/rooms",
             json!({"sessionId": "x"}),
         ),

@@ -194,6 +194,7 @@ impl Agent<'_> {
         checks.text("sessionId", &input.session_id, 1, MAX_NAME_CHARS);
         checks.bytes("content", &input.content, MAX_TEXT_BYTES);
         checks.finish()?;
+        caller.require_own_session(&input.session_id)?;
         if !caller.app.settings.guardrails_enabled {
             return Ok(GuardrailVerdict {
                 allowed: true,

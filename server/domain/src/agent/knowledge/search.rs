@@ -14,6 +14,10 @@ impl Agent<'_> {
         trace_id: Option<&str>,
     ) -> Result<SearchResponse> {
         caller.permit_agent(Permission::KnowledgeRead)?;
+        // A call's agent logs its searches (and gaps) against its own session only.
+        if let Some(session_id) = input.session_id.as_deref() {
+            caller.require_own_session(session_id)?;
+        }
         self.search(caller, input, trace_id, Telemetry::Record)
             .await
     }
