@@ -113,6 +113,8 @@
       if (publication && publication.track) startMeter(publication.track.mediaStreamTrack);
     } catch (error) {
       send(onEvent, { type: "error", message: microphoneProblem(error) });
+      // A call the tester cannot speak in is over: leave, so the agent and the room go too.
+      await disconnect();
     }
   }
 

@@ -105,6 +105,33 @@ test("a real call: the agent hears the question and answers from the knowledge b
   expect(errors).toEqual([]);
 });
 
+// A machine with no microphone: Chromium without its fake capture device.
+test("a missing microphone ends the call with a message that says so", async ({ playwright }) => {
+  const browser = await playwright.chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+      "--allow-loopback-in-peer-connection"],
+  });
+  const page = await browser.newPage({ baseURL: test.info().project.use.baseURL });
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(E2E_EMAIL);
+  await page.getByLabel("Password").fill(E2E_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/overview$/);
+  await page.goto(`/apps/${E2E_APP}/playground`);
+  const state = page.locator("#call-state");
+  await expect(async () => {
+    await page.getByRole("button", { name: "Start call" }).click();
+    await expect(state).not.toHaveAttribute("data-state", "idle", { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(state).toHaveAttribute("data-state", "error", { timeout: 30_000 });
+  await expect(page.locator("#call-error")).toHaveText(
+    "No microphone was found: connect one, then start the call again.",
+  );
+  await expect(page.getByRole("button", { name: "Start call" })).toBeEnabled();
+  await browser.close();
+});
+
 test("the playground page reads without JavaScript and names what it needs", async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
