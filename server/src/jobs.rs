@@ -17,8 +17,8 @@ pub async fn maintenance(services: Services, every: Duration) {
     loop {
         ticker.tick().await;
         report(
-            "session tokens",
-            services.platform().purge_session_tokens().await,
+            "session tokens and agent credentials",
+            services.platform().purge_expired_credentials().await,
         );
         report(
             "login sessions",

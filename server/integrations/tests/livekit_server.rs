@@ -44,7 +44,7 @@ impl LivekitServer {
             .expect("scripts/livekit starts");
         let server = LivekitServer { child, port };
         let deadline = Instant::now() + Duration::from_secs(300);
-        while reqwest_get(port).await.is_err() {
+        while answers_ok(port).await.is_err() {
             assert!(
                 Instant::now() < deadline,
                 "LiveKit never answered on {port}"
@@ -81,7 +81,7 @@ impl Drop for LivekitServer {
 }
 
 /// A plain TCP connect and `GET /`: LiveKit answers `OK` once it serves.
-async fn reqwest_get(port: u16) -> std::io::Result<()> {
+async fn answers_ok(port: u16) -> std::io::Result<()> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await?;
     stream

@@ -218,7 +218,7 @@ impl Platform<'_> {
     }
 
     /// Deletes expired and revoked session tokens and agent credentials; run periodically.
-    pub async fn purge_session_tokens(&self) -> Result<u64> {
+    pub async fn purge_expired_credentials(&self) -> Result<u64> {
         let now = self.now_ms();
         let tokens = self.store().delete_session_tokens_before(now).await?;
         Ok(tokens + self.store().delete_agent_credentials_before(now).await?)
@@ -527,7 +527,14 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, Error::SessionExpired), "{err:?}");
 
-        assert_eq!(services.platform().purge_session_tokens().await.unwrap(), 1);
+        assert_eq!(
+            services
+                .platform()
+                .purge_expired_credentials()
+                .await
+                .unwrap(),
+            1
+        );
         let err = services
             .platform()
             .authenticate_session_token(&token)
