@@ -195,9 +195,13 @@ def _platform_tool(platform: Platform, tool: dict[str, Any]) -> llm.Tool:
 
 # The turn ends once the VAD has heard 0.3 s of silence and the transcript is in; without a
 # turn-detector model, LiveKit Agents would otherwise wait up to 2.5 s after the speech.
+# No preemptive generation: LiveKit Agents would run the reply (a knowledge search, maybe a
+# handoff, or the caller's words sent to an LLM) before `on_user_turn_completed` has checked
+# the guardrails, and again for every partial transcript it later throws away.
 TURN_HANDLING: TurnHandlingOptions = {
     "turn_detection": "vad",
     "endpointing": {"min_delay": 0.3, "max_delay": 0.8},
+    "preemptive_generation": {"enabled": False},
 }
 
 

@@ -68,9 +68,12 @@ def test_a_call_answers_from_knowledge_blocks_by_guardrail_and_hands_off(stack):
         assert ("agent", REFUSAL) in lines, lines
         assert sum(role == "user" for role, _ in lines) >= 3, lines
         assert len(lines) == len(set(lines)), lines
-        # The platform refused the blocked words and recorded the gap.
-        gaps = (await api(stack, "GET", "/api/knowledge/gaps"))["gaps"]
-        assert any("mars" in g["query"] for g in gaps), gaps
+        # The gap is recorded for the question the agent could not answer (as the offline
+        # recogniser heard it), and the blocked words never reached the knowledge search.
+        unanswered = ours[0]["aiSummary"].removeprefix("No answer in the knowledge base to: ")
+        gaps = [g["query"] for g in (await api(stack, "GET", "/api/knowledge/gaps"))["gaps"]]
+        assert unanswered in gaps, (unanswered, gaps)
+        assert not any("refund" in gap for gap in gaps), gaps
 
     try:
         run(scenario())
