@@ -16,4 +16,5 @@ pub use auth::{AppCaller, AppCallerJson};
 pub use error::ApiError;
 pub use json::ApiJson;
 pub use query::{ApiQuery, TraceId};
+pub use rate_limit::RateLimitSlot;
 pub use session::SignedInUser;

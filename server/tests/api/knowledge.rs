@@ -130,6 +130,36 @@ async fn search_finds_the_answering_passage_by_meaning_and_by_words() {
 }
 
 #[tokio::test]
+async fn results_come_in_the_order_of_the_score_they_show() {
+    let app = TestApp::new().await;
+    let tenant = app.tenant("my-app").await;
+    add_documents(&app, &tenant).await;
+    // Queries whose words and meaning point at different documents, so that the fused rank
+    // (which picks the results) and the similarity (which is shown) disagree.
+    for query in [
+        "business days",
+        "refund the shipping of damaged electronics",
+        "open on Sunday for returns",
+        "express warranty",
+        "Saturday receipt",
+    ] {
+        let found = search(&app, &tenant, json!({"query": query, "topK": 4})).await;
+        let scores: Vec<f64> = found["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["score"].as_f64().unwrap())
+            .collect();
+        assert!(scores.len() > 1, "{query}: {found}");
+        assert!(
+            scores.windows(2).all(|pair| pair[0] >= pair[1]),
+            "{query}: {scores:?}"
+        );
+        assert_eq!(found["topScore"], scores[0], "{query}");
+    }
+}
+
+#[tokio::test]
 async fn adding_a_title_again_replaces_the_document_and_its_chunks() {
     let app = TestApp::new().await;
     let tenant = app.tenant("my-app").await;

@@ -118,6 +118,19 @@ async fn rooms_tokens_and_verified_webhooks_follow_a_call() {
 
     let rooms = v.app.get_as(&v.tenant, "/api/livekit/rooms").await.json();
     assert_eq!(rooms["rooms"][0]["status"], "waiting");
+    // LiveKit says the room started: it is active (seed 000), though nobody has joined yet.
+    let started = v
+        .webhook("/api/livekit/webhook", &webhook_event("room_started", &room, None))
+        .await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.text);
+    let active = v
+        .app
+        .get_as(&v.tenant, "/api/livekit/rooms?status=active")
+        .await
+        .json();
+    assert_eq!(active["rooms"][0]["roomName"], room.as_str(), "{active}");
+    assert_eq!(active["rooms"][0]["status"], "active");
+    assert_eq!(active["rooms"][0]["participantCount"], 0);
 
     // A token for that room, checked with LiveKit's own verifier.
     let token = v
@@ -451,6 +464,10 @@ async fn seed_002_calls_go_through_their_lifecycle() {
         )
         .await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.text);
+    // The headers describe seed 002's own limit (10 calls an hour per token), which bites
+    // before the general write limit (300 per 15 minutes) the call also passed.
+    assert_eq!(created.header("x-ratelimit-limit"), Some("10"));
+    assert_eq!(created.header("x-ratelimit-remaining"), Some("9"));
     let body = created.json();
     assert_eq!(body["success"], true);
     assert_eq!(body["message"], "Voice session created successfully");

@@ -240,6 +240,8 @@ pub struct SearchResult {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SearchResponse {
+    /// Best `score` first. Which passages make the `topK` is decided by fusing the vector and
+    /// full-text ranks (`vectorRank`, `textRank`).
     pub results: Vec<SearchResult>,
     /// True when nothing scored at or above the app's `knowledgeThreshold`: a gap was recorded.
     pub gap_detected: bool,

@@ -20,7 +20,7 @@ use model::agent::voice::{
 };
 
 use super::livekit::webhook_authorization;
-use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson};
+use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson, RateLimitSlot};
 
 fn success(message: impl Into<String>) -> Json<SuccessMessage> {
     Json(SuccessMessage::new(message))
@@ -46,12 +46,15 @@ fn success(message: impl Into<String>) -> Json<SuccessMessage> {
 )]
 pub async fn create_session(
     State(services): State<Services>,
+    rate_limits: RateLimitSlot,
     AppCallerJson(caller, input): AppCallerJson<CreateCall>,
 ) -> Result<Json<CallCreatedResponse>, ApiError> {
-    services
-        .agent()
-        .check_voice_limit(&caller, VoiceLimit::Session)
-        .await?;
+    rate_limits.record_any(
+        services
+            .agent()
+            .check_voice_limit(&caller, VoiceLimit::Session)
+            .await?,
+    );
     Ok(Json(services.agent().create_call(&caller, input).await?))
 }
 
@@ -157,12 +160,15 @@ pub async fn end_session(
 )]
 pub async fn start_realtime(
     State(services): State<Services>,
+    rate_limits: RateLimitSlot,
     AppCallerJson(caller, input): AppCallerJson<StartRealtime>,
 ) -> Result<Json<RealtimeStarted>, ApiError> {
-    services
-        .agent()
-        .check_voice_limit(&caller, VoiceLimit::Realtime)
-        .await?;
+    rate_limits.record_any(
+        services
+            .agent()
+            .check_voice_limit(&caller, VoiceLimit::Realtime)
+            .await?,
+    );
     Ok(Json(services.agent().start_realtime(&caller, input).await?))
 }
 
@@ -238,12 +244,15 @@ pub async fn end_realtime(
 )]
 pub async fn start_recording(
     State(services): State<Services>,
+    rate_limits: RateLimitSlot,
     AppCallerJson(caller, input): AppCallerJson<StartRecording>,
 ) -> Result<Json<RecordingStarted>, ApiError> {
-    services
-        .agent()
-        .check_voice_limit(&caller, VoiceLimit::Recording)
-        .await?;
+    rate_limits.record_any(
+        services
+            .agent()
+            .check_voice_limit(&caller, VoiceLimit::Recording)
+            .await?,
+    );
     Ok(Json(
         services
             .agent()
@@ -300,13 +309,16 @@ pub async fn recording_status(
 )]
 pub async fn stop_recording(
     State(services): State<Services>,
+    rate_limits: RateLimitSlot,
     AppCaller(caller): AppCaller,
     ApiQuery(query): ApiQuery<CallRoomQuery>,
 ) -> Result<Json<SuccessMessage>, ApiError> {
-    services
-        .agent()
-        .check_voice_limit(&caller, VoiceLimit::Recording)
-        .await?;
+    rate_limits.record_any(
+        services
+            .agent()
+            .check_voice_limit(&caller, VoiceLimit::Recording)
+            .await?,
+    );
     let url = services
         .agent()
         .stop_call_recording(&caller, query.room_name.as_deref().unwrap_or_default())
@@ -459,12 +471,15 @@ pub async fn remove_agent(
 )]
 pub async fn token(
     State(services): State<Services>,
+    rate_limits: RateLimitSlot,
     AppCallerJson(caller, input): AppCallerJson<VoiceTokenRequest>,
 ) -> Result<Json<VoiceToken>, ApiError> {
-    services
-        .agent()
-        .check_voice_limit(&caller, VoiceLimit::Session)
-        .await?;
+    rate_limits.record_any(
+        services
+            .agent()
+            .check_voice_limit(&caller, VoiceLimit::Session)
+            .await?,
+    );
     Ok(Json(services.agent().voice_token(&caller, input).await?))
 }
 

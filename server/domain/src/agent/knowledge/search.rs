@@ -133,7 +133,10 @@ impl Services {
         }
     }
 
-    /// Vector and full-text candidates, fused, cut to `topK` and loaded.
+    /// Vector and full-text candidates, fused, cut to `topK`, loaded, and ordered by the
+    /// similarity they show as `score` (the fused rank picks the passages; a client reading
+    /// the list top-down must not see `score` rise). Ties, and passages not embedded yet,
+    /// keep their fused order.
     async fn retrieve(
         &self,
         app_id: &str,
@@ -203,7 +206,7 @@ impl Services {
             .into_iter()
             .map(|c| (c.id.clone(), c))
             .collect();
-        Ok(fused
+        let mut results: Vec<SearchResult> = fused
             .into_iter()
             .filter_map(|f| {
                 let chunk = chunks.remove(&f.chunk_id)?;
@@ -219,7 +222,9 @@ impl Services {
                     text_rank: f.text_rank,
                 })
             })
-            .collect())
+            .collect();
+        results.sort_by(|a, b| b.score.total_cmp(&a.score));
+        Ok(results)
     }
 
     /// Logs a search and, when it found nothing good enough, counts its gap.

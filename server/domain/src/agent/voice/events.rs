@@ -92,6 +92,7 @@ impl Agent<'_> {
         };
         self.record_livekit_event(&session, &event).await?;
         match event.event.as_str() {
+            "room_started" => self.room_started(session).await?,
             "participant_joined" => {
                 if let Some(participant) = &event.participant {
                     self.participant_joined(session, participant).await?;
@@ -190,6 +191,24 @@ impl Services {
                 created_at: now,
             }])
             .await?;
+        Ok(())
+    }
+
+    /// Seed 000: a started room is active before anyone joins. A phone call that is still
+    /// ringing stays ringing: its room starts before the callee answers.
+    async fn room_started(&self, session: VoiceSessionRecord) -> Result<()> {
+        let waiting = |s: &VoiceSessionRecord| {
+            s.ended_at.is_none() && status_of(s) == CallStatus::Pending
+        };
+        if waiting(&session) {
+            self.change_session(session, |s| {
+                if waiting(s) {
+                    s.status = CallStatus::Connected.as_str().to_owned();
+                }
+                Ok(())
+            })
+            .await?;
+        }
         Ok(())
     }
 

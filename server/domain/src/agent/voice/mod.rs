@@ -37,7 +37,7 @@ use store::{ParticipantRecord, StoreError, VoiceSessionFilter, VoiceSessionRecor
 
 use crate::ids::new_id;
 use crate::validation::Paging;
-use crate::{Caller, Error, Result, Services};
+use crate::{Caller, Error, RateDecision, Result, Services};
 
 use crate::agent::Agent;
 use crate::ports::Livekit;
@@ -409,10 +409,15 @@ pub enum VoiceLimit {
 impl Agent<'_> {
     /// Counts one request against seed 002's limit. Browser callers (session tokens) are
     /// limited per token; server-to-server calls with the app secret only by the app limit.
-    pub async fn check_voice_limit(&self, caller: &Caller, limit: VoiceLimit) -> Result<()> {
+    /// Answers the decision (for the `X-RateLimit-*` headers), `None` when no limit applies.
+    pub async fn check_voice_limit(
+        &self,
+        caller: &Caller,
+        limit: VoiceLimit,
+    ) -> Result<Option<RateDecision>> {
         caller.permit(Permission::AppsRead)?;
         let Some(token_hash) = caller.session_token_hash() else {
-            return Ok(());
+            return Ok(None);
         };
         let limits = self.rate_limits();
         let policy = match limit {
@@ -422,7 +427,7 @@ impl Agent<'_> {
         };
         let decision = self.platform().hit_rate_limit(&policy, token_hash).await?;
         if decision.allowed {
-            Ok(())
+            Ok(Some(decision))
         } else {
             Err(Error::RateLimited(decision))
         }
