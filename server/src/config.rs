@@ -133,6 +133,11 @@ pub struct Config {
           hide_env_values = true, global = true)]
     pub database_url: String,
 
+    /// Where to serve Prometheus metrics (`GET /metrics`), e.g. `127.0.0.1:9100`. Unset: no
+    /// metrics are kept. Never the public address: keep it for the scraper.
+    #[arg(long, env = "METRICS_BIND", global = true)]
+    pub metrics_bind: Option<SocketAddr>,
+
     /// Largest number of pooled database connections.
     #[arg(
         long,

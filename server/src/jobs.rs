@@ -16,20 +16,23 @@ pub async fn maintenance(services: Services, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
-        report(
-            "session tokens and agent credentials",
-            services.platform().purge_expired_credentials().await,
-        );
-        report(
-            "login sessions",
-            services.platform().purge_user_sessions().await,
-        );
         let longest = services.rate_limits().longest_window_ms();
-        report(
-            "rate-limit windows",
-            services.platform().purge_rate_limits(longest).await,
-        );
-        report("audit entries", services.platform().purge_audit().await);
+        let ok = [
+            report(
+                "session tokens and agent credentials",
+                services.platform().purge_expired_credentials().await,
+            ),
+            report(
+                "login sessions",
+                services.platform().purge_user_sessions().await,
+            ),
+            report(
+                "rate-limit windows",
+                services.platform().purge_rate_limits(longest).await,
+            ),
+            report("audit entries", services.platform().purge_audit().await),
+        ];
+        count_run("maintenance", ok.iter().all(|ok| *ok));
     }
 }
 
@@ -38,7 +41,9 @@ pub async fn expire_handoffs(services: Services, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
-        match services.agent().expire_handoffs().await {
+        let outcome = services.agent().expire_handoffs().await;
+        count_run("handoff_expiry", outcome.is_ok());
+        match outcome {
             Ok(0) => {}
             Ok(expired) => tracing::info!(expired, "expired unclaimed handoffs"),
             Err(err) => tracing::warn!(error = %err, "expiring handoffs failed"),
@@ -55,7 +60,9 @@ pub async fn reap_stale_sessions(services: Services, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
-        match services.agent().reap_stale_voice_sessions().await {
+        let outcome = services.agent().reap_stale_voice_sessions().await;
+        count_run("stale_sessions", outcome.is_ok());
+        match outcome {
             Ok(0) => {}
             Ok(ended) => tracing::info!(ended, "ended stale voice sessions"),
             Err(err) => tracing::warn!(error = %err, "ending stale voice sessions failed"),
@@ -72,7 +79,9 @@ pub async fn daily_insights(services: Services, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
-        match services.agent().compute_daily_insights().await {
+        let outcome = services.agent().compute_daily_insights().await;
+        count_run("insights", outcome.is_ok());
+        match outcome {
             Ok(written) => tracing::debug!(written, "daily insights computed"),
             Err(err) => tracing::warn!(error = %err, "computing daily insights failed"),
         }
@@ -92,7 +101,9 @@ pub async fn deliver_webhooks(services: Services, every: Duration) {
             () = services.webhook_queued() => {}
         }
         loop {
-            match services.platform().deliver_due_webhooks().await {
+            let outcome = services.platform().deliver_due_webhooks().await;
+            count_run("webhook_delivery", outcome.is_ok());
+            match outcome {
                 Ok(0) => break,
                 Ok(_) => {}
                 Err(err) => {
@@ -129,7 +140,12 @@ pub async fn ingest_knowledge(services: Services, every: Duration) {
             () = services.knowledge_queued() => {}
         }
         loop {
-            match services.agent().ingest_next_document().await {
+            let outcome = services.agent().ingest_next_document().await;
+            count_run(
+                "knowledge_ingestion",
+                matches!(outcome, Ok(_) | Err(domain::Error::Unavailable(_))),
+            );
+            match outcome {
                 Ok(true) => {}
                 Ok(false) | Err(domain::Error::Unavailable(_)) => break,
                 Err(err) => {
@@ -141,10 +157,24 @@ pub async fn ingest_knowledge(services: Services, every: Duration) {
     }
 }
 
-fn report(what: &str, outcome: domain::Result<u64>) {
+/// Logs a purge's outcome; answers whether it worked.
+fn report(what: &str, outcome: domain::Result<u64>) -> bool {
     match outcome {
-        Ok(0) => {}
-        Ok(deleted) => tracing::info!(deleted, "purged expired {what}"),
-        Err(err) => tracing::warn!(error = %err, "purging {what} failed"),
+        Ok(0) => true,
+        Ok(deleted) => {
+            tracing::info!(deleted, "purged expired {what}");
+            true
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, "purging {what} failed");
+            false
+        }
     }
+}
+
+/// Counts one run of `job` for `switchboard_job_runs_total`.
+fn count_run(job: &'static str, ok: bool) {
+    let outcome = if ok { "ok" } else { "error" };
+    metrics::counter!("switchboard_job_runs_total", "job" => job, "outcome" => outcome)
+        .increment(1);
 }

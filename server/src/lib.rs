@@ -8,6 +8,7 @@ mod cli;
 pub mod config;
 pub mod http;
 mod jobs;
+mod metrics;
 pub mod openapi;
 pub mod router;
 mod secret_key;
@@ -89,6 +90,32 @@ async fn open_store(config: &Config) -> Result<Store, StartupError> {
     Ok(store)
 }
 
+/// Installs the metrics recorder and starts its listener and sampler; answers their tasks.
+async fn start_metrics(
+    address: std::net::SocketAddr,
+    services: &domain::Services,
+    store: Store,
+) -> Result<[tokio::task::JoinHandle<()>; 2], StartupError> {
+    let handle = metrics::install().map_err(StartupError::Command)?;
+    let listener = TcpListener::bind(address)
+        .await
+        .map_err(|source| StartupError::Bind { address, source })?;
+    tracing::info!("metrics on http://{address}/metrics");
+    let scraped = handle.clone();
+    let serving = tokio::spawn(async move {
+        if let Err(err) = metrics::serve(listener, scraped).await {
+            tracing::error!(error = %err, "the metrics listener stopped");
+        }
+    });
+    let sampling = tokio::spawn(metrics::sample(
+        services.clone(),
+        store,
+        handle,
+        metrics::SAMPLE_EVERY,
+    ));
+    Ok([serving, sampling])
+}
+
 async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
     for status in config.integrations().statuses() {
         tracing::info!(
@@ -97,8 +124,12 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
             "integration"
         );
     }
-    let services = services(config, store)?;
+    let services = services(config, store.clone())?;
     reseal_secrets(&services).await?;
+    let metrics = match config.metrics_bind {
+        Some(address) => Some(start_metrics(address, &services, store).await?),
+        None => None,
+    };
     let maintenance = tokio::spawn(jobs::maintenance(services.clone(), jobs::MAINTENANCE_EVERY));
     let handoff_expiry = tokio::spawn(jobs::expire_handoffs(
         services.clone(),
@@ -127,6 +158,7 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
             .allowed_origins()
             .map_or_else(CorsPolicy::any_origin, CorsPolicy::origins),
         max_body_bytes: config.max_body_bytes,
+        record_metrics: metrics.is_some(),
     };
     let app = router::build(state, &settings);
 
@@ -156,6 +188,9 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
     ingestion.abort();
     stale_sessions.abort();
     insights.abort();
+    for task in metrics.into_iter().flatten() {
+        task.abort();
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -16,6 +16,7 @@ use crate::http::csrf::refuse_cross_site_writes;
 use crate::http::error::{api_route_not_found, method_not_allowed};
 use crate::http::form_posts::redirect_failed_form_posts;
 use crate::http::layers;
+use crate::http::metrics::record_request;
 use crate::http::rate_limit::rate_limit_headers_layer;
 use crate::state::AppState;
 
@@ -24,6 +25,8 @@ use crate::state::AppState;
 pub struct HttpSettings {
     pub cors: CorsPolicy,
     pub max_body_bytes: usize,
+    /// Count and time every request for the Prometheus metrics.
+    pub record_metrics: bool,
 }
 
 pub fn build(state: AppState, settings: &HttpSettings) -> Router {
@@ -54,6 +57,9 @@ pub fn build(state: AppState, settings: &HttpSettings) -> Router {
         .layer(from_fn(redirect_failed_form_posts));
 
     // One CSRF rule for the JSON API and the server functions alike.
-    let routes = api.merge(ui).layer(from_fn(refuse_cross_site_writes));
+    let mut routes = api.merge(ui).layer(from_fn(refuse_cross_site_writes));
+    if settings.record_metrics {
+        routes = routes.layer(from_fn(record_request));
+    }
     layers::common(routes.with_state(state))
 }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use domain::ElevenLabsSettings;
 use domain::platform::integrations::ELEVENLABS_DEFAULT_BASE_URL;
-use domain::ports::{ElevenLabsError, OutboundRequest};
+use domain::ports::{ElevenLabsError, OutboundRequest, OutboundTarget};
 use serde_json::Value;
 
 use crate::http::Http;
@@ -48,6 +48,7 @@ impl domain::ports::ElevenLabs for ElevenLabs {
         let answer = self
             .client
             .send(OutboundRequest {
+                target: OutboundTarget::ElevenLabs,
                 method: "GET".to_owned(),
                 url: format!("{base}/v1/convai/conversation/get-signed-url?agent_id={agent_id}"),
                 headers: vec![("xi-api-key".to_owned(), key.expose().to_owned())],

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use domain::ports::{GeminiTokens, OutboundRequest};
+use domain::ports::{GeminiTokens, OutboundRequest, OutboundTarget};
 use domain::{Error, GEMINI_DEFAULT_BASE_URL, GeminiSettings, Result};
 use serde_json::Value;
 
@@ -40,6 +40,7 @@ impl GeminiTokens for Gemini {
         let answer = self
             .client
             .send(OutboundRequest {
+                target: OutboundTarget::Gemini,
                 method: "POST".to_owned(),
                 url: format!("{base}/v1alpha/auth_tokens"),
                 headers: vec![

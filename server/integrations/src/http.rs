@@ -3,13 +3,15 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Once};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use domain::platform::outbound::{AllowedHosts, check, check_url};
 use domain::ports::{HttpClient, OutboundError, OutboundRequest, OutboundResponse};
 use reqwest::Method;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::redirect::Policy;
+
+use crate::metrics::record_outbound;
 
 const MAX_REDIRECTS: usize = 5;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -54,6 +56,26 @@ impl Http {
     }
 
     pub async fn send(&self, request: OutboundRequest) -> Result<OutboundResponse, OutboundError> {
+        let target = request.target.label();
+        let started = Instant::now();
+        let result = self.exchange(request).await;
+        let outcome = match &result {
+            Ok(response) => match response.status {
+                200..=299 => "2xx",
+                300..=399 => "3xx",
+                400..=499 => "4xx",
+                _ => "5xx",
+            },
+            Err(OutboundError::Refused(_)) => "refused",
+            Err(OutboundError::Timeout(_)) => "timeout",
+            Err(OutboundError::TooLarge(_)) => "too_large",
+            Err(OutboundError::Failed(_)) => "failed",
+        };
+        record_outbound(target, outcome, started);
+        result
+    }
+
+    async fn exchange(&self, request: OutboundRequest) -> Result<OutboundResponse, OutboundError> {
         let url = check(&request.url, &self.allowed)?;
         let method = Method::from_bytes(request.method.as_bytes())
             .map_err(|_| OutboundError::Failed(format!("bad method {}", request.method)))?;

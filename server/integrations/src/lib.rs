@@ -8,6 +8,7 @@ pub mod embeddings;
 pub mod gemini;
 pub mod http;
 pub mod livekit;
+mod metrics;
 
 use std::sync::Arc;
 

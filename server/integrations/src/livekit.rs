@@ -1,7 +1,8 @@
 //! The LiveKit port over the `livekit-api` crate: access tokens, webhook verification, and
 //! the server APIs (rooms, agent dispatch, egress).
 
-use std::time::Duration;
+use std::future::Future;
+use std::time::{Duration, Instant};
 
 use domain::ports::livekit::{
     Dispatch, NewRoom, Participant, ParticipantKind, Recording, RecordingFormat, RecordingState,
@@ -16,6 +17,8 @@ use livekit_api::services::room::{CreateRoomOptions, RoomClient};
 use livekit_api::webhooks::WebhookReceiver;
 use livekit_protocol as proto;
 use livekit_protocol::participant_info::Kind;
+
+use crate::metrics::record_outbound;
 
 /// How long a LiveKit call may take before we give up on it.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -117,23 +120,22 @@ impl domain::ports::Livekit for Livekit {
     }
 
     async fn create_room(&self, room: NewRoom<'_>) -> Result<()> {
-        self.rooms
-            .create_room(
-                room.name,
-                CreateRoomOptions {
-                    max_participants: room.max_participants,
-                    empty_timeout: room.empty_timeout_secs,
-                    metadata: room.metadata,
-                    ..Default::default()
-                },
-            )
-            .await
-            .map(|_| ())
-            .map_err(|err| upstream("create the room", err))
+        observed(self.rooms.create_room(
+            room.name,
+            CreateRoomOptions {
+                max_participants: room.max_participants,
+                empty_timeout: room.empty_timeout_secs,
+                metadata: room.metadata,
+                ..Default::default()
+            },
+        ))
+        .await
+        .map(|_| ())
+        .map_err(|err| upstream("create the room", err))
     }
 
     async fn delete_room(&self, name: &str) -> Result<()> {
-        match self.rooms.delete_room(name).await {
+        match observed(self.rooms.delete_room(name)).await {
             Ok(()) => Ok(()),
             Err(err) if is_not_found(&err) => Ok(()),
             Err(err) => Err(upstream("delete the room", err)),
@@ -141,16 +143,14 @@ impl domain::ports::Livekit for Livekit {
     }
 
     async fn existing_rooms(&self, names: Vec<String>) -> Result<Vec<String>> {
-        let rooms = self
-            .rooms
-            .list_rooms(names)
+        let rooms = observed(self.rooms.list_rooms(names))
             .await
             .map_err(|err| upstream("list rooms", err))?;
         Ok(rooms.into_iter().map(|room| room.name).collect())
     }
 
     async fn remove_participant(&self, room: &str, identity: &str) -> Result<()> {
-        match self.rooms.remove_participant(room, identity).await {
+        match observed(self.rooms.remove_participant(room, identity)).await {
             Ok(()) => Ok(()),
             Err(err) if is_not_found(&err) => Ok(()),
             Err(err) => Err(upstream("remove the participant", err)),
@@ -163,20 +163,22 @@ impl domain::ports::Livekit for Livekit {
         agent_name: &str,
         metadata: String,
     ) -> Result<Dispatch> {
-        self.dispatch
-            .create_dispatch(proto::CreateAgentDispatchRequest {
-                agent_name: agent_name.to_owned(),
-                room: room.to_owned(),
-                metadata,
-                ..Default::default()
-            })
-            .await
-            .map(|dispatch| Dispatch { id: dispatch.id })
-            .map_err(|err| upstream("dispatch the agent", err))
+        observed(
+            self.dispatch
+                .create_dispatch(proto::CreateAgentDispatchRequest {
+                    agent_name: agent_name.to_owned(),
+                    room: room.to_owned(),
+                    metadata,
+                    ..Default::default()
+                }),
+        )
+        .await
+        .map(|dispatch| Dispatch { id: dispatch.id })
+        .map_err(|err| upstream("dispatch the agent", err))
     }
 
     async fn remove_dispatch(&self, dispatch_id: &str, room: &str) -> Result<()> {
-        match self.dispatch.delete_dispatch(dispatch_id, room).await {
+        match observed(self.dispatch.delete_dispatch(dispatch_id, room)).await {
             Ok(_) => Ok(()),
             Err(err) if is_not_found(&err) => Ok(()),
             Err(err) => Err(upstream("remove the agent", err)),
@@ -198,40 +200,34 @@ impl domain::ports::Livekit for Livekit {
             filepath: filepath.to_owned(),
             ..Default::default()
         };
-        self.egress
-            .start_room_composite_egress(
-                room,
-                vec![EgressOutput::File(output)],
-                livekit_api::services::egress::RoomCompositeOptions {
-                    audio_only: true,
-                    ..Default::default()
-                },
-            )
-            .await
-            .map(|info| recording(&info))
-            .map_err(|err| upstream("start the recording", err))
+        observed(self.egress.start_room_composite_egress(
+            room,
+            vec![EgressOutput::File(output)],
+            livekit_api::services::egress::RoomCompositeOptions {
+                audio_only: true,
+                ..Default::default()
+            },
+        ))
+        .await
+        .map(|info| recording(&info))
+        .map_err(|err| upstream("start the recording", err))
     }
 
     async fn stop_recording(&self, egress_id: &str) -> Result<Recording> {
-        self.egress
-            .stop_egress(egress_id)
+        observed(self.egress.stop_egress(egress_id))
             .await
             .map(|info| recording(&info))
             .map_err(|err| upstream("stop the recording", err))
     }
 
     async fn recording(&self, egress_id: &str) -> Result<Option<Recording>> {
-        let found = self
-            .egress
-            .list_egress(EgressListOptions {
-                filter: livekit_api::services::egress::EgressListFilter::Egress(
-                    egress_id.to_owned(),
-                ),
-                active: false,
-                page_token: None,
-            })
-            .await
-            .map_err(|err| upstream("look up the recording", err))?;
+        let found = observed(self.egress.list_egress(EgressListOptions {
+            filter: livekit_api::services::egress::EgressListFilter::Egress(egress_id.to_owned()),
+            active: false,
+            page_token: None,
+        }))
+        .await
+        .map_err(|err| upstream("look up the recording", err))?;
         Ok(found.first().map(recording))
     }
 
@@ -309,6 +305,21 @@ fn recording(info: &proto::EgressInfo) -> Recording {
         state,
         location,
     }
+}
+
+/// Times one call to LiveKit's server API for the outbound metrics.
+async fn observed<T>(
+    call: impl Future<Output = std::result::Result<T, ServiceError>>,
+) -> std::result::Result<T, ServiceError> {
+    let started = Instant::now();
+    let result = call.await;
+    let outcome = match &result {
+        Ok(_) => "ok",
+        Err(err) if is_not_found(err) => "not_found",
+        Err(_) => "error",
+    };
+    record_outbound("livekit", outcome, started);
+    result
 }
 
 fn is_not_found(err: &ServiceError) -> bool {

@@ -8,6 +8,7 @@ pub mod error;
 pub mod form_posts;
 pub mod json;
 pub mod layers;
+pub mod metrics;
 pub mod query;
 pub mod rate_limit;
 pub mod session;

@@ -18,7 +18,7 @@ pub mod testkit;
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use model::platform::status::DatabaseBackend;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -214,6 +214,32 @@ impl Store {
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await);
     }
+
+    /// The connection pool's state now, for the metrics.
+    pub fn pool_stats(&self) -> PoolStats {
+        on_pool!(self, pool => PoolStats {
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        })
+    }
+
+    /// How long getting a connection from the pool takes now: the metrics sample the pool's
+    /// wait with it.
+    pub async fn time_acquire(&self) -> StoreResult<Duration> {
+        let started = Instant::now();
+        on_pool!(self, pool => pool.acquire().await.map(drop))?;
+        Ok(started.elapsed())
+    }
+}
+
+/// A connection pool's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections open, busy or idle.
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
 }
 
 /// `"a, b"` → `"t.a, t.b"`: a column list for a query joining several tables.

@@ -116,6 +116,7 @@ impl TestApp {
         let settings = HttpSettings {
             cors,
             max_body_bytes: 1024 * 1024,
+            record_metrics: true,
         };
         TestApp {
             router: router::build(state, &settings),

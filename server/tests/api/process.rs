@@ -653,3 +653,132 @@ async fn voice_contracts_work_against_the_binary_and_the_fake_livekit() {
         .unwrap();
     wait_for_exit(&mut child).await;
 }
+
+/// With `METRICS_BIND`, Prometheus metrics are served there and only there: requests by route
+/// template (no ids), the pool, the queues, the jobs, the voice sessions, outbound calls to
+/// LiveKit and the webhooks it sends back (the fake LiveKit answers and calls back).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_are_served_on_their_own_address_with_bounded_labels() {
+    let database = fresh_database().await;
+    let secret = "sbk_metrics-example-secret-0123456789";
+    let created = command(&database.url)
+        .args(["app", "create", "--slug", "my-app", "--name", "My App"])
+        .args(["--secret", secret])
+        .output()
+        .unwrap();
+    assert!(created.status.success());
+    let (port, metrics_port) = (free_port(), free_port());
+    let (key, api_secret) = ("devkey", "devsecret-devsecret-devsecret-00");
+    let livekit = ::fakes::FakeLivekit::new(
+        key,
+        api_secret,
+        Some(format!("http://127.0.0.1:{port}/api/livekit/webhook")),
+    );
+    let livekit_address = ::fakes::serve(livekit.router(), 0).await.unwrap();
+    let mut child = command(&database.url)
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .env("METRICS_BIND", format!("127.0.0.1:{metrics_port}"))
+        .env("LIVEKIT_URL", format!("ws://{livekit_address}"))
+        .env("LIVEKIT_API_KEY", key)
+        .env("LIVEKIT_API_SECRET", api_secret)
+        .spawn()
+        .unwrap();
+    wait_until_serving(&mut child, port).await;
+
+    let (status, _) = http_get(port, "/metrics").await.unwrap();
+    assert_eq!(status, 404, "never on the public address");
+    let (status, _) = http_get(port, "/api/conversations/session-4711")
+        .await
+        .unwrap();
+    assert_eq!(status, 401);
+    let (status, started) = curl(
+        port,
+        secret,
+        "POST",
+        "/session",
+        Some(r#"{"userIdentity": "user-1", "roomName": "metrics-room"}"#),
+    );
+    assert_eq!(status, 200, "{started}");
+
+    // The jobs' first runs and the fake's webhook land a moment after start.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let scraped = loop {
+        let (status, body) = http_get(metrics_port, "/metrics").await.unwrap();
+        assert_eq!(status, 200, "{body}");
+        let complete = [
+            "switchboard_job_runs_total{job=\"maintenance\",outcome=\"ok\"}",
+            "switchboard_livekit_webhooks_total{event=\"participant_joined\",outcome=\"handled\"}",
+        ]
+        .iter()
+        .all(|series| body.contains(series));
+        if complete {
+            break body;
+        }
+        assert!(Instant::now() < deadline, "metrics incomplete:\n{body}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let series = |name: &str, labels: &[&str]| {
+        scraped
+            .lines()
+            .find(|line| {
+                line.starts_with(&format!("{name}{{"))
+                    && labels.iter().all(|label| line.contains(label))
+            })
+            .unwrap_or_else(|| panic!("no {name} with {labels:?}:\n{scraped}"))
+            .to_owned()
+    };
+    let conversation = series(
+        "switchboard_http_requests_total",
+        &[
+            r#"route="/api/conversations/{session_id}""#,
+            r#"method="GET""#,
+            r#"status="401""#,
+        ],
+    );
+    assert!(conversation.ends_with(" 1"), "{conversation}");
+    series(
+        "switchboard_http_requests_total",
+        &[r#"route="unmatched""#, r#"status="404""#],
+    );
+    series(
+        "switchboard_http_request_duration_seconds_bucket",
+        &[r#"route="/session""#, r#"le="0.1""#],
+    );
+    assert!(!scraped.contains("session-4711"), "no ids in labels");
+    series(
+        "switchboard_outbound_requests_total",
+        &[r#"target="livekit""#, r#"outcome="ok""#],
+    );
+    series(
+        "switchboard_outbound_request_duration_seconds_bucket",
+        &[r#"target="livekit""#],
+    );
+    for (name, labels) in [
+        ("switchboard_db_pool_connections", &[r#"state="idle""#][..]),
+        (
+            "switchboard_db_pool_acquire_seconds_bucket",
+            &[r#"le="0.01""#],
+        ),
+        (
+            "switchboard_queue_depth",
+            &[r#"queue="webhook_deliveries""#],
+        ),
+        (
+            "switchboard_queue_depth",
+            &[r#"queue="knowledge_ingestion""#],
+        ),
+        ("switchboard_voice_sessions_open", &[r#"status="pending""#]),
+    ] {
+        series(name, labels);
+    }
+    assert!(
+        scraped.contains("switchboard_db_pool_max_connections 10"),
+        "{scraped}"
+    );
+
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    wait_for_exit(&mut child).await;
+}

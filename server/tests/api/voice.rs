@@ -120,7 +120,10 @@ async fn rooms_tokens_and_verified_webhooks_follow_a_call() {
     assert_eq!(rooms["rooms"][0]["status"], "waiting");
     // LiveKit says the room started: it is active (seed 000), though nobody has joined yet.
     let started = v
-        .webhook("/api/livekit/webhook", &webhook_event("room_started", &room, None))
+        .webhook(
+            "/api/livekit/webhook",
+            &webhook_event("room_started", &room, None),
+        )
         .await;
     assert_eq!(started.status, StatusCode::OK, "{}", started.text);
     let active = v

@@ -12,7 +12,7 @@ use store::WebhookDeliveryRecord;
 
 use crate::ids::new_id;
 use crate::platform::Platform;
-use crate::platform::outbound::{OutboundRequest, signature_headers};
+use crate::platform::outbound::{OutboundRequest, OutboundTarget, signature_headers};
 use crate::platform::secrets::{self, SIGNING_SECRET_PREFIX};
 use crate::validation::Paging;
 use crate::{Caller, Result, Services};
@@ -60,6 +60,11 @@ pub(crate) fn new_delivery(
 }
 
 impl Platform<'_> {
+    /// Deliveries waiting to be delivered or retried, every app's (for the metrics).
+    pub async fn webhook_backlog(&self) -> Result<i64> {
+        Ok(self.store().pending_webhook_deliveries().await?)
+    }
+
     /// Sends every due delivery once; run by the worker. Returns how many were attempted.
     pub async fn deliver_due_webhooks(&self) -> Result<usize> {
         let due = self
@@ -165,6 +170,7 @@ impl Services {
             .ports()
             .http
             .send(OutboundRequest {
+                target: OutboundTarget::Webhook,
                 method: "POST".to_owned(),
                 url: delivery.url.clone(),
                 headers,

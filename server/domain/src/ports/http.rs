@@ -6,9 +6,32 @@
 
 use std::time::Duration;
 
+/// What an outbound call is for: the `target` label of its metrics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutboundTarget {
+    Tool,
+    Webhook,
+    Embeddings,
+    Gemini,
+    ElevenLabs,
+}
+
+impl OutboundTarget {
+    pub const fn label(self) -> &'static str {
+        match self {
+            OutboundTarget::Tool => "tool",
+            OutboundTarget::Webhook => "webhook",
+            OutboundTarget::Embeddings => "embeddings",
+            OutboundTarget::Gemini => "gemini",
+            OutboundTarget::ElevenLabs => "elevenlabs",
+        }
+    }
+}
+
 /// A request to send.
 #[derive(Clone, Debug)]
 pub struct OutboundRequest {
+    pub target: OutboundTarget,
     /// Upper case: `GET`, `POST`, …
     pub method: String,
     pub url: String,

@@ -16,7 +16,7 @@ pub use clock::Clock;
 pub use elevenlabs::{ElevenLabs, ElevenLabsError};
 pub use embeddings::{ConnectEmbeddings, Embeddings, Purpose};
 pub use gemini::GeminiTokens;
-pub use http::{HttpClient, OutboundError, OutboundRequest, OutboundResponse};
+pub use http::{HttpClient, OutboundError, OutboundRequest, OutboundResponse, OutboundTarget};
 pub use livekit::Livekit;
 
 /// Every port the services use. Cheap to clone.

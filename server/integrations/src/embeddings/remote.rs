@@ -7,7 +7,7 @@ use domain::platform::integrations::{
     DEFAULT_GEMINI_DIMENSIONS, DEFAULT_GEMINI_MODEL, DEFAULT_OPENAI_MODEL, EmbeddingSettings,
     GeminiSettings, OPENAI_DEFAULT_BASE_URL, OpenAiSettings, Secret,
 };
-use domain::ports::{Embeddings, OutboundRequest, Purpose};
+use domain::ports::{Embeddings, OutboundRequest, OutboundTarget, Purpose};
 use domain::{Error, GEMINI_DEFAULT_BASE_URL, Result};
 use serde::Deserialize;
 use serde_json::json;
@@ -215,6 +215,7 @@ impl Remote {
         let answer = self
             .client
             .send(OutboundRequest {
+                target: OutboundTarget::Embeddings,
                 method: "POST".to_owned(),
                 url,
                 headers,

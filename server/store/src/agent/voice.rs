@@ -219,6 +219,15 @@ impl Store {
         Ok(done > 0)
     }
 
+    /// Sessions not ended yet, by status (every app's): `(status, count)`.
+    pub async fn open_voice_sessions_by_status(&self) -> StoreResult<Vec<(String, i64)>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT status, COUNT(*) FROM voice_sessions WHERE ended_at IS NULL GROUP BY status",
+        )
+        .fetch_all(pool)
+        .await)?)
+    }
+
     /// Deletes a session that never got going (its LiveKit call failed), participants and all.
     pub async fn delete_voice_session(&self, app_id: &str, id: &str) -> StoreResult<()> {
         on_pool!(self, pool => sqlx::query(

@@ -67,6 +67,15 @@ impl Store {
         Ok(())
     }
 
+    /// Deliveries not yet delivered nor given up: the webhook queue's depth.
+    pub async fn pending_webhook_deliveries(&self) -> StoreResult<i64> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'",
+        )
+        .fetch_one(pool)
+        .await)?)
+    }
+
     /// Leases up to `limit` due deliveries to this worker until `now + lease_ms`. Concurrent
     /// workers (several instances) never lease the same row.
     pub async fn claim_due_webhooks(

@@ -228,6 +228,11 @@ impl Agent<'_> {
         .await
     }
 
+    /// Documents waiting for their embeddings, every app's (for the metrics).
+    pub async fn knowledge_backlog(&self) -> Result<i64> {
+        Ok(self.store().knowledge_documents_waiting().await?)
+    }
+
     /// Embeds the next waiting document's chunks, a batch at a time. Answers whether there was
     /// one. A failing provider is retried with backoff; after the last attempt the document is
     /// `failed`, still found by full text.

@@ -4,6 +4,7 @@
 use super::*;
 use crate::RatePolicy;
 use crate::agent::Agent;
+use crate::platform::outbound::OutboundTarget;
 
 impl Agent<'_> {
     /// Calls a tool for a session. Failures of the call are answered in-band
@@ -159,6 +160,7 @@ impl Services {
             .ports()
             .http
             .send(OutboundRequest {
+                target: OutboundTarget::Tool,
                 method,
                 url,
                 headers,

@@ -77,8 +77,10 @@ impl Agent<'_> {
             .await?;
         if !fresh {
             tracing::debug!(event = %event.event, id = %event_id, "LiveKit event already handled");
+            count_livekit_event(&event.event, "duplicate");
             return Ok(());
         }
+        count_livekit_event(&event.event, "handled");
         let Some(room_name) = room_name.filter(|r| !r.is_empty()) else {
             return Ok(());
         };
@@ -197,9 +199,8 @@ impl Services {
     /// Seed 000: a started room is active before anyone joins. A phone call that is still
     /// ringing stays ringing: its room starts before the callee answers.
     async fn room_started(&self, session: VoiceSessionRecord) -> Result<()> {
-        let waiting = |s: &VoiceSessionRecord| {
-            s.ended_at.is_none() && status_of(s) == CallStatus::Pending
-        };
+        let waiting =
+            |s: &VoiceSessionRecord| s.ended_at.is_none() && status_of(s) == CallStatus::Pending;
         if waiting(&session) {
             self.change_session(session, |s| {
                 if waiting(s) {
@@ -407,4 +408,32 @@ impl Services {
         .await?;
         Ok(())
     }
+}
+
+/// LiveKit's webhook event names: anything else is counted as `other`, so the label stays
+/// bounded whatever a sender puts in the field.
+const LIVEKIT_EVENTS: [&str; 12] = [
+    "room_started",
+    "room_finished",
+    "participant_joined",
+    "participant_left",
+    "participant_connection_aborted",
+    "track_published",
+    "track_unpublished",
+    "egress_started",
+    "egress_updated",
+    "egress_ended",
+    "ingress_started",
+    "ingress_ended",
+];
+
+/// Counts a verified webhook for `switchboard_livekit_webhooks_total`.
+fn count_livekit_event(event: &str, outcome: &'static str) {
+    let event = LIVEKIT_EVENTS
+        .iter()
+        .copied()
+        .find(|known| *known == event)
+        .unwrap_or("other");
+    metrics::counter!("switchboard_livekit_webhooks_total", "event" => event, "outcome" => outcome)
+        .increment(1);
 }

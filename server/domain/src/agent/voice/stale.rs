@@ -4,6 +4,11 @@ use super::*;
 use crate::agent::Agent;
 
 impl Agent<'_> {
+    /// Voice sessions not ended yet, every app's, by status (for the metrics).
+    pub async fn open_voice_sessions(&self) -> Result<Vec<(String, i64)>> {
+        Ok(self.store().open_voice_sessions_by_status().await?)
+    }
+
     /// Ends sessions nobody joined, sessions whose LiveKit room is gone, and forgotten
     /// ElevenLabs sessions; forgets old webhook event ids. Returns how many sessions ended.
     pub async fn reap_stale_voice_sessions(&self) -> Result<usize> {

@@ -10,7 +10,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use url::Url;
 
-pub use crate::ports::http::{OutboundError, OutboundRequest, OutboundResponse};
+pub use crate::ports::http::{OutboundError, OutboundRequest, OutboundResponse, OutboundTarget};
 pub use guard::{AllowedHosts, is_public};
 
 /// Header with `t=<ms>,v1=<hex HMAC-SHA256 of "<ms>.<body>">`.

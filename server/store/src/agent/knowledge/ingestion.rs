@@ -148,6 +148,15 @@ impl Store {
         Ok(queued)
     }
 
+    /// Documents waiting for (or being given) their embeddings: the ingestion queue's depth.
+    pub async fn knowledge_documents_waiting(&self) -> StoreResult<i64> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM knowledge_documents WHERE ingest_state IN ('pending', 'embedding')",
+        )
+        .fetch_one(pool)
+        .await)?)
+    }
+
     /// Whether any document waits for the ingestion job.
     pub async fn knowledge_ingestion_waiting(&self) -> StoreResult<bool> {
         let waiting: Option<i64> = on_pool!(self, pool => sqlx::query_scalar(
