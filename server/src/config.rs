@@ -138,6 +138,20 @@ pub struct Config {
     #[arg(long, env = "METRICS_BIND", global = true)]
     pub metrics_bind: Option<SocketAddr>,
 
+    /// Where to send OpenTelemetry traces (OTLP over HTTP, protobuf), e.g.
+    /// `http://127.0.0.1:4318`; `/v1/traces` is appended. Unset: no traces.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT", global = true)]
+    pub otlp_endpoint: Option<String>,
+
+    /// The `service.name` the traces carry.
+    #[arg(
+        long,
+        env = "OTEL_SERVICE_NAME",
+        default_value = "switchboard",
+        global = true
+    )]
+    pub otel_service_name: String,
+
     /// Largest number of pooled database connections.
     #[arg(
         long,

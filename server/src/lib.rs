@@ -30,8 +30,6 @@ pub const SITE_NAME: &str = "switchboard";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    #[error("{0}")]
-    Logger(String),
     #[error("cannot open the database")]
     Store(#[from] StoreError),
     #[error("cannot listen on {address}")]
@@ -46,10 +44,9 @@ pub enum StartupError {
     Command(String),
 }
 
-/// Runs the subcommand `cli` asks for (`serve` by default).
+/// Runs the subcommand `cli` asks for (`serve` by default). Install [`telemetry::init`] first.
 pub async fn run(cli: Cli) -> Result<(), StartupError> {
     let config = cli.config;
-    telemetry::init(config.log_format, &config.log_filter).map_err(StartupError::Logger)?;
     let store = open_store(&config).await?;
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => Ok(()),

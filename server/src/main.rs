@@ -15,6 +15,14 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let cli = Cli::parse();
+    // Before the runtime: the trace exporter's thread must not be stopped from inside it.
+    let telemetry = match server::telemetry::init(&cli.config) {
+        Ok(telemetry) => telemetry,
+        Err(err) => {
+            eprintln!("switchboard: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -25,7 +33,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(server::run(cli)) {
+    let outcome = runtime.block_on(server::run(cli));
+    drop(runtime);
+    telemetry.shutdown();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("switchboard: {}", ErrorChain(&err));

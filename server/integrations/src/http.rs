@@ -11,6 +11,8 @@ use reqwest::Method;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::redirect::Policy;
 
+use tracing::Instrument;
+
 use crate::metrics::record_outbound;
 
 const MAX_REDIRECTS: usize = 5;
@@ -58,7 +60,13 @@ impl Http {
     pub async fn send(&self, request: OutboundRequest) -> Result<OutboundResponse, OutboundError> {
         let target = request.target.label();
         let started = Instant::now();
-        let result = self.exchange(request).await;
+        let span = tracing::debug_span!(
+            target: "integrations::outbound",
+            "outbound",
+            outbound.target = target,
+            otel.kind = "client",
+        );
+        let result = self.exchange(request).instrument(span).await;
         let outcome = match &result {
             Ok(response) => match response.status {
                 200..=299 => "2xx",

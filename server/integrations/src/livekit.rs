@@ -18,6 +18,8 @@ use livekit_api::webhooks::WebhookReceiver;
 use livekit_protocol as proto;
 use livekit_protocol::participant_info::Kind;
 
+use tracing::Instrument;
+
 use crate::metrics::record_outbound;
 
 /// How long a LiveKit call may take before we give up on it.
@@ -312,7 +314,13 @@ async fn observed<T>(
     call: impl Future<Output = std::result::Result<T, ServiceError>>,
 ) -> std::result::Result<T, ServiceError> {
     let started = Instant::now();
-    let result = call.await;
+    let span = tracing::debug_span!(
+        target: "integrations::outbound",
+        "outbound",
+        outbound.target = "livekit",
+        otel.kind = "client",
+    );
+    let result = call.instrument(span).await;
     let outcome = match &result {
         Ok(_) => "ok",
         Err(err) if is_not_found(err) => "not_found",

@@ -57,14 +57,27 @@ pub use platform::users::{
 pub use platform::webhooks::WebhookDeliveryRecord;
 pub use platform::workspaces::WorkspaceRecord;
 
-/// Runs the same expression against whichever pool is live, binding it to `$pool`.
-/// Each arm is type-checked against its concrete pool type.
+/// Runs the same (async) expression against whichever pool is live, binding it to `$pool`,
+/// in a `sql` span that names the database and the code that asked. Each arm is type-checked
+/// against its concrete pool type.
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
-        match $store {
-            $crate::Store::Sqlite($pool, _) => $body,
-            $crate::Store::Postgres($pool) => $body,
-        }
+        tracing::Instrument::instrument(
+            async {
+                match $store {
+                    $crate::Store::Sqlite($pool, _) => $body,
+                    $crate::Store::Postgres($pool) => $body,
+                }
+            },
+            tracing::debug_span!(
+                target: "store::sql",
+                "sql",
+                db.system = $store.db_system(),
+                code.namespace = module_path!(),
+                code.lineno = line!(),
+            ),
+        )
+        .await
     };
 }
 pub(crate) use on_pool;
@@ -215,13 +228,33 @@ impl Store {
         on_pool!(self, pool => pool.close().await);
     }
 
+    /// OpenTelemetry's name for the database system, for the `sql` spans.
+    pub(crate) fn db_system(&self) -> &'static str {
+        match self {
+            Store::Sqlite(..) => "sqlite",
+            Store::Postgres(_) => "postgresql",
+        }
+    }
+
     /// The connection pool's state now, for the metrics.
     pub fn pool_stats(&self) -> PoolStats {
-        on_pool!(self, pool => PoolStats {
-            open: pool.size(),
-            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
-            max: pool.options().get_max_connections(),
-        })
+        let (open, idle, max) = match self {
+            Store::Sqlite(pool, _) => (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            ),
+            Store::Postgres(pool) => (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            ),
+        };
+        PoolStats {
+            open,
+            idle: u32::try_from(idle).unwrap_or(u32::MAX),
+            max,
+        }
     }
 
     /// How long getting a connection from the pool takes now: the metrics sample the pool's

@@ -782,3 +782,146 @@ async fn metrics_are_served_on_their_own_address_with_bounded_labels() {
         .unwrap();
     wait_for_exit(&mut child).await;
 }
+
+/// With `OTEL_EXPORTER_OTLP_ENDPOINT`, traces go out over OTLP/HTTP (protobuf), decoded here as
+/// a collector would: one request's trace holds the request (with its `x-request-id`), the
+/// domain call, its SQL statements and the call out to (the fake) LiveKit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn traces_go_out_over_otlp_with_the_request_id() {
+    use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+    use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
+    use prost::Message;
+
+    let exported = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let collector = {
+        let exported = exported.clone();
+        axum::Router::new().route(
+            "/v1/traces",
+            axum::routing::post(move |body: axum::body::Bytes| {
+                let exported = exported.clone();
+                async move {
+                    let request = ExportTraceServiceRequest::decode(body).unwrap();
+                    exported.lock().unwrap().push(request);
+                    (
+                        [("content-type", "application/x-protobuf")],
+                        Vec::<u8>::new(),
+                    )
+                }
+            }),
+        )
+    };
+    let collector_address = ::fakes::serve(collector, 0).await.unwrap();
+
+    let database = fresh_database().await;
+    let secret = "sbk_traces-example-secret-0123456789";
+    let created = command(&database.url)
+        .args(["app", "create", "--slug", "my-app", "--name", "My App"])
+        .args(["--secret", secret])
+        .output()
+        .unwrap();
+    assert!(created.status.success());
+    let port = free_port();
+    let (key, api_secret) = ("devkey", "devsecret-devsecret-devsecret-00");
+    let livekit = ::fakes::FakeLivekit::new(key, api_secret, None);
+    let livekit_address = ::fakes::serve(livekit.router(), 0).await.unwrap();
+    let mut child = command(&database.url)
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .env(
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            format!("http://{collector_address}"),
+        )
+        .env("OTEL_SERVICE_NAME", "switchboard-under-test")
+        .env("LIVEKIT_URL", format!("ws://{livekit_address}"))
+        .env("LIVEKIT_API_KEY", key)
+        .env("LIVEKIT_API_SECRET", api_secret)
+        .spawn()
+        .unwrap();
+    wait_until_serving(&mut child, port).await;
+
+    let output = Command::new("curl")
+        .args(["-sS", "-o", "/dev/null", "-w", "%{http_code}"])
+        .args(["-H", &format!("Authorization: Bearer {secret}")])
+        .args(["-H", "X-App-Slug: my-app"])
+        .args(["-H", "X-Request-Id: trace-me-4711"])
+        .args(["-H", "Content-Type: application/json"])
+        .args([
+            "--data",
+            r#"{"userIdentity": "user-1", "roomName": "traced-room"}"#,
+        ])
+        .arg(format!("http://127.0.0.1:{port}/session"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "200");
+    // Stopping flushes what the exporter still holds.
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(wait_for_exit(&mut child).await.success());
+
+    let exported = exported.lock().unwrap();
+    let text = |value: &Option<opentelemetry_proto::tonic::common::v1::AnyValue>| match value
+        .as_ref()
+        .and_then(|v| v.value.as_ref())
+    {
+        Some(AnyValue::StringValue(text)) => text.clone(),
+        other => format!("{other:?}"),
+    };
+    let mut spans = Vec::new();
+    for request in exported.iter() {
+        for resource in &request.resource_spans {
+            let service = resource
+                .resource
+                .iter()
+                .flat_map(|r| &r.attributes)
+                .find(|a| a.key == "service.name")
+                .map(|a| text(&a.value));
+            assert_eq!(service.as_deref(), Some("switchboard-under-test"));
+            for scope in &resource.scope_spans {
+                spans.extend(scope.spans.iter().cloned());
+            }
+        }
+    }
+    let attribute = |span: &opentelemetry_proto::tonic::trace::v1::Span, key: &str| {
+        span.attributes
+            .iter()
+            .find(|a| a.key == key)
+            .map(|a| text(&a.value))
+    };
+    let request = spans
+        .iter()
+        .find(|s| {
+            s.name == "request" && attribute(s, "request_id").as_deref() == Some("trace-me-4711")
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "no request span with the request id among {} spans",
+                spans.len()
+            )
+        });
+    assert_eq!(attribute(request, "path").as_deref(), Some("/session"));
+    let in_trace: Vec<_> = spans
+        .iter()
+        .filter(|s| s.trace_id == request.trace_id)
+        .collect();
+    let names: Vec<&str> = in_trace.iter().map(|s| s.name.as_str()).collect();
+    for name in [
+        "authenticate_app_secret",
+        "start_session",
+        "sql",
+        "outbound",
+    ] {
+        assert!(names.contains(&name), "{name} missing from {names:?}");
+    }
+    let outbound = in_trace.iter().find(|s| s.name == "outbound").unwrap();
+    assert_eq!(
+        attribute(outbound, "outbound.target").as_deref(),
+        Some("livekit")
+    );
+    let sql = in_trace.iter().find(|s| s.name == "sql").unwrap();
+    let system = attribute(sql, "db.system").unwrap();
+    assert!(
+        ["sqlite", "postgresql"].contains(&system.as_str()),
+        "{system}"
+    );
+}

@@ -28,6 +28,7 @@ impl Agent<'_> {
     /// not saved one yet). A session with an open handoff gets that one back. A conversation
     /// that has ended cannot be handed off (409). Needs the app secret, or the call's agent for
     /// its own session.
+    #[tracing::instrument(target = "domain::calls", level = "debug", skip_all)]
     pub async fn create_handoff(
         &self,
         caller: &Caller,

@@ -21,6 +21,7 @@ impl Agent<'_> {
     /// Stores a batch of messages and answers how many were accepted. Idempotent: a message
     /// with a known `segmentId` replaces its interim version; one without is recognised by its
     /// speaker, time and text, so a retried batch never duplicates.
+    #[tracing::instrument(target = "domain::calls", level = "debug", skip_all)]
     pub async fn store_messages(
         &self,
         caller: &Caller,

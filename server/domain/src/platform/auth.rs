@@ -27,6 +27,7 @@ pub const AGENT_CREDENTIAL_GRACE_MS: i64 = 30_000;
 impl Platform<'_> {
     /// `appSlug` + `appSecret`. Unknown slug, wrong secret and inactive app are the same
     /// answer, so slugs cannot be probed.
+    #[tracing::instrument(target = "domain::calls", level = "debug", skip_all)]
     pub async fn authenticate_app_secret(&self, slug: &str, secret: &str) -> Result<Caller> {
         let cache_key = format!("secret:{slug}:{}", secrets::hash(secret));
         if let Some(caller) = self.auth_cache().get(&cache_key) {
@@ -53,6 +54,7 @@ impl Platform<'_> {
     }
 
     /// A session token: it must exist, be unrevoked and unexpired, and its app active.
+    #[tracing::instrument(target = "domain::calls", level = "debug", skip_all)]
     pub async fn authenticate_session_token(&self, token: &str) -> Result<Caller> {
         let token_hash = secrets::hash(token);
         let cache_key = format!("token:{token_hash}");

@@ -66,6 +66,7 @@ impl Platform<'_> {
     }
 
     /// Sends every due delivery once; run by the worker. Returns how many were attempted.
+    #[tracing::instrument(target = "domain::calls", level = "debug", skip_all)]
     pub async fn deliver_due_webhooks(&self) -> Result<usize> {
         let due = self
             .store()

@@ -184,6 +184,7 @@ impl Agent<'_> {
     /// Checks content against the app's active rules and records each violation. When the app
     /// has guardrails disabled everything is allowed, unchecked (seed 000). Session tokens may
     /// call it, and a call's agent for its own session.
+    #[tracing::instrument(target = "domain::calls", level = "debug", skip_all)]
     pub async fn check_guardrails(
         &self,
         caller: &Caller,

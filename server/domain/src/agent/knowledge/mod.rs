@@ -236,6 +236,7 @@ impl Agent<'_> {
     /// Embeds the next waiting document's chunks, a batch at a time. Answers whether there was
     /// one. A failing provider is retried with backoff; after the last attempt the document is
     /// `failed`, still found by full text.
+    #[tracing::instrument(target = "domain::calls", level = "debug", skip_all)]
     pub async fn ingest_next_document(&self) -> Result<bool> {
         let embedder = self.embedder()?;
         let model = embedder.model().to_owned();

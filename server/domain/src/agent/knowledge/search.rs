@@ -7,6 +7,7 @@ use model::platform::users::Permission;
 impl Agent<'_> {
     /// Seed 000's `POST /api/knowledge/search`, hybrid by default. Session tokens and a call's
     /// agent may call it.
+    #[tracing::instrument(target = "domain::calls", level = "debug", skip_all)]
     pub async fn search_knowledge(
         &self,
         caller: &Caller,

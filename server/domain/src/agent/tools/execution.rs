@@ -11,6 +11,7 @@ impl Agent<'_> {
     /// (`{success: false, error}`) as seed 000 does; only a session over `maxActionsPerTurn`
     /// calls a minute is refused (429). Every call is recorded. Session tokens may call it, and a
     /// call's agent for its own session.
+    #[tracing::instrument(target = "domain::calls", level = "debug", skip_all)]
     pub async fn execute_tool(&self, caller: &Caller, input: ExecuteTool) -> Result<ToolResult> {
         caller.permit_agent(Permission::AppsRead)?;
         let mut checks = Checks::new();

@@ -60,6 +60,7 @@ impl Agent<'_> {
     }
 
     /// Applies one verified event, unless its id was already handled.
+    #[tracing::instrument(target = "domain::calls", level = "debug", skip_all)]
     pub async fn handle_livekit_event(&self, event: WebhookEvent, body: &str) -> Result<()> {
         let room_name = event
             .room_name

@@ -42,6 +42,7 @@ pub(crate) fn is_agent_identity(identity: &str) -> bool {
 
 impl Agent<'_> {
     /// `POST /api/livekit/rooms`: opens a LiveKit room for a conversation session.
+    #[tracing::instrument(target = "domain::calls", level = "debug", skip_all)]
     pub async fn create_livekit_room(
         &self,
         caller: &Caller,
@@ -265,6 +266,7 @@ impl Agent<'_> {
 
     /// Seed 004's `POST /session`: a user token, and the agent dispatched with its settings.
     /// A dispatch failure is a 502 and stores nothing.
+    #[tracing::instrument(target = "domain::calls", level = "debug", skip_all)]
     pub async fn start_session(
         &self,
         caller: &Caller,

@@ -59,6 +59,7 @@ fn parse_voice(voice: Option<&str>, checks: &mut Checks) -> String {
 
 impl Agent<'_> {
     /// `POST /api/voice/session`: a room, the caller's token, and (for support calls) the agent.
+    #[tracing::instrument(target = "domain::calls", level = "debug", skip_all)]
     pub async fn create_call(
         &self,
         caller: &Caller,
