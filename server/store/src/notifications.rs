@@ -24,6 +24,12 @@ impl NotificationListener {
 impl Store {
     /// Whether notifications travel through the database (to every instance).
     pub fn notifications_cross_instances(&self) -> bool {
+        self.is_shared()
+    }
+
+    /// Whether several server instances may use this database at once: PostgreSQL. (A SQLite
+    /// file belongs to one process.)
+    pub fn is_shared(&self) -> bool {
         matches!(self, Store::Postgres(_))
     }
 

@@ -925,3 +925,120 @@ async fn traces_go_out_over_otlp_with_the_request_id() {
         "{system}"
     );
 }
+
+/// Two instances on one PostgreSQL, as the scale-out section promises: a message posted to one
+/// reaches a live stream open on the other; a rate limit bites at the same count whichever
+/// instance is hit; a token revoked on one is refused by the other within the 5 s the
+/// authentication cache may hold it. (PostgreSQL only: a SQLite file belongs to one process.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_postgresql_share_streams_limits_and_revocations() {
+    if backend() != model::platform::status::DatabaseBackend::Postgres {
+        return;
+    }
+    let database = fresh_database().await;
+    let secret = "sbk_two-instances-secret-0123456789";
+    let created = command(&database.url)
+        .args(["app", "create", "--slug", "my-app", "--name", "My App"])
+        .args(["--secret", secret])
+        .output()
+        .unwrap();
+    assert!(created.status.success());
+    let ports = [free_port(), free_port()];
+    let mut children = Vec::new();
+    for port in ports {
+        let mut child = command(&database.url)
+            .env("BIND", format!("127.0.0.1:{port}"))
+            .env("RATE_LIMITS", "read=20/15m")
+            .spawn()
+            .unwrap();
+        wait_until_serving(&mut child, port).await;
+        children.push(child);
+    }
+
+    // A live stream on instance 2 sees a message posted to instance 1.
+    let mut stream = TcpStream::connect(("127.0.0.1", ports[1])).await.unwrap();
+    let request = format!(
+        "GET /api/messages/stream?sessionId=shared HTTP/1.1\r\nHost: localhost\r\n\
+         Authorization: Bearer {secret}\r\nX-App-Slug: my-app\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut seen = String::new();
+    let mut buffer = [0u8; 4096];
+    let read = stream.read(&mut buffer).await.unwrap();
+    seen.push_str(&String::from_utf8_lossy(&buffer[..read]));
+    assert!(seen.starts_with("HTTP/1.1 200"), "{seen}");
+    let (status, stored) = curl(
+        ports[0],
+        secret,
+        "POST",
+        "/api/messages",
+        Some(
+            r#"{"messages": [{"sessionId": "shared", "participantIdentity": "user",
+                "role": "user", "content": "posted to the first instance", "isFinal": true,
+                "createdAt": 10, "segmentId": "SG_1"}]}"#,
+        ),
+    );
+    assert_eq!(status, 200, "{stored}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !seen.contains("posted to the first instance") {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let read = tokio::time::timeout(remaining, stream.read(&mut buffer))
+            .await
+            .unwrap_or_else(|_| panic!("the message never reached instance 2: {seen}"))
+            .unwrap();
+        assert!(read > 0, "stream closed: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buffer[..read]));
+    }
+
+    // One browser token, its reads alternating between the instances: exactly 20 pass.
+    let (status, session) = curl(ports[0], secret, "POST", "/api/auth/session", Some("{}"));
+    assert_eq!(status, 200, "{session}");
+    let token = session["sessionToken"].as_str().unwrap().to_owned();
+    let mut allowed = 0;
+    for attempt in 0..30 {
+        let port = ports[attempt % 2];
+        let (status, _) = http_get(port, &format!("/api/auth/me?sessionToken={token}"))
+            .await
+            .unwrap();
+        match status {
+            200 => allowed += 1,
+            429 => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(allowed, 20, "the read limit is 20 per token, whichever instance counts");
+
+    // A fresh token, revoked through instance 1, is refused by instance 2 within 5 s.
+    let (_, session) = curl(ports[0], secret, "POST", "/api/auth/session", Some("{}"));
+    let token = session["sessionToken"].as_str().unwrap().to_owned();
+    let me = format!("/api/auth/me?sessionToken={token}");
+    assert_eq!(http_get(ports[1], &me).await.unwrap().0, 200, "cached on instance 2");
+    let (status, _) = curl(
+        ports[0],
+        secret,
+        "POST",
+        "/api/auth/session/revoke",
+        Some(&format!(r#"{{"sessionToken": "{token}"}}"#)),
+    );
+    assert!((200..300).contains(&status), "{status}");
+    let revoked_at = Instant::now();
+    loop {
+        let (status, _) = http_get(ports[1], &me).await.unwrap();
+        if status == 401 {
+            break;
+        }
+        assert!(
+            revoked_at.elapsed() < Duration::from_secs(6),
+            "instance 2 still accepts a token revoked 6 s ago"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    for mut child in children {
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        wait_for_exit(&mut child).await;
+    }
+}

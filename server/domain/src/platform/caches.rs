@@ -4,9 +4,10 @@
 //! - [`AuthCache`]: credentials validated in the last few seconds. Changes made on this
 //!   instance (rotation, deactivation, settings, revocation) evict at once; changes made on
 //!   another instance show here within [`AUTH_CACHE_TTL`].
-//! - [`RateBuffer`]: API admission counts, added to the shared database counter at least every
+//! - [`RateBuffer`]: API admission counts, added to the database counter at least every
 //!   [`RATE_SYNC_INTERVAL`], and on every request once a subject nears its limit, so limits are
-//!   exact where they bite and cost no write per request elsewhere.
+//!   exact where they bite and cost no write per request elsewhere. Used only where this
+//!   process is the only counter (SQLite).
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -78,11 +78,17 @@ impl Platform<'_> {
 impl Services {
     /// Counts one request like [`Self::hit_rate_limit`], but through this instance's buffer: no
     /// database write per request while the subject is far from its limit (see `caches`).
+    /// Only where this instance is the only counter (SQLite): with several instances on one
+    /// PostgreSQL, each would answer from its own hits and together let too many through, so
+    /// there every request is counted in the database.
     pub(crate) async fn hit_rate_limit_buffered(
         &self,
         policy: &RatePolicy,
         subject: &str,
     ) -> Result<RateDecision> {
+        if self.store().is_shared() {
+            return self.platform().hit_rate_limit(policy, subject).await;
+        }
         let now = self.now_ms();
         let window_start = now - now.rem_euclid(policy.window_ms);
         let key = format!("{}:{subject}", policy.name);
