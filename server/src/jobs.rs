@@ -1,5 +1,6 @@
-//! Periodic maintenance run by every server. Each job is idempotent, so several instances on
-//! one database may run it at once.
+//! Background jobs. The periodic ones run once per period across the instances sharing the
+//! database (the first to claim the period runs it), and are idempotent besides. The webhook
+//! and ingestion workers run on every instance, leasing their rows so none is done twice.
 
 use std::time::Duration;
 
@@ -16,6 +17,9 @@ pub async fn maintenance(services: Services, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
+        if !my_turn(&services, "maintenance", every).await {
+            continue;
+        }
         let longest = services.rate_limits().longest_window_ms();
         let ok = [
             report(
@@ -41,6 +45,9 @@ pub async fn expire_handoffs(services: Services, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
+        if !my_turn(&services, "handoff_expiry", every).await {
+            continue;
+        }
         let outcome = services.agent().expire_handoffs().await;
         count_run("handoff_expiry", outcome.is_ok());
         match outcome {
@@ -60,6 +67,9 @@ pub async fn reap_stale_sessions(services: Services, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
+        if !my_turn(&services, "stale_sessions", every).await {
+            continue;
+        }
         let outcome = services.agent().reap_stale_voice_sessions().await;
         count_run("stale_sessions", outcome.is_ok());
         match outcome {
@@ -79,6 +89,9 @@ pub async fn daily_insights(services: Services, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
+        if !my_turn(&services, "insights", every).await {
+            continue;
+        }
         let outcome = services.agent().compute_daily_insights().await;
         count_run("insights", outcome.is_ok());
         match outcome {
@@ -153,6 +166,19 @@ pub async fn ingest_knowledge(services: Services, every: Duration) {
                     break;
                 }
             }
+        }
+    }
+}
+
+/// Whether this instance runs periodic `job` this period: another instance may have claimed
+/// it. A claim that fails (the database is away) skips the period.
+async fn my_turn(services: &Services, job: &'static str, every: Duration) -> bool {
+    match services.claim_periodic_run(job, every).await {
+        Ok(claimed) => claimed,
+        Err(err) => {
+            tracing::warn!(error = %err, job, "claiming a periodic job's run failed");
+            count_run(job, false);
+            false
         }
     }
 }

@@ -164,6 +164,22 @@ impl Services {
         self.inner.webhooks_queued.notify_one();
     }
 
+    /// Whether this instance should run periodic `job` now: of the instances sharing the
+    /// database, the first to ask in each period of `every` (less a tenth, for ticks that
+    /// drift) gets `true`.
+    pub async fn claim_periodic_run(
+        &self,
+        job: &str,
+        every: std::time::Duration,
+    ) -> crate::Result<bool> {
+        let every_ms = i64::try_from(every.as_millis()).unwrap_or(i64::MAX);
+        let now = self.now_ms();
+        Ok(self
+            .store()
+            .claim_periodic_run(job, now, now.saturating_sub(every_ms - every_ms / 10))
+            .await?)
+    }
+
     /// Waits until a webhook is queued through this instance.
     pub async fn webhook_queued(&self) {
         self.inner.webhooks_queued.notified().await;

@@ -1,4 +1,5 @@
-//! Facts about this installation, kept in `instance_settings`.
+//! Facts about this installation, kept in `instance_settings`: when it was installed, and when
+//! each periodic job last ran (whichever server instance ran it).
 
 use crate::{Store, StoreResult, on_pool};
 
@@ -32,5 +33,28 @@ impl Store {
         .fetch_optional(pool)
         .await)?;
         Ok(value.and_then(|text| text.parse().ok()))
+    }
+
+    /// Claims the run of periodic `job` due at `now_ms` unless one ran after `not_before_ms`:
+    /// of several instances ticking for the same period, one gets `true`.
+    pub async fn claim_periodic_run(
+        &self,
+        job: &str,
+        now_ms: i64,
+        not_before_ms: i64,
+    ) -> StoreResult<bool> {
+        let claimed = on_pool!(self, pool => sqlx::query(
+            "INSERT INTO instance_settings (key, value, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, \
+             updated_at = excluded.updated_at WHERE instance_settings.updated_at <= $4",
+        )
+        .bind(format!("job:{job}"))
+        .bind(now_ms.to_string())
+        .bind(now_ms)
+        .bind(not_before_ms)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(claimed == 1)
     }
 }

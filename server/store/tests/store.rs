@@ -93,3 +93,45 @@ async fn concurrent_first_starts_agree_on_one_installation_time() {
     seen.dedup();
     assert_eq!(seen.len(), 1, "{seen:?}");
 }
+
+#[tokio::test]
+async fn one_claim_wins_each_period_of_a_periodic_job() {
+    let db = TestDatabase::new().await;
+    // Eight instances ticking at once: one runs the job.
+    let claims = (0..8).map(|_| {
+        let store = db.store.clone();
+        tokio::spawn(async move { store.claim_periodic_run("purge", 10_000, 1_000).await })
+    });
+    let mut won = 0;
+    for claim in claims {
+        won += usize::from(claim.await.unwrap().unwrap());
+    }
+    assert_eq!(won, 1);
+    // Within the period nobody else runs it; once a run is older than `not_before`, one may.
+    let store = &db.store;
+    assert!(
+        !store
+            .claim_periodic_run("purge", 15_000, 9_000)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .claim_periodic_run("purge", 20_000, 11_000)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .claim_periodic_run("purge", 20_001, 11_000)
+            .await
+            .unwrap()
+    );
+    // Each job has its own periods.
+    assert!(
+        store
+            .claim_periodic_run("insights", 20_001, 11_000)
+            .await
+            .unwrap()
+    );
+}

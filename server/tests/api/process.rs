@@ -929,7 +929,8 @@ async fn traces_go_out_over_otlp_with_the_request_id() {
 /// Two instances on one PostgreSQL, as the scale-out section promises: a message posted to one
 /// reaches a live stream open on the other; a rate limit bites at the same count whichever
 /// instance is hit; a token revoked on one is refused by the other within the 5 s the
-/// authentication cache may hold it. (PostgreSQL only: a SQLite file belongs to one process.)
+/// authentication cache may hold it; each periodic job runs once, not once per instance.
+/// (PostgreSQL only: a SQLite file belongs to one process.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_postgresql_share_streams_limits_and_revocations() {
     if backend() != model::platform::status::DatabaseBackend::Postgres {
@@ -944,10 +945,12 @@ async fn two_instances_on_one_postgresql_share_streams_limits_and_revocations() 
         .unwrap();
     assert!(created.status.success());
     let ports = [free_port(), free_port()];
+    let metrics_ports = [free_port(), free_port()];
     let mut children = Vec::new();
-    for port in ports {
+    for (port, metrics_port) in ports.into_iter().zip(metrics_ports) {
         let mut child = command(&database.url)
             .env("BIND", format!("127.0.0.1:{port}"))
+            .env("METRICS_BIND", format!("127.0.0.1:{metrics_port}"))
             .env("RATE_LIMITS", "read=20/15m")
             .spawn()
             .unwrap();
@@ -1006,13 +1009,20 @@ async fn two_instances_on_one_postgresql_share_streams_limits_and_revocations() 
             other => panic!("unexpected {other}"),
         }
     }
-    assert_eq!(allowed, 20, "the read limit is 20 per token, whichever instance counts");
+    assert_eq!(
+        allowed, 20,
+        "the read limit is 20 per token, whichever instance counts"
+    );
 
     // A fresh token, revoked through instance 1, is refused by instance 2 within 5 s.
     let (_, session) = curl(ports[0], secret, "POST", "/api/auth/session", Some("{}"));
     let token = session["sessionToken"].as_str().unwrap().to_owned();
     let me = format!("/api/auth/me?sessionToken={token}");
-    assert_eq!(http_get(ports[1], &me).await.unwrap().0, 200, "cached on instance 2");
+    assert_eq!(
+        http_get(ports[1], &me).await.unwrap().0,
+        200,
+        "cached on instance 2"
+    );
     let (status, _) = curl(
         ports[0],
         secret,
@@ -1032,6 +1042,23 @@ async fn two_instances_on_one_postgresql_share_streams_limits_and_revocations() 
             "instance 2 still accepts a token revoked 6 s ago"
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // Both started within the first period of every job but the 15 s handoff expiry: each
+    // ran once, on one instance or the other.
+    let mut runs = std::collections::HashMap::<String, u64>::new();
+    for metrics_port in metrics_ports {
+        let (_, scraped) = http_get(metrics_port, "/metrics").await.unwrap();
+        for line in scraped.lines() {
+            if let Some(rest) = line.strip_prefix("switchboard_job_runs_total{job=\"")
+                && let Some((job, count)) = rest.split_once("\",outcome=\"ok\"} ")
+            {
+                *runs.entry(job.to_owned()).or_default() += count.parse::<u64>().unwrap();
+            }
+        }
+    }
+    for job in ["maintenance", "insights", "stale_sessions"] {
+        assert_eq!(runs.get(job), Some(&1), "{job}: {runs:?}");
     }
 
     for mut child in children {
