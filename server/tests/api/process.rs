@@ -938,12 +938,22 @@ async fn two_instances_on_one_postgresql_share_streams_limits_and_revocations() 
     }
     let database = fresh_database().await;
     let secret = "sbk_two-instances-secret-0123456789";
+    let receiver = crate::fakes::FakeServer::answering("{}").await;
     let created = command(&database.url)
-        .args(["app", "create", "--slug", "my-app", "--name", "My App"])
-        .args(["--secret", secret])
+        .env("OUTBOUND_ALLOWED_HOSTS", "127.0.0.1")
+        .args(["app", "create", "--secret", secret, "--json"])
+        .arg(
+            serde_json::json!({"slug": "my-app", "name": "My App",
+                "handoffWebhookUrl": format!("{}/hooks", receiver.url)})
+            .to_string(),
+        )
         .output()
         .unwrap();
-    assert!(created.status.success());
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
     let ports = [free_port(), free_port()];
     let metrics_ports = [free_port(), free_port()];
     let mut children = Vec::new();
@@ -951,6 +961,7 @@ async fn two_instances_on_one_postgresql_share_streams_limits_and_revocations() 
         let mut child = command(&database.url)
             .env("BIND", format!("127.0.0.1:{port}"))
             .env("METRICS_BIND", format!("127.0.0.1:{metrics_port}"))
+            .env("OUTBOUND_ALLOWED_HOSTS", "127.0.0.1")
             .env("RATE_LIMITS", "read=20/15m")
             .spawn()
             .unwrap();
@@ -1043,6 +1054,40 @@ async fn two_instances_on_one_postgresql_share_streams_limits_and_revocations() 
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+
+    // Webhooks: ten handoffs created through both instances, each event delivered once,
+    // though both instances' workers poll the one queue.
+    for n in 0..10 {
+        let (status, created) = curl(
+            ports[n % 2],
+            secret,
+            "POST",
+            "/api/handoffs",
+            Some(&format!(
+                r#"{{"sessionId": "ses_{n}", "reason": "user_requested", "transcript": []}}"#
+            )),
+        );
+        assert_eq!(status, 200, "{created}");
+    }
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while receiver.received().len() < 10 {
+        assert!(
+            Instant::now() < deadline,
+            "{} delivered",
+            receiver.received().len()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Longer than the workers' 5 s poll: a second delivery would have come by now.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let mut sessions: Vec<String> = receiver
+        .received()
+        .iter()
+        .map(|r| r.json()["sessionId"].as_str().unwrap().to_owned())
+        .collect();
+    sessions.sort();
+    let expected: Vec<String> = (0..10).map(|n| format!("ses_{n}")).collect();
+    assert_eq!(sessions, expected, "each handoff.created delivered once");
 
     // Both started within the first period of every job but the 15 s handoff expiry: each
     // ran once, on one instance or the other.
