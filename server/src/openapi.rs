@@ -1,7 +1,9 @@
 //! The OpenAPI 3.1 document's frame; the paths come from `api::router()`.
 
 use model::{ErrorBody, ErrorCode};
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -80,4 +82,98 @@ impl Modify for CredentialSchemes {
             ))),
         );
     }
+}
+
+/// Adds the answers every operation may give besides its own, where a route did not document
+/// them: 401 where credentials are required; 403 for a dashboard change (a role may lack the
+/// right, and a cross-site request is refused); 400 for invalid query parameters; for a body
+/// 400 (malformed or invalid) and 413 (over `MAX_BODY_BYTES`); and for a JSON body 415 (not
+/// sent as `application/json`). Run once the router has put the paths in.
+pub fn document_common_answers(openapi: &mut utoipa::openapi::OpenApi) {
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            (false, &mut item.get),
+            (true, &mut item.put),
+            (true, &mut item.post),
+            (true, &mut item.delete),
+            (true, &mut item.patch),
+        ];
+        for (changes_state, operation) in operations {
+            let Some(operation) = operation else {
+                continue;
+            };
+            if requires_credentials(operation) {
+                document(operation, "401", "Missing or wrong credentials");
+            }
+            if changes_state && uses_dashboard_session(operation) {
+                document(
+                    operation,
+                    "403",
+                    "Refused: not allowed to the user's role, or sent cross-site (a change must \
+                     come from this server's own pages)",
+                );
+            }
+            if has_query_parameters(operation) {
+                document(operation, "400", "Invalid query parameters");
+            }
+            if operation.request_body.is_some() {
+                document(operation, "400", "Malformed body or invalid fields");
+                document(
+                    operation,
+                    "413",
+                    "Body larger than the server's MAX_BODY_BYTES",
+                );
+            }
+            if takes_json(operation) {
+                document(operation, "415", "Body not sent as application/json");
+            }
+        }
+    }
+}
+
+/// Some credential is required: security is listed and none of its alternatives is `{}`.
+fn requires_credentials(operation: &Operation) -> bool {
+    operation.security.as_ref().is_some_and(|alternatives| {
+        !alternatives.is_empty()
+            && alternatives.iter().all(|requirement| {
+                serde_json::to_value(requirement)
+                    .ok()
+                    .and_then(|value| value.as_object().map(|names| !names.is_empty()))
+                    .unwrap_or(false)
+            })
+    })
+}
+
+fn uses_dashboard_session(operation: &Operation) -> bool {
+    operation.security.iter().flatten().any(|requirement| {
+        serde_json::to_value(requirement)
+            .ok()
+            .is_some_and(|value| value.get("dashboardSession").is_some())
+    })
+}
+
+fn has_query_parameters(operation: &Operation) -> bool {
+    operation.parameters.iter().flatten().any(|parameter| {
+        matches!(parameter, RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Query))
+    })
+}
+
+fn takes_json(operation: &Operation) -> bool {
+    matches!(&operation.request_body, Some(RefOr::T(body)) if body.content.contains_key("application/json"))
+}
+
+fn document(operation: &mut Operation, status: &str, description: &str) {
+    let error = Content::new(Some(Ref::from_schema_name("ErrorBody")));
+    operation
+        .responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content("application/json", error)
+                    .build(),
+            )
+        });
 }

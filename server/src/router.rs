@@ -30,7 +30,8 @@ pub struct HttpSettings {
 }
 
 pub fn build(state: AppState, settings: &HttpSettings) -> Router {
-    let (api_routes, openapi) = api::router().split_for_parts();
+    let (api_routes, mut openapi) = api::router().split_for_parts();
+    crate::openapi::document_common_answers(&mut openapi);
     let api = api_routes
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .route("/api/{*path}", any(api_route_not_found))

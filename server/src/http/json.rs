@@ -34,14 +34,40 @@ where
                 "Expected a request body with `Content-Type: application/json`",
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(ErrorCode::PayloadTooLarge, "Request body is too large")
-            } else {
-                ApiError::new(ErrorCode::InvalidInput, "Could not read the request body")
-            }
-        })?;
+        let bytes = read_body(req, state).await?;
         parse::<T>(&bytes).map(ApiJson)
+    }
+}
+
+/// The whole body, within the body limit (413 past it).
+pub(crate) async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(ErrorCode::PayloadTooLarge, "Request body is too large")
+        } else {
+            ApiError::new(ErrorCode::InvalidInput, "Could not read the request body")
+        }
+    })
+}
+
+/// A body read as text whatever its content type (a signed webhook is verified on its exact
+/// text before it is parsed), answering like [`ApiJson`] when it cannot be read: 413 past the
+/// body limit, 400 `INVALID_INPUT` when it is not UTF-8.
+pub struct TextBody(pub String);
+
+impl<S: Send + Sync> FromRequest<S> for TextBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = read_body(req, state).await?;
+        String::from_utf8(bytes.to_vec())
+            .map(TextBody)
+            .map_err(|_| {
+                ApiError::new(
+                    ErrorCode::InvalidInput,
+                    "The request body is not UTF-8 text",
+                )
+            })
     }
 }
 

@@ -15,7 +15,7 @@ pub mod session;
 
 pub use auth::{AppCaller, AppCallerJson};
 pub use error::ApiError;
-pub use json::ApiJson;
+pub use json::{ApiJson, TextBody};
 pub use query::{ApiQuery, TraceId};
 pub use rate_limit::RateLimitSlot;
 pub use session::SignedInUser;

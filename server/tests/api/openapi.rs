@@ -1,5 +1,8 @@
 //! The OpenAPI document and its docs page.
 
+use axum::body::Body;
+use axum::http::Method;
+
 use crate::helpers::TestApp;
 
 #[tokio::test]
@@ -37,4 +40,56 @@ async fn docs_page_and_its_assets_are_served_by_the_binary() {
     let bundle = app.get("/api/docs/swagger-ui-bundle.js").await;
     assert_eq!(bundle.status, 200);
     assert!(bundle.text.len() > 100_000);
+}
+
+#[tokio::test]
+async fn every_operation_documents_the_common_answers_the_server_gives() {
+    let app = TestApp::new().await;
+    let doc = app.get("/api/openapi.json").await.json();
+    let mut secured = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            let needs_credentials = operation["security"]
+                .as_array()
+                .is_some_and(|alternatives| {
+                    !alternatives.is_empty()
+                        && alternatives
+                            .iter()
+                            .all(|a| a.as_object().is_some_and(|names| !names.is_empty()))
+                });
+            if needs_credentials {
+                secured += 1;
+                assert!(responses.contains_key("401"), "{method} {path}: no 401");
+            }
+            if operation["requestBody"]["content"]["application/json"].is_object() {
+                for status in ["400", "413", "415"] {
+                    assert!(
+                        responses.contains_key(status),
+                        "{method} {path}: no {status}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(secured > 50, "{secured}");
+
+    // What the document says, the server does: an admin operation without a dashboard
+    // session, and a JSON operation whose body is sent as text.
+    assert_eq!(app.get("/api/admin/apps/my-app").await.status, 401);
+    let tenant = app.tenant("my-app").await;
+    let bearer = format!("Bearer {}", tenant.secret);
+    let as_text = app
+        .send(
+            Method::POST,
+            "/api/knowledge",
+            &[
+                ("authorization", bearer.as_str()),
+                ("x-app-slug", "my-app"),
+                ("content-type", "text/plain"),
+            ],
+            Body::from(r#"{"title": "t", "content": "c"}"#),
+        )
+        .await;
+    assert_eq!(as_text.status, 415, "{}", as_text.text);
 }

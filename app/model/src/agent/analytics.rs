@@ -72,6 +72,8 @@ pub struct Insight {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InsightOfPeriod {
+    /// Always present; null when the day has not been computed.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub insight: Option<Insight>,
 }
 

@@ -293,7 +293,8 @@ pub struct NewMessage {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessageBatch {
-    /// At most 500 items; each is validated, and its index named in the error.
+    /// 1 to 500 items; each is validated, and its index named in the error.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 500))]
     pub messages: Vec<Value>,
 }
 
@@ -365,6 +366,8 @@ impl OkResponse {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(rename_all = "camelCase")]
 pub struct SessionQuery {
+    /// Required: without it the answer is 400.
+    #[cfg_attr(feature = "openapi", param(required = true, min_length = 1))]
     pub session_id: Option<String>,
 }
 

@@ -14,6 +14,7 @@ pub const SESSION_TTL_MAX_MS: i64 = 24 * 60 * 60 * 1_000;
 pub struct CreateSessionRequest {
     /// Lifetime in ms: 60 000 to 86 400 000, default 3 600 000 (1 h).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 60_000, maximum = 86_400_000))]
     pub ttl_ms: Option<i64>,
 }
 

@@ -64,9 +64,10 @@ impl Agent<'_> {
     ) -> Result<Timeseries> {
         caller.require(Permission::AnalyticsRead)?;
         let size = bucket.millis();
-        let until = until.unwrap_or_else(|| self.now_ms());
-        let since = since.unwrap_or(until - 30 * DAY_MS);
-        let (since, until) = window(Some(since), Some(until), self.now_ms())?;
+        let now = self.now_ms();
+        let end = until.unwrap_or(now);
+        let since = since.unwrap_or_else(|| end.saturating_sub(30 * DAY_MS).max(0));
+        let (since, until) = window(Some(since), Some(end), now)?;
         // Whole buckets: from the one holding `since` to the one holding `until - 1`.
         let first = since.div_euclid(size) * size;
         let last = (until - 1).div_euclid(size) * size;
@@ -188,9 +189,19 @@ impl Services {
 }
 
 /// `[since, until)` with defaults (all time, `now`); `since` after `until` is a 400.
+/// The latest instant a window may name: the last millisecond of the year 9999.
+pub(crate) const MAX_INSTANT_MS: i64 = 253_402_300_799_999;
+
+/// `[since, until)` with their defaults (all time, now), checked: both from 0 to
+/// [`MAX_INSTANT_MS`], in order.
 pub(crate) fn window(since: Option<i64>, until: Option<i64>, now: i64) -> Result<(i64, i64)> {
     let until = until.unwrap_or(now);
     let since = since.unwrap_or(0);
+    if !(0..=MAX_INSTANT_MS).contains(&since) || !(0..=MAX_INSTANT_MS).contains(&until) {
+        return Err(Error::Invalid(format!(
+            "since and until must be 0 to {MAX_INSTANT_MS} (ms since the epoch)"
+        )));
+    }
     if since > until {
         return Err(Error::Invalid("since must not be after until".to_owned()));
     }

@@ -2,21 +2,23 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
 use domain::Services;
 use model::ErrorBody;
 use model::agent::analytics::{BucketSize, InsightList, InsightOfPeriod, Overview, Timeseries};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::http::{ApiError, ApiQuery, AppCaller};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct WindowQuery {
     /// Window start, ms since the epoch (default: all time).
+    #[param(minimum = 0, maximum = 253_402_300_799_999_i64)]
     since: Option<i64>,
     /// Window end, exclusive, ms since the epoch (default: now).
+    #[param(minimum = 0, maximum = 253_402_300_799_999_i64)]
     until: Option<i64>,
 }
 
@@ -48,6 +50,7 @@ pub async fn overview(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct InsightsQuery {
     /// One day, `YYYY-MM-DD`: answers `{insight}` (null when not computed).
@@ -60,6 +63,14 @@ pub struct InsightsQuery {
     limit: Option<i64>,
 }
 
+/// `{insight}` for a period, else `{insights}`.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum InsightsAnswer {
+    Period(InsightOfPeriod),
+    Days(InsightList),
+}
+
 /// Per-day insights computed by the daily job: one day with `period`, or the latest days
 /// (`{insights}`). Needs the app secret.
 #[utoipa::path(
@@ -69,7 +80,7 @@ pub struct InsightsQuery {
     params(InsightsQuery),
     security(("appSecret" = [])),
     responses(
-        (status = 200, description = "`{insight}` for a period, else `{insights}` newest first", body = InsightList),
+        (status = 200, description = "`{insight}` for a period, else `{insights}` newest first", body = InsightsAnswer),
         (status = 400, description = "A day not in YYYY-MM-DD form", body = ErrorBody),
         (status = 403, description = "Called with a session token", body = ErrorBody),
     )
@@ -78,10 +89,10 @@ pub async fn insights(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
     ApiQuery(query): ApiQuery<InsightsQuery>,
-) -> Result<Response, ApiError> {
+) -> Result<Json<InsightsAnswer>, ApiError> {
     if let Some(period) = &query.period {
-        let one: InsightOfPeriod = services.agent().insight(&caller, period).await?;
-        return Ok(Json(one).into_response());
+        let one = services.agent().insight(&caller, period).await?;
+        return Ok(Json(InsightsAnswer::Period(one)));
     }
     let list = services
         .agent()
@@ -92,15 +103,18 @@ pub async fn insights(
             query.limit,
         )
         .await?;
-    Ok(Json(list).into_response())
+    Ok(Json(InsightsAnswer::Days(list)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct TimeseriesQuery {
     /// Default: 30 days before `until`.
+    #[param(minimum = 0, maximum = 253_402_300_799_999_i64)]
     since: Option<i64>,
     /// Default: now.
+    #[param(minimum = 0, maximum = 253_402_300_799_999_i64)]
     until: Option<i64>,
     /// `hour` or `day` (default `day`).
     bucket: Option<BucketSize>,

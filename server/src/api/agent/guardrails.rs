@@ -139,6 +139,7 @@ pub async fn delete_rule(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct ViolationQuery {
     session_id: Option<String>,

@@ -1,6 +1,7 @@
 //! The knowledge base (seed 000): documents, hybrid search, gaps and search metrics.
 
 use axum::Json;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header::ACCEPT;
 use axum::http::{HeaderMap, StatusCode};
@@ -89,7 +90,7 @@ struct UploadForm {
 pub async fn upload(
     State(services): State<Services>,
     AppCaller(caller): AppCaller,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<DocumentSaved>), ApiError> {
     let upload = read_upload(form).await?;
     Ok(saved(
@@ -123,7 +124,7 @@ pub async fn dashboard_upload(
     signed_in: SignedInUser,
     Path(slug): Path<String>,
     headers: HeaderMap,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
     let caller = services
         .platform()
@@ -155,9 +156,13 @@ pub async fn dashboard_upload(
     Ok(Redirect::to(&back).into_response())
 }
 
-/// The fields of an upload form; the file is required.
-async fn read_upload(mut form: Multipart) -> Result<KnowledgeUpload, ApiError> {
+/// The fields of an upload form; the file is required. A body that is no multipart form (no
+/// boundary, another content type) is a 400 like any other bad input.
+async fn read_upload(
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<KnowledgeUpload, ApiError> {
     let invalid = |message: String| ApiError::new(ErrorCode::InvalidInput, message);
+    let mut form = form.map_err(|e| invalid(format!("Not a multipart form: {}", e.body_text())))?;
     let mut upload = KnowledgeUpload::default();
     let mut has_file = false;
     while let Some(field) = form
@@ -196,6 +201,7 @@ async fn read_upload(mut form: Multipart) -> Result<KnowledgeUpload, ApiError> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentsQuery {
     category: Option<String>,
@@ -323,9 +329,10 @@ pub async fn delete(
     params(("X-Trace-Id" = Option<String>, Header, description = "Recorded with the search")),
     security(("appSecret" = []), ("sessionToken" = []), ("agentCredential" = [])),
     responses(
-        (status = 200, description = "The best passages, best first", body = SearchResponse),
+        (status = 200, description = "The best passages, highest score first", body = SearchResponse),
         (status = 400, description = "Missing query, or invalid topK, minScore or category", body = ErrorBody),
         (status = 401, description = "Missing or wrong credentials", body = ErrorBody),
+        (status = 503, description = "`mode: vector` without a working embedding provider (hybrid falls back to full text)", body = ErrorBody),
     )
 )]
 pub async fn search(
@@ -342,6 +349,7 @@ pub async fn search(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct GapsQuery {
     /// `open` (default), `resolved`, `dismissed` or `all`.
@@ -456,11 +464,14 @@ pub async fn reopen_gap(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct MetricsQuery {
     /// Searches at or after (ms since the epoch); default all time.
+    #[param(minimum = 0, maximum = 253_402_300_799_999_i64)]
     since: Option<i64>,
     /// Searches before (ms since the epoch); default now.
+    #[param(minimum = 0, maximum = 253_402_300_799_999_i64)]
     until: Option<i64>,
 }
 

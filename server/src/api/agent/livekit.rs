@@ -14,7 +14,7 @@ use model::agent::voice::{
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson};
+use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson, TextBody};
 
 /// The raw `Authorization` header of a webhook (LiveKit sends the JWT without "Bearer ").
 pub(crate) fn webhook_authorization(headers: &HeaderMap) -> Result<&str, ApiError> {
@@ -101,6 +101,7 @@ pub async fn create_room(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RoomsQuery {
     /// waiting | active | ended; default both live states (waiting and active).
     status: Option<String>,
@@ -180,7 +181,7 @@ pub async fn end_room(
 pub async fn webhook(
     State(services): State<Services>,
     headers: HeaderMap,
-    body: String,
+    TextBody(body): TextBody,
 ) -> Result<Json<OkResponse>, ApiError> {
     let authorization = webhook_authorization(&headers)?;
     services

@@ -21,7 +21,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::livekit::webhook_authorization;
-use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson};
+use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson, TextBody};
 
 /// Seed 004: a user token for a room, and the agent dispatched with `agentConfig` as its
 /// metadata. A dispatch failure stores nothing.
@@ -92,7 +92,7 @@ pub struct TelephonyAcknowledged {
 pub async fn telephony_webhook(
     State(services): State<Services>,
     headers: HeaderMap,
-    body: String,
+    TextBody(body): TextBody,
 ) -> Result<Json<TelephonyAcknowledged>, ApiError> {
     let authorization = webhook_authorization(&headers)?;
     let ack = services

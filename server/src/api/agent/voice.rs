@@ -20,7 +20,7 @@ use model::agent::voice::{
 };
 
 use super::livekit::webhook_authorization;
-use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson, RateLimitSlot};
+use crate::http::{ApiError, ApiQuery, AppCaller, AppCallerJson, RateLimitSlot, TextBody};
 
 fn success(message: impl Into<String>) -> Json<SuccessMessage> {
     Json(SuccessMessage::new(message))
@@ -499,7 +499,7 @@ pub async fn token(
 pub async fn webhook(
     State(services): State<Services>,
     headers: HeaderMap,
-    body: String,
+    TextBody(body): TextBody,
 ) -> Result<Json<WebhookReceived>, ApiError> {
     let authorization = webhook_authorization(&headers)?;
     let event = services

@@ -347,7 +347,11 @@ pub struct CallQuery {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(rename_all = "camelCase")]
 pub struct CallRoomQuery {
-    /// The call's room.
+    /// The call's room. Required: without it the answer is 400.
+    #[cfg_attr(
+        feature = "openapi",
+        param(required = true, pattern = "^[A-Za-z0-9_.:@-]{1,128}$")
+    )]
     pub room_name: Option<String>,
 }
 
