@@ -74,6 +74,7 @@ impl ConversationStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SaveConversation {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub session_id: String,
     /// ms since the epoch; now when absent on creation, ignored afterwards.
     #[serde(default)]
@@ -209,6 +210,7 @@ pub struct NewEvent {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EventBatch {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub session_id: String,
     /// At most 500 items; each is validated, and its index named in the error.
     pub events: Vec<Value>,

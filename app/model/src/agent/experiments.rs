@@ -57,6 +57,7 @@ pub struct CreateExperiment {
     #[serde(default)]
     pub description: Option<String>,
     /// At least 2, with unique ids and positive weights.
+    #[cfg_attr(feature = "openapi", schema(min_items = 2, max_items = 20))]
     pub variants: Vec<Variant>,
 }
 
@@ -187,7 +188,9 @@ pub fn variant_lines(variants: &[Variant]) -> String {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AssignVariant {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub experiment_id: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub session_id: String,
 }
 

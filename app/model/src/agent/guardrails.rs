@@ -147,6 +147,7 @@ pub struct GuardrailRuleList {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailCheck {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub session_id: String,
     pub content: String,
     pub direction: Direction,

@@ -113,8 +113,13 @@ impl ResolutionQuality {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateHandoff {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub session_id: String,
     /// e.g. `user_requested`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = "\\S")
+    )]
     pub reason: String,
     pub transcript: Vec<TranscriptEntry>,
     /// Default `web`.

@@ -84,8 +84,10 @@ pub struct PersonaPatch {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SubmitCsat {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub session_id: String,
     /// A whole number from 1 to 5.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5, multiple_of = 1))]
     pub rating: f64,
     #[serde(default)]
     pub comment: Option<String>,

@@ -129,7 +129,9 @@ pub struct ToolList {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ExecuteTool {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub session_id: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub tool_name: String,
     #[serde(default)]
     pub parameters: Option<Value>,

@@ -113,6 +113,7 @@ pub struct CallList {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateCall {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_.:@-]{1,128}$"))]
     pub room_name: String,
     pub status: Option<String>,
     pub agent_status: Option<String>,
@@ -146,6 +147,7 @@ impl SuccessMessage {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct StartRealtime {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_.:@-]{1,128}$"))]
     pub room_name: String,
     /// Default `gpt-4o-realtime-preview-2024-12-17`.
     pub model: Option<String>,
@@ -192,6 +194,7 @@ pub struct RealtimeStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct StartRecording {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_.:@-]{1,128}$"))]
     pub room_name: String,
     /// Where the egress writes the file; default `recordings/<room>-<time>.<type>`.
     pub output_path: Option<String>,
@@ -237,6 +240,7 @@ pub struct RecordingStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateRecording {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_.:@-]{1,128}$"))]
     pub room_name: String,
     pub transcript: Option<String>,
     pub recording_url: Option<String>,
@@ -246,6 +250,7 @@ pub struct UpdateRecording {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SpawnAgent {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_.:@-]{1,128}$"))]
     pub room_name: String,
     pub system_prompt: Option<String>,
     pub voice: Option<String>,
@@ -289,6 +294,7 @@ pub struct AgentState {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateAgent {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_.:@-]{1,128}$"))]
     pub room_name: String,
     pub status: String,
 }

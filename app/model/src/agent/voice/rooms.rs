@@ -133,6 +133,10 @@ pub const AGENT_CONFIG_KEYS: [&str; 12] = [
 #[serde(rename_all = "camelCase")]
 pub struct StartSession {
     /// `[A-Za-z0-9_-]{1,128}`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^\\s*[A-Za-z0-9_-]{1,128}\\s*$")
+    )]
     pub user_identity: String,
     /// Same rule; generated when absent.
     pub room_name: Option<String>,
