@@ -97,7 +97,8 @@ fn parse<T: DeserializeOwned + PartialSchema>(bytes: &[u8]) -> Result<T, ApiErro
 }
 
 /// Deserializes an already parsed body as `T`, naming the offending field or every missing one.
-pub fn from_value<T: DeserializeOwned + PartialSchema>(value: Value) -> Result<T, ApiError> {
+pub fn from_value<T: DeserializeOwned + PartialSchema>(mut value: Value) -> Result<T, ApiError> {
+    whole_numbers_as_integers(&mut value);
     // serde fills a struct from an array by position; a client sending one has made a mistake.
     if expects_object::<T>() && !value.is_object() {
         return Err(ApiError::new(
@@ -127,6 +128,26 @@ pub fn from_value<T: DeserializeOwned + PartialSchema>(value: Value) -> Result<T
     };
     Err(ApiError::new(ErrorCode::InvalidInput, text)
         .with_details(json!({ "field": field, "reason": message })))
+}
+
+/// `5.0` is an integer to JSON Schema (and to a JavaScript client), but not to serde: numbers
+/// with no fraction become integers, so they fit integer fields (and still fit float ones).
+fn whole_numbers_as_integers(value: &mut Value) {
+    /// Above 2^53 a float no longer holds every integer exactly.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match value {
+        Value::Number(number) => {
+            if let Some(float) = number.as_f64().filter(|_| number.is_f64())
+                && float.fract() == 0.0
+                && float.abs() <= EXACT
+            {
+                *value = Value::from(float as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
 }
 
 /// Whether `T` is described as a JSON object (a struct), rather than a list or any value.
@@ -250,6 +271,23 @@ mod tests {
         .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body, Value::String("a/s/2".into()));
+    }
+
+    #[tokio::test]
+    async fn a_whole_number_written_as_a_float_fills_an_integer_field() {
+        let (status, body) = send(
+            Some("application/json"),
+            r#"{"appSlug":"a","sessionId":"s","count":2.0}"#,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body, Value::String("a/s/2".into()));
+        let (status, _) = send(
+            Some("application/json"),
+            r#"{"appSlug":"a","sessionId":"s","count":2.5}"#,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
     }
 
     #[tokio::test]

@@ -8,6 +8,7 @@ use serde_json::Value;
 pub struct CreateVoiceSession {
     pub customer_id: String,
     /// inbound | outbound.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(inbound|outbound)$"))]
     pub direction: String,
     /// A BCP 47 tag such as `en-US`.
     pub locale: String,
@@ -38,6 +39,7 @@ pub struct BackendVoiceSession {
 #[serde(rename_all = "camelCase")]
 pub struct StartAgentConversation {
     /// support | sales.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(support|sales)$"))]
     pub agent_type: String,
     pub customer_id: String,
     pub locale: Option<String>,

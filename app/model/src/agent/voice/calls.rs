@@ -115,7 +115,15 @@ pub struct CallList {
 pub struct UpdateCall {
     #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_.:@-]{1,128}$"))]
     pub room_name: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(pending|ringing|connected|completed|missed|failed)$")
+    )]
     pub status: Option<String>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(pending|active|disconnected)$")
+    )]
     pub agent_status: Option<String>,
 }
 
@@ -199,6 +207,7 @@ pub struct StartRecording {
     /// Where the egress writes the file; default `recordings/<room>-<time>.<type>`.
     pub output_path: Option<String>,
     /// mp4 (default) | ogg.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(mp4|ogg)$"))]
     pub file_type: Option<String>,
 }
 
@@ -296,6 +305,10 @@ pub struct AgentState {
 pub struct UpdateAgent {
     #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_.:@-]{1,128}$"))]
     pub room_name: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(pending|active|disconnected)$")
+    )]
     pub status: String,
 }
 

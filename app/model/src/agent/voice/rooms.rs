@@ -10,7 +10,9 @@ use super::*;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LivekitTokenRequest {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_.:@-]{1,128}$"))]
     pub room_name: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_.:@-]{1,128}$"))]
     pub identity: String,
     pub name: Option<String>,
     /// Seconds, 60 to 86,400; default 3,600.
