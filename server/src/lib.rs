@@ -42,6 +42,8 @@ pub enum StartupError {
     Serve(#[source] std::io::Error),
     #[error("{0}")]
     Command(String),
+    #[error("{0}")]
+    Metrics(String),
 }
 
 /// Runs the subcommand `cli` asks for (`serve` by default). Install [`telemetry::init`] first.
@@ -93,7 +95,7 @@ async fn start_metrics(
     services: &domain::Services,
     store: Store,
 ) -> Result<[tokio::task::JoinHandle<()>; 2], StartupError> {
-    let handle = metrics::install().map_err(StartupError::Command)?;
+    let handle = metrics::install().map_err(StartupError::Metrics)?;
     let listener = TcpListener::bind(address)
         .await
         .map_err(|source| StartupError::Bind { address, source })?;

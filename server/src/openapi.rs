@@ -131,25 +131,37 @@ pub fn document_common_answers(openapi: &mut utoipa::openapi::OpenApi) {
     }
 }
 
+/// The credential schemes each security alternative of `operation` names (`{}`: none, so
+/// anonymous callers are allowed).
+fn security_alternatives(operation: &Operation) -> Vec<Vec<String>> {
+    operation
+        .security
+        .iter()
+        .flatten()
+        .map(|requirement| {
+            serde_json::to_value(requirement)
+                .ok()
+                .and_then(|value| {
+                    value
+                        .as_object()
+                        .map(|names| names.keys().cloned().collect())
+                })
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 /// Some credential is required: security is listed and none of its alternatives is `{}`.
 fn requires_credentials(operation: &Operation) -> bool {
-    operation.security.as_ref().is_some_and(|alternatives| {
-        !alternatives.is_empty()
-            && alternatives.iter().all(|requirement| {
-                serde_json::to_value(requirement)
-                    .ok()
-                    .and_then(|value| value.as_object().map(|names| !names.is_empty()))
-                    .unwrap_or(false)
-            })
-    })
+    let alternatives = security_alternatives(operation);
+    !alternatives.is_empty() && alternatives.iter().all(|names| !names.is_empty())
 }
 
 fn uses_dashboard_session(operation: &Operation) -> bool {
-    operation.security.iter().flatten().any(|requirement| {
-        serde_json::to_value(requirement)
-            .ok()
-            .is_some_and(|value| value.get("dashboardSession").is_some())
-    })
+    security_alternatives(operation)
+        .iter()
+        .flatten()
+        .any(|name| name == "dashboardSession")
 }
 
 fn has_query_parameters(operation: &Operation) -> bool {

@@ -125,6 +125,47 @@ async fn wait_for_exit(child: &mut Child) -> std::process::ExitStatus {
     }
 }
 
+/// Creates the app `my-app` with `secret` through the CLI, as an operator would.
+fn create_app(database_url: &str, secret: &str) {
+    let created = command(database_url)
+        .args(["app", "create", "--slug", "my-app", "--name", "My App"])
+        .args(["--secret", secret])
+        .output()
+        .unwrap();
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+}
+
+/// The dev key pair the fake LiveKit signs with, and the binary's settings to reach it.
+const LIVEKIT_KEY: &str = "devkey";
+const LIVEKIT_SECRET: &str = "devsecret-devsecret-devsecret-00";
+
+trait WithLivekit {
+    /// Points the binary at the (fake) LiveKit on `address`.
+    fn livekit(&mut self, address: std::net::SocketAddr) -> &mut Self;
+}
+
+impl WithLivekit for Command {
+    fn livekit(&mut self, address: std::net::SocketAddr) -> &mut Self {
+        // As configured for a real server: a ws:// URL, which the API calls turn into http://.
+        self.env("LIVEKIT_URL", format!("ws://{address}"))
+            .env("LIVEKIT_API_KEY", LIVEKIT_KEY)
+            .env("LIVEKIT_API_SECRET", LIVEKIT_SECRET)
+    }
+}
+
+/// Sends SIGTERM and waits for the exit.
+async fn terminate(child: &mut Child) -> std::process::ExitStatus {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    wait_for_exit(child).await
+}
+
 #[tokio::test]
 async fn first_start_creates_and_migrates_the_database_and_sigterm_stops_cleanly() {
     let database = fresh_database().await;
@@ -366,11 +407,7 @@ async fn seed_000_curl_examples_work_verbatim() {
     }
     assert_eq!(ran.len(), 17, "{ran:?}");
 
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    wait_for_exit(&mut child).await;
+    terminate(&mut child).await;
 }
 
 /// A dashboard following a session must not keep the server from stopping.
@@ -404,11 +441,7 @@ async fn sigterm_stops_the_server_while_a_live_stream_is_open() {
         "the stream is open"
     );
 
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let exit = wait_for_exit(&mut child).await;
+    let exit = terminate(&mut child).await;
     assert!(exit.success(), "graceful shutdown exits 0, got {exit}");
 }
 
@@ -450,26 +483,17 @@ fn curl(
 async fn voice_contracts_work_against_the_binary_and_the_fake_livekit() {
     let database = fresh_database().await;
     let secret = "sbk_voice-example-secret-0123456789";
-    let created = command(&database.url)
-        .args(["app", "create", "--slug", "my-app", "--name", "My App"])
-        .args(["--secret", secret])
-        .output()
-        .unwrap();
-    assert!(created.status.success());
+    create_app(&database.url, secret);
     let port = free_port();
-    let (key, api_secret) = ("devkey", "devsecret-devsecret-devsecret-00");
     let livekit = ::fakes::FakeLivekit::new(
-        key,
-        api_secret,
+        LIVEKIT_KEY,
+        LIVEKIT_SECRET,
         Some(format!("http://127.0.0.1:{port}/api/livekit/webhook")),
     );
     let livekit_address = ::fakes::serve(livekit.router(), 0).await.unwrap();
     let mut child = command(&database.url)
         .env("BIND", format!("127.0.0.1:{port}"))
-        // As configured for a real server: a ws:// URL, which the API calls turn into http://.
-        .env("LIVEKIT_URL", format!("ws://{livekit_address}"))
-        .env("LIVEKIT_API_KEY", key)
-        .env("LIVEKIT_API_SECRET", api_secret)
+        .livekit(livekit_address)
         .env("LIVEKIT_RECORDING_PATH", "recordings")
         .spawn()
         .unwrap();
@@ -647,11 +671,7 @@ async fn voice_contracts_work_against_the_binary_and_the_fake_livekit() {
         assert!(origins.contains(&origin), "{origins:?}");
     }
 
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    wait_for_exit(&mut child).await;
+    terminate(&mut child).await;
 }
 
 /// With `METRICS_BIND`, Prometheus metrics are served there and only there: requests by route
@@ -661,26 +681,18 @@ async fn voice_contracts_work_against_the_binary_and_the_fake_livekit() {
 async fn metrics_are_served_on_their_own_address_with_bounded_labels() {
     let database = fresh_database().await;
     let secret = "sbk_metrics-example-secret-0123456789";
-    let created = command(&database.url)
-        .args(["app", "create", "--slug", "my-app", "--name", "My App"])
-        .args(["--secret", secret])
-        .output()
-        .unwrap();
-    assert!(created.status.success());
+    create_app(&database.url, secret);
     let (port, metrics_port) = (free_port(), free_port());
-    let (key, api_secret) = ("devkey", "devsecret-devsecret-devsecret-00");
     let livekit = ::fakes::FakeLivekit::new(
-        key,
-        api_secret,
+        LIVEKIT_KEY,
+        LIVEKIT_SECRET,
         Some(format!("http://127.0.0.1:{port}/api/livekit/webhook")),
     );
     let livekit_address = ::fakes::serve(livekit.router(), 0).await.unwrap();
     let mut child = command(&database.url)
         .env("BIND", format!("127.0.0.1:{port}"))
         .env("METRICS_BIND", format!("127.0.0.1:{metrics_port}"))
-        .env("LIVEKIT_URL", format!("ws://{livekit_address}"))
-        .env("LIVEKIT_API_KEY", key)
-        .env("LIVEKIT_API_SECRET", api_secret)
+        .livekit(livekit_address)
         .spawn()
         .unwrap();
     wait_until_serving(&mut child, port).await;
@@ -776,11 +788,7 @@ async fn metrics_are_served_on_their_own_address_with_bounded_labels() {
         "{scraped}"
     );
 
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    wait_for_exit(&mut child).await;
+    terminate(&mut child).await;
 }
 
 /// With `OTEL_EXPORTER_OTLP_ENDPOINT`, traces go out over OTLP/HTTP (protobuf), decoded here as
@@ -814,15 +822,9 @@ async fn traces_go_out_over_otlp_with_the_request_id() {
 
     let database = fresh_database().await;
     let secret = "sbk_traces-example-secret-0123456789";
-    let created = command(&database.url)
-        .args(["app", "create", "--slug", "my-app", "--name", "My App"])
-        .args(["--secret", secret])
-        .output()
-        .unwrap();
-    assert!(created.status.success());
+    create_app(&database.url, secret);
     let port = free_port();
-    let (key, api_secret) = ("devkey", "devsecret-devsecret-devsecret-00");
-    let livekit = ::fakes::FakeLivekit::new(key, api_secret, None);
+    let livekit = ::fakes::FakeLivekit::new(LIVEKIT_KEY, LIVEKIT_SECRET, None);
     let livekit_address = ::fakes::serve(livekit.router(), 0).await.unwrap();
     let mut child = command(&database.url)
         .env("BIND", format!("127.0.0.1:{port}"))
@@ -831,9 +833,7 @@ async fn traces_go_out_over_otlp_with_the_request_id() {
             format!("http://{collector_address}"),
         )
         .env("OTEL_SERVICE_NAME", "switchboard-under-test")
-        .env("LIVEKIT_URL", format!("ws://{livekit_address}"))
-        .env("LIVEKIT_API_KEY", key)
-        .env("LIVEKIT_API_SECRET", api_secret)
+        .livekit(livekit_address)
         .spawn()
         .unwrap();
     wait_until_serving(&mut child, port).await;
@@ -853,11 +853,7 @@ async fn traces_go_out_over_otlp_with_the_request_id() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&output.stdout), "200");
     // Stopping flushes what the exporter still holds.
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(wait_for_exit(&mut child).await.success());
+    assert!(terminate(&mut child).await.success());
 
     let exported = exported.lock().unwrap();
     let text = |value: &Option<opentelemetry_proto::tonic::common::v1::AnyValue>| match value
@@ -1107,10 +1103,6 @@ async fn two_instances_on_one_postgresql_share_streams_limits_and_revocations() 
     }
 
     for mut child in children {
-        Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap();
-        wait_for_exit(&mut child).await;
+        terminate(&mut child).await;
     }
 }
