@@ -43,6 +43,8 @@ class TranscriptBatcher:
         self._room_name = room_name
         self._interval_s = interval_s
         self._pending: dict[str, Segment] = {}
+        # When each segment was first heard: a newer version of it keeps its place in time.
+        self._started_ms: dict[str, int] = {}
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self.sent: list[Segment] = []
@@ -52,12 +54,11 @@ class TranscriptBatcher:
             self._task = asyncio.create_task(self._run(), name="transcript-batcher")
 
     def add(self, segment_id: str, role: str, identity: str, text: str) -> None:
-        """A final segment; a later one with the same id replaces it."""
+        """A final segment; a later one with the same id replaces it, keeping its time."""
         if not text.strip():
             return
-        self._pending[segment_id] = Segment(
-            segment_id, role, identity, text.strip(), int(time.time() * 1000)
-        )
+        started_ms = self._started_ms.setdefault(segment_id, int(time.time() * 1000))
+        self._pending[segment_id] = Segment(segment_id, role, identity, text.strip(), started_ms)
 
     def transcript(self) -> list[dict[str, Any]]:
         """Everything said so far, oldest first, as a handoff carries it."""

@@ -36,7 +36,9 @@ def test_segments_are_batched_stored_once_and_flushed_on_close(stack_without_wor
             await asyncio.sleep(0.7)
             assert batches == [2], batches  # one failed attempt, then one batch of two
             batcher.add("seg-3", "user", "caller-2", "Thanks")
-            batcher.add("seg-2", "agent", "agent-1", "From nine to six.")  # sent again: no dup
+            await asyncio.sleep(0.01)
+            # Sent again, later: no duplicate, and it keeps its place before seg-3.
+            batcher.add("seg-2", "agent", "agent-1", "From nine to six.")
             await batcher.close()  # flushes what is left at once
 
         stored = await api(stack, "GET", f"/api/messages?sessionId={dispatch.session_id}")

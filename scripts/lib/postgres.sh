@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # A throwaway PostgreSQL 16 + pgvector for the test suite, from the `pgserver` wheel (Debian ships
 # no pgvector). Sourced by scripts/test; the wheel is only unpacked, never imported by Python.
+# The wheel's pgvector is 0.6; pgvector 0.8 (iterative index scans, which filtered HNSW searches
+# need) is built from its source, which the Go module proxy serves, with the wheel's pg_config.
 #
 #   pg_start  -> exports SWITCHBOARD_TEST_POSTGRES_URL (a superuser URL on a free loopback port);
 #                PG_SERVER_OPTIONS adds server settings (`-c shared_buffers=1GB`)
@@ -9,8 +11,14 @@
 PG_WHEEL_VERSION=0.1.4
 PG_CACHE_DIR="${SWITCHBOARD_CACHE_DIR:-$REPO_ROOT/.cache}/pgserver-$PG_WHEEL_VERSION"
 PG_OS_USER=switchboard-pg
+PGVECTOR_VERSION=0.8.6
 
 pg_install() {
+  pg_install_server
+  pg_install_pgvector
+}
+
+pg_install_server() {
   if [ -x "$PG_CACHE_DIR/pgserver/pginstall/bin/postgres" ]; then return 0; fi
   log "unpacking PostgreSQL + pgvector (pgserver $PG_WHEEL_VERSION wheel)"
   local download
@@ -23,6 +31,22 @@ pg_install() {
   chmod -R a+rX "$PG_CACHE_DIR"
   chmod a+x "$PG_CACHE_DIR"/pgserver/pginstall/bin/*
   rm -rf "$download"
+}
+
+pg_install_pgvector() {
+  local install="$PG_CACHE_DIR/pgserver/pginstall"
+  [ -f "$install/share/postgresql/extension/vector--$PGVECTOR_VERSION.sql" ] && return 0
+  log "building pgvector $PGVECTOR_VERSION for that PostgreSQL"
+  local gopath source build
+  gopath=$(mktemp -d)
+  source=$(env GOPATH="$gopath" GOFLAGS=-modcacherw go mod download -json     "github.com/pgvector/pgvector@v$PGVECTOR_VERSION" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')
+  build=$(mktemp -d)
+  cp -r "$source/." "$build"
+  make -C "$build" -s -j "$(nproc)" PG_CONFIG="$install/bin/pg_config" >/dev/null
+  make -C "$build" -s install PG_CONFIG="$install/bin/pg_config" >/dev/null
+  chmod -R a+rX "$install"
+  rm -rf "$gopath" "$build"
 }
 
 # PostgreSQL refuses to run as root: as root we run it as a dedicated system user.

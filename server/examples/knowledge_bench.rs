@@ -2,15 +2,19 @@
 //! scale, and local embedding speed. Driven by `bench/knowledge-search`; see the README.
 //!
 //!   knowledge_bench eval       DATABASE_URL CORPUS
-//!   knowledge_bench latency    DATABASE_URL CORPUS CHUNKS QUERIES
+//!   knowledge_bench latency    DATABASE_URL CORPUS CHUNKS ROUNDS
+//!   knowledge_bench tenants    DATABASE_URL CORPUS CHUNKS ROUNDS
 //!   knowledge_bench remeasure  DATABASE_URL CORPUS ROUNDS   (a latency run's database again)
 //!   knowledge_bench embeddings CORPUS
 //!
 //! Everything goes through the real service layer and store; the local model embeds. For the
 //! latency runs the corpus is embedded for real, then padded to CHUNKS with synthetic passages:
 //! blends of two real chunk vectors with noise (so they cluster like real text) and 60 words
-//! drawn uniformly from the corpus vocabulary (so full-text search does real, even harsh, work:
-//! every word is common).
+//! drawn from a Zipfian vocabulary (the corpus's words by frequency, then a long tail of made-up
+//! ones), so that a word is as common in the padding as its rank makes it in real text.
+//! `tenants` spreads CHUNKS over 50 apps of very different sizes in one table, the labelled
+//! corpus being one of the smallest, to check that a small app's searches find its own
+//! passages among everyone else's.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -93,7 +97,7 @@ fn model_settings() -> EmbeddingSettings {
     }
 }
 
-async fn open(url: &str) -> (Services, Caller) {
+async fn open(url: &str, slug: &str) -> (Services, Caller) {
     let store = Store::connect(url, PoolSettings::default()).await.unwrap();
     store.migrate().await.unwrap();
     store.ensure_installed_at(domain::now_ms()).await.unwrap();
@@ -107,13 +111,19 @@ async fn open(url: &str) -> (Services, Caller) {
         integrations::ports(&integrations).unwrap(),
         Keyring::ephemeral().unwrap(),
     );
+    let caller = create_app(&services, slug).await;
+    (services, caller)
+}
+
+/// A new app, and its secret's caller.
+async fn create_app(services: &Services, slug: &str) -> Caller {
     let created = services
         .platform()
         .create_app(
             &Actor::operator(),
             CreateApp {
-                slug: "bench".to_owned(),
-                name: "Bench".to_owned(),
+                slug: slug.to_owned(),
+                name: slug.to_owned(),
                 secret: None,
                 workspace_id: None,
                 settings: AppSettings::default(),
@@ -121,12 +131,11 @@ async fn open(url: &str) -> (Services, Caller) {
         )
         .await
         .unwrap();
-    let caller = services
+    services
         .platform()
-        .authenticate_app_secret("bench", &created.app_secret)
+        .authenticate_app_secret(slug, &created.app_secret)
         .await
-        .unwrap();
-    (services, caller)
+        .unwrap()
 }
 
 async fn add_corpus(services: &Services, caller: &Caller, documents: &[Document]) -> Vec<String> {
@@ -157,7 +166,7 @@ async fn eval(url: &str, corpus: &str) {
     let (documents, all_queries) = read_corpus(corpus);
     let (queries, unanswerable): (Vec<Query>, Vec<Query>) =
         all_queries.into_iter().partition(|q| q.expected.is_some());
-    let (services, caller) = open(url).await;
+    let (services, caller) = open(url, "bench").await;
     add_corpus(&services, &caller, &documents).await;
     println!(
         "{} documents, {} labelled queries, {} questions none answers",
@@ -165,26 +174,19 @@ async fn eval(url: &str, corpus: &str) {
         queries.len(),
         unanswerable.len()
     );
+    quality(&services, &caller, &queries).await;
+    gap_detection(&services, &caller, &queries, &unanswerable).await;
+}
+
+/// Recall@1, recall@5 and MRR@10 of each mode on the labelled questions, counting documents
+/// (later passages of a document already seen do not count again).
+async fn quality(services: &Services, caller: &Caller, queries: &[Query]) {
     println!("mode     recall@1  recall@5  MRR@10  (top score: answered p10 / mean)");
     for mode in [SearchMode::Vector, SearchMode::Text, SearchMode::Hybrid] {
         let (mut hits1, mut hits5, mut reciprocal) = (0usize, 0usize, 0.0f64);
         let mut top_scores = Vec::new();
-        for query in &queries {
-            let found = services
-                .agent()
-                .search_knowledge(
-                    &caller,
-                    SearchKnowledge {
-                        query: query.text.clone(),
-                        top_k: Some(10),
-                        mode: Some(mode),
-                        ..SearchKnowledge::default()
-                    },
-                    None,
-                )
-                .await
-                .unwrap();
-            // Rank by document: later chunks of an already-seen document do not count again.
+        for query in queries {
+            let found = search(services, caller, &query.text, 10, mode).await;
             let mut seen = Vec::new();
             for result in &found.results {
                 if !seen.contains(&result.title) {
@@ -210,7 +212,6 @@ async fn eval(url: &str, corpus: &str) {
             top_scores.iter().sum::<f64>() / top_scores.len().max(1) as f64,
         );
     }
-    gap_detection(&services, &caller, &queries, &unanswerable).await;
 }
 
 /// How well the top score separates answered questions from unanswerable ones, at several
@@ -290,106 +291,285 @@ impl Rng {
     }
 }
 
-async fn latency(url: &str, corpus: &str, chunks: usize, rounds: usize) {
-    let (documents, queries) = read_corpus(corpus);
-    let queries: Vec<Query> = queries
-        .into_iter()
-        .filter(|q| q.expected.is_some())
-        .collect();
-    let (services, caller) = open(url).await;
-    let ids = add_corpus(&services, &caller, &documents).await;
-    let store = Store::connect(url, PoolSettings::default()).await.unwrap();
-    let model = "local/all-MiniLM-L6-v2";
+/// The labelled corpus's real vectors, and a Zipfian vocabulary: the corpus's words, most
+/// frequent first, then made-up words for the long tail real text has.
+struct Padding {
+    seeds: Vec<Vec<f32>>,
+    vocabulary: Vec<String>,
+    /// Cumulative Zipf weights of the vocabulary's ranks, for sampling.
+    cumulative: Vec<f64>,
+    rng: Rng,
+}
 
-    // Real vectors to perturb, and the corpus vocabulary to write synthetic passages with.
-    let seeds: Vec<Vec<f32>> = store
-        .stored_vectors(&caller.app.id, model)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|v| store::vector_from_bytes(&v.embedding))
-        .collect();
-    let vocabulary: Vec<String> = documents
-        .iter()
-        .flat_map(|d| d.content.split_whitespace().map(str::to_owned))
-        .filter(|w| w.chars().all(char::is_alphabetic) && w.len() > 3)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let categories = [
-        "policy", "shipping", "billing", "product", "account", "stores",
-    ];
-    let per_document = 1000;
-    let started = Instant::now();
-    let mut made = seeds.len();
-    let mut batch = 0;
-    while made < chunks {
-        let count = per_document.min(chunks - made);
-        let new_chunks: Vec<NewChunk> = (0..count)
-            .map(|i| {
-                // Mostly one topic, partly another, plus noise: spread like real passages,
-                // without thousands of near-ties around each real vector.
-                let main = &seeds[rng.below(seeds.len())];
-                let other = &seeds[rng.below(seeds.len())];
-                let mix = (rng.below(1000) as f32) / 2000.0;
-                let noisy: Vec<f32> = main
-                    .iter()
-                    .zip(other)
-                    .map(|(a, b)| a + mix * b + 0.04 * rng.normal())
-                    .collect();
-                let words: Vec<&str> = (0..60)
-                    .map(|_| vocabulary[rng.below(vocabulary.len())].as_str())
-                    .collect();
-                NewChunk {
-                    id: format!("synthetic-{batch}-{i}"),
-                    heading: None,
-                    content: words.join(" "),
-                    embedding: Some(domain::agent::knowledge::embeddings::normalised(noisy)),
+/// Words in the padding's vocabulary, and its Zipf exponent (about 1 in English).
+const VOCABULARY_SIZE: usize = 30_000;
+const ZIPF_EXPONENT: f64 = 1.0;
+
+impl Padding {
+    async fn new(store: &Store, app_id: &str, documents: &[Document]) -> Padding {
+        let seeds: Vec<Vec<f32>> = store
+            .stored_vectors(app_id, MODEL)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|v| store::vector_from_bytes(&v.embedding))
+            .collect();
+        let mut counts: std::collections::HashMap<String, usize> = Default::default();
+        for document in documents {
+            for word in document.content.split(|c: char| !c.is_alphabetic()) {
+                if !word.is_empty() {
+                    *counts.entry(word.to_lowercase()).or_default() += 1;
                 }
+            }
+        }
+        let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut vocabulary: Vec<String> = ranked.into_iter().map(|(word, _)| word).collect();
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let syllables = [
+            "ba", "ko", "ri", "tu", "ne", "sa", "lo", "mi", "de", "vu", "ga", "pe", "zo", "hi",
+            "fa", "wu",
+        ];
+        while vocabulary.len() < VOCABULARY_SIZE {
+            let length = 2 + rng.below(3);
+            let word: String = (0..length)
+                .map(|_| syllables[rng.below(syllables.len())])
+                .collect();
+            if !vocabulary.contains(&word) {
+                vocabulary.push(word);
+            }
+        }
+        let mut total = 0.0;
+        let cumulative = (1..=vocabulary.len())
+            .map(|rank| {
+                total += 1.0 / (rank as f64).powf(ZIPF_EXPONENT);
+                total
             })
             .collect();
-        let now = domain::now_ms();
-        let record = DocumentRecord {
-            id: format!("synthetic-{batch}"),
-            app_id: caller.app.id.clone(),
-            title: format!("Synthetic archive {batch}"),
-            category: categories[batch % categories.len()].to_owned(),
-            source_type: "bench".to_owned(),
-            updated_by: None,
-            format: "text".to_owned(),
-            content: String::new(),
-            content_length: 0,
-            chunk_count: count as i64,
-            embedded_count: count as i64,
-            embedding_model: model.to_owned(),
-            ingest_state: "ready".to_owned(),
-            ingest_error: None,
-            ingest_attempts: 0,
-            next_attempt_at: now,
-            locked_until: None,
-            created_at: now,
-            updated_at: now,
-        };
-        store
-            .put_document(&record, &new_chunks, DocumentKey::Title)
-            .await
-            .unwrap();
-        made += count;
-        batch += 1;
+        Padding {
+            seeds,
+            vocabulary,
+            cumulative,
+            rng,
+        }
     }
+
+    fn word(&mut self) -> &str {
+        let total = self.cumulative.last().copied().unwrap_or(1.0);
+        let target = (self.rng.next() >> 11) as f64 / (1u64 << 53) as f64 * total;
+        let rank = self.cumulative.partition_point(|c| *c < target);
+        &self.vocabulary[rank.min(self.vocabulary.len() - 1)]
+    }
+
+    /// A synthetic passage: mostly one topic, partly another, plus noise (spread like real
+    /// passages, without thousands of near-ties around each real vector), and 60 words.
+    fn chunk(&mut self, id: String) -> NewChunk {
+        let main = self.rng.below(self.seeds.len());
+        let other = self.rng.below(self.seeds.len());
+        let mix = (self.rng.below(1000) as f32) / 2000.0;
+        let noisy: Vec<f32> = (0..self.seeds[main].len())
+            .map(|d| self.seeds[main][d] + mix * self.seeds[other][d] + 0.04 * self.rng.normal())
+            .collect();
+        let words: Vec<String> = (0..60).map(|_| self.word().to_owned()).collect();
+        NewChunk {
+            id,
+            heading: None,
+            content: words.join(" "),
+            embedding: Some(domain::agent::knowledge::embeddings::normalised(noisy)),
+        }
+    }
+
+    /// Adds `count` synthetic chunks to an app, in documents of up to 1,000 chunks.
+    async fn fill(&mut self, store: &Store, app_id: &str, prefix: &str, count: usize) {
+        let categories = [
+            "policy", "shipping", "billing", "product", "account", "stores",
+        ];
+        let mut made = 0;
+        let mut batch = 0;
+        while made < count {
+            let size = 1000.min(count - made);
+            let chunks: Vec<NewChunk> = (0..size)
+                .map(|i| self.chunk(format!("{prefix}-{batch}-{i}")))
+                .collect();
+            let now = domain::now_ms();
+            let record = DocumentRecord {
+                id: format!("{prefix}-{batch}"),
+                app_id: app_id.to_owned(),
+                title: format!("Synthetic archive {prefix} {batch}"),
+                category: categories[batch % categories.len()].to_owned(),
+                source_type: "bench".to_owned(),
+                updated_by: None,
+                format: "text".to_owned(),
+                content: String::new(),
+                content_length: 0,
+                chunk_count: size as i64,
+                embedded_count: size as i64,
+                embedding_model: MODEL.to_owned(),
+                ingest_state: "ready".to_owned(),
+                ingest_error: None,
+                ingest_attempts: 0,
+                next_attempt_at: now,
+                locked_until: None,
+                created_at: now,
+                updated_at: now,
+            };
+            store
+                .put_document(&record, &chunks, DocumentKey::Title)
+                .await
+                .unwrap();
+            made += size;
+            batch += 1;
+        }
+    }
+}
+
+const MODEL: &str = "local/all-MiniLM-L6-v2";
+
+/// The labelled questions, without the ones none answers.
+fn answerable(queries: Vec<Query>) -> Vec<Query> {
+    queries
+        .into_iter()
+        .filter(|q| q.expected.is_some())
+        .collect()
+}
+
+async fn latency(url: &str, corpus: &str, chunks: usize, rounds: usize) {
+    let (documents, queries) = read_corpus(corpus);
+    let queries = answerable(queries);
+    let (services, caller) = open(url, "bench").await;
+    add_corpus(&services, &caller, &documents).await;
+    let store = Store::connect(url, PoolSettings::default()).await.unwrap();
+    let mut padding = Padding::new(&store, &caller.app.id, &documents).await;
+    let real = padding.seeds.len();
+    let started = Instant::now();
+    padding
+        .fill(
+            &store,
+            &caller.app.id,
+            "synthetic",
+            chunks.saturating_sub(real),
+        )
+        .await;
     store.analyze().await.unwrap();
     println!(
         "{} chunks ({} real, {} synthetic) stored in {:.1} s",
-        made,
-        seeds.len(),
-        made - seeds.len(),
+        chunks.max(real),
+        real,
+        chunks.saturating_sub(real),
         started.elapsed().as_secs_f64()
     );
-    let _ = ids;
-
+    quality(&services, &caller, &queries).await;
     measure(&services, &caller, &queries, rounds).await;
     hnsw_recall(&store, &caller.app.id, &queries).await;
+}
+
+/// Apps in the `tenants` run, and the skew of their sizes (the k-th largest holds a share
+/// proportional to 1/k^TENANT_SKEW).
+const TENANTS: usize = 50;
+const TENANT_SKEW: f64 = 1.5;
+
+/// 50 apps of very different sizes in one table, the labelled corpus in one of the smallest:
+/// every app's searches must return its full `topK` from its own passages, and the labelled
+/// app's quality must be what it is alone.
+async fn tenants(url: &str, corpus: &str, chunks: usize, rounds: usize) {
+    let (documents, queries) = read_corpus(corpus);
+    let queries = answerable(queries);
+    let (services, labelled) = open(url, "labelled").await;
+    add_corpus(&services, &labelled, &documents).await;
+    let store = Store::connect(url, PoolSettings::default()).await.unwrap();
+    let mut padding = Padding::new(&store, &labelled.app.id, &documents).await;
+    let others = TENANTS - 1;
+    let shares: Vec<f64> = (1..=others)
+        .map(|k| 1.0 / (k as f64).powf(TENANT_SKEW))
+        .collect();
+    let total_share: f64 = shares.iter().sum();
+    let to_make = chunks.saturating_sub(padding.seeds.len());
+    let started = Instant::now();
+    let mut apps = Vec::new();
+    for (k, share) in shares.iter().enumerate() {
+        let size = ((to_make as f64 * share / total_share) as usize).max(12);
+        let slug = format!("tenant-{k:02}");
+        let caller = create_app(&services, &slug).await;
+        padding.fill(&store, &caller.app.id, &slug, size).await;
+        apps.push((caller, size));
+    }
+    store.analyze().await.unwrap();
+    let sizes: Vec<usize> = apps.iter().map(|(_, size)| *size).collect();
+    println!(
+        "{} apps, {} chunks in one table in {:.1} s: sizes {} down to {}, and the labelled \
+         app's {} real chunks",
+        TENANTS,
+        sizes.iter().sum::<usize>() + padding.seeds.len(),
+        started.elapsed().as_secs_f64(),
+        sizes.first().copied().unwrap_or(0),
+        sizes.last().copied().unwrap_or(0),
+        padding.seeds.len()
+    );
+    // Every app gets its full topK from its own passages, for random topics.
+    let top_k = 10;
+    let mut short = Vec::new();
+    for (caller, size) in &apps {
+        for query in queries.iter().step_by(10) {
+            for mode in [SearchMode::Vector, SearchMode::Hybrid] {
+                let found = search(&services, caller, &query.text, top_k, mode).await;
+                let own = found
+                    .results
+                    .iter()
+                    .filter(|r| {
+                        r.title
+                            .starts_with(&format!("Synthetic archive {} ", caller.app.slug))
+                    })
+                    .count();
+                if own < top_k.min(*size) || own != found.results.len() {
+                    short.push(format!(
+                        "{} ({size} chunks) {}: {own}",
+                        caller.app.slug,
+                        mode.as_str()
+                    ));
+                }
+            }
+        }
+    }
+    println!(
+        "full topK {top_k} from the app's own passages: {} of {} searches short{}",
+        short.len(),
+        apps.len() * queries.iter().step_by(10).count() * 2,
+        if short.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", short.join(", "))
+        }
+    );
+    println!("the labelled app, among {} other apps:", others);
+    quality(&services, &labelled, &queries).await;
+    measure(&services, &labelled, &queries, rounds).await;
+    if let Some((largest, size)) = apps.first() {
+        println!("the largest app ({size} chunks):");
+        measure(&services, largest, &queries, rounds).await;
+    }
+}
+
+async fn search(
+    services: &Services,
+    caller: &Caller,
+    query: &str,
+    top_k: usize,
+    mode: SearchMode,
+) -> model::agent::knowledge::SearchResponse {
+    services
+        .agent()
+        .search_knowledge(
+            caller,
+            SearchKnowledge {
+                query: query.to_owned(),
+                top_k: Some(top_k as i64),
+                mode: Some(mode),
+                ..SearchKnowledge::default()
+            },
+            None,
+        )
+        .await
+        .unwrap()
 }
 
 /// Retrieval latency per mode over `rounds` passes of the questions, after one warm-up pass
@@ -402,20 +582,7 @@ async fn measure(services: &Services, caller: &Caller, queries: &[Query], rounds
         for round in 0..=rounds {
             for query in queries {
                 let began = Instant::now();
-                let found = services
-                    .agent()
-                    .search_knowledge(
-                        caller,
-                        SearchKnowledge {
-                            query: query.text.clone(),
-                            top_k: Some(5),
-                            mode: Some(mode),
-                            ..SearchKnowledge::default()
-                        },
-                        None,
-                    )
-                    .await
-                    .unwrap();
+                let found = search(services, caller, &query.text, 5, mode).await;
                 if round > 0 {
                     retrieval.push(found.retrieval_ms);
                     total.push(began.elapsed().as_secs_f64() * 1000.0);
@@ -445,7 +612,7 @@ async fn hnsw_recall(store: &Store, app_id: &str, queries: &[Query]) {
     if !matches!(store, Store::Postgres(_)) {
         return;
     }
-    let model = "local/all-MiniLM-L6-v2";
+    let model = MODEL;
     let embedder = local_embedder();
     let texts: Vec<String> = queries.iter().map(|q| q.text.clone()).collect();
     let vectors = embedder.embed(&texts, Purpose::Query).await.unwrap();
@@ -490,10 +657,7 @@ async fn hnsw_recall(store: &Store, app_id: &str, queries: &[Query]) {
 /// Latency and recall again on the database a latency run left, without seeding it again.
 async fn remeasure(url: &str, corpus: &str, rounds: usize) {
     let (_, queries) = read_corpus(corpus);
-    let queries: Vec<Query> = queries
-        .into_iter()
-        .filter(|q| q.expected.is_some())
-        .collect();
+    let queries = answerable(queries);
     let store = Store::connect(url, PoolSettings::default()).await.unwrap();
     let integrations = Integrations {
         embeddings: model_settings(),
@@ -594,12 +758,22 @@ async fn main() {
             )
             .await
         }
+        ["tenants", url, corpus, chunks, rounds] => {
+            tenants(
+                url,
+                corpus,
+                chunks.parse().unwrap(),
+                rounds.parse().unwrap(),
+            )
+            .await
+        }
         ["embeddings", corpus] => embeddings(corpus).await,
         ["remeasure", url, corpus, rounds] => remeasure(url, corpus, rounds.parse().unwrap()).await,
         _ => {
             eprintln!(
                 "usage: knowledge_bench eval URL CORPUS | latency URL CORPUS CHUNKS ROUNDS | \
-                 remeasure URL CORPUS ROUNDS | embeddings CORPUS"
+                 tenants URL CORPUS CHUNKS ROUNDS | remeasure URL CORPUS ROUNDS | \
+                 embeddings CORPUS"
             );
             std::process::exit(2);
         }

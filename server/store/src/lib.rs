@@ -36,8 +36,8 @@ pub use agent::guardrails::{GuardrailRuleRecord, ViolationFilter, ViolationRecor
 pub use agent::handoffs::{HandoffCreation, HandoffRecord};
 pub use agent::knowledge::{
     Candidate, ChunkRecord, DocumentKey, DocumentRecord, GapRecord, MAX_GAP_EXAMPLES, NearestQuery,
-    NewChunk, SearchLogRecord, SearchTotals, StoredVector, VectorCache, dot, hnsw_breadth,
-    vector_bytes, vector_from_bytes,
+    NewChunk, SMALL_APP_MAX_CHUNKS, SearchLogRecord, SearchTotals, StoredVector, VectorCache, dot,
+    hnsw_breadth, vector_bytes, vector_from_bytes,
 };
 pub use agent::messages::MessageRecord;
 pub use agent::tools::{ExecutionFilter, ToolExecutionRecord, ToolRecord};

@@ -3,57 +3,8 @@
 // A test crate: its helpers fail loudly by design.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use serde_json::json;
-use store::testkit::TestDatabase;
-use store::{AppRecord, SessionTokenRecord, Store, StoreError, WorkspaceRecord};
-
-async fn workspace(store: &Store, id: &str) -> WorkspaceRecord {
-    let workspace = WorkspaceRecord {
-        id: id.to_owned(),
-        name: format!("Workspace {id}"),
-        audit_retention_days: 90,
-        created_at: 1_000,
-        updated_at: 1_000,
-    };
-    store.insert_workspace(&workspace).await.unwrap();
-    workspace
-}
-
-fn app(id: &str, workspace_id: &str, slug: &str) -> AppRecord {
-    AppRecord {
-        id: id.to_owned(),
-        workspace_id: workspace_id.to_owned(),
-        slug: slug.to_owned(),
-        name: format!("App {slug}"),
-        is_active: true,
-        secret_hash: format!("hash-of-{slug}"),
-        model_id: "gemini-2.5-flash".to_owned(),
-        reply_as_audio: true,
-        temperature: Some(0.7),
-        system_prompt: "You are helpful.".to_owned(),
-        voice: Some("Puck".to_owned()),
-        token_expire_minutes: Some(30),
-        persona_name: Some("Maya".to_owned()),
-        persona_greeting: None,
-        persona_tone: Some("warm".to_owned()),
-        preferred_terms: Some(vec!["order".to_owned()]),
-        blocked_terms: Some(vec![]),
-        guardrails_enabled: true,
-        max_actions_per_turn: Some(5),
-        handoff_enabled: false,
-        handoff_webhook_url: None,
-        handoff_expiration_seconds: Some(600),
-        knowledge_threshold: Some(0.4),
-        ui_strings: Some(
-            json!({"title": "Support", "nested": {"ok": true}})
-                .as_object()
-                .unwrap()
-                .clone(),
-        ),
-        created_at: 2_000,
-        updated_at: 2_000,
-    }
-}
+use store::testkit::{TestDatabase, app, workspace};
+use store::{AppRecord, SessionTokenRecord, StoreError};
 
 fn token(id: &str, app_id: &str, hash: &str, expires_at: i64) -> SessionTokenRecord {
     SessionTokenRecord {

@@ -51,7 +51,10 @@ async fn postgres_has_pgvector_and_sqlite_ranks_in_process() {
         DatabaseBackend::Sqlite => assert_eq!(vector, None),
         DatabaseBackend::Postgres => {
             let version = vector.expect("pgvector installed by the first migration");
-            assert!(version.starts_with("0."), "{version}");
+            // The test command builds 0.8 (scripts/lib/postgres.sh), whose iterative index
+            // scans the knowledge tests rely on.
+            let parts: Vec<u32> = version.split('.').map(|p| p.parse().unwrap()).collect();
+            assert!(parts[..2] >= [0, 8][..], "{version}");
         }
     }
 }

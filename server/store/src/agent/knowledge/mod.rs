@@ -18,6 +18,12 @@ pub use vectors::{
 
 use sqlx::types::Json;
 
+/// On PostgreSQL, an app with at most this many passages (of the query's model, for vector
+/// search) is searched by reading its own rows through the btree on `app_id`, not through the
+/// HNSW and GIN indexes every app shares: those would hand over the best matches of the whole
+/// table, bigger apps' included, to be filtered. `bench/knowledge-search` measures both paths.
+pub const SMALL_APP_MAX_CHUNKS: i64 = 2_000;
+
 use crate::{Store, StoreResult, on_pool};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]

@@ -19,6 +19,10 @@ impl Store {
         query: Option<&[f32]>,
         limit: i64,
     ) -> StoreResult<Vec<Candidate>> {
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let small_app = self.is_small_app(app_id).await?;
         let mut found = Vec::new();
         if terms.len() >= 2 {
             found = self
@@ -26,18 +30,20 @@ impl Store {
                     app_id,
                     category,
                     &TextQuery::AnyTwo(terms),
+                    small_app,
                     model,
                     query,
                     limit,
                 )
                 .await?;
         }
-        if (found.len() as i64) < limit && !terms.is_empty() {
+        if (found.len() as i64) < limit {
             let any = self
                 .ranked_text_matches(
                     app_id,
                     category,
                     &TextQuery::Any(terms),
+                    small_app,
                     model,
                     query,
                     limit,
@@ -56,11 +62,30 @@ impl Store {
         Ok(found)
     }
 
+    /// Whether the app has at most [`SMALL_APP_MAX_CHUNKS`] passages (PostgreSQL; counted no
+    /// further than that, through the btree on `app_id`).
+    async fn is_small_app(&self, app_id: &str) -> StoreResult<bool> {
+        let Store::Postgres(pool) = self else {
+            return Ok(false);
+        };
+        let (count,): (i64,) = sqlx::query_as(
+            "SELECT count(*) FROM (SELECT 1 FROM knowledge_chunks WHERE app_id = $1 LIMIT $2) \
+             AS bounded",
+        )
+        .bind(app_id)
+        .bind(SMALL_APP_MAX_CHUNKS + 1)
+        .fetch_one(pool)
+        .await?;
+        Ok(count <= SMALL_APP_MAX_CHUNKS)
+    }
+
+    #[allow(clippy::too_many_arguments)]
     async fn ranked_text_matches(
         &self,
         app_id: &str,
         category: Option<&str>,
         text_query: &TextQuery<'_>,
+        small_app: bool,
         model: &str,
         query: Option<&[f32]>,
         limit: i64,
@@ -103,11 +128,21 @@ impl Store {
                 // keyword matches full text is for (names, codes) are rare words. Similarity
                 // is computed for the ranked few only. Matches are ranked by their words alone
                 // (`a | b | c`): the pairs expression costs more per row and ranks no better.
-                let rows: Vec<(String, Option<f64>)> = sqlx::query_as(
+                // A small app's rows are read first (materialised, so the planner cannot turn
+                // back to the GIN), and matched among themselves: through the GIN, a common
+                // word's matches in every app would be read and filtered.
+                let passages = if small_app {
+                    "app_passages AS MATERIALIZED (SELECT id, category, search_text \
+                     FROM knowledge_chunks WHERE app_id = $2), "
+                } else {
+                    "app_passages AS (SELECT id, category, search_text FROM knowledge_chunks \
+                     WHERE app_id = $2), "
+                };
+                let sql = format!(
                     "WITH query AS (SELECT to_tsquery('english', $1) AS q, \
-                     to_tsquery('english', $8) AS words), \
-                     matched AS (SELECT c.id, c.search_text FROM knowledge_chunks c, query \
-                     WHERE c.search_text @@ query.q AND c.app_id = $2 \
+                     to_tsquery('english', $8) AS words), {passages}\
+                     matched AS (SELECT c.id, c.search_text FROM app_passages c, query \
+                     WHERE c.search_text @@ query.q \
                      AND ($3::text IS NULL OR c.category = $3) LIMIT $7), \
                      ranked AS (SELECT m.id, ts_rank(m.search_text, query.words) AS rank \
                      FROM matched m, query ORDER BY rank DESC, m.id LIMIT $6) \
@@ -115,18 +150,19 @@ impl Store {
                      AND c.embedding_dims = vector_dims($5::vector) \
                      THEN 1 - (c.embedding <=> $5::vector) END \
                      FROM ranked r JOIN knowledge_chunks c ON c.id = r.id \
-                     ORDER BY r.rank DESC, r.id",
-                )
-                .bind(text_query.tsquery())
-                .bind(app_id)
-                .bind(category)
-                .bind(model)
-                .bind(query.map(|q| pgvector::Vector::from(q.to_vec())))
-                .bind(limit)
-                .bind(text_query.max_ranked())
-                .bind(text_query.words())
-                .fetch_all(pool)
-                .await?;
+                     ORDER BY r.rank DESC, r.id"
+                );
+                let rows: Vec<(String, Option<f64>)> = sqlx::query_as(&sql)
+                    .bind(text_query.tsquery())
+                    .bind(app_id)
+                    .bind(category)
+                    .bind(model)
+                    .bind(query.map(|q| pgvector::Vector::from(q.to_vec())))
+                    .bind(limit)
+                    .bind(text_query.max_ranked())
+                    .bind(text_query.words())
+                    .fetch_all(pool)
+                    .await?;
                 Ok(rows
                     .into_iter()
                     .map(|(chunk_id, similarity)| Candidate::new(chunk_id, similarity))

@@ -60,13 +60,15 @@ pub fn vector_from_bytes(bytes: &[u8]) -> Vec<f32> {
 
 impl Store {
     /// Creates the HNSW index for vectors of `dims` dimensions if there is none (PostgreSQL;
-    /// the migration made the 384 and 768 ones). SQLite ranks vectors in process.
+    /// the migrations made the 384 and 768 ones, with the same parameters). SQLite ranks
+    /// vectors in process.
     pub async fn ensure_vector_index(&self, dims: usize) -> StoreResult<()> {
         if let Store::Postgres(pool) = self {
             // dims is a number, never text from a request: safe to format into DDL.
             let sql = format!(
                 "CREATE INDEX IF NOT EXISTS knowledge_chunks_hnsw_{dims} ON knowledge_chunks \
                  USING hnsw ((embedding::vector({dims})) vector_cosine_ops) \
+                 WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION}) \
                  WHERE embedding_dims = {dims}"
             );
             sqlx::query(&sql).execute(pool).await?;
@@ -105,6 +107,13 @@ impl Store {
 
     /// [`Store::nearest_chunks`] with the HNSW search breadth (`hnsw.ef_search`) chosen, for
     /// measuring recall against it.
+    ///
+    /// A small app (see [`SMALL_APP_MAX_CHUNKS`]) is searched exactly, through its btree index:
+    /// the HNSW is shared by every app, and its first `ef_search` candidates could all belong
+    /// to bigger apps. Larger apps use the HNSW; with pgvector 0.8 or later the scan goes on past
+    /// `ef_search` (an iterative scan) until enough candidates pass the filters. The similarity
+    /// floor is applied after the scan: inside it, a query nothing matches would make the
+    /// iterative scan read up to `hnsw.max_scan_tuples` candidates in vain.
     #[allow(clippy::too_many_arguments)]
     pub async fn nearest_chunks_searching(
         &self,
@@ -120,22 +129,45 @@ impl Store {
             return Ok(Vec::new());
         };
         let dims = query.len();
-        // The cast to a fixed size is what matches the partial HNSW index.
-        let sql = format!(
-            "SELECT id, 1 - (embedding::vector({dims}) <=> $1) AS similarity \
-             FROM knowledge_chunks WHERE app_id = $2 AND embedding_dims = {dims} \
-             AND embedding_model = $3 AND ($4::text IS NULL OR category = $4) \
-             AND embedding::vector({dims}) <=> $1 <= $5 \
-             ORDER BY embedding::vector({dims}) <=> $1 LIMIT $6"
-        );
         let mut tx = pool.begin().await?;
         // The index scan visits ef_search candidates before filtering: keep it well above
         // the number wanted, so that filters leave enough.
         let ef_search = ef_search.unwrap_or_else(|| hnsw_breadth(limit));
-        sqlx::query("SELECT set_config('hnsw.ef_search', $1, true)")
-            .bind(ef_search.to_string())
-            .execute(&mut *tx)
-            .await?;
+        // One round trip sets the breadth, turns iterative scans on where pgvector has them,
+        // turns sorting off, and counts the app's vectors up to the small-app bound. Without a
+        // sort the HNSW is the only plan for the bigger apps' query: the planner would
+        // otherwise sort a big app's rows read through the btree (300 ms at 43,000 rows) once
+        // its generic plan guesses every app's size at the table's average. The small apps'
+        // query has no other plan than a sort, which it keeps.
+        let (_, _, _, app_vectors): (String, String, i64, i64) = sqlx::query_as(
+            "SELECT set_config('hnsw.ef_search', $1, true), \
+             set_config('enable_sort', 'off', true), \
+             (SELECT count(set_config('hnsw.iterative_scan', 'relaxed_order', true)) \
+             FROM pg_extension WHERE extname = 'vector' \
+             AND string_to_array(extversion, '.')::int[] >= ARRAY[0, 8]), \
+             (SELECT count(*) FROM (SELECT 1 FROM knowledge_chunks WHERE app_id = $2 \
+             AND embedding_model = $3 LIMIT $4) AS bounded)",
+        )
+        .bind(ef_search.to_string())
+        .bind(app_id)
+        .bind(model)
+        .bind(SMALL_APP_MAX_CHUNKS + 1)
+        .fetch_one(&mut *tx)
+        .await?;
+        // dims is a number, never text from a request. Without the cast to a fixed size, which
+        // is what matches the partial HNSW index, the ORDER BY cannot use it.
+        let distance = if app_vectors <= SMALL_APP_MAX_CHUNKS {
+            "embedding <=> $1".to_owned()
+        } else {
+            format!("embedding::vector({dims}) <=> $1")
+        };
+        let sql = format!(
+            "WITH nearest AS MATERIALIZED (SELECT id, {distance} AS distance \
+             FROM knowledge_chunks WHERE app_id = $2 AND embedding_dims = {dims} \
+             AND embedding_model = $3 AND ($4::text IS NULL OR category = $4) \
+             ORDER BY {distance} LIMIT $6) \
+             SELECT id, 1 - distance FROM nearest WHERE distance <= $5 ORDER BY distance, id"
+        );
         let rows: Vec<(String, f64)> = sqlx::query_as(&sql)
             .bind(pgvector::Vector::from(query.to_vec()))
             .bind(app_id)
@@ -229,6 +261,11 @@ pub fn hnsw_breadth(limit: i64) -> i64 {
 
 /// pgvector's default is 40; see `bench/knowledge-search` for recall at each breadth.
 pub const MIN_EF_SEARCH: i64 = 200;
+
+/// The HNSW graph's links per node and build breadth (pgvector's defaults: 16 and 64), as in
+/// migration 0019: recall@10 0.95 at [`MIN_EF_SEARCH`] on 100,000 passages.
+const HNSW_M: u32 = 24;
+const HNSW_EF_CONSTRUCTION: u32 = 200;
 
 /// Dot product: the cosine similarity of unit vectors. Mismatched lengths score 0.
 pub fn dot(a: &[f32], b: &[f32]) -> f64 {
