@@ -39,7 +39,8 @@ pg_install_pgvector() {
   log "building pgvector $PGVECTOR_VERSION for that PostgreSQL"
   local gopath source build
   gopath=$(mktemp -d)
-  source=$(env GOPATH="$gopath" GOFLAGS=-modcacherw go mod download -json     "github.com/pgvector/pgvector@v$PGVECTOR_VERSION" |
+  source=$(env GOPATH="$gopath" GOFLAGS=-modcacherw go mod download -json \
+    "github.com/pgvector/pgvector@v$PGVECTOR_VERSION" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')
   build=$(mktemp -d)
   cp -r "$source/." "$build"
