@@ -138,10 +138,10 @@ async fn create_app(services: &Services, slug: &str) -> Caller {
         .unwrap()
 }
 
-async fn add_corpus(services: &Services, caller: &Caller, documents: &[Document]) -> Vec<String> {
-    let mut ids = Vec::new();
+/// Adds the labelled documents to the app and embeds them.
+async fn add_corpus(services: &Services, caller: &Caller, documents: &[Document]) {
     for document in documents {
-        let saved = services
+        services
             .agent()
             .add_knowledge(
                 caller,
@@ -156,10 +156,8 @@ async fn add_corpus(services: &Services, caller: &Caller, documents: &[Document]
             )
             .await
             .unwrap();
-        ids.push(saved.id);
     }
     while services.agent().ingest_next_document().await.unwrap() {}
-    ids
 }
 
 async fn eval(url: &str, corpus: &str) {
