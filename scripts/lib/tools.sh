@@ -76,13 +76,13 @@ ensure_debian_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium curl >/dev/null
 }
 
-# The wasm bundle and styles in the dev profile, for the contract, agent and browser tests. They
-# run the server binary that build_tests made (target/debug/server): building it again here
-# would compile every dependency once more, with the features of a plain build.
-build_frontend_for_tests() {
-  log "building the wasm bundle (dev profile)"
-  PATH="$REPO_ROOT/end2end/node_modules/.bin:$PATH" cargo leptos build --frontend-only
-  [ -x "$REPO_ROOT/target/debug/server" ] || die "target/debug/server is missing: run build_tests first"
+# The server and its wasm bundle in the dev profile, as the contract, agent and browser tests run
+# them. The server is built again here rather than taken from the test build: cargo-leptos
+# compiles both halves with settings of its own (`--cfg erase_components`, LEPTOS_OUTPUT_NAME),
+# and pages served by a server built without them do not work with the bundle.
+build_for_tests() {
+  log "building Switchboard (dev profile)"
+  PATH="$REPO_ROOT/end2end/node_modules/.bin:$PATH" cargo leptos build
 }
 
 # Release build of the wasm bundle (optimised by wasm-opt) and of the server.
