@@ -34,8 +34,8 @@ run_tests() {
   (cd "$dir" && "$executable" "$@") 2>&1 | tee -a "$LOG_DIR/$log.log"
 }
 
-# Deletes the binaries build_tests made, once their suites have run: on CI the disk is better
-# spent on the builds that follow (about 2 GB).
+# Deletes the binaries build_tests made, once their suites have run: the disk is better spent on
+# the builds that follow (about 2 GB).
 remove_test_binaries() {
   [ -f "$TEST_BINARIES" ] || return 0
   cut -f 5 "$TEST_BINARIES" | xargs -r rm -f
