@@ -348,16 +348,7 @@ async fn seed_000_curl_examples_work_verbatim() {
     const EXAMPLES: &str = include_str!("../fixtures/seed-000-examples.sh");
     let database = fresh_database().await;
     let secret = "sbk_seed000-example-secret-0123456789";
-    let created = command(&database.url)
-        .args(["app", "create", "--slug", "my-app", "--name", "My App"])
-        .args(["--secret", secret])
-        .output()
-        .unwrap();
-    assert!(
-        created.status.success(),
-        "{}",
-        String::from_utf8_lossy(&created.stderr)
-    );
+    create_app(&database.url, secret);
     let port = free_port();
     let mut child = command(&database.url)
         .env("BIND", format!("127.0.0.1:{port}"))
