@@ -42,7 +42,8 @@ pub use agent::knowledge::{
 pub use agent::messages::MessageRecord;
 pub use agent::tools::{ExecutionFilter, ToolExecutionRecord, ToolRecord};
 pub use agent::voice::{
-    ClientLogRecord, ParticipantRecord, VoiceSessionFilter, VoiceSessionRecord,
+    ClientLogRecord, LivekitEventOutcome, LivekitEventWrite, ParticipantRecord, VoiceSessionFilter,
+    VoiceSessionRecord,
 };
 pub use error::{StoreError, StoreResult};
 pub use migrations::AppliedMigration;

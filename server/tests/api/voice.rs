@@ -434,6 +434,23 @@ async fn seed_004_sessions_dispatch_the_agent_or_store_nothing() {
         .await;
     assert_eq!(failed.status, StatusCode::BAD_GATEWAY, "{}", failed.text);
     assert_eq!(v.session_by_room("room-b").await, Value::Null);
+    // The credential minted for its agent was revoked at once: none is left to revoke.
+    let app = v
+        .app
+        .db
+        .store
+        .app_by_slug(&v.tenant.slug)
+        .await
+        .unwrap()
+        .unwrap();
+    let unrevoked = v
+        .app
+        .db
+        .store
+        .revoke_agent_credentials_for_room(&app.id, "room-b", i64::MAX)
+        .await
+        .unwrap();
+    assert_eq!(unrevoked, Vec::<String>::new());
 
     // Ending: 204, the room is deleted; unknown rooms are 404.
     let ended = v

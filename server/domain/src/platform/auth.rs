@@ -228,15 +228,15 @@ impl Platform<'_> {
 }
 
 impl Services {
-    /// Mints the credential a dispatched call's agent uses: scoped to `session_id`, and
-    /// revoked with [`Services::revoke_agent_credentials`] when `room_name` finishes. Answers
-    /// the credential and its expiry.
-    pub(crate) async fn mint_agent_credential(
+    /// A new credential for a dispatched call's agent, not yet stored: scoped to `session_id`,
+    /// and revoked with [`Services::revoke_agent_credentials`] when `room_name` finishes.
+    /// Answers the credential and its record.
+    pub(crate) fn new_agent_credential(
         &self,
         app_id: &str,
         session_id: &str,
         room_name: &str,
-    ) -> Result<(String, i64)> {
+    ) -> Result<(String, AgentCredentialRecord)> {
         let credential = secrets::generate(AGENT_CREDENTIAL_PREFIX)?;
         let now = self.now_ms();
         let record = AgentCredentialRecord {
@@ -249,8 +249,7 @@ impl Services {
             created_at: now,
             revoked_at: None,
         };
-        self.store().insert_agent_credential(&record).await?;
-        Ok((credential, record.expires_at))
+        Ok((credential, record))
     }
 
     /// Revokes the credentials of a room's agents, the call being over, after a grace period

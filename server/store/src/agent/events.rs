@@ -21,6 +21,25 @@ pub struct EventRecord {
 
 const EVENT_COLUMNS: &str = "id, app_id, session_id, event_type, ts, data, trace_id, created_at";
 
+/// One event, for writes that add one inside a transaction of their own.
+pub(crate) const INSERT_EVENT: &str = "INSERT INTO events (id, app_id, session_id, event_type, \
+     ts, data, trace_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+macro_rules! bind_event {
+    ($query:expr, $e:expr) => {
+        $query
+            .bind(&$e.id)
+            .bind(&$e.app_id)
+            .bind(&$e.session_id)
+            .bind(&$e.event_type)
+            .bind($e.ts)
+            .bind($e.data.as_ref().map(sqlx::types::Json))
+            .bind(&$e.trace_id)
+            .bind($e.created_at)
+    };
+}
+pub(crate) use bind_event;
+
 /// Which events a listing returns; times are on `ts`.
 #[derive(Clone, Debug, Default)]
 pub struct EventFilter {

@@ -3,9 +3,12 @@
 use std::sync::LazyLock;
 
 use serde_json::Value;
+use sqlx::QueryBuilder;
 use sqlx::types::Json;
 
-use crate::{Store, StoreResult, on_pool};
+use crate::agent::events::{INSERT_EVENT, bind_event};
+use crate::platform::agent_credentials::{INSERT_CREDENTIAL, bind_credential};
+use crate::{AgentCredentialRecord, EventRecord, Store, StoreResult, on_pool};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct VoiceSessionRecord {
@@ -68,21 +71,6 @@ static INSERT_SESSION: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// Every column after `id` and `app_id` is rewritten; `$40` is the `updated_at` read before.
-static UPDATE_SESSION: LazyLock<String> = LazyLock::new(|| {
-    let sets: Vec<String> = SESSION_COLUMNS
-        .split(',')
-        .map(str::trim)
-        .enumerate()
-        .skip(2)
-        .map(|(i, column)| format!("{column} = ${}", i + 1))
-        .collect();
-    format!(
-        "UPDATE voice_sessions SET {} WHERE id = $1 AND app_id = $2 AND updated_at = $40",
-        sets.join(", ")
-    )
-});
-
 macro_rules! bind_session {
     ($query:expr, $s:expr) => {
         $query
@@ -126,6 +114,55 @@ macro_rules! bind_session {
             .bind($s.ended_at)
             .bind($s.updated_at)
     };
+}
+
+/// `UPDATE voice_sessions` of the columns `after` changes from `before`, where the row is
+/// still as read. Only what changed is written: rewriting every column would rewrite every
+/// index entry of the row too (seven pages a write on SQLite, where one does).
+fn session_update<'a, DB>(
+    before: &'a VoiceSessionRecord,
+    after: &'a VoiceSessionRecord,
+) -> QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<Json<&'a Value>>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut update = QueryBuilder::new("UPDATE voice_sessions SET ");
+    let mut sets = update.separated(", ");
+    macro_rules! changed {
+        ($($field:ident),* ; json: $($json:ident),*) => {
+            $(if before.$field != after.$field {
+                sets.push(concat!(stringify!($field), " = "));
+                sets.push_bind_unseparated(after.$field.clone());
+            })*
+            $(if before.$json != after.$json {
+                sets.push(concat!(stringify!($json), " = "));
+                sets.push_bind_unseparated(after.$json.as_ref().map(Json));
+            })*
+        };
+    }
+    changed!(
+        origin, session_key, room_name, status, call_type, owner_identity, owner_name,
+        owner_token_hash, callee_id, agent_status, agent_name, agent_identity, agent_dispatch_id,
+        system_prompt, voice, max_participants, empty_timeout_secs, participant_count,
+        customer_id, direction, locale, simulation, agent_type, external_id, recording_enabled,
+        egress_id, recording_status, recording_started_at, recording_url, transcript,
+        end_reason, created_at, connected_at, ended_at, updated_at;
+        json: agent_config, metadata
+    );
+    update.push(" WHERE id = ");
+    update.push_bind(before.id.as_str());
+    update.push(" AND app_id = ");
+    update.push_bind(before.app_id.as_str());
+    update.push(" AND updated_at = ");
+    update.push_bind(before.updated_at);
+    update
 }
 
 macro_rules! bind_log {
@@ -184,6 +221,34 @@ pub struct ParticipantRecord {
 const PARTICIPANT_COLUMNS: &str =
     "id, session_id, identity, name, kind, participant_sid, joined_at, left_at";
 
+/// What handling one verified LiveKit event writes, beside claiming its id.
+#[derive(Clone, Copy, Debug)]
+pub struct LivekitEventWrite<'a> {
+    pub event_id: &'a str,
+    pub event: &'a str,
+    pub room_name: Option<&'a str>,
+    pub received_at: i64,
+    /// The event on its session's timeline.
+    pub timeline: Option<&'a EventRecord>,
+    /// A participant who joined.
+    pub participant: Option<&'a ParticipantRecord>,
+    /// The session as read, and as the event changed it: written only if nobody changed it
+    /// since it was read.
+    pub session: Option<(&'a VoiceSessionRecord, &'a VoiceSessionRecord)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LivekitEventOutcome {
+    Recorded,
+    /// The event id was handled before (a redelivery): nothing written.
+    Duplicate,
+    /// The session changed since it was read: nothing written.
+    SessionChanged,
+}
+
+const CLAIM_EVENT: &str = "INSERT INTO livekit_webhook_events (event_id, event, room_name, \
+     received_at) VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING";
+
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct ClientLogRecord {
     pub id: String,
@@ -205,14 +270,46 @@ impl Store {
         Ok(())
     }
 
-    /// Writes the session if nobody changed it since it was read at `read_updated_at`.
-    pub async fn update_voice_session(
+    /// Inserts a session with the credential of the agent about to be dispatched to it, in one
+    /// transaction. A room name already used by a live session is `UniqueViolation`.
+    pub async fn insert_voice_session_with_credential(
         &self,
         record: &VoiceSessionRecord,
-        read_updated_at: i64,
+        credential: &AgentCredentialRecord,
+    ) -> StoreResult<()> {
+        macro_rules! steps {
+            ($tx:ident) => {{
+                bind_session!(sqlx::query(INSERT_SESSION.as_str()), record)
+                    .execute(&mut *$tx)
+                    .await?;
+                bind_credential!(sqlx::query(INSERT_CREDENTIAL), credential)
+                    .execute(&mut *$tx)
+                    .await?;
+                $tx.commit().await?;
+            }};
+        }
+        match self {
+            Store::Sqlite(pool, _) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                steps!(tx)
+            }
+            Store::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                steps!(tx)
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the columns `after` changes from `before`, if nobody changed the session since
+    /// it was read as `before` (its `updated_at`). `false` when somebody did.
+    pub async fn update_voice_session(
+        &self,
+        before: &VoiceSessionRecord,
+        after: &VoiceSessionRecord,
     ) -> StoreResult<bool> {
-        let done = on_pool!(self, pool => bind_session!(sqlx::query(UPDATE_SESSION.as_str()), record)
-            .bind(read_updated_at)
+        let done = on_pool!(self, pool => session_update(before, after)
+            .build()
             .execute(pool)
             .await
             .map(|done| done.rows_affected()))?;
@@ -497,6 +594,74 @@ impl Store {
         )
     }
 
+    /// Claims a verified LiveKit event and makes its writes, all in one transaction: nothing
+    /// when the event was handled before, or when the session changed since it was read (read
+    /// it again and retry).
+    pub async fn record_livekit_event(
+        &self,
+        write: &LivekitEventWrite<'_>,
+    ) -> StoreResult<LivekitEventOutcome> {
+        let insert_participant = format!(
+            "INSERT INTO voice_participants ({PARTICIPANT_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        );
+        macro_rules! steps {
+            ($tx:ident) => {{
+                let claimed = sqlx::query(CLAIM_EVENT)
+                    .bind(write.event_id)
+                    .bind(write.event)
+                    .bind(write.room_name)
+                    .bind(write.received_at)
+                    .execute(&mut *$tx)
+                    .await?
+                    .rows_affected();
+                if claimed == 0 {
+                    return Ok(LivekitEventOutcome::Duplicate);
+                }
+                if let Some((before, after)) = write.session {
+                    let updated = session_update(before, after)
+                        .build()
+                        .execute(&mut *$tx)
+                        .await?
+                        .rows_affected();
+                    if updated == 0 {
+                        return Ok(LivekitEventOutcome::SessionChanged);
+                    }
+                }
+                if let Some(event) = write.timeline {
+                    bind_event!(sqlx::query(INSERT_EVENT), event)
+                        .execute(&mut *$tx)
+                        .await?;
+                }
+                if let Some(participant) = write.participant {
+                    sqlx::query(&insert_participant)
+                        .bind(&participant.id)
+                        .bind(&participant.session_id)
+                        .bind(&participant.identity)
+                        .bind(&participant.name)
+                        .bind(&participant.kind)
+                        .bind(&participant.participant_sid)
+                        .bind(participant.joined_at)
+                        .bind(participant.left_at)
+                        .execute(&mut *$tx)
+                        .await?;
+                }
+                $tx.commit().await?;
+                Ok(LivekitEventOutcome::Recorded)
+            }};
+        }
+        match self {
+            Store::Sqlite(pool, _) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                steps!(tx)
+            }
+            Store::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                steps!(tx)
+            }
+        }
+    }
+
     /// Claims a webhook event id. `false` when it was already handled (a redelivery).
     pub async fn claim_livekit_event(
         &self,
@@ -505,10 +670,7 @@ impl Store {
         room_name: Option<&str>,
         received_at: i64,
     ) -> StoreResult<bool> {
-        let done = on_pool!(self, pool => sqlx::query(
-            "INSERT INTO livekit_webhook_events (event_id, event, room_name, received_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING",
-        )
+        let done = on_pool!(self, pool => sqlx::query(CLAIM_EVENT)
         .bind(event_id)
         .bind(event)
         .bind(room_name)

@@ -28,23 +28,31 @@ pub struct AgentCredentialWithApp {
     pub credential_expires_at: i64,
 }
 
+pub(crate) const INSERT_CREDENTIAL: &str = "INSERT INTO agent_credentials (id, app_id, \
+     token_hash, session_id, room_name, expires_at, created_at, revoked_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+macro_rules! bind_credential {
+    ($query:expr, $c:expr) => {
+        $query
+            .bind(&$c.id)
+            .bind(&$c.app_id)
+            .bind(&$c.token_hash)
+            .bind(&$c.session_id)
+            .bind(&$c.room_name)
+            .bind($c.expires_at)
+            .bind($c.created_at)
+            .bind($c.revoked_at)
+    };
+}
+pub(crate) use bind_credential;
+
 impl Store {
     pub async fn insert_agent_credential(
         &self,
         credential: &AgentCredentialRecord,
     ) -> StoreResult<()> {
-        on_pool!(self, pool => sqlx::query(
-            "INSERT INTO agent_credentials (id, app_id, token_hash, session_id, room_name, \
-             expires_at, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&credential.id)
-        .bind(&credential.app_id)
-        .bind(&credential.token_hash)
-        .bind(&credential.session_id)
-        .bind(&credential.room_name)
-        .bind(credential.expires_at)
-        .bind(credential.created_at)
-        .bind(credential.revoked_at)
+        on_pool!(self, pool => bind_credential!(sqlx::query(INSERT_CREDENTIAL), credential)
         .execute(pool)
         .await
         .map(|_| ()))?;

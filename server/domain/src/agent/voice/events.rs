@@ -7,10 +7,10 @@
 use model::agent::voice::{AgentStatus, CallStatus, SessionOrigin, TelephonyCall};
 use model::platform::users::Permission;
 use serde_json::json;
-use store::{ParticipantRecord, VoiceSessionRecord};
+use store::{LivekitEventOutcome, LivekitEventWrite, ParticipantRecord, VoiceSessionRecord};
 
 use super::rooms::is_agent_identity;
-use super::{new_session, not_found_as, status_of, to_participant};
+use super::{CHANGE_ATTEMPTS, new_session, not_found_as, status_of, to_participant};
 use crate::agent::Agent;
 use crate::ids::new_id;
 use crate::platform::caller::Caller;
@@ -31,6 +31,50 @@ fn kind_name(participant: &Participant) -> &'static str {
         ParticipantKind::Ingress => "ingress",
         ParticipantKind::Standard if is_agent_identity(&participant.identity) => "agent",
         ParticipantKind::Standard => "standard",
+    }
+}
+
+/// What one event writes with its claim (see [`Services::event_writes`]).
+struct EventWrites {
+    timeline: store::EventRecord,
+    participant: Option<ParticipantRecord>,
+    /// The session as changed, when the event changed it.
+    session: Option<VoiceSessionRecord>,
+}
+
+/// Seed 000: a started room is active before anyone joins. A phone call that is still
+/// ringing stays ringing: its room starts before the callee answers.
+fn room_started(session: &mut VoiceSessionRecord) {
+    if session.ended_at.is_none() && status_of(session) == CallStatus::Pending {
+        session.status = CallStatus::Connected.as_str().to_owned();
+    }
+}
+
+fn participant_joined(session: &mut VoiceSessionRecord, participant: &Participant, now: i64) {
+    session.participant_count += 1;
+    if kind_name(participant) == "agent" {
+        session.agent_status = Some(AgentStatus::Active.as_str().to_owned());
+        session.agent_identity = Some(participant.identity.clone());
+    } else {
+        if status_of(session).can_become(CallStatus::Connected) {
+            session.status = CallStatus::Connected.as_str().to_owned();
+        }
+        session.connected_at.get_or_insert(now);
+        session
+            .owner_identity
+            .get_or_insert_with(|| participant.identity.clone());
+    }
+}
+
+/// A recording's progress; events about another recording than the session's are ignored.
+fn egress_changed(session: &mut VoiceSessionRecord, info: &Recording) {
+    if session.egress_id.is_some() && session.egress_id.as_deref() != Some(&info.egress_id) {
+        return;
+    }
+    session.egress_id = Some(info.egress_id.clone());
+    session.recording_status = Some(info.state.as_str().to_owned());
+    if info.location.is_some() {
+        session.recording_url = info.location.clone();
     }
 }
 
@@ -59,68 +103,67 @@ impl Agent<'_> {
         Ok(TelephonyAck { event })
     }
 
-    /// Applies one verified event, unless its id was already handled.
+    /// Applies one verified event, unless its id was already handled. The claim of its id and
+    /// what it changes are written in one transaction; follow-ups (ending the call, the phone
+    /// agent's dispatch) come after.
     #[tracing::instrument(target = "domain::calls", level = "debug", skip_all)]
     pub async fn handle_livekit_event(&self, event: WebhookEvent, body: &str) -> Result<()> {
         let room_name = event
             .room_name
             .clone()
-            .or_else(|| event.egress.as_ref().map(|e| e.room_name.clone()));
+            .or_else(|| event.egress.as_ref().map(|e| e.room_name.clone()))
+            .filter(|room| !room.is_empty());
         // Events without an id (old servers) are keyed by their content.
         let event_id = if event.id.is_empty() {
             format!("sha256:{}", crate::platform::secrets::hash(body))
         } else {
             event.id.clone()
         };
-        let fresh = self
-            .store()
-            .claim_livekit_event(&event_id, &event.event, room_name.as_deref(), self.now_ms())
-            .await?;
-        if !fresh {
-            tracing::debug!(event = %event.event, id = %event_id, "LiveKit event already handled");
-            count_livekit_event(&event.event, "duplicate");
-            return Ok(());
+        for _ in 0..CHANGE_ATTEMPTS {
+            let session = match &room_name {
+                Some(room) => self.session_for_event(&event, room).await?,
+                None => None,
+            };
+            let now = self.now_ms();
+            let writes = session
+                .as_ref()
+                .map(|session| self.event_writes(session, &event, now));
+            let outcome = self
+                .store()
+                .record_livekit_event(&LivekitEventWrite {
+                    event_id: &event_id,
+                    event: &event.event,
+                    room_name: room_name.as_deref(),
+                    received_at: now,
+                    timeline: writes.as_ref().map(|w| &w.timeline),
+                    participant: writes.as_ref().and_then(|w| w.participant.as_ref()),
+                    session: session
+                        .as_ref()
+                        .zip(writes.as_ref().and_then(|w| w.session.as_ref())),
+                })
+                .await?;
+            match outcome {
+                LivekitEventOutcome::Duplicate => {
+                    tracing::debug!(event = %event.event, id = %event_id, "LiveKit event already handled");
+                    count_livekit_event(&event.event, "duplicate");
+                    return Ok(());
+                }
+                LivekitEventOutcome::SessionChanged => continue,
+                LivekitEventOutcome::Recorded => {
+                    count_livekit_event(&event.event, "handled");
+                    let Some((session, writes)) = session.zip(writes) else {
+                        tracing::debug!(event = %event.event, room = ?room_name, "event for a room we do not know");
+                        return Ok(());
+                    };
+                    return self
+                        .follow_livekit_event(writes.session.unwrap_or(session), &event)
+                        .await;
+                }
+            }
         }
-        count_livekit_event(&event.event, "handled");
-        let Some(room_name) = room_name.filter(|r| !r.is_empty()) else {
-            return Ok(());
-        };
-        let mut session = self.store().voice_session_for_room(&room_name).await?;
-        if session.is_none() && event.event == "participant_joined" {
-            session = self.open_phone_call(&event, &room_name).await?;
-        }
-        let Some(session) = session else {
-            tracing::debug!(event = %event.event, room = %room_name, "event for a room we do not know");
-            return Ok(());
-        };
-        self.record_livekit_event(&session, &event).await?;
-        match event.event.as_str() {
-            "room_started" => self.room_started(session).await?,
-            "participant_joined" => {
-                if let Some(participant) = &event.participant {
-                    self.participant_joined(session, participant).await?;
-                }
-            }
-            "participant_left" | "participant_connection_aborted" => {
-                if let Some(participant) = &event.participant {
-                    self.participant_left(session, participant).await?;
-                }
-            }
-            "room_finished" => {
-                let reason = event.room_end_reason.unwrap_or("room_finished");
-                if session.ended_at.is_none() {
-                    self.finish_session(session, CallStatus::Completed, reason, false)
-                        .await?;
-                }
-            }
-            "egress_started" | "egress_updated" | "egress_ended" => {
-                if let Some(info) = &event.egress {
-                    self.egress_changed(session, info).await?;
-                }
-            }
-            _ => {}
-        }
-        Ok(())
+        Err(Error::Conflict(
+            "The session is being changed by another request; retry".to_owned(),
+        ))
     }
 
     /// `GET /telephony/calls/{callId}` and `/telephony/calls/by-room/{roomName}`: 404 in
@@ -157,13 +200,28 @@ impl Agent<'_> {
 }
 
 impl Services {
-    /// Keeps the event on the session's timeline (the conversation's events), as
-    /// `livekit.<event>` with who and what it concerned.
-    async fn record_livekit_event(
+    /// The session an event is about; a SIP caller joining a room we did not open opens one.
+    async fn session_for_event(
+        &self,
+        event: &WebhookEvent,
+        room_name: &str,
+    ) -> Result<Option<VoiceSessionRecord>> {
+        let session = self.store().voice_session_for_room(room_name).await?;
+        if session.is_none() && event.event == "participant_joined" {
+            return self.open_phone_call(event, room_name).await;
+        }
+        Ok(session)
+    }
+
+    /// What an event writes with its claim, from the session as read: the event on the
+    /// session's timeline (as `livekit.<event>`, with who and what it concerned), a participant
+    /// who joined, and the session's changed fields.
+    fn event_writes(
         &self,
         session: &VoiceSessionRecord,
         event: &WebhookEvent,
-    ) -> Result<()> {
+        now: i64,
+    ) -> EventWrites {
         let mut data = serde_json::Map::new();
         if let Some(participant) = &event.participant {
             data.insert("participant".into(), participant.identity.clone().into());
@@ -176,98 +234,97 @@ impl Services {
         if let Some(egress) = &event.egress {
             data.insert("egressId".into(), egress.egress_id.clone().into());
         }
-        let now = self.now_ms();
         let ts = if event.created_at > 0 {
             event.created_at.saturating_mul(1_000)
         } else {
             now
         };
-        self.store()
-            .insert_events(&[store::EventRecord {
-                id: new_id(),
-                app_id: session.app_id.clone(),
-                session_id: session.session_key.clone(),
-                event_type: format!("livekit.{}", event.event),
-                ts,
-                data: Some(serde_json::Value::Object(data)),
-                trace_id: None,
-                created_at: now,
-            }])
-            .await?;
-        Ok(())
-    }
-
-    /// Seed 000: a started room is active before anyone joins. A phone call that is still
-    /// ringing stays ringing: its room starts before the callee answers.
-    async fn room_started(&self, session: VoiceSessionRecord) -> Result<()> {
-        let waiting =
-            |s: &VoiceSessionRecord| s.ended_at.is_none() && status_of(s) == CallStatus::Pending;
-        if waiting(&session) {
-            self.change_session(session, |s| {
-                if waiting(s) {
-                    s.status = CallStatus::Connected.as_str().to_owned();
+        let timeline = store::EventRecord {
+            id: new_id(),
+            app_id: session.app_id.clone(),
+            session_id: session.session_key.clone(),
+            event_type: format!("livekit.{}", event.event),
+            ts,
+            data: Some(serde_json::Value::Object(data)),
+            trace_id: None,
+            created_at: now,
+        };
+        let mut next = session.clone();
+        let mut participant = None;
+        match (event.event.as_str(), &event.participant, &event.egress) {
+            ("room_started", _, _) => room_started(&mut next),
+            ("participant_joined", Some(joined), _) if session.ended_at.is_none() => {
+                let kind = kind_name(joined);
+                participant = Some(ParticipantRecord {
+                    id: new_id(),
+                    session_id: session.id.clone(),
+                    identity: joined.identity.clone(),
+                    name: Some(joined.name.clone()).filter(|n| !n.is_empty()),
+                    kind: kind.to_owned(),
+                    participant_sid: Some(joined.sid.clone()).filter(|s| !s.is_empty()),
+                    joined_at: now,
+                    left_at: None,
+                });
+                if kind != "egress" {
+                    participant_joined(&mut next, joined, now);
                 }
-                Ok(())
-            })
-            .await?;
+            }
+            ("egress_started" | "egress_updated" | "egress_ended", _, Some(info)) => {
+                egress_changed(&mut next, info)
+            }
+            _ => {}
         }
-        Ok(())
+        let session = (next != *session).then(|| {
+            // Strictly later than what was read, so the next writer's check sees the change.
+            next.updated_at = now.max(session.updated_at + 1);
+            next
+        });
+        EventWrites {
+            timeline,
+            participant,
+            session,
+        }
     }
 
-    async fn participant_joined(
+    /// What an event sets off once recorded: the end of the call, or the phone agent.
+    async fn follow_livekit_event(
+        &self,
+        session: VoiceSessionRecord,
+        event: &WebhookEvent,
+    ) -> Result<()> {
+        match (event.event.as_str(), &event.participant) {
+            ("participant_joined", Some(participant)) => {
+                self.dispatch_phone_agent_if_needed(session, participant)
+                    .await
+            }
+            ("participant_left" | "participant_connection_aborted", Some(participant)) => {
+                self.participant_left(session, participant).await
+            }
+            ("room_finished", _) if session.ended_at.is_none() => {
+                let reason = event.room_end_reason.unwrap_or("room_finished");
+                self.finish_session(session, CallStatus::Completed, reason, false)
+                    .await
+                    .map(|_| ())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A phone caller (a SIP participant, or anyone when so configured) gets the agent once.
+    async fn dispatch_phone_agent_if_needed(
         &self,
         session: VoiceSessionRecord,
         participant: &Participant,
     ) -> Result<()> {
-        if session.ended_at.is_some() {
-            // A late delivery for a call already over.
-            return Ok(());
-        }
+        let telephony = &self.integrations().telephony;
         let kind = kind_name(participant);
-        let now = self.now_ms();
-        self.store()
-            .insert_participant(&ParticipantRecord {
-                id: new_id(),
-                session_id: session.id.clone(),
-                identity: participant.identity.clone(),
-                name: Some(participant.name.clone()).filter(|n| !n.is_empty()),
-                kind: kind.to_owned(),
-                participant_sid: Some(participant.sid.clone()).filter(|s| !s.is_empty()),
-                joined_at: now,
-                left_at: None,
-            })
-            .await?;
-        if kind == "egress" {
-            return Ok(());
-        }
         let is_sip = kind == "sip"
             || participant
                 .identity
-                .starts_with(&self.integrations().telephony.sip_identity_prefix);
-        let session = self
-            .change_session(session, |s| {
-                if s.ended_at.is_some() {
-                    return Ok(());
-                }
-                s.participant_count += 1;
-                if kind == "agent" {
-                    s.agent_status = Some(AgentStatus::Active.as_str().to_owned());
-                    s.agent_identity = Some(participant.identity.clone());
-                } else {
-                    let status = status_of(s);
-                    if status.can_become(CallStatus::Connected) {
-                        s.status = CallStatus::Connected.as_str().to_owned();
-                    }
-                    s.connected_at.get_or_insert(now);
-                    s.owner_identity
-                        .get_or_insert_with(|| participant.identity.clone());
-                }
-                Ok(())
-            })
-            .await?;
-        let telephony = &self.integrations().telephony;
+                .starts_with(&telephony.sip_identity_prefix);
         if telephony.enabled
             && kind != "agent"
+            && kind != "egress"
             && (is_sip || telephony.dispatch_on_any_join)
             && session.agent_dispatch_id.is_none()
             && session.ended_at.is_none()
@@ -309,25 +366,6 @@ impl Services {
             )
             .await?;
         }
-        Ok(())
-    }
-
-    async fn egress_changed(&self, session: VoiceSessionRecord, info: &Recording) -> Result<()> {
-        let status = info.state.as_str();
-        let url = info.location.clone();
-        let egress_id = info.egress_id.clone();
-        self.change_session(session, |s| {
-            if s.egress_id.is_some() && s.egress_id.as_deref() != Some(egress_id.as_str()) {
-                return Ok(());
-            }
-            s.egress_id = Some(egress_id.clone());
-            s.recording_status = Some(status.to_owned());
-            if url.is_some() {
-                s.recording_url = url.clone();
-            }
-            Ok(())
-        })
-        .await?;
         Ok(())
     }
 

@@ -33,7 +33,9 @@ use model::agent::voice::{
 };
 use model::platform::users::Permission;
 use serde_json::Value;
-use store::{ParticipantRecord, StoreError, VoiceSessionFilter, VoiceSessionRecord};
+use store::{
+    AgentCredentialRecord, ParticipantRecord, StoreError, VoiceSessionFilter, VoiceSessionRecord,
+};
 
 use crate::ids::new_id;
 use crate::validation::Paging;
@@ -206,7 +208,25 @@ impl Services {
 
     /// Stores a new session. A room name held by a live session is a 409.
     pub(crate) async fn open_session(&self, record: &VoiceSessionRecord) -> Result<()> {
-        match self.store().insert_voice_session(record).await {
+        self.open_session_with_credential(record, None).await
+    }
+
+    /// [`Services::open_session`], with the credential of the agent about to be dispatched
+    /// stored in the same transaction.
+    pub(crate) async fn open_session_with_credential(
+        &self,
+        record: &VoiceSessionRecord,
+        credential: Option<&AgentCredentialRecord>,
+    ) -> Result<()> {
+        let stored = match credential {
+            Some(credential) => {
+                self.store()
+                    .insert_voice_session_with_credential(record, credential)
+                    .await
+            }
+            None => self.store().insert_voice_session(record).await,
+        };
+        match stored {
             Ok(()) => Ok(()),
             Err(StoreError::UniqueViolation) => Err(Error::Conflict(
                 "Active session already exists for this room".to_owned(),
@@ -215,7 +235,8 @@ impl Services {
         }
     }
 
-    /// Removes a session whose start failed at LiveKit, so a failed start leaves nothing.
+    /// Removes a session whose start failed at LiveKit, so a failed start leaves nothing: its
+    /// agent's credential is revoked at once.
     pub(crate) async fn discard_session(&self, record: &VoiceSessionRecord) {
         if let Err(err) = self
             .store()
@@ -223,6 +244,14 @@ impl Services {
             .await
         {
             tracing::warn!(error = %err, session = %record.id, "could not discard a failed session");
+        }
+        if let Some(room) = &record.room_name
+            && let Err(err) = self
+                .store()
+                .revoke_agent_credentials_for_room(&record.app_id, room, self.now_ms())
+                .await
+        {
+            tracing::warn!(error = %err, session = %record.id, "could not revoke a failed session's agent credential");
         }
     }
 
@@ -252,7 +281,7 @@ impl Services {
             change(&mut next)?;
             // Strictly later than what was read, so the next writer's check sees the change.
             next.updated_at = self.now_ms().max(read_at + 1);
-            if self.store().update_voice_session(&next, read_at).await? {
+            if self.store().update_voice_session(&record, &next).await? {
                 return Ok(next);
             }
             record = self

@@ -296,9 +296,7 @@ impl Agent<'_> {
         let agent_config = agent_config(input.agent_config.unwrap_or_default(), &mut checks);
         checks.finish()?;
         let livekit = self.livekit()?;
-        self.require_free_room(&room).await?;
         let agent_name = self.integrations().livekit.agent_name.clone();
-        // Stored first, so LiveKit's webhooks about the room find it however fast they come.
         let mut record = new_session(
             caller,
             SessionOrigin::Session,
@@ -309,16 +307,19 @@ impl Agent<'_> {
         record.agent_name = Some(agent_name.clone());
         record.agent_status = Some(AgentStatus::Pending.as_str().to_owned());
         record.agent_config = Some(Value::Object(agent_config.clone()));
-        self.open_session(&record).await?;
         // Seed 004's agent reads the configuration's keys at the top level; ours reads
         // `agentConfig` beside the platform access.
         let mut extra = agent_config.clone();
         extra.insert("agentConfig".into(), Value::Object(agent_config.clone()));
-        let dispatched = match self.dispatch_metadata(&record, extra).await {
-            Ok(metadata) => livekit.dispatch_agent(&room, &agent_name, metadata).await,
-            Err(err) => Err(err),
-        };
-        let dispatch = match dispatched {
+        let dispatch = self.agent_dispatch(&record, &caller.app.slug, extra)?;
+        // Stored first, so LiveKit's webhooks about the room find it however fast they come. A
+        // live session in the room is a 409 here.
+        self.open_session_with_credential(&record, dispatch.credential.as_ref())
+            .await?;
+        let dispatch = match livekit
+            .dispatch_agent(&room, &agent_name, dispatch.metadata)
+            .await
+        {
             Ok(dispatch) => dispatch,
             Err(err) => {
                 self.discard_session(&record).await;
