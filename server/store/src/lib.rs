@@ -155,9 +155,12 @@ impl Store {
             .foreign_keys(true)
             .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string())
             .pragma("cache_size", SQLITE_CACHE_KIB.to_string());
+        // No ping before handing out a connection: a local file cannot drop it, and the ping is a
+        // round trip to the connection's thread on every statement.
         let pool = SqlitePoolOptions::new()
             .max_connections(settings.max_connections)
             .acquire_timeout(ACQUIRE_TIMEOUT)
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         Ok(Store::Sqlite(pool, Default::default()))
