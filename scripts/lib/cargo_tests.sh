@@ -31,7 +31,16 @@ run_tests() {
   [ -n "$found" ] || die "no $kind test binary $name in $package: run build_tests first"
   IFS=$'\t' read -r dir executable <<<"$found"
   log "$package: $kind $name"
+  printf '%s\t%s\t%s\n' "$package" "$kind" "$name" >>"$LOG_DIR/ran-tests.tsv"
   (cd "$dir" && "$executable" "$@") 2>&1 | tee -a "$LOG_DIR/$log.log"
+}
+
+# Fails when build_tests made a test binary no suite ran: a new test file must join a suite.
+check_every_test_ran() {
+  local missed
+  missed=$(cut -f 1-3 "$TEST_BINARIES" | grep -v $'\texe\t' | sort -u |
+    comm -23 - <(sort -u "$LOG_DIR/ran-tests.tsv"))
+  [ -z "$missed" ] || die "test binaries no suite runs (add them to scripts/test):"$'\n'"$missed"
 }
 
 # Deletes the binaries build_tests made, once their suites have run: the disk is better spent on
