@@ -83,6 +83,25 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// Runs `$body`, which commits `$tx`, in a write transaction on whichever pool is live; the
+/// body is type-checked against each backend. SQLite's transaction is IMMEDIATE: it takes the
+/// write lock up front, so it never deadlocks upgrading a read.
+macro_rules! in_write_transaction {
+    ($store:expr, $tx:ident => $body:expr) => {
+        match $store {
+            $crate::Store::Sqlite(pool, _) => {
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                $body
+            }
+            $crate::Store::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use in_write_transaction;
+
 /// How long a request waits for a free connection before failing.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Bytes of the database file each SQLite connection may map into memory.

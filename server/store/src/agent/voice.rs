@@ -8,7 +8,9 @@ use sqlx::types::Json;
 
 use crate::agent::events::{INSERT_EVENT, bind_event};
 use crate::platform::agent_credentials::{INSERT_CREDENTIAL, bind_credential};
-use crate::{AgentCredentialRecord, EventRecord, Store, StoreResult, on_pool};
+use crate::{
+    AgentCredentialRecord, EventRecord, Store, StoreResult, in_write_transaction, on_pool,
+};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct VoiceSessionRecord {
@@ -249,6 +251,13 @@ pub enum LivekitEventOutcome {
 const CLAIM_EVENT: &str = "INSERT INTO livekit_webhook_events (event_id, event, room_name, \
      received_at) VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING";
 
+static INSERT_PARTICIPANT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO voice_participants ({PARTICIPANT_COLUMNS}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    )
+});
+
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct ClientLogRecord {
     pub id: String,
@@ -277,27 +286,15 @@ impl Store {
         record: &VoiceSessionRecord,
         credential: &AgentCredentialRecord,
     ) -> StoreResult<()> {
-        macro_rules! steps {
-            ($tx:ident) => {{
-                bind_session!(sqlx::query(INSERT_SESSION.as_str()), record)
-                    .execute(&mut *$tx)
-                    .await?;
-                bind_credential!(sqlx::query(INSERT_CREDENTIAL), credential)
-                    .execute(&mut *$tx)
-                    .await?;
-                $tx.commit().await?;
-            }};
-        }
-        match self {
-            Store::Sqlite(pool, _) => {
-                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                steps!(tx)
-            }
-            Store::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                steps!(tx)
-            }
-        }
+        in_write_transaction!(self, tx => {
+            bind_session!(sqlx::query(INSERT_SESSION.as_str()), record)
+                .execute(&mut *tx)
+                .await?;
+            bind_credential!(sqlx::query(INSERT_CREDENTIAL), credential)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
         Ok(())
     }
 
@@ -527,26 +524,6 @@ impl Store {
         )
     }
 
-    pub async fn insert_participant(&self, record: &ParticipantRecord) -> StoreResult<()> {
-        let sql = format!(
-            "INSERT INTO voice_participants ({PARTICIPANT_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-        );
-        on_pool!(self, pool => sqlx::query(&sql)
-            .bind(&record.id)
-            .bind(&record.session_id)
-            .bind(&record.identity)
-            .bind(&record.name)
-            .bind(&record.kind)
-            .bind(&record.participant_sid)
-            .bind(record.joined_at)
-            .bind(record.left_at)
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
-        Ok(())
-    }
-
     /// Marks the earliest still-present participant with `identity` as gone. `false` when none.
     pub async fn close_participant(
         &self,
@@ -601,84 +578,49 @@ impl Store {
         &self,
         write: &LivekitEventWrite<'_>,
     ) -> StoreResult<LivekitEventOutcome> {
-        let insert_participant = format!(
-            "INSERT INTO voice_participants ({PARTICIPANT_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-        );
-        macro_rules! steps {
-            ($tx:ident) => {{
-                let claimed = sqlx::query(CLAIM_EVENT)
-                    .bind(write.event_id)
-                    .bind(write.event)
-                    .bind(write.room_name)
-                    .bind(write.received_at)
-                    .execute(&mut *$tx)
+        in_write_transaction!(self, tx => {
+            let claimed = sqlx::query(CLAIM_EVENT)
+                .bind(write.event_id)
+                .bind(write.event)
+                .bind(write.room_name)
+                .bind(write.received_at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if claimed == 0 {
+                return Ok(LivekitEventOutcome::Duplicate);
+            }
+            if let Some((before, after)) = write.session {
+                let updated = session_update(before, after)
+                    .build()
+                    .execute(&mut *tx)
                     .await?
                     .rows_affected();
-                if claimed == 0 {
-                    return Ok(LivekitEventOutcome::Duplicate);
+                if updated == 0 {
+                    return Ok(LivekitEventOutcome::SessionChanged);
                 }
-                if let Some((before, after)) = write.session {
-                    let updated = session_update(before, after)
-                        .build()
-                        .execute(&mut *$tx)
-                        .await?
-                        .rows_affected();
-                    if updated == 0 {
-                        return Ok(LivekitEventOutcome::SessionChanged);
-                    }
-                }
-                if let Some(event) = write.timeline {
-                    bind_event!(sqlx::query(INSERT_EVENT), event)
-                        .execute(&mut *$tx)
-                        .await?;
-                }
-                if let Some(participant) = write.participant {
-                    sqlx::query(&insert_participant)
-                        .bind(&participant.id)
-                        .bind(&participant.session_id)
-                        .bind(&participant.identity)
-                        .bind(&participant.name)
-                        .bind(&participant.kind)
-                        .bind(&participant.participant_sid)
-                        .bind(participant.joined_at)
-                        .bind(participant.left_at)
-                        .execute(&mut *$tx)
-                        .await?;
-                }
-                $tx.commit().await?;
-                Ok(LivekitEventOutcome::Recorded)
-            }};
-        }
-        match self {
-            Store::Sqlite(pool, _) => {
-                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                steps!(tx)
             }
-            Store::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                steps!(tx)
+            if let Some(event) = write.timeline {
+                bind_event!(sqlx::query(INSERT_EVENT), event)
+                    .execute(&mut *tx)
+                    .await?;
             }
-        }
-    }
-
-    /// Claims a webhook event id. `false` when it was already handled (a redelivery).
-    pub async fn claim_livekit_event(
-        &self,
-        event_id: &str,
-        event: &str,
-        room_name: Option<&str>,
-        received_at: i64,
-    ) -> StoreResult<bool> {
-        let done = on_pool!(self, pool => sqlx::query(CLAIM_EVENT)
-        .bind(event_id)
-        .bind(event)
-        .bind(room_name)
-        .bind(received_at)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))?;
-        Ok(done > 0)
+            if let Some(participant) = write.participant {
+                sqlx::query(INSERT_PARTICIPANT.as_str())
+                    .bind(&participant.id)
+                    .bind(&participant.session_id)
+                    .bind(&participant.identity)
+                    .bind(&participant.name)
+                    .bind(&participant.kind)
+                    .bind(&participant.participant_sid)
+                    .bind(participant.joined_at)
+                    .bind(participant.left_at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(LivekitEventOutcome::Recorded)
+        })
     }
 
     /// Forgets handled event ids older than `before` (LiveKit stops retrying long before).

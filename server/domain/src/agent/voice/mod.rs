@@ -554,24 +554,29 @@ mod tests {
     async fn webhook_events_are_claimed_once() {
         let (db, _services) = services().await;
         let store = &db.store;
-        assert!(
-            store
-                .claim_livekit_event("EV_1", "room_started", Some("r"), 1_000)
-                .await
-                .unwrap()
+        let claim = |received_at| store::LivekitEventWrite {
+            event_id: "EV_1",
+            event: "room_started",
+            room_name: Some("r"),
+            received_at,
+            timeline: None,
+            participant: None,
+            session: None,
+        };
+        let recorded = store::LivekitEventOutcome::Recorded;
+        let duplicate = store::LivekitEventOutcome::Duplicate;
+        assert_eq!(
+            store.record_livekit_event(&claim(1_000)).await.unwrap(),
+            recorded
         );
-        assert!(
-            !store
-                .claim_livekit_event("EV_1", "room_started", Some("r"), 2_000)
-                .await
-                .unwrap()
+        assert_eq!(
+            store.record_livekit_event(&claim(2_000)).await.unwrap(),
+            duplicate
         );
         assert_eq!(store.purge_livekit_events(1_500).await.unwrap(), 1);
-        assert!(
-            store
-                .claim_livekit_event("EV_1", "room_started", None, 3_000)
-                .await
-                .unwrap()
+        assert_eq!(
+            store.record_livekit_event(&claim(3_000)).await.unwrap(),
+            recorded
         );
     }
 
