@@ -139,6 +139,9 @@ where
     let mut sets = update.separated(", ");
     macro_rules! changed {
         ($($field:ident),* ; json: $($json:ident),*) => {
+            // Exhaustive: a field added to the record fails to compile until it is listed here.
+            let VoiceSessionRecord { id: _, app_id: _, updated_at: _, $($field: _,)* $($json: _,)* } =
+                after;
             $(if before.$field != after.$field {
                 sets.push(concat!(stringify!($field), " = "));
                 sets.push_bind_unseparated(after.$field.clone());
@@ -155,9 +158,12 @@ where
         system_prompt, voice, max_participants, empty_timeout_secs, participant_count,
         customer_id, direction, locale, simulation, agent_type, external_id, recording_enabled,
         egress_id, recording_status, recording_started_at, recording_url, transcript,
-        end_reason, created_at, connected_at, ended_at, updated_at;
+        end_reason, created_at, connected_at, ended_at;
         json: agent_config, metadata
     );
+    // Always written, so a change is never an empty SET.
+    sets.push("updated_at = ");
+    sets.push_bind_unseparated(after.updated_at);
     update.push(" WHERE id = ");
     update.push_bind(before.id.as_str());
     update.push(" AND app_id = ");
