@@ -14,6 +14,7 @@ use super::{CHANGE_ATTEMPTS, new_session, not_found_as, status_of, to_participan
 use crate::agent::Agent;
 use crate::ids::new_id;
 use crate::platform::caller::Caller;
+use crate::platform::integrations::TelephonySettings;
 use crate::ports::livekit::{Participant, ParticipantKind, Recording, WebhookEvent};
 use crate::{Error, Result, Services};
 
@@ -32,6 +33,16 @@ fn kind_name(participant: &Participant) -> &'static str {
         ParticipantKind::Standard if is_agent_identity(&participant.identity) => "agent",
         ParticipantKind::Standard => "standard",
     }
+}
+
+/// Whether telephony takes `participant` for a phone caller: telephony is on, and the
+/// participant is SIP (by kind or identity prefix), or any participant counts.
+fn is_phone_caller(telephony: &TelephonySettings, participant: &Participant) -> bool {
+    let is_sip = kind_name(participant) == "sip"
+        || participant
+            .identity
+            .starts_with(&telephony.sip_identity_prefix);
+    telephony.enabled && (is_sip || telephony.dispatch_on_any_join)
 }
 
 /// What one event writes with its claim (see [`Services::event_writes`]).
@@ -316,16 +327,10 @@ impl Services {
         session: VoiceSessionRecord,
         participant: &Participant,
     ) -> Result<()> {
-        let telephony = &self.integrations().telephony;
         let kind = kind_name(participant);
-        let is_sip = kind == "sip"
-            || participant
-                .identity
-                .starts_with(&telephony.sip_identity_prefix);
-        if telephony.enabled
-            && kind != "agent"
+        if kind != "agent"
             && kind != "egress"
-            && (is_sip || telephony.dispatch_on_any_join)
+            && is_phone_caller(&self.integrations().telephony, participant)
             && session.agent_dispatch_id.is_none()
             && session.ended_at.is_none()
         {
@@ -380,11 +385,7 @@ impl Services {
         let Some(participant) = &event.participant else {
             return Ok(None);
         };
-        let is_sip = kind_name(participant) == "sip"
-            || participant
-                .identity
-                .starts_with(&telephony.sip_identity_prefix);
-        if !telephony.enabled || !(is_sip || telephony.dispatch_on_any_join) {
+        if !is_phone_caller(telephony, participant) {
             return Ok(None);
         }
         let Some(slug) = &telephony.app_slug else {
