@@ -11,7 +11,7 @@ pub const MAINTENANCE_EVERY: Duration = Duration::from_secs(10 * 60);
 /// How often unclaimed handoffs are checked for expiry: their deadlines are in seconds.
 pub const HANDOFF_EXPIRY_EVERY: Duration = Duration::from_secs(15);
 
-/// Deletes expired session tokens and login sessions, finished rate-limit windows, and audit
+/// Deletes expired session tokens, widget sessions and login sessions, finished rate-limit windows, and audit
 /// entries past their workspace's retention.
 pub async fn maintenance(services: Services, every: Duration) {
     let mut ticker = tokio::time::interval(every);
@@ -25,6 +25,10 @@ pub async fn maintenance(services: Services, every: Duration) {
             report(
                 "session tokens and agent credentials",
                 services.platform().purge_expired_credentials().await,
+            ),
+            report(
+                "widget sessions",
+                services.desk().purge_widget_sessions().await,
             ),
             report(
                 "login sessions",

@@ -226,14 +226,21 @@ async fn reseal_secrets(services: &domain::Services) -> Result<usize, StartupErr
         .reseal_tool_headers()
         .await
         .map_err(failed)?;
-    if signing_secrets + tools > 0 {
+    let identity_secrets = services
+        .desk()
+        .reseal_identity_secrets()
+        .await
+        .map_err(failed)?;
+    let resealed = signing_secrets + tools + identity_secrets;
+    if resealed > 0 {
         tracing::info!(
             signing_secrets,
             tools,
+            identity_secrets,
             "sealed stored secrets under the current key"
         );
     }
-    Ok(signing_secrets + tools)
+    Ok(resealed)
 }
 
 /// `rekey`: a new key seals every stored secret, then the old keys are dropped.

@@ -35,6 +35,8 @@ use utoipa::{Modify, OpenApi};
         (name = "sessions", description = "Seed 004's /session and telephony, seed 003's /voice/sessions with ElevenLabs, and client logs"),
         (name = "persona", description = "The agent's persona and composed instructions"),
         (name = "analytics", description = "CSAT ratings, overview, insights and timeseries"),
+        (name = "widget", description = "The embeddable widget, as one visitor: boot, refresh and revoke its session, identify, location"),
+        (name = "desk", description = "The support desk for dashboard users: contacts and identity verification"),
     ),
     components(schemas(ErrorBody, ErrorCode)),
     modifiers(&CredentialSchemes),
@@ -73,6 +75,14 @@ impl Modify for CredentialSchemes {
         components.add_security_scheme("appSecret", SecurityScheme::Http(app_secret));
         components.add_security_scheme("agentCredential", SecurityScheme::Http(agent_credential));
         components.add_security_scheme("sessionToken", SecurityScheme::Http(session_token));
+        let mut widget_session = Http::new(HttpAuthScheme::Bearer);
+        widget_session.description = Some(
+            "A widget session token from `POST /api/widget/boot` (`wst_` and 64 hex \
+             characters): `Authorization: Bearer <token>`. It acts as its one visitor on \
+             `/api/widget/*` only; every other operation answers 403 PERMISSION_DENIED."
+                .to_owned(),
+        );
+        components.add_security_scheme("widgetSession", SecurityScheme::Http(widget_session));
         components.add_security_scheme(
             "dashboardSession",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(

@@ -4,6 +4,7 @@
 mod agent;
 mod desk;
 mod platform;
+mod widget;
 
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -17,4 +18,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(platform::router())
         .merge(agent::router())
         .merge(desk::router())
+        .merge(widget::router())
 }

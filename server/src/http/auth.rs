@@ -5,7 +5,8 @@
 //! Headers and query win over the body. Order:
 //!
 //! 1. A Bearer token is authoritative: a session token (`sbt_…`) or else the app secret of the
-//!    slug from `X-App-Slug` / query / body. If it fails the request fails: no fallback.
+//!    slug from `X-App-Slug` / query / body. If it fails the request fails: no fallback. A
+//!    widget token (`wst_…`) is refused (403): it serves `/api/widget/*` only.
 //! 2. Otherwise a `sessionToken` field, if valid.
 //! 3. Otherwise `appSlug` + `appSecret`.
 //!
@@ -16,6 +17,7 @@ use axum::extract::{FromRef, FromRequest, FromRequestParts, Query, Request};
 use axum::http::Method;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use domain::desk::WIDGET_TOKEN_PREFIX;
 use domain::platform::secrets::{AGENT_CREDENTIAL_PREFIX, SESSION_TOKEN_PREFIX};
 use domain::{Caller, Services};
 use model::ErrorCode;
@@ -99,6 +101,13 @@ impl Credentials {
                     .platform()
                     .authenticate_session_token(&bearer)
                     .await?)
+            } else if bearer.starts_with(WIDGET_TOKEN_PREFIX) {
+                // A live widget token is a credential, just not for this: 403, not 401.
+                services.desk().authenticate_widget_token(&bearer).await?;
+                Err(ApiError::new(
+                    ErrorCode::PermissionDenied,
+                    "A widget session token acts only as its visitor, on /api/widget",
+                ))
             } else if bearer.starts_with(AGENT_CREDENTIAL_PREFIX) {
                 Ok(services
                     .platform()

@@ -1,7 +1,8 @@
 //! CORS for the JSON API, from `ALLOWED_ORIGINS`.
 //!
 //! Any origin (`*`) by default, as the seeds' APIs do; never with credentials, because the API
-//! authenticates with explicit secrets and tokens, not cookies. Every `OPTIONS` request under the
+//! authenticates with explicit secrets and tokens, not cookies. The widget's API
+//! (`/api/widget/*`) answers any origin whatever the setting. Every `OPTIONS` request under the
 //! API is answered here with 204, so preflights never reach a handler.
 
 use std::sync::Arc;
@@ -70,9 +71,18 @@ impl CorsPolicy {
     }
 }
 
+/// Paths any origin may call: the widget runs on customers' sites. Its boot checks the app's
+/// own allowed origins, and its other calls carry a bearer token, never a cookie.
+const ANY_ORIGIN_PATHS: &str = "/api/widget/";
+
 /// The middleware: answers preflights, decorates every other answer.
 pub async fn cors(State(policy): State<CorsPolicy>, request: Request, next: Next) -> Response {
     let origin = request.headers().get(ORIGIN).cloned();
+    let policy = if request.uri().path().starts_with(ANY_ORIGIN_PATHS) {
+        CorsPolicy::any_origin()
+    } else {
+        policy
+    };
     if request.method() == Method::OPTIONS {
         let mut response = StatusCode::NO_CONTENT.into_response();
         let headers = response.headers_mut();

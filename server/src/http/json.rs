@@ -39,6 +39,26 @@ where
     }
 }
 
+/// An optional JSON body: absent when the request has no `Content-Type` (and so no body),
+/// else read as [`ApiJson`].
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<S, T> FromRequest<S> for OptionalJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + PartialSchema,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !req.headers().contains_key(CONTENT_TYPE) {
+            return Ok(OptionalJson(None));
+        }
+        let ApiJson(body) = ApiJson::<T>::from_request(req, state).await?;
+        Ok(OptionalJson(Some(body)))
+    }
+}
+
 /// The whole body, within the body limit (413 past it).
 pub(crate) async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
     Bytes::from_request(req, state).await.map_err(|rejection| {

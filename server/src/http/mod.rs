@@ -12,10 +12,12 @@ pub mod metrics;
 pub mod query;
 pub mod rate_limit;
 pub mod session;
+pub mod widget;
 
 pub use auth::{AppCaller, AppCallerJson};
 pub use error::ApiError;
-pub use json::{ApiJson, TextBody};
+pub use json::{ApiJson, OptionalJson, TextBody};
 pub use query::{ApiQuery, TraceId};
 pub use rate_limit::RateLimitSlot;
 pub use session::SignedInUser;
+pub use widget::{OptionalBearer, RequestOrigin, WidgetVisitor};

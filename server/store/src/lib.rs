@@ -45,6 +45,9 @@ pub use agent::voice::{
     ClientLogRecord, LivekitEventOutcome, LivekitEventWrite, ParticipantRecord, VoiceSessionFilter,
     VoiceSessionRecord,
 };
+pub use desk::contacts::{ContactFilter, ContactRecord};
+pub use desk::identity_verification::IdentityVerificationRecord;
+pub use desk::widget_sessions::WidgetSessionRecord;
 pub use error::{StoreError, StoreResult};
 pub use migrations::AppliedMigration;
 pub use notifications::{MAX_NOTIFICATION_BYTES, NotificationListener};

@@ -39,13 +39,7 @@ pub fn backend() -> DatabaseBackend {
 
 /// Inserts a workspace with this id.
 pub async fn workspace(store: &Store, id: &str) -> WorkspaceRecord {
-    let workspace = WorkspaceRecord {
-        id: id.to_owned(),
-        name: format!("Workspace {id}"),
-        audit_retention_days: 90,
-        created_at: 1_000,
-        updated_at: 1_000,
-    };
+    let workspace = WorkspaceRecord::new(id.to_owned(), format!("Workspace {id}"), 90, 1_000);
     store.insert_workspace(&workspace).await.unwrap();
     workspace
 }
@@ -82,6 +76,7 @@ pub fn app(id: &str, workspace_id: &str, slug: &str) -> AppRecord {
                 .unwrap()
                 .clone(),
         ),
+        allowed_origins: Some(vec!["https://*.example.com".to_owned()]),
         created_at: 2_000,
         updated_at: 2_000,
     }

@@ -170,13 +170,12 @@ impl TestApp {
     pub async fn workspace(&self, id: &str) -> String {
         self.db
             .store
-            .insert_workspace(&store::WorkspaceRecord {
-                id: id.to_owned(),
-                name: format!("Workspace {id}"),
-                audit_retention_days: 90,
-                created_at: domain::now_ms(),
-                updated_at: domain::now_ms(),
-            })
+            .insert_workspace(&store::WorkspaceRecord::new(
+                id.to_owned(),
+                format!("Workspace {id}"),
+                90,
+                domain::now_ms(),
+            ))
             .await
             .unwrap();
         id.to_owned()

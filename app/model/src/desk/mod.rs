@@ -1,1 +1,5 @@
 //! The desk wing's wire types (seed 001's support desk).
+
+pub mod contacts;
+pub mod identity;
+pub mod widget;

@@ -50,6 +50,9 @@ pub struct AppSettings {
     pub knowledge_threshold: Option<f64>,
     /// Texts shown by browser clients, by key.
     pub ui_strings: Map<String, Value>,
+    /// The web origins that may boot this app's widget (`https://*.example.com` wildcards
+    /// allowed); `null` takes the workspace's list.
+    pub allowed_origins: Option<Vec<String>>,
 }
 
 impl Default for AppSettings {
@@ -73,6 +76,7 @@ impl Default for AppSettings {
             handoff_expiration_seconds: None,
             knowledge_threshold: None,
             ui_strings: Map::new(),
+            allowed_origins: None,
         }
     }
 }
@@ -198,6 +202,12 @@ pub struct AppPatch {
         skip_serializing_if = "Option::is_none"
     )]
     pub ui_strings: Option<Map<String, Value>>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allowed_origins: Option<Option<Vec<String>>>,
 }
 
 /// A field that is present: `null` is a value (for optional fields, "clear it"), and where the
@@ -254,6 +264,7 @@ impl AppPatch {
         );
         set(&mut settings.knowledge_threshold, self.knowledge_threshold);
         set(&mut settings.ui_strings, self.ui_strings);
+        set(&mut settings.allowed_origins, self.allowed_origins);
     }
 }
 

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod dashboard;
 pub mod health;
+pub mod origins;
 pub mod status;
 pub mod users;
 pub mod web;

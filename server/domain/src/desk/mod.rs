@@ -1,7 +1,16 @@
 //! The desk wing: the support desk of seed 001 (contacts, widget sessions, inbox, tickets, help
 //! center, reports, campaigns). It may use the platform wing, never the agent wing.
 
+pub mod contacts;
+pub mod identity;
+pub mod widget_sessions;
+
+pub use widget_sessions::{Visitor, WIDGET_TOKEN_PREFIX};
+
 crate::services::wing_handle!(
     /// The desk wing's operations, from [`Services::desk`](crate::Services::desk).
     Desk
 );
+
+#[cfg(test)]
+mod tests;

@@ -104,4 +104,24 @@ pub mod testing {
             crate::clock::now_ms()
         }
     }
+
+    /// A clock tests move by hand, for lifetimes of hours and days.
+    #[derive(Debug)]
+    pub struct ManualClock(std::sync::atomic::AtomicI64);
+
+    impl ManualClock {
+        pub fn starting_at(now_ms: i64) -> Arc<ManualClock> {
+            Arc::new(ManualClock(std::sync::atomic::AtomicI64::new(now_ms)))
+        }
+
+        pub fn advance(&self, ms: i64) {
+            self.0.fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    impl Clock for ManualClock {
+        fn now_ms(&self) -> i64 {
+            self.0.load(std::sync::atomic::Ordering::SeqCst)
+        }
+    }
 }

@@ -35,6 +35,8 @@ pub struct AppRecord {
     pub knowledge_threshold: Option<f64>,
     #[sqlx(json(nullable))]
     pub ui_strings: Option<Map<String, Value>>,
+    #[sqlx(json(nullable))]
+    pub allowed_origins: Option<Vec<String>>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -44,14 +46,15 @@ pub(crate) const APP_COLUMNS: &str = "id, workspace_id, slug, name, is_active, s
     model_id, reply_as_audio, temperature, system_prompt, voice, token_expire_minutes, \
     persona_name, persona_greeting, persona_tone, preferred_terms, blocked_terms, \
     guardrails_enabled, max_actions_per_turn, handoff_enabled, handoff_webhook_url, \
-    handoff_expiration_seconds, knowledge_threshold, ui_strings, created_at, updated_at";
+    handoff_expiration_seconds, knowledge_threshold, ui_strings, allowed_origins, created_at, \
+    updated_at";
 
 impl Store {
     /// Inserts a new app; a taken slug is `UniqueViolation`.
     pub async fn insert_app(&self, app: &AppRecord) -> StoreResult<()> {
         let sql = format!(
             "INSERT INTO apps ({APP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)"
+             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
         );
         on_pool!(self, pool => sqlx::query(&sql)
             .bind(&app.id)
@@ -78,6 +81,7 @@ impl Store {
             .bind(app.handoff_expiration_seconds)
             .bind(app.knowledge_threshold)
             .bind(app.ui_strings.as_ref().map(Json))
+            .bind(app.allowed_origins.as_ref().map(Json))
             .bind(app.created_at)
             .bind(app.updated_at)
             .execute(pool)
@@ -95,7 +99,7 @@ impl Store {
              preferred_terms = $13, blocked_terms = $14, guardrails_enabled = $15, \
              max_actions_per_turn = $16, handoff_enabled = $17, handoff_webhook_url = $18, \
              handoff_expiration_seconds = $19, knowledge_threshold = $20, ui_strings = $21, \
-             updated_at = $22 WHERE id = $1",
+             allowed_origins = $22, updated_at = $23 WHERE id = $1",
         )
         .bind(&app.id)
         .bind(&app.name)
@@ -118,6 +122,7 @@ impl Store {
         .bind(app.handoff_expiration_seconds)
         .bind(app.knowledge_threshold)
         .bind(app.ui_strings.as_ref().map(Json))
+        .bind(app.allowed_origins.as_ref().map(Json))
         .bind(app.updated_at)
         .execute(pool)
         .await

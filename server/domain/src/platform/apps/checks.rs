@@ -84,6 +84,15 @@ fn check_range<T: PartialOrd + std::fmt::Display + Copy>(
 }
 
 fn check_static_settings(settings: &AppSettings, problems: &mut Vec<FieldError>) {
+    if let Some(origins) = &settings.allowed_origins
+        && let Err(found) = model::platform::origins::normalize_origin_patterns(origins)
+    {
+        problems.extend(
+            found
+                .into_iter()
+                .map(|message| FieldError::new("allowedOrigins", message)),
+        );
+    }
     check_text("modelId", settings.model_id.trim(), 1, 200, problems);
     check_text("systemPrompt", &settings.system_prompt, 0, 20_000, problems);
     check_range("temperature", settings.temperature, 0.0, 2.0, problems);

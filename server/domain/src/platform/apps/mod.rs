@@ -239,7 +239,7 @@ impl Services {
 
     /// Where an app goes when no workspace is named: the operator's default workspace, or the
     /// user's only workspace.
-    async fn workspace_for(&self, actor: &Actor) -> Result<String> {
+    pub(crate) async fn workspace_for(&self, actor: &Actor) -> Result<String> {
         match &actor.principal {
             Principal::Operator => Ok(self.default_workspace().await?.id),
             Principal::User(user) => match user.memberships.as_slice() {
@@ -258,13 +258,12 @@ impl Services {
             return Ok(first);
         }
         let now = self.now_ms();
-        let workspace = WorkspaceRecord {
-            id: new_id(),
-            name: DEFAULT_WORKSPACE_NAME.to_owned(),
-            audit_retention_days: crate::platform::audit::DEFAULT_RETENTION_DAYS,
-            created_at: now,
-            updated_at: now,
-        };
+        let workspace = WorkspaceRecord::new(
+            new_id(),
+            DEFAULT_WORKSPACE_NAME.to_owned(),
+            crate::platform::audit::DEFAULT_RETENTION_DAYS,
+            now,
+        );
         store.insert_workspace(&workspace).await?;
         Ok(workspace)
     }
@@ -291,6 +290,10 @@ fn with_settings(record: AppRecord, settings: AppSettings) -> AppRecord {
         handoff_expiration_seconds: settings.handoff_expiration_seconds,
         knowledge_threshold: settings.knowledge_threshold,
         ui_strings: Some(settings.ui_strings),
+        // Checked before: normalizing cannot fail here.
+        allowed_origins: settings.allowed_origins.map(|origins| {
+            model::platform::origins::normalize_origin_patterns(&origins).unwrap_or(origins)
+        }),
         ..record
     }
 }
@@ -322,6 +325,7 @@ pub(crate) fn to_app(record: AppRecord) -> App {
             handoff_expiration_seconds: record.handoff_expiration_seconds,
             knowledge_threshold: record.knowledge_threshold,
             ui_strings: record.ui_strings.unwrap_or_default(),
+            allowed_origins: record.allowed_origins,
         },
         created_at: record.created_at,
         updated_at: record.updated_at,

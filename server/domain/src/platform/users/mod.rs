@@ -314,13 +314,12 @@ pub(crate) mod tests {
     pub(crate) async fn workspace(services: &Services, id: &str) -> String {
         services
             .store()
-            .insert_workspace(&WorkspaceRecord {
-                id: id.to_owned(),
-                name: format!("Workspace {id}"),
-                audit_retention_days: 90,
-                created_at: crate::now_ms(),
-                updated_at: crate::now_ms(),
-            })
+            .insert_workspace(&WorkspaceRecord::new(
+                id.to_owned(),
+                format!("Workspace {id}"),
+                90,
+                crate::now_ms(),
+            ))
             .await
             .unwrap();
         id.to_owned()
