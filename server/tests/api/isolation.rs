@@ -28,6 +28,8 @@ pub struct Victim {
     pub document_id: String,
     pub gap_id: String,
     pub voice: VictimVoice,
+    /// A contact booted through the victim's widget.
+    pub contact_id: String,
 }
 
 /// The victim's voice sessions, one per API.
@@ -91,6 +93,35 @@ fn probes() -> Vec<Probe> {
                     Some(json!({ "sessionToken": victim.tenant.session_token })),
                 )
             },
+        ),
+        probe(
+            "read a widget contact with app credentials",
+            Method::GET,
+            Refused,
+            |_| ("/api/widget/contact".to_owned(), None),
+        ),
+        probe(
+            "identify with app credentials",
+            Method::POST,
+            Refused,
+            |_| {
+                (
+                    "/api/widget/identify".to_owned(),
+                    Some(json!({"name": "overwritten"})),
+                )
+            },
+        ),
+        probe(
+            "refresh with app credentials",
+            Method::POST,
+            Refused,
+            |_| ("/api/widget/refresh".to_owned(), None),
+        ),
+        probe(
+            "read another workspace's contact with app credentials",
+            Method::GET,
+            Refused,
+            |victim| (format!("/api/desk/contacts/{}", victim.contact_id), None),
         ),
         probe(
             "read another app's conversation",
@@ -810,6 +841,14 @@ async fn assert_victim_token_intact(app: &TestApp, victim: &Victim) {
 
 /// The victim's resources are all still there and working.
 async fn assert_victim_intact(app: &TestApp, victim: &Victim) {
+    let contact = app
+        .db
+        .store
+        .contact_by_id(&victim.contact_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(contact.name.as_deref(), Some(VICTIM_MARKER));
     let detail = app
         .get_as(
             &victim.tenant,
@@ -970,6 +1009,7 @@ async fn no_endpoint_reaches_another_apps_resources() {
             "victim",
             model::platform::apps::AppSettings {
                 guardrails_enabled: true,
+                allowed_origins: Some(vec![crate::widget::SHOP.to_owned()]),
                 ..Default::default()
             },
         )
@@ -1005,7 +1045,16 @@ async fn no_endpoint_reaches_another_apps_resources() {
         .unwrap()
         .to_owned();
     let voice = victim_voice(&app, &tenant).await;
+    let booted = crate::widget::boot(
+        &app,
+        Some(crate::widget::SHOP),
+        &tenant.slug,
+        json!({"deviceId": "victim-device", "name": VICTIM_MARKER}),
+    )
+    .await;
+    assert_eq!(booted.status, 200, "{}", booted.text);
     let victim = Victim {
+        contact_id: booted.json()["contact"]["id"].as_str().unwrap().to_owned(),
         tenant,
         session_id,
         rule_id,
@@ -1184,6 +1233,26 @@ async fn no_admin_endpoint_reaches_another_workspace() {
             r#"{"role":"viewer"}"#,
         ),
         (
+            Method::GET,
+            "/api/admin/apps/their-app/identity-verification".to_owned(),
+            "",
+        ),
+        (
+            Method::PUT,
+            "/api/admin/apps/their-app/identity-verification".to_owned(),
+            r#"{"enabled":false}"#,
+        ),
+        (
+            Method::POST,
+            "/api/admin/apps/their-app/identity-verification/rotate".to_owned(),
+            "",
+        ),
+        (
+            Method::GET,
+            format!("/api/desk/contacts?workspaceId={theirs}"),
+            "",
+        ),
+        (
             Method::POST,
             "/api/admin/users".to_owned(),
             r#"{"email":"x@ours.example","name":"X","password":"correct horse battery staple","role":"admin","workspaceId":"theirs"}"#,
@@ -1277,4 +1346,158 @@ async fn a_live_stream_never_carries_another_apps_session() {
         ))
         .await;
     assert_eq!(by_token.status, 403);
+}
+
+/// Widget tokens: each acts as its own contact of its own app, on `/api/widget/*` only. Other
+/// apps' and workspaces' contacts, and expired or revoked tokens, get nothing.
+#[tokio::test]
+async fn a_widget_token_reaches_only_its_own_contact() {
+    use crate::widget::{SHOP, admin, as_visitor, boot, widget_app};
+
+    let app = TestApp::new().await;
+    let ours = widget_app(&app, "ours", "owner@ours.example").await;
+    // The victim's app lives in another workspace.
+    let theirs = app.workspace("theirs").await;
+    app.services
+        .platform()
+        .create_app(
+            &domain::Actor::operator(),
+            model::platform::apps::CreateApp {
+                slug: "theirs".to_owned(),
+                name: "Theirs".to_owned(),
+                secret: None,
+                workspace_id: Some(theirs.clone()),
+                settings: model::platform::apps::AppSettings {
+                    allowed_origins: Some(vec![SHOP.to_owned()]),
+                    ..Default::default()
+                },
+            },
+        )
+        .await
+        .unwrap();
+    let victim = boot(
+        &app,
+        Some(SHOP),
+        "theirs",
+        json!({"deviceId": "victim-device", "email": "victim@example.com",
+               "name": VICTIM_MARKER, "externalUserId": "user-1"}),
+    )
+    .await;
+    assert_eq!(victim.status, 200, "{}", victim.text);
+    let victim_contact = victim.json()["contact"]["id"].as_str().unwrap().to_owned();
+    let victim_token = victim.json()["sessionToken"].as_str().unwrap().to_owned();
+    let attacker = boot(
+        &app,
+        Some(SHOP),
+        "ours",
+        json!({"deviceId": "victim-device", "email": "victim@example.com",
+               "externalUserId": "user-1"}),
+    )
+    .await;
+    assert_eq!(attacker.status, 200, "{}", attacker.text);
+    assert_ne!(attacker.json()["contact"]["id"], json!(victim_contact));
+    let token = attacker.json()["sessionToken"].as_str().unwrap().to_owned();
+
+    // Its own contact only, even when it claims the victim's email and user id.
+    for (method, path, body) in [
+        (Method::GET, "/api/widget/contact", None),
+        (
+            Method::POST,
+            "/api/widget/identify",
+            Some(json!({"email": "victim@example.com", "externalUserId": "user-1"})),
+        ),
+        (
+            Method::POST,
+            "/api/widget/location",
+            Some(json!({"location": {"city": "Elsewhere"}})),
+        ),
+    ] {
+        let response = as_visitor(&app, &token, method, path, body).await;
+        assert_eq!(response.status, 200, "{path}: {}", response.text);
+        assert!(!response.text.contains(VICTIM_MARKER), "{path} leaked");
+        assert!(!response.text.contains(&victim_contact), "{path} leaked");
+    }
+    // The dashboard's API is not the widget's.
+    for path in [
+        format!("/api/desk/contacts/{victim_contact}"),
+        format!("/api/desk/contacts?workspaceId={theirs}"),
+    ] {
+        let response = as_visitor(&app, &token, Method::GET, &path, None).await;
+        assert_eq!(response.status, 401, "{path}: {}", response.text);
+    }
+    // A member of the other workspace sees nothing of the victim's.
+    for path in [
+        format!("/api/desk/contacts/{victim_contact}"),
+        format!("/api/desk/contacts?workspaceId={theirs}"),
+    ] {
+        let response = admin(&app, &ours, Method::GET, &path, None).await;
+        assert_eq!(response.status, 404, "{path}: {}", response.text);
+        assert!(!response.text.contains(VICTIM_MARKER));
+    }
+    let own_list = admin(&app, &ours, Method::GET, "/api/desk/contacts", None).await;
+    assert_eq!(own_list.status, 200, "{}", own_list.text);
+    assert!(!own_list.text.contains(VICTIM_MARKER), "{}", own_list.text);
+
+    // Expired and revoked tokens get nothing anywhere.
+    let expired_token = format!("wst_{}", "e".repeat(64));
+    let now = domain::now_ms();
+    app.db
+        .store
+        .insert_widget_session(&store::WidgetSessionRecord {
+            id: "expired-session".to_owned(),
+            app_id: app
+                .services
+                .platform()
+                .app_by_slug(&domain::Actor::operator(), "theirs")
+                .await
+                .unwrap()
+                .id,
+            contact_id: victim_contact.clone(),
+            token_hash: domain::platform::secrets::hash(&expired_token),
+            origin: Some(SHOP.to_owned()),
+            identity_verified: false,
+            lifetime_ms: 3_600_000,
+            expires_at: now - 1,
+            booted_at: now - 3_600_001,
+            created_at: now - 3_600_001,
+            revoked_at: None,
+        })
+        .await
+        .unwrap();
+    let revoked = app
+        .post_json("/api/widget/revoke", &[], json!({"sessionToken": token}))
+        .await;
+    assert_eq!(revoked.status, 200);
+    for dead in [&expired_token, &token] {
+        for (method, path, body) in [
+            (Method::GET, "/api/widget/contact", None),
+            (Method::POST, "/api/widget/refresh", None),
+            (
+                Method::POST,
+                "/api/widget/identify",
+                Some(json!({"name": "x"})),
+            ),
+            (
+                Method::POST,
+                "/api/widget/location",
+                Some(json!({"location": {"city": "x"}})),
+            ),
+        ] {
+            let response = as_visitor(&app, dead, method, path, body).await;
+            assert_eq!(response.status, 401, "{path}: {}", response.text);
+            assert!(!response.text.contains(VICTIM_MARKER));
+        }
+    }
+    // The victim's own session is intact.
+    let still = as_visitor(
+        &app,
+        &victim_token,
+        Method::GET,
+        "/api/widget/contact",
+        None,
+    )
+    .await;
+    assert_eq!(still.status, 200, "{}", still.text);
+    assert_eq!(still.json()["contact"]["name"], VICTIM_MARKER);
+    assert!(still.json()["contact"]["location"].is_null());
 }

@@ -26,3 +26,4 @@ mod token;
 mod tools;
 mod voice;
 mod webhooks;
+mod widget;

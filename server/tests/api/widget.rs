@@ -1,0 +1,335 @@
+//! The widget's API and the desk's dashboard API over the real router: boot from allowed
+//! origins, the token's lifecycle, identity verification, contacts.
+
+use axum::body::Body;
+use axum::http::Method;
+use model::platform::users::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{SAME_ORIGIN, TestApp, TestResponse};
+
+pub const SHOP: &str = "https://shop.example.com";
+
+/// An app `slug` whose widget may boot from `https://*.example.com`, and its workspace's
+/// owner's cookie.
+pub async fn widget_app(app: &TestApp, slug: &str, owner: &str) -> String {
+    app.tenant(slug).await;
+    let workspace_id = app
+        .services
+        .platform()
+        .app_by_slug(&domain::Actor::operator(), slug)
+        .await
+        .unwrap()
+        .workspace_id;
+    let cookie = app.signed_in(owner, Role::Owner, &workspace_id).await;
+    let patched = admin(
+        app,
+        &cookie,
+        Method::PATCH,
+        &format!("/api/admin/apps/{slug}"),
+        Some(json!({"allowedOrigins": ["https://*.Example.com/"]})),
+    )
+    .await;
+    assert_eq!(patched.status, 200, "{}", patched.text);
+    assert_eq!(
+        patched.json()["allowedOrigins"],
+        json!(["https://*.example.com"])
+    );
+    cookie
+}
+
+/// A dashboard call with the session cookie.
+pub async fn admin(
+    app: &TestApp,
+    cookie: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> TestResponse {
+    let mut headers = SAME_ORIGIN.to_vec();
+    headers.push(("cookie", cookie));
+    let body = match body {
+        Some(body) => {
+            headers.push(("content-type", "application/json"));
+            Body::from(body.to_string())
+        }
+        None => Body::empty(),
+    };
+    app.send(method, path, &headers, body).await
+}
+
+/// Boots the widget of `slug` from `origin` with `body`'s fields.
+pub async fn boot(app: &TestApp, origin: Option<&str>, slug: &str, body: Value) -> TestResponse {
+    let mut body = body;
+    body["appSlug"] = Value::from(slug);
+    let mut headers = vec![];
+    if let Some(origin) = origin {
+        headers.push(("origin", origin));
+    }
+    app.post_json("/api/widget/boot", &headers, body).await
+}
+
+/// Calls a widget endpoint with a token.
+pub async fn as_visitor(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> TestResponse {
+    let bearer = format!("Bearer {token}");
+    let mut headers = vec![("authorization", bearer.as_str()), ("origin", SHOP)];
+    let body = match body {
+        Some(body) => {
+            headers.push(("content-type", "application/json"));
+            Body::from(body.to_string())
+        }
+        None => Body::empty(),
+    };
+    app.send(method, path, &headers, body).await
+}
+
+#[tokio::test]
+async fn the_widget_boots_only_from_allowed_origins_and_its_token_serves_the_widget_only() {
+    let app = TestApp::with_cors(server::http::cors::CorsPolicy::origins(vec![
+        "https://dashboard.example.net".to_owned(),
+    ]))
+    .await;
+    widget_app(&app, "shop", "owner@shop.example").await;
+
+    let booted = boot(&app, Some(SHOP), "shop", json!({"deviceId": "device-0001"})).await;
+    assert_eq!(booted.status, 200, "{}", booted.text);
+    // The widget's API answers any site, whatever the instance's CORS setting.
+    assert_eq!(booted.header("access-control-allow-origin"), Some("*"));
+    let body = booted.json();
+    let token = body["sessionToken"].as_str().unwrap().to_owned();
+    assert!(token.starts_with("wst_") && token.len() == 68, "{token}");
+    assert!(body["expiresAt"].as_i64().unwrap() > domain::now_ms());
+    assert_eq!(body["contact"]["identityVerified"], false);
+
+    for (origin, status) in [
+        (None, 403),
+        (Some("https://example.com"), 403),
+        (Some("https://evil.net"), 403),
+    ] {
+        let refused = boot(&app, origin, "shop", json!({"deviceId": "device-0001"})).await;
+        assert_eq!(refused.status, status, "{origin:?}: {}", refused.text);
+        assert_eq!(refused.json()["code"], "PERMISSION_DENIED");
+    }
+    // The origin comes from the header only: a body field is an unknown field.
+    let smuggled = boot(
+        &app,
+        None,
+        "shop",
+        json!({"deviceId": "device-0001", "origin": SHOP}),
+    )
+    .await;
+    assert_eq!(smuggled.status, 400, "{}", smuggled.text);
+    let unknown = boot(&app, Some(SHOP), "nope", json!({"deviceId": "device-0001"})).await;
+    assert_eq!(unknown.status, 404, "{}", unknown.text);
+
+    let me = as_visitor(&app, &token, Method::GET, "/api/widget/contact", None).await;
+    assert_eq!(me.status, 200, "{}", me.text);
+    assert_eq!(me.json()["contact"]["id"], body["contact"]["id"]);
+    let located = as_visitor(
+        &app,
+        &token,
+        Method::POST,
+        "/api/widget/location",
+        Some(json!({"location": {"city": "Lisbon", "countryCode": "PT"}})),
+    )
+    .await;
+    assert_eq!(located.status, 200, "{}", located.text);
+    assert_eq!(located.json()["contact"]["location"]["city"], "Lisbon");
+
+    // Anywhere else, a live widget token is a credential for nothing: 403.
+    for path in [
+        "/api/conversations",
+        "/api/auth/me",
+        "/api/knowledge/documents",
+    ] {
+        let refused = as_visitor(&app, &token, Method::GET, path, None).await;
+        assert_eq!(refused.status, 403, "{path}: {}", refused.text);
+        assert_eq!(refused.json()["code"], "PERMISSION_DENIED");
+    }
+
+    // Fresh tokens refuse to refresh; revoking by body ends the session.
+    let early = as_visitor(&app, &token, Method::POST, "/api/widget/refresh", None).await;
+    assert_eq!(early.status, 409, "{}", early.text);
+    let revoked = app
+        .post_json("/api/widget/revoke", &[], json!({"sessionToken": token}))
+        .await;
+    assert_eq!(revoked.status, 200, "{}", revoked.text);
+    let gone = as_visitor(&app, &token, Method::GET, "/api/widget/contact", None).await;
+    assert_eq!(gone.status, 401, "{}", gone.text);
+    let again = as_visitor(&app, &token, Method::POST, "/api/widget/revoke", None).await;
+    assert_eq!(again.status, 200, "revoking twice succeeds: {}", again.text);
+}
+
+#[tokio::test]
+async fn a_preflight_from_any_site_is_answered_for_the_widget() {
+    let app = TestApp::with_cors(server::http::cors::CorsPolicy::origins(vec![
+        "https://dashboard.example.net".to_owned(),
+    ]))
+    .await;
+    let preflight = app
+        .send(
+            Method::OPTIONS,
+            "/api/widget/boot",
+            &[
+                ("origin", "https://customer.example.org"),
+                ("access-control-request-method", "POST"),
+                ("access-control-request-headers", "content-type"),
+            ],
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(preflight.status, 204);
+    assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
+    let admin = app
+        .send(
+            Method::OPTIONS,
+            "/api/conversations",
+            &[
+                ("origin", "https://customer.example.org"),
+                ("access-control-request-method", "GET"),
+            ],
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(admin.header("access-control-allow-origin"), None);
+}
+
+#[tokio::test]
+async fn identity_verification_is_set_up_on_the_dashboard_and_enforced_at_boot() {
+    let app = TestApp::new().await;
+    let cookie = widget_app(&app, "shop", "owner@shop.example").await;
+    let path = "/api/admin/apps/shop/identity-verification";
+    let off = admin(&app, &cookie, Method::GET, path, None).await;
+    assert_eq!(off.status, 200, "{}", off.text);
+    assert_eq!(off.json()["enabled"], false);
+    assert_eq!(off.json()["hasSecret"], false);
+
+    let enabled = admin(
+        &app,
+        &cookie,
+        Method::PUT,
+        path,
+        Some(json!({"enabled": true, "mode": "required"})),
+    )
+    .await;
+    assert_eq!(enabled.status, 200, "{}", enabled.text);
+    let secret = enabled.json()["secret"].as_str().unwrap().to_owned();
+    // Shown once: never again, not even to the owner.
+    let shown = admin(&app, &cookie, Method::GET, path, None).await;
+    assert!(!shown.text.contains(&secret), "{}", shown.text);
+    assert_eq!(shown.json()["mode"], "required");
+    let dump = store::testkit::dump_all_tables(&app.db.store).await;
+    assert!(!dump.contains(&secret), "stored sealed");
+
+    let unproved = boot(
+        &app,
+        Some(SHOP),
+        "shop",
+        json!({"deviceId": "device-0001", "externalUserId": "user-7"}),
+    )
+    .await;
+    assert_eq!(unproved.status, 403, "{}", unproved.text);
+    let hash = domain::desk::identity::user_hash(&secret, "user-7");
+    let proved = boot(
+        &app,
+        Some(SHOP),
+        "shop",
+        json!({"deviceId": "device-0001", "externalUserId": "user-7", "userHash": hash}),
+    )
+    .await;
+    assert_eq!(proved.status, 200, "{}", proved.text);
+    assert_eq!(proved.json()["contact"]["identityVerified"], true);
+
+    let rotated = admin(&app, &cookie, Method::POST, &format!("{path}/rotate"), None).await;
+    assert_eq!(rotated.status, 200, "{}", rotated.text);
+    assert_ne!(rotated.json()["secret"], json!(secret));
+    assert!(rotated.json()["previousSecretExpiresAt"].is_i64());
+
+    // A viewer may not see or change it.
+    let workspace_id = app
+        .services
+        .platform()
+        .app_by_slug(&domain::Actor::operator(), "shop")
+        .await
+        .unwrap()
+        .workspace_id;
+    let viewer = app
+        .signed_in("viewer@shop.example", Role::Viewer, &workspace_id)
+        .await;
+    for (method, body) in [
+        (Method::GET, None),
+        (Method::PUT, Some(json!({"enabled": false}))),
+    ] {
+        let refused = admin(&app, &viewer, method.clone(), path, body).await;
+        assert_eq!(refused.status, 403, "{method}: {}", refused.text);
+    }
+}
+
+#[tokio::test]
+async fn the_dashboard_lists_searches_and_shows_contacts() {
+    let app = TestApp::new().await;
+    let cookie = widget_app(&app, "shop", "owner@shop.example").await;
+    for (device, email) in [
+        ("device-0001", "ada@example.com"),
+        ("device-0002", "alan@example.com"),
+    ] {
+        let booted = boot(
+            &app,
+            Some(SHOP),
+            "shop",
+            json!({"deviceId": device, "email": email, "device": {"browser": "Firefox"}}),
+        )
+        .await;
+        assert_eq!(booted.status, 200, "{}", booted.text);
+    }
+    let found = admin(
+        &app,
+        &cookie,
+        Method::GET,
+        "/api/desk/contacts?search=ADA",
+        None,
+    )
+    .await;
+    assert_eq!(found.status, 200, "{}", found.text);
+    let contacts = found.json()["contacts"].as_array().unwrap().clone();
+    assert_eq!(contacts.len(), 1);
+    assert_eq!(contacts[0]["email"], "ada@example.com");
+    assert_eq!(contacts[0]["device"]["browser"], "Firefox");
+    let id = contacts[0]["id"].as_str().unwrap();
+    let detail = admin(
+        &app,
+        &cookie,
+        Method::GET,
+        &format!("/api/desk/contacts/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(detail.status, 200, "{}", detail.text);
+    assert_eq!(detail.json()["liveSessions"], 1);
+    let page = admin(
+        &app,
+        &cookie,
+        Method::GET,
+        "/api/desk/contacts?limit=1",
+        None,
+    )
+    .await;
+    assert!(page.json()["nextCursor"].is_string(), "{}", page.text);
+    let bad = admin(
+        &app,
+        &cookie,
+        Method::GET,
+        "/api/desk/contacts?cursor=nonsense",
+        None,
+    )
+    .await;
+    assert_eq!(bad.status, 400, "{}", bad.text);
+    let missing = admin(&app, &cookie, Method::GET, "/api/desk/contacts/nope", None).await;
+    assert_eq!(missing.status, 404, "{}", missing.text);
+}
