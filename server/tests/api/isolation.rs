@@ -1252,6 +1252,12 @@ async fn no_admin_endpoint_reaches_another_workspace() {
             format!("/api/desk/contacts?workspaceId={theirs}"),
             "",
         ),
+        (Method::GET, format!("/api/admin/workspaces/{theirs}"), ""),
+        (
+            Method::PATCH,
+            format!("/api/admin/workspaces/{theirs}"),
+            r#"{"allowedOrigins":["https://evil.example"]}"#,
+        ),
         (
             Method::POST,
             "/api/admin/users".to_owned(),

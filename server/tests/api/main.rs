@@ -27,3 +27,4 @@ mod tools;
 mod voice;
 mod webhooks;
 mod widget;
+mod workspaces;

@@ -215,7 +215,11 @@ pub struct LoginRequest {
 #[serde(rename_all = "camelCase")]
 pub struct CreateMember {
     pub email: String,
+    /// Ignored when the email is an existing user's: they keep their name and password.
+    #[serde(default)]
     pub name: String,
+    /// Required for a new user; ignored for an existing one.
+    #[serde(default)]
     pub password: String,
     /// `admin`, `agent` or `viewer` (owners are made by the CLI or first-run setup).
     pub role: Role,

@@ -15,6 +15,7 @@ pub mod secrets;
 pub(crate) mod status;
 pub(crate) mod users;
 pub(crate) mod webhooks;
+pub mod workspaces;
 
 crate::services::wing_handle!(
     /// The platform wing's operations, from [`Services::platform`](crate::Services::platform).

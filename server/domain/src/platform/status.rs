@@ -1,9 +1,10 @@
-//! Liveness, readiness and the instance status report.
+//! Liveness, readiness, the instance status report and discovery.
 
 use std::time::Instant;
 
+use model::platform::discovery::{Discovery, Features};
 use model::platform::health::{DatabaseCheck, Health, Readiness};
-use model::platform::status::{DatabaseStatus, MigrationLevel, StatusReport};
+use model::platform::status::{DatabaseStatus, Integration, MigrationLevel, StatusReport};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -66,6 +67,31 @@ impl Platform<'_> {
             },
             integrations: self.integrations().statuses(),
         })
+    }
+}
+
+impl Platform<'_> {
+    /// This instance as `/.well-known/switchboard.json` describes it, reached at `base_url`
+    /// (scheme, host and port, no trailing slash).
+    pub fn discovery(&self, base_url: &str) -> Discovery {
+        let configured = |wanted: Integration| {
+            self.integrations()
+                .statuses()
+                .iter()
+                .any(|status| status.integration == wanted && status.configured)
+        };
+        Discovery {
+            version: VERSION.to_owned(),
+            api_base_url: format!("{base_url}/api"),
+            widget_script_url: format!("{base_url}/widget.js"),
+            openapi_url: format!("{base_url}/api/openapi.json"),
+            features: Features {
+                widget: true,
+                identity_verification: true,
+                voice: configured(Integration::Livekit),
+                knowledge: configured(Integration::Embeddings),
+            },
+        }
     }
 }
 

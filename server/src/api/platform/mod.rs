@@ -1,13 +1,15 @@
 //! The platform wing's JSON API: health and status, session tokens, users and members, apps,
-//! the audit log and outbound webhooks.
+//! workspaces, the audit log and outbound webhooks.
 
 mod apps;
 mod audit;
 mod auth;
+mod discovery;
 mod health;
 mod status;
 mod users;
 mod webhooks;
+mod workspaces;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(health::health))
         .routes(routes!(health::healthz))
         .routes(routes!(status::status))
+        .routes(routes!(discovery::discovery))
         .routes(routes!(auth::create_session))
         .routes(routes!(auth::revoke_session))
         .routes(routes!(auth::me))
@@ -40,4 +43,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(webhooks::deliveries))
         .routes(routes!(webhooks::signing_secret))
         .routes(routes!(webhooks::rotate_signing_secret))
+        .routes(routes!(workspaces::list, workspaces::create))
+        .routes(routes!(workspaces::get, workspaces::update))
 }

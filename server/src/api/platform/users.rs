@@ -79,7 +79,8 @@ pub async fn me(signed_in: SignedInUser) -> Json<CurrentUser> {
     Json(signed_in.user)
 }
 
-/// Adds a member to a workspace (needs `users.manage`; never as owner).
+/// Adds a member to a workspace (needs `users.manage`; never as owner): a new user, or an
+/// existing user (by email) who keeps their name and password.
 #[utoipa::path(
     post,
     path = "/api/admin/users",
@@ -90,7 +91,7 @@ pub async fn me(signed_in: SignedInUser) -> Json<CurrentUser> {
         (status = 201, description = "Created", body = CurrentUser),
         (status = 400, description = "Invalid fields (password rules, email)", body = ErrorBody),
         (status = 403, description = "Role lacks users.manage, or asked for owner", body = ErrorBody),
-        (status = 409, description = "Email already registered", body = ErrorBody),
+        (status = 409, description = "Already a member of this workspace", body = ErrorBody),
     )
 )]
 pub async fn create_member(

@@ -104,6 +104,28 @@ impl Store {
         Ok(())
     }
 
+    /// Adds an existing user to a workspace; `UniqueViolation` when they are a member already.
+    pub async fn insert_membership(
+        &self,
+        workspace_id: &str,
+        user_id: &str,
+        role: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO workspace_members (workspace_id, user_id, role, created_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(workspace_id)
+        .bind(user_id)
+        .bind(role)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
     pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
         Ok(on_pool!(self, pool => sqlx::query_as::<_, UserRecord>(&sql)

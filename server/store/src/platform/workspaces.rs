@@ -40,23 +40,54 @@ impl WorkspaceRecord {
 const WORKSPACE_COLUMNS: &str = "id, name, audit_retention_days, allowed_origins, timezone, \
     widget_session_lifetime_ms, created_at, updated_at";
 
+const INSERT_WORKSPACE: &str = "INSERT INTO workspaces (id, name, audit_retention_days, \
+    allowed_origins, timezone, widget_session_lifetime_ms, created_at, updated_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+macro_rules! bind_workspace {
+    ($query:expr, $workspace:expr) => {
+        $query
+            .bind(&$workspace.id)
+            .bind(&$workspace.name)
+            .bind($workspace.audit_retention_days)
+            .bind($workspace.allowed_origins.as_ref().map(Json))
+            .bind(&$workspace.timezone)
+            .bind($workspace.widget_session_lifetime_ms)
+            .bind($workspace.created_at)
+            .bind($workspace.updated_at)
+    };
+}
+
 impl Store {
     pub async fn insert_workspace(&self, workspace: &WorkspaceRecord) -> StoreResult<()> {
-        let sql = format!(
-            "INSERT INTO workspaces ({WORKSPACE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-        );
-        on_pool!(self, pool => sqlx::query(&sql)
-        .bind(&workspace.id)
-        .bind(&workspace.name)
-        .bind(workspace.audit_retention_days)
-        .bind(workspace.allowed_origins.as_ref().map(Json))
-        .bind(&workspace.timezone)
-        .bind(workspace.widget_session_lifetime_ms)
-        .bind(workspace.created_at)
-        .bind(workspace.updated_at)
+        on_pool!(self, pool => bind_workspace!(sqlx::query(INSERT_WORKSPACE), workspace)
         .execute(pool)
         .await
         .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Inserts a workspace and its first owner in one transaction.
+    pub async fn insert_workspace_with_owner(
+        &self,
+        workspace: &WorkspaceRecord,
+        owner_id: &str,
+    ) -> StoreResult<()> {
+        crate::in_write_transaction!(self, tx => {
+            bind_workspace!(sqlx::query(INSERT_WORKSPACE), workspace)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO workspace_members (workspace_id, user_id, role, created_at) \
+                 VALUES ($1, $2, 'owner', $3)",
+            )
+            .bind(&workspace.id)
+            .bind(owner_id)
+            .bind(workspace.created_at)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        });
         Ok(())
     }
 

@@ -51,8 +51,9 @@ impl Platform<'_> {
         Ok(self.store().count_users().await?)
     }
 
-    /// Creates a user as a member of a workspace. Only the operator may create owners; users
-    /// with `users.manage` may add admins, agents and viewers to their workspace.
+    /// Creates a user as a member of a workspace, or adds an existing user (by email) to it,
+    /// keeping their name and password. Only the operator may create owners; users with
+    /// `users.manage` may add admins, agents and viewers to their workspace.
     pub async fn create_user(&self, actor: &Actor, input: NewUser) -> Result<CurrentUser> {
         let workspace_id = match &input.workspace_id {
             Some(id) => id.clone(),
@@ -63,6 +64,15 @@ impl Platform<'_> {
             return Err(Error::PermissionDenied(
                 "Only the operator (CLI) or first-run setup can create owners".to_owned(),
             ));
+        }
+        let existing = self
+            .store()
+            .user_by_email(&input.email.trim().to_lowercase())
+            .await?;
+        if let Some(existing) = existing {
+            return self
+                .add_existing_member(actor, existing, &workspace_id, input.role)
+                .await;
         }
         let user = self.insert_user(input, &workspace_id).await?;
         self.audit(
@@ -81,6 +91,43 @@ impl Platform<'_> {
         )
         .await?;
         Ok(user)
+    }
+
+    /// Adds an existing user to another workspace. The answer names only this workspace's
+    /// membership: the caller learns nothing of the user's other workspaces.
+    async fn add_existing_member(
+        &self,
+        actor: &Actor,
+        user: UserRecord,
+        workspace_id: &str,
+        role: Role,
+    ) -> Result<CurrentUser> {
+        match self
+            .store()
+            .insert_membership(workspace_id, &user.id, role.as_str(), self.now_ms())
+            .await
+        {
+            Err(StoreError::UniqueViolation) => return Err(Error::AlreadyExists("member")),
+            Err(StoreError::ForeignKeyViolation) => return Err(Error::NotFound("workspace")),
+            other => other?,
+        }
+        self.audit(
+            actor,
+            AuditEvent {
+                action: "user.added",
+                target_type: "user",
+                target_id: Some(user.id.clone()),
+                workspace_id: Some(workspace_id.to_owned()),
+                app_id: None,
+                details: Some(serde_json::json!({ "email": user.email, "role": role })),
+            },
+        )
+        .await?;
+        let mut current = self.current_user_of(user).await?;
+        current
+            .memberships
+            .retain(|membership| membership.workspace_id == workspace_id);
+        Ok(current)
     }
 
     /// The members of a workspace, by email.
