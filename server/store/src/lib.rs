@@ -46,6 +46,7 @@ pub use agent::voice::{
     VoiceSessionRecord,
 };
 pub use desk::contacts::{ContactFilter, ContactRecord};
+pub use desk::conversations::{DeskConversationRecord, DeskMessageRecord};
 pub use desk::identity_verification::IdentityVerificationRecord;
 pub use desk::widget_sessions::WidgetSessionRecord;
 pub use error::{StoreError, StoreResult};

@@ -1392,6 +1392,19 @@ async fn a_widget_token_reaches_only_its_own_contact() {
     assert_eq!(victim.status, 200, "{}", victim.text);
     let victim_contact = victim.json()["contact"]["id"].as_str().unwrap().to_owned();
     let victim_token = victim.json()["sessionToken"].as_str().unwrap().to_owned();
+    let chat = as_visitor(
+        &app,
+        &victim_token,
+        Method::POST,
+        "/api/widget/conversations",
+        Some(json!({"body": VICTIM_MARKER})),
+    )
+    .await;
+    assert_eq!(chat.status, 201, "{}", chat.text);
+    let victim_chat = chat.json()["conversation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let attacker = boot(
         &app,
         Some(SHOP),
@@ -1423,6 +1436,18 @@ async fn a_widget_token_reaches_only_its_own_contact() {
         assert!(!response.text.contains(VICTIM_MARKER), "{path} leaked");
         assert!(!response.text.contains(&victim_contact), "{path} leaked");
     }
+    // Another contact's conversation is not found, to read or to write.
+    let victim_messages = format!("/api/widget/conversations/{victim_chat}/messages");
+    for (method, body) in [
+        (Method::GET, None),
+        (Method::POST, Some(json!({"body": "hi"}))),
+    ] {
+        let response = as_visitor(&app, &token, method.clone(), &victim_messages, body).await;
+        assert_eq!(response.status, 404, "{method}: {}", response.text);
+        assert!(!response.text.contains(VICTIM_MARKER));
+    }
+    let own = as_visitor(&app, &token, Method::GET, "/api/widget/conversations", None).await;
+    assert!(!own.text.contains(&victim_chat), "{}", own.text);
     // The dashboard's API is not the widget's.
     for path in [
         format!("/api/desk/contacts/{victim_contact}"),
@@ -1505,5 +1530,12 @@ async fn a_widget_token_reaches_only_its_own_contact() {
     .await;
     assert_eq!(still.status, 200, "{}", still.text);
     assert_eq!(still.json()["contact"]["name"], VICTIM_MARKER);
+    let thread = as_visitor(&app, &victim_token, Method::GET, &victim_messages, None).await;
+    assert_eq!(
+        thread.json()["messages"].as_array().unwrap().len(),
+        1,
+        "{}",
+        thread.text
+    );
     assert!(still.json()["contact"]["location"].is_null());
 }

@@ -333,3 +333,94 @@ async fn the_dashboard_lists_searches_and_shows_contacts() {
     let missing = admin(&app, &cookie, Method::GET, "/api/desk/contacts/nope", None).await;
     assert_eq!(missing.status, 404, "{}", missing.text);
 }
+
+#[tokio::test]
+async fn a_visitor_chats_and_sees_the_replies_stored_for_them() {
+    let app = TestApp::new().await;
+    let cookie = widget_app(&app, "shop", "owner@shop.example").await;
+    let booted = boot(&app, Some(SHOP), "shop", json!({"deviceId": "device-0001"})).await;
+    let token = booted.json()["sessionToken"].as_str().unwrap().to_owned();
+    let contact_id = booted.json()["contact"]["id"].as_str().unwrap().to_owned();
+
+    let empty = as_visitor(
+        &app,
+        &token,
+        Method::POST,
+        "/api/widget/conversations",
+        Some(json!({"body": "  "})),
+    )
+    .await;
+    assert_eq!(empty.status, 400, "{}", empty.text);
+    let started = as_visitor(
+        &app,
+        &token,
+        Method::POST,
+        "/api/widget/conversations",
+        Some(json!({"body": "Where is my order?"})),
+    )
+    .await;
+    assert_eq!(started.status, 201, "{}", started.text);
+    let thread = started.json();
+    assert_eq!(thread["messages"][0]["sender"], "visitor");
+    let id = thread["conversation"]["id"].as_str().unwrap().to_owned();
+    let messages_path = format!("/api/widget/conversations/{id}/messages");
+    let first = as_visitor(&app, &token, Method::GET, &messages_path, None).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    let cursor = first.json()["nextCursor"].as_str().unwrap().to_owned();
+
+    // A reply stored for the visitor (the inbox writes these) shows up after the cursor.
+    app.db
+        .store
+        .insert_desk_message(&store::DeskMessageRecord {
+            id: "reply-1".to_owned(),
+            conversation_id: id.clone(),
+            sender_kind: "agent".to_owned(),
+            sender_id: None,
+            body: "It ships today.".to_owned(),
+            created_at: domain::now_ms() + 1,
+        })
+        .await
+        .unwrap();
+    let written = as_visitor(
+        &app,
+        &token,
+        Method::POST,
+        &messages_path,
+        Some(json!({"body": "Thanks!"})),
+    )
+    .await;
+    assert_eq!(written.status, 201, "{}", written.text);
+    let newer = as_visitor(
+        &app,
+        &token,
+        Method::GET,
+        &format!("{messages_path}?after={cursor}"),
+        None,
+    )
+    .await;
+    let bodies: Vec<_> = newer.json()["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["sender"].clone(), m["body"].clone()))
+        .collect();
+    assert_eq!(bodies.len(), 2, "{}", newer.text);
+    assert!(bodies.contains(&(json!("agent"), json!("It ships today."))));
+    let listed = as_visitor(&app, &token, Method::GET, "/api/widget/conversations", None).await;
+    assert_eq!(listed.json()["conversations"][0]["messageCount"], 3);
+
+    // The dashboard's contact page shows the conversation.
+    let detail = admin(
+        &app,
+        &cookie,
+        Method::GET,
+        &format!("/api/desk/contacts/{contact_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(detail.status, 200, "{}", detail.text);
+    assert_eq!(
+        detail.json()["conversations"][0]["messages"][0]["body"],
+        "Where is my order?"
+    );
+}

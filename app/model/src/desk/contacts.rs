@@ -90,4 +90,6 @@ pub struct ContactDetail {
     pub contact: Contact,
     /// Widget sessions still live.
     pub live_sessions: i64,
+    /// Their latest conversations (up to 20), each with its first 100 messages.
+    pub conversations: Vec<super::conversations::ConversationThread>,
 }

@@ -1,5 +1,6 @@
 //! The desk wing's wire types (seed 001's support desk).
 
 pub mod contacts;
+pub mod conversations;
 pub mod identity;
 pub mod widget;

@@ -231,9 +231,11 @@ impl Desk<'_> {
             .store()
             .count_live_widget_sessions(&record.id, self.now_ms())
             .await?;
+        let conversations = self.contact_threads(&record.id).await?;
         Ok(ContactDetail {
             contact: to_contact(record),
             live_sessions,
+            conversations,
         })
     }
 

@@ -2,6 +2,7 @@
 //! center, reports, campaigns). It may use the platform wing, never the agent wing.
 
 pub mod contacts;
+pub mod conversations;
 pub mod identity;
 pub mod widget_sessions;
 

@@ -2,6 +2,7 @@
 //! visitor, with the `wst_` token it booted.
 
 mod contacts;
+mod conversations;
 mod sessions;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -18,4 +19,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(contacts::me))
         .routes(routes!(contacts::identify))
         .routes(routes!(contacts::location))
+        .routes(routes!(conversations::list, conversations::start))
+        .routes(routes!(conversations::messages, conversations::write))
 }

@@ -1,0 +1,182 @@
+//! Desk conversations: what a visitor writes through the widget, and the replies stored for
+//! them. The sender of a message is always who the server authenticated, never a field the
+//! client chose (seed 001's original took `senderType` and `senderId` from the request).
+
+use model::desk::conversations::{
+    ConversationList, ConversationThread, DeskConversation, DeskMessage, MessagePage,
+    MessagesQuery, SenderKind, WriteMessage,
+};
+use store::{DeskConversationRecord, DeskMessageRecord};
+
+use crate::desk::{Desk, Visitor};
+use crate::ids::new_id;
+use crate::validation::{Checks, Paging};
+use crate::{Error, Result, Services};
+
+const MAX_BODY_CHARS: usize = 5_000;
+/// Conversations a contact's page shows, and messages of each.
+const CONTACT_CONVERSATIONS: i64 = 20;
+const THREAD_MESSAGES: i64 = 100;
+
+pub(crate) fn to_conversation(record: DeskConversationRecord) -> DeskConversation {
+    DeskConversation {
+        id: record.id,
+        contact_id: record.contact_id,
+        status: record.status,
+        channel: record.channel,
+        message_count: record.message_count,
+        last_message_at: record.last_message_at,
+        created_at: record.created_at,
+    }
+}
+
+fn to_message(record: DeskMessageRecord) -> DeskMessage {
+    DeskMessage {
+        id: record.id,
+        conversation_id: record.conversation_id,
+        sender: SenderKind::parse(&record.sender_kind).unwrap_or(SenderKind::Bot),
+        body: record.body,
+        created_at: record.created_at,
+    }
+}
+
+fn checked_body(message: WriteMessage) -> Result<String> {
+    let body = message.body.trim().to_owned();
+    let mut checks = Checks::new();
+    checks.text("body", &body, 1, MAX_BODY_CHARS);
+    checks.finish()?;
+    Ok(body)
+}
+
+impl Desk<'_> {
+    /// The visitor's conversations, most recent first.
+    pub async fn visitor_conversations(&self, visitor: &Visitor) -> Result<ConversationList> {
+        let records = self
+            .store()
+            .desk_conversations_of_contact(&visitor.contact_id, 100)
+            .await?;
+        Ok(ConversationList {
+            conversations: records.into_iter().map(to_conversation).collect(),
+        })
+    }
+
+    /// Starts a conversation with the visitor's first message.
+    pub async fn start_conversation(
+        &self,
+        visitor: &Visitor,
+        message: WriteMessage,
+    ) -> Result<ConversationThread> {
+        let body = checked_body(message)?;
+        let now = self.now_ms();
+        let conversation = DeskConversationRecord {
+            id: new_id(),
+            workspace_id: visitor.workspace_id().to_owned(),
+            app_id: visitor.app.id.clone(),
+            contact_id: visitor.contact_id.clone(),
+            status: "open".to_owned(),
+            channel: "chat".to_owned(),
+            message_count: 1,
+            last_message_at: now,
+            created_at: now,
+            updated_at: now,
+        };
+        let first = DeskMessageRecord {
+            id: new_id(),
+            conversation_id: conversation.id.clone(),
+            sender_kind: SenderKind::Visitor.as_str().to_owned(),
+            sender_id: Some(visitor.contact_id.clone()),
+            body,
+            created_at: now,
+        };
+        self.store()
+            .insert_desk_conversation(&conversation, &first)
+            .await?;
+        Ok(ConversationThread {
+            conversation: to_conversation(conversation),
+            messages: vec![to_message(first)],
+        })
+    }
+
+    /// The visitor writes in one of their conversations.
+    pub async fn visitor_write(
+        &self,
+        visitor: &Visitor,
+        conversation_id: &str,
+        message: WriteMessage,
+    ) -> Result<DeskMessage> {
+        let body = checked_body(message)?;
+        self.visitor_conversation(visitor, conversation_id).await?;
+        let record = DeskMessageRecord {
+            id: new_id(),
+            conversation_id: conversation_id.to_owned(),
+            sender_kind: SenderKind::Visitor.as_str().to_owned(),
+            sender_id: Some(visitor.contact_id.clone()),
+            body,
+            created_at: self.now_ms(),
+        };
+        self.store().insert_desk_message(&record).await?;
+        Ok(to_message(record))
+    }
+
+    /// Messages of one of the visitor's conversations, oldest first, after `query.after`.
+    pub async fn visitor_messages(
+        &self,
+        visitor: &Visitor,
+        conversation_id: &str,
+        query: MessagesQuery,
+    ) -> Result<MessagePage> {
+        self.visitor_conversation(visitor, conversation_id).await?;
+        let paging = Paging::new(query.after.as_deref(), query.limit, 100, 200)?;
+        let records = self
+            .store()
+            .desk_messages(conversation_id, paging.after(), paging.fetch())
+            .await?;
+        let (records, _) = paging.page(records, |record| (record.created_at, record.id.as_str()));
+        let next_cursor = records
+            .last()
+            .map(|last| format!("{}:{}", last.created_at, last.id))
+            .or(query.after);
+        Ok(MessagePage {
+            messages: records.into_iter().map(to_message).collect(),
+            next_cursor,
+        })
+    }
+
+    /// The conversation, if it is the visitor's contact's; "not found" otherwise.
+    async fn visitor_conversation(
+        &self,
+        visitor: &Visitor,
+        conversation_id: &str,
+    ) -> Result<DeskConversationRecord> {
+        self.store()
+            .desk_conversation(conversation_id)
+            .await?
+            .filter(|conversation| conversation.contact_id == visitor.contact_id)
+            .ok_or(Error::NotFound("conversation"))
+    }
+}
+
+impl Services {
+    /// A contact's latest conversations with their first messages, for the contact's page.
+    pub(crate) async fn contact_threads(
+        &self,
+        contact_id: &str,
+    ) -> Result<Vec<ConversationThread>> {
+        let conversations = self
+            .store()
+            .desk_conversations_of_contact(contact_id, CONTACT_CONVERSATIONS)
+            .await?;
+        let mut threads = Vec::with_capacity(conversations.len());
+        for conversation in conversations {
+            let messages = self
+                .store()
+                .desk_messages(&conversation.id, None, THREAD_MESSAGES)
+                .await?;
+            threads.push(ConversationThread {
+                conversation: to_conversation(conversation),
+                messages: messages.into_iter().map(to_message).collect(),
+            });
+        }
+        Ok(threads)
+    }
+}

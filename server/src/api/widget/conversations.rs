@@ -1,0 +1,100 @@
+//! The visitor's chats with the support team.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use domain::Services;
+use model::ErrorBody;
+use model::desk::conversations::{
+    ConversationList, ConversationThread, DeskMessage, MessagePage, MessagesQuery, WriteMessage,
+};
+
+use crate::http::{ApiError, ApiJson, ApiQuery, WidgetVisitor};
+
+/// The visitor's conversations, most recent first.
+#[utoipa::path(
+    get,
+    path = "/api/widget/conversations",
+    tag = "widget",
+    security(("widgetSession" = [])),
+    responses((status = 200, description = "The conversations", body = ConversationList))
+)]
+pub async fn list(
+    State(services): State<Services>,
+    WidgetVisitor(visitor): WidgetVisitor,
+) -> Result<Json<ConversationList>, ApiError> {
+    Ok(Json(services.desk().visitor_conversations(&visitor).await?))
+}
+
+/// Starts a conversation with the visitor's first message.
+#[utoipa::path(
+    post,
+    path = "/api/widget/conversations",
+    tag = "widget",
+    request_body = WriteMessage,
+    security(("widgetSession" = [])),
+    responses((status = 201, description = "The new conversation", body = ConversationThread))
+)]
+pub async fn start(
+    State(services): State<Services>,
+    WidgetVisitor(visitor): WidgetVisitor,
+    ApiJson(message): ApiJson<WriteMessage>,
+) -> Result<(StatusCode, Json<ConversationThread>), ApiError> {
+    let thread = services
+        .desk()
+        .start_conversation(&visitor, message)
+        .await?;
+    Ok((StatusCode::CREATED, Json(thread)))
+}
+
+/// Messages of one of the visitor's conversations, oldest first; `after` asks for newer ones.
+#[utoipa::path(
+    get,
+    path = "/api/widget/conversations/{id}/messages",
+    tag = "widget",
+    params(("id" = String, Path, description = "The conversation's id"), MessagesQuery),
+    security(("widgetSession" = [])),
+    responses(
+        (status = 200, description = "The messages", body = MessagePage),
+        (status = 404, description = "Not one of the visitor's conversations", body = ErrorBody),
+    )
+)]
+pub async fn messages(
+    State(services): State<Services>,
+    WidgetVisitor(visitor): WidgetVisitor,
+    Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<MessagesQuery>,
+) -> Result<Json<MessagePage>, ApiError> {
+    Ok(Json(
+        services
+            .desk()
+            .visitor_messages(&visitor, &id, query)
+            .await?,
+    ))
+}
+
+/// The visitor writes in one of their conversations (reopening it if it was closed).
+#[utoipa::path(
+    post,
+    path = "/api/widget/conversations/{id}/messages",
+    tag = "widget",
+    params(("id" = String, Path, description = "The conversation's id")),
+    request_body = WriteMessage,
+    security(("widgetSession" = [])),
+    responses(
+        (status = 201, description = "The message", body = DeskMessage),
+        (status = 404, description = "Not one of the visitor's conversations", body = ErrorBody),
+    )
+)]
+pub async fn write(
+    State(services): State<Services>,
+    WidgetVisitor(visitor): WidgetVisitor,
+    Path(id): Path<String>,
+    ApiJson(message): ApiJson<WriteMessage>,
+) -> Result<(StatusCode, Json<DeskMessage>), ApiError> {
+    let message = services
+        .desk()
+        .visitor_write(&visitor, &id, message)
+        .await?;
+    Ok((StatusCode::CREATED, Json(message)))
+}
