@@ -34,6 +34,8 @@ use crate::pages::agent::persona::PersonaPage;
 use crate::pages::agent::playground::PlaygroundPage;
 use crate::pages::agent::tools::ToolsPage;
 use crate::pages::agent::voice_sessions::{VoiceSessionPage, VoiceSessionsPage};
+use crate::pages::desk::contacts::{ContactPage, ContactsPage};
+use crate::pages::desk::widget::WidgetPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::platform::apps::AppsPage;
 use crate::pages::platform::audit::AuditPage;
@@ -42,6 +44,7 @@ use crate::pages::platform::login::LoginPage;
 use crate::pages::platform::setup::SetupPage;
 use crate::pages::platform::status::StatusPage;
 use crate::pages::platform::users::UsersPage;
+use crate::pages::platform::workspace::WorkspacePage;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -102,6 +105,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apps/:slug/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/settings") view=AppsPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/users") view=UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/workspace") view=WorkspacePage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/contacts") view=ContactsPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/contacts/:id") view=ContactPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/widget") view=WidgetPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -14,6 +14,7 @@ pub mod router;
 mod secret_key;
 pub mod state;
 pub mod telemetry;
+pub mod widget;
 
 use leptos::config::{Env, LeptosOptions};
 use store::{PoolSettings, Store, StoreError};

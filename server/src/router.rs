@@ -5,7 +5,7 @@ use app::{App, shell};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::any;
+use axum::routing::{any, get};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use utoipa_swagger_ui::SwaggerUi;
@@ -34,6 +34,7 @@ pub fn build(state: AppState, settings: &HttpSettings) -> Router {
     crate::openapi::document_common_answers(&mut openapi);
     let api = api_routes
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
+        .route("/widget.js", get(crate::widget::script))
         .route("/api/{*path}", any(api_route_not_found))
         // Before the layers, so that CORS still answers OPTIONS on routes without it.
         .method_not_allowed_fallback(method_not_allowed)

@@ -54,6 +54,7 @@ const NAVIGATION: &[(&str, &[NavItem])] = &[
                 Permission::ConversationsRead,
             ),
             app_page("Playground", "playground", Permission::AppsRead),
+            app_page("Contacts", "contacts", Permission::ConversationsRead),
         ],
     ),
     (
@@ -64,6 +65,7 @@ const NAVIGATION: &[(&str, &[NavItem])] = &[
             app_page("Guardrails", "guardrails", Permission::GuardrailsManage),
             app_page("Persona", "persona", Permission::PersonaManage),
             app_page("Experiments", "experiments", Permission::ExperimentsManage),
+            app_page("Widget", "widget", Permission::AppsRead),
         ],
     ),
     (
@@ -71,6 +73,7 @@ const NAVIGATION: &[(&str, &[NavItem])] = &[
         &[
             app_page("Apps & settings", "settings", Permission::AppsRead),
             app_page("Users", "users", Permission::UsersRead),
+            app_page("Workspace", "workspace", Permission::AppsRead),
             app_page("Audit log", "audit", Permission::AuditRead),
             NavItem {
                 label: "Status",
@@ -160,7 +163,8 @@ fn AppSwitcher(frame: Option<DashboardFrame>, pathname: Memo<String>) -> impl In
         .collect();
     Some(view! {
         <details class="app-switcher">
-            <summary id="current-app" title="Switch app">
+            <summary id="current-app" title="Switch app or workspace">
+                <span class="app-workspace">{current.workspace_name.clone()}</span>
                 <span class="app-name">{current.name.clone()}</span>
                 <span class="app-slug mono">{current.slug.clone()}</span>
             </summary>
@@ -168,11 +172,18 @@ fn AppSwitcher(frame: Option<DashboardFrame>, pathname: Memo<String>) -> impl In
                 {if others.is_empty() {
                     view! { <li class="muted">"No other app"</li> }.into_any()
                 } else {
+                    // Grouped by workspace: a user of several workspaces switches here.
+                    let mut workspace = String::new();
                     others
                         .into_iter()
                         .map(|app| {
+                            let heading = (app.workspace_name != workspace).then(|| {
+                                workspace = app.workspace_name.clone();
+                                view! { <li class="switcher-workspace">{app.workspace_name.clone()}</li> }
+                            });
                             let href = move || format!("/apps/{}/{}", app.slug, section());
                             view! {
+                                {heading}
                                 <li>
                                     <a href=href>
                                         {app.name.clone()}

@@ -21,6 +21,18 @@ pub(crate) fn session_token() -> Option<String> {
     request::session_token(&parts()?.headers)
 }
 
+/// Scheme, host and port the client reached this server at, e.g. `https://desk.example.com`.
+pub(crate) fn base_url() -> Option<String> {
+    let parts = parts()?;
+    let host = parts.headers.get(http::header::HOST)?.to_str().ok()?;
+    let scheme = if request::is_https(&parts.headers) {
+        "https"
+    } else {
+        "http"
+    };
+    Some(format!("{scheme}://{host}"))
+}
+
 pub(crate) fn client_ip() -> Option<String> {
     request::client_ip(&parts()?)
 }

@@ -21,6 +21,15 @@ pub async fn app_caller(slug: &str) -> Result<(domain::Services, domain::Caller)
     Ok((services, caller))
 }
 
+/// The non-blank lines of a text box, trimmed.
+pub fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// A role named in a form; anything else is a 400.
 pub fn role(text: &str) -> Result<model::platform::users::Role, UiError> {
     model::platform::users::Role::parse(text.trim())

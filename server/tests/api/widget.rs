@@ -424,3 +424,37 @@ async fn a_visitor_chats_and_sees_the_replies_stored_for_them() {
         "Where is my order?"
     );
 }
+
+#[tokio::test]
+async fn the_widget_script_is_served_by_the_binary_small_and_cacheable() {
+    let app = TestApp::new().await;
+    let plain = app.get("/widget.js").await;
+    assert_eq!(plain.status, 200);
+    assert_eq!(
+        plain.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert!(plain.text.contains("data-app"), "{}", &plain.text[..200]);
+    let etag = plain.header("etag").unwrap().to_owned();
+    let gzipped = app
+        .send(
+            Method::GET,
+            "/widget.js",
+            &[("accept-encoding", "gzip, br")],
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(gzipped.header("content-encoding"), Some("gzip"));
+    // The budget: the script and its assets under 60 KB gzipped (livekit-client apart).
+    let size = server::widget::gzipped_size().unwrap();
+    assert!(size < 60 * 1024, "{size} bytes gzipped");
+    let revalidated = app
+        .send(
+            Method::GET,
+            "/widget.js",
+            &[("if-none-match", etag.as_str())],
+            Body::empty(),
+        )
+        .await;
+    assert_eq!(revalidated.status, 304);
+}

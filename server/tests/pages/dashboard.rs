@@ -1234,3 +1234,186 @@ async fn the_playground_says_when_voice_calls_are_off_and_start_is_refused() {
     let refused = page(&app, "/apps/shop/playground", Some(&outsider)).await;
     assert_eq!(refused.status, 404);
 }
+
+/// Boots the widget of `slug` from its allowed origin, as a visitor would.
+async fn visitor_boots(app: &TestApp, slug: &str, body: Value) -> Value {
+    let mut body = body;
+    body["appSlug"] = Value::from(slug);
+    let booted = app
+        .post_json(
+            "/api/widget/boot",
+            &[("origin", "https://shop.example.com")],
+            body,
+        )
+        .await;
+    assert_eq!(booted.status, 200, "{}", booted.text);
+    booted.json()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contacts_are_listed_searched_and_shown_with_their_conversations_in_the_workspaces_timezone()
+ {
+    let app = TestApp::new().await;
+    let (_shop, agent) = member_of_app(&app, "shop", "agent@example.com", Role::Agent).await;
+    let owner = another_member(&app, "shop", "owner@example.com", Role::Owner).await;
+    let saved = call(
+        &app,
+        "/sfn/widget-origins",
+        "slug=shop&origins=https%3A%2F%2Fshop.example.com%0A",
+        &owner,
+    )
+    .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    let workspace = workspace_of(&app, "shop").await;
+    let zone = call(
+        &app,
+        "/sfn/save-workspace",
+        &format!(
+            "workspace_id={workspace}&name=Shop+team&origins=&timezone=Asia%2FKolkata&lifetime_hours=24"
+        ),
+        &owner,
+    )
+    .await;
+    assert_eq!(zone.status, 200, "{}", zone.text);
+
+    let ada = visitor_boots(
+        &app,
+        "shop",
+        json!({"deviceId": "device-ada-1", "name": "Ada Lovelace",
+        "email": "ada@example.com", "location": {"city": "London"}}),
+    )
+    .await;
+    visitor_boots(
+        &app,
+        "shop",
+        json!({"deviceId": "device-alan-1", "name": "Alan Turing"}),
+    )
+    .await;
+    let token = ada["sessionToken"].as_str().unwrap();
+    let bearer = format!("Bearer {token}");
+    let chat = app
+        .post_json(
+            "/api/widget/conversations",
+            &[("authorization", bearer.as_str())],
+            json!({"body": "My parcel never came"}),
+        )
+        .await;
+    assert_eq!(chat.status, 201, "{}", chat.text);
+
+    let list = page(&app, "/apps/shop/contacts", Some(&agent)).await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    assert!(list.text.contains("Ada Lovelace") && list.text.contains("Alan Turing"));
+    assert!(
+        list.text.contains("Last seen (Asia/Kolkata)"),
+        "{}",
+        list.text
+    );
+    assert!(list.text.contains(" IST"), "times in the workspace's zone");
+    let searched = page(&app, "/apps/shop/contacts?search=ada%40", Some(&agent)).await;
+    assert!(searched.text.contains("Ada Lovelace") && !searched.text.contains("Alan Turing"));
+
+    let id = ada["contact"]["id"].as_str().unwrap();
+    let detail = page(&app, &format!("/apps/shop/contacts/{id}"), Some(&agent)).await;
+    assert_eq!(detail.status, 200, "{}", detail.text);
+    assert!(
+        detail.text.contains("My parcel never came"),
+        "{}",
+        detail.text
+    );
+    assert!(detail.text.contains("London"));
+    // Another workspace's contact is not found through this app.
+    app.workspace("elsewhere").await;
+    let stranger = app
+        .signed_in("stranger@example.com", Role::Owner, "elsewhere")
+        .await;
+    let refused = page(&app, &format!("/apps/shop/contacts/{id}"), Some(&stranger)).await;
+    assert!(!refused.text.contains("My parcel never came"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_widget_page_gives_the_snippet_and_shows_the_identity_secret_once() {
+    let app = TestApp::new().await;
+    let (_shop, owner) = member_of_app(&app, "shop", "owner@example.com", Role::Owner).await;
+    let viewer = another_member(&app, "shop", "viewer@example.com", Role::Viewer).await;
+    let widget = page(&app, "/apps/shop/widget", Some(&owner)).await;
+    assert_eq!(widget.status, 200, "{}", widget.text);
+    assert!(widget.text.contains("/widget.js"), "{}", widget.text);
+    assert!(
+        widget.text.contains("data-app=&quot;shop&quot;")
+            || widget.text.contains("data-app=\"shop\"")
+    );
+    assert!(widget.text.contains("createHmac") && widget.text.contains("hash_hmac"));
+
+    let enabled = call(
+        &app,
+        "/sfn/identity-verification",
+        "slug=shop&enabled=on&mode=required&allow_anonymous=on",
+        &owner,
+    )
+    .await;
+    assert_eq!(enabled.status, 200, "{}", enabled.text);
+    let secret = enabled.json()["secret"].as_str().unwrap().to_owned();
+    let again = page(&app, "/apps/shop/widget", Some(&owner)).await;
+    assert!(
+        !again.text.contains(&secret),
+        "the secret is never rendered"
+    );
+    assert!(again.text.contains("On, required mode"));
+    let rotated = call(&app, "/sfn/rotate-identity-secret", "slug=shop", &owner).await;
+    assert_eq!(rotated.status, 200, "{}", rotated.text);
+    assert_ne!(rotated.json()["secret"].as_str().unwrap(), secret);
+
+    // A viewer sees the snippet, not the settings, and cannot change them.
+    let seen = page(&app, "/apps/shop/widget", Some(&viewer)).await;
+    assert!(seen.text.contains("/widget.js"));
+    assert!(!seen.text.contains("id=\"identity-form\""));
+    let refused = call(
+        &app,
+        "/sfn/identity-verification",
+        "slug=shop&mode=optional",
+        &viewer,
+    )
+    .await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_workspace_comes_with_its_first_app_and_shows_in_the_switcher() {
+    let app = TestApp::new().await;
+    let (_shop, owner) = member_of_app(&app, "shop", "owner@example.com", Role::Owner).await;
+    let created = call(
+        &app,
+        "/sfn/create-workspace",
+        "name=Second+brand&app_name=Brand+two&app_slug=brand-two",
+        &owner,
+    )
+    .await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    assert!(
+        created.json()["appSecret"]
+            .as_str()
+            .unwrap()
+            .starts_with("sbk_")
+    );
+    let settings = page(&app, "/apps/brand-two/workspace", Some(&owner)).await;
+    assert_eq!(settings.status, 200, "{}", settings.text);
+    assert!(settings.text.contains("Second brand"), "{}", settings.text);
+    assert!(settings.text.contains("id=\"workspace-settings\""));
+    // The switcher lists the other workspace's app under its name.
+    assert!(
+        settings.text.contains("switcher-workspace"),
+        "{}",
+        settings.text
+    );
+    let bad = call(
+        &app,
+        "/sfn/save-workspace",
+        &format!(
+            "workspace_id={}&name=X&origins=&timezone=Nowhere&lifetime_hours=24",
+            workspace_of(&app, "brand-two").await
+        ),
+        &owner,
+    )
+    .await;
+    assert_eq!(bad.status, 400, "{}", bad.text);
+}

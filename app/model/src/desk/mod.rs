@@ -2,5 +2,6 @@
 
 pub mod contacts;
 pub mod conversations;
+pub mod dashboard;
 pub mod identity;
 pub mod widget;

@@ -15,6 +15,8 @@ pub struct AppChoice {
     pub slug: String,
     pub name: String,
     pub is_active: bool,
+    /// Its workspace's name: the switcher groups apps by workspace.
+    pub workspace_name: String,
 }
 
 /// The frame of a dashboard page: the signed-in user, the apps they may open, and the app the
@@ -75,4 +77,13 @@ pub struct AppsView {
     pub current: App,
     /// The current app's latest outbound webhooks (the delivery log), newest first.
     pub deliveries: Vec<crate::platform::webhooks::WebhookDelivery>,
+}
+
+/// The Workspace page: the current app's workspace and its settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceView {
+    pub workspace: super::workspaces::Workspace,
+    /// Whether the user may change the settings (`settings.security`).
+    pub may_manage: bool,
 }

@@ -1,1 +1,4 @@
-//! The desk wing's pages (seed 001's support desk).
+//! The desk wing's pages (seed 001's support desk): contacts and the widget.
+
+pub mod contacts;
+pub mod widget;

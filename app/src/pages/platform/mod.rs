@@ -1,4 +1,4 @@
-//! The platform wing's pages: sign-in and setup, home, status, apps, users and the audit log.
+//! The platform wing's pages: sign-in and setup, home, status, apps, users, the workspace and the audit log.
 
 pub mod apps;
 pub mod audit;
@@ -7,3 +7,4 @@ pub mod login;
 pub mod setup;
 pub mod status;
 pub mod users;
+pub mod workspace;

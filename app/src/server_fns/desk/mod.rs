@@ -1,1 +1,4 @@
 //! The desk wing's server functions (seed 001's support desk).
+
+pub mod contacts;
+pub mod widget;

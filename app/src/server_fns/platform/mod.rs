@@ -8,3 +8,4 @@ pub mod session;
 pub mod status;
 pub mod users;
 pub mod webhooks;
+pub mod workspaces;

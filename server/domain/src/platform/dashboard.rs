@@ -32,14 +32,26 @@ impl Platform<'_> {
             .and_then(|slug| apps.iter().find(|app| app.slug == slug))
             .or(apps.first());
         let role = current.and_then(|app| user.role_in(&app.workspace_id));
+        let workspace_name = |id: &str| {
+            user.memberships
+                .iter()
+                .find(|membership| membership.workspace_id == id)
+                .map(|membership| membership.workspace_name.clone())
+                .unwrap_or_default()
+        };
         let choice = |app: &model::platform::apps::App| AppChoice {
             slug: app.slug.clone(),
             name: app.name.clone(),
             is_active: app.is_active,
+            workspace_name: workspace_name(&app.workspace_id),
         };
+        let mut choices: Vec<AppChoice> = apps.iter().map(choice).collect();
+        choices.sort_by(|a, b| {
+            (&a.workspace_name, &a.name, &a.slug).cmp(&(&b.workspace_name, &b.name, &b.slug))
+        });
         Ok(DashboardFrame {
             current: current.map(choice),
-            apps: apps.iter().map(choice).collect(),
+            apps: choices,
             role,
             user,
         })

@@ -37,6 +37,16 @@ pub fn is_timezone(name: &str) -> bool {
     jiff::tz::TimeZone::get(name).is_ok()
 }
 
+/// `epoch_ms` to the minute in the workspace's timezone, e.g. `2026-12-05 14:03 WET`; UTC when
+/// the zone is unknown.
+pub fn local_minutes(epoch_ms: i64, zone: &str) -> String {
+    let Ok(at) = jiff::Timestamp::from_millisecond(epoch_ms) else {
+        return String::new();
+    };
+    let zone = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    at.to_zoned(zone).strftime("%Y-%m-%d %H:%M %Z").to_string()
+}
+
 impl Platform<'_> {
     /// The workspaces the actor belongs to (all of them for the operator), by name.
     pub async fn list_workspaces(&self, actor: &Actor) -> Result<Vec<Workspace>> {
@@ -185,5 +195,31 @@ impl Platform<'_> {
         )
         .await?;
         Ok(to_workspace(updated, actor))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_in_the_workspaces_timezone() {
+        // 2026-07-01 12:00 UTC.
+        let noon = 1_782_907_200_000;
+        assert_eq!(local_minutes(noon, "UTC"), "2026-07-01 12:00 UTC");
+        assert_eq!(
+            local_minutes(noon, "Europe/Lisbon"),
+            "2026-07-01 13:00 WEST"
+        );
+        assert_eq!(
+            local_minutes(noon, "America/New_York"),
+            "2026-07-01 08:00 EDT"
+        );
+        assert_eq!(
+            local_minutes(noon, "Nowhere/Special"),
+            "2026-07-01 12:00 UTC"
+        );
+        assert!(is_timezone("Asia/Kolkata"));
+        assert!(!is_timezone("Mars/Olympus"));
     }
 }

@@ -1,0 +1,53 @@
+//! What the desk's dashboard pages show.
+
+use serde::{Deserialize, Serialize};
+
+use std::collections::BTreeMap;
+
+use super::contacts::{Contact, ContactDetail};
+use super::identity::IdentityVerification;
+
+/// The Contacts page: a page of the workspace's contacts, times in its timezone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactsView {
+    pub workspace_name: String,
+    pub timezone: String,
+    pub rows: Vec<ContactRow>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactRow {
+    pub contact: Contact,
+    /// When last seen, in the workspace's timezone.
+    pub last_seen: String,
+}
+
+/// A contact's page: their facts and conversations, times in the workspace's timezone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactView {
+    pub detail: ContactDetail,
+    pub timezone: String,
+    pub first_seen: String,
+    pub last_seen: String,
+    /// Each message's time, by message id.
+    pub message_times: BTreeMap<String, String>,
+}
+
+/// The Widget page: how to embed it, who may boot it, and identity verification.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WidgetView {
+    pub slug: String,
+    /// This server as the browser reaches it, for the embed snippet.
+    pub base_url: String,
+    /// The app's own list; `None` takes the workspace's.
+    pub app_origins: Option<Vec<String>>,
+    pub workspace_origins: Vec<String>,
+    pub identity: IdentityVerification,
+    /// Whether the user may change these (`settings.security`).
+    pub may_manage: bool,
+}
