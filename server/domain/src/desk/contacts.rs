@@ -25,6 +25,15 @@ const MAX_ATTRIBUTE_TEXT: usize = 1_000;
 /// Characters of each device and location field.
 const MAX_PLACE_TEXT: usize = 100;
 
+/// Where and when a boot saw the visitor.
+#[derive(Debug)]
+pub(crate) struct Sighting<'a> {
+    pub(crate) device_id: &'a str,
+    pub(crate) device: Option<Device>,
+    pub(crate) location: Option<Location>,
+    pub(crate) at: i64,
+}
+
 /// What a visitor says about themselves, checked.
 #[derive(Debug, Default)]
 pub(crate) struct ContactClaims {
@@ -316,18 +325,20 @@ impl Desk<'_> {
     }
 
     /// The contact a boot acts as: the verified contact of a proved user id, else this
-    /// device's anonymous contact, else a new one. Claims are written onto it.
-    #[allow(clippy::too_many_arguments)]
+    /// device's anonymous contact, else a new one. Claims and the sighting are written onto it.
     pub(crate) async fn resolve_contact(
         &self,
         workspace_id: &str,
-        device_id: &str,
         claims: ContactClaims,
         verified: bool,
-        device: Option<Device>,
-        location: Option<Location>,
-        now: i64,
+        sighting: Sighting<'_>,
     ) -> Result<ContactRecord> {
+        let Sighting {
+            device_id,
+            device,
+            location,
+            at: now,
+        } = sighting;
         let store = self.store();
         let anonymous = store
             .anonymous_contact_by_device(workspace_id, device_id)

@@ -18,7 +18,7 @@ use model::platform::origins::origin_allowed;
 use store::{AppRecord, WidgetSessionRecord};
 
 use crate::desk::Desk;
-use crate::desk::contacts::{ContactClaims, to_contact};
+use crate::desk::contacts::{ContactClaims, Sighting, to_contact};
 use crate::desk::identity::Proof;
 use crate::ids::new_id;
 use crate::platform::apps::to_app;
@@ -142,12 +142,14 @@ impl Desk<'_> {
         let contact = self
             .resolve_contact(
                 &workspace.id,
-                &device_id,
                 claims,
                 proof == Proof::Verified,
-                device,
-                location,
-                now,
+                Sighting {
+                    device_id: &device_id,
+                    device,
+                    location,
+                    at: now,
+                },
             )
             .await?;
 

@@ -58,7 +58,7 @@ impl Platform<'_> {
             .filter(|record| actor.can(&record.id, Permission::AppsRead))
             .map(|record| to_workspace(record, actor))
             .collect();
-        workspaces.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        workspaces.sort_by_key(|workspace| workspace.name.to_lowercase());
         Ok(workspaces)
     }
 

@@ -1,0 +1,115 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { expect, test, type Page } from "@playwright/test";
+
+import { E2E_APP, E2E_EMAIL, E2E_PASSWORD } from "../global-setup";
+
+test.skip(!process.env.E2E_SERVER_CMD, "needs the users and app made by global setup");
+
+/**
+ * A customer's site: a page embedding the widget with one script tag, served from another
+ * loopback origin than Switchboard's.
+ */
+function customerSite(host: string, switchboard: string): Promise<{ origin: string; close: () => void }> {
+  const page = `<!doctype html>
+<html lang="en">
+  <head><meta charset="utf-8"><title>Acme Outdoor</title>
+    <style>body { font: 16px Georgia, serif; margin: 40px; color: #222; }
+      /* The host page's own CSS must not reach the widget. */
+      button { background: hotpink !important; font-size: 40px !important; }</style></head>
+  <body>
+    <h1>Acme Outdoor</h1>
+    <p>Tents, stoves and good advice.</p>
+    <script src="${switchboard}/widget.js" data-app="${E2E_APP}" async></script>
+  </body>
+</html>`;
+  const server = http.createServer((_, response) => {
+    response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    response.end(page);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, host, () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ origin: `http://${host}:${port}`, close: () => server.close() });
+    });
+  });
+}
+
+async function signIn(page: Page) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(E2E_EMAIL);
+  await page.getByLabel("Password").fill(E2E_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/overview$/);
+}
+
+test("a visitor chats from a customer's site through the widget, and the message reaches the contact's page", async ({
+  page,
+  baseURL,
+}) => {
+  const allowed = await customerSite("127.0.0.2", baseURL!);
+  const refused = await customerSite("127.0.0.1", baseURL!);
+  try {
+    // The owner allows the customer's origin on the Widget page.
+    await signIn(page);
+    await page.goto(`/apps/${E2E_APP}/widget`);
+    await expect(page.locator("#embed-snippet")).toContainText(`data-app="${E2E_APP}"`);
+    await page.locator("#origins-form textarea").fill(allowed.origin);
+    await page.locator("#origins-form").getByRole("button", { name: "Save origins" }).click();
+    await expect(page.locator("#origins-form")).toContainText("Saved");
+    await page.reload();
+    await expect(page.locator("#allowed-origins")).toContainText(allowed.origin);
+    await page.screenshot({ path: "test-results/widget-settings.png", fullPage: true });
+
+    // On the customer's page: open the widget from the keyboard, write, send.
+    const visitor = await page.context().newPage();
+    const errors: string[] = [];
+    visitor.on("pageerror", (error) => errors.push(error.message));
+    await visitor.goto(allowed.origin);
+    const launcher = visitor.getByRole("button", { name: "Open chat" });
+    await expect(launcher).toBeVisible();
+    await launcher.focus();
+    await visitor.keyboard.press("Enter");
+    const panel = visitor.getByRole("dialog", { name: "Chat with us" });
+    await expect(panel).toBeVisible();
+    await expect(visitor.getByRole("textbox", { name: "Message" })).toBeFocused();
+    await visitor.keyboard.type("Do you ship tents to Lisbon?");
+    await visitor.keyboard.press("Enter");
+    await expect(panel.locator("li.visitor")).toHaveText("Do you ship tents to Lisbon?");
+    await expect(panel.getByRole("status")).toHaveText("");
+    // The host page's styles stayed outside the shadow root.
+    const size = await panel.getByRole("button", { name: "Send" }).evaluate((b) => getComputedStyle(b).fontSize);
+    expect(size).toBe("14px");
+    await visitor.screenshot({ path: "test-results/widget.png" });
+    // Escape closes the panel and gives the focus back to the launcher.
+    await visitor.keyboard.press("Escape");
+    await expect(panel).toBeHidden();
+    await expect(visitor.getByRole("button", { name: "Open chat" })).toBeFocused();
+    // The token is kept: a reload resumes the same conversation.
+    await visitor.reload();
+    await visitor.getByRole("button", { name: "Open chat" }).click();
+    await expect(panel.locator("li.visitor")).toHaveText("Do you ship tents to Lisbon?");
+    expect(errors).toEqual([]);
+
+    // The message is on the contact's page in the dashboard.
+    await page.goto(`/apps/${E2E_APP}/contacts`);
+    const row = page.locator("#contacts tbody tr").first();
+    await expect(row).toContainText("unverified");
+    await row.getByRole("link").click();
+    await expect(page.locator("#contact-conversations")).toContainText("Do you ship tents to Lisbon?");
+    await expect(page.locator("#contact-facts")).toContainText("Chrome");
+    await page.screenshot({ path: "test-results/contact.png", fullPage: true });
+
+    // From an origin that is not allowed, the widget does not boot and says so.
+    const stranger = await page.context().newPage();
+    await stranger.goto(refused.origin);
+    await stranger.getByRole("button", { name: "Open chat" }).click();
+    await expect(stranger.getByRole("dialog", { name: "Chat with us" }).getByRole("status")).toHaveText(
+      "Chat is not available on this site.",
+    );
+  } finally {
+    allowed.close();
+    refused.close();
+  }
+});
