@@ -12,9 +12,10 @@ use model::platform::users::Role;
 use store::testkit::{TestDatabase, dump_all_tables};
 
 use super::identity::{PREVIOUS_SECRET_GRACE_MS, user_hash};
-use super::widget_sessions::{DEFAULT_SESSION_LIFETIME_MS, REFRESH_CAP_MS};
+use super::widget_sessions::REFRESH_CAP_MS;
 use crate::platform::apps::tests::new_app;
 use crate::platform::users::tests::member;
+use crate::platform::workspaces::DEFAULT_SESSION_LIFETIME_MS;
 use crate::ports::testing::ManualClock;
 use crate::{Actor, Error, Integrations, Services};
 

@@ -23,24 +23,14 @@ use crate::desk::identity::Proof;
 use crate::ids::new_id;
 use crate::platform::apps::to_app;
 use crate::platform::secrets::{self, random_bytes};
+use crate::platform::workspaces::session_lifetime;
 use crate::validation::Checks;
 use crate::{Error, Result};
 
 /// Widget tokens: this prefix and 64 lowercase hex characters.
 pub const WIDGET_TOKEN_PREFIX: &str = "wst_";
-const HOUR_MS: i64 = 60 * 60 * 1_000;
-pub const DEFAULT_SESSION_LIFETIME_MS: i64 = 24 * HOUR_MS;
-pub const MIN_SESSION_LIFETIME_MS: i64 = HOUR_MS;
-pub const MAX_SESSION_LIFETIME_MS: i64 = 7 * 24 * HOUR_MS;
 /// However often a token is refreshed, the visitor boots again this long after booting.
-pub const REFRESH_CAP_MS: i64 = 30 * 24 * HOUR_MS;
-
-/// A workspace's session lifetime, within the allowed range.
-pub fn session_lifetime(configured: Option<i64>) -> i64 {
-    configured
-        .unwrap_or(DEFAULT_SESSION_LIFETIME_MS)
-        .clamp(MIN_SESSION_LIFETIME_MS, MAX_SESSION_LIFETIME_MS)
-}
+pub const REFRESH_CAP_MS: i64 = 30 * 24 * 60 * 60 * 1_000;
 
 /// A browser acting as one contact of one app, through a live widget session.
 #[derive(Clone, Debug)]
@@ -323,16 +313,5 @@ mod tests {
         assert!(!is_widget_token(&one.to_uppercase()));
         assert!(!is_widget_token("wst_abc"));
         assert!(!is_widget_token(&one.replace("wst_", "sbt_")));
-    }
-
-    #[test]
-    fn the_lifetime_defaults_to_a_day_within_an_hour_and_a_week() {
-        assert_eq!(session_lifetime(None), DEFAULT_SESSION_LIFETIME_MS);
-        assert_eq!(session_lifetime(Some(1)), MIN_SESSION_LIFETIME_MS);
-        assert_eq!(
-            session_lifetime(Some(30 * 24 * HOUR_MS)),
-            MAX_SESSION_LIFETIME_MS
-        );
-        assert_eq!(session_lifetime(Some(2 * HOUR_MS)), 2 * HOUR_MS);
     }
 }

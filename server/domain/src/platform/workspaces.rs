@@ -6,14 +6,24 @@ use model::platform::users::{Permission, Role};
 use model::platform::workspaces::{CreateWorkspace, Workspace, WorkspacePatch};
 use store::{StoreError, WorkspaceRecord};
 
-use crate::desk::widget_sessions::{
-    MAX_SESSION_LIFETIME_MS, MIN_SESSION_LIFETIME_MS, session_lifetime,
-};
 use crate::ids::new_id;
 use crate::platform::Platform;
 use crate::platform::audit::{AuditEvent, DEFAULT_RETENTION_DAYS};
 use crate::validation::Checks;
 use crate::{Actor, Error, Principal, Result};
+
+const HOUR_MS: i64 = 60 * 60 * 1_000;
+/// How long a widget session token lives unless the workspace says otherwise.
+pub const DEFAULT_SESSION_LIFETIME_MS: i64 = 24 * HOUR_MS;
+pub const MIN_SESSION_LIFETIME_MS: i64 = HOUR_MS;
+pub const MAX_SESSION_LIFETIME_MS: i64 = 7 * 24 * HOUR_MS;
+
+/// A workspace's widget session lifetime, within the allowed range.
+pub fn session_lifetime(configured: Option<i64>) -> i64 {
+    configured
+        .unwrap_or(DEFAULT_SESSION_LIFETIME_MS)
+        .clamp(MIN_SESSION_LIFETIME_MS, MAX_SESSION_LIFETIME_MS)
+}
 
 fn to_workspace(record: WorkspaceRecord, actor: &Actor) -> Workspace {
     let role = match &actor.principal {
@@ -201,6 +211,17 @@ impl Platform<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lifetime_defaults_to_a_day_within_an_hour_and_a_week() {
+        assert_eq!(session_lifetime(None), DEFAULT_SESSION_LIFETIME_MS);
+        assert_eq!(session_lifetime(Some(1)), MIN_SESSION_LIFETIME_MS);
+        assert_eq!(
+            session_lifetime(Some(30 * 24 * HOUR_MS)),
+            MAX_SESSION_LIFETIME_MS
+        );
+        assert_eq!(session_lifetime(Some(2 * HOUR_MS)), 2 * HOUR_MS);
+    }
 
     #[test]
     fn times_are_shown_in_the_workspaces_timezone() {
