@@ -93,3 +93,70 @@ async fn every_operation_documents_the_common_answers_the_server_gives() {
         .await;
     assert_eq!(as_text.status, 415, "{}", as_text.text);
 }
+
+#[tokio::test]
+async fn the_desk_and_widget_operations_name_their_credential() {
+    let app = TestApp::new().await;
+    let doc = app.get("/api/openapi.json").await.json();
+    assert!(doc["components"]["securitySchemes"]["widgetSession"].is_object());
+    let schemes = |path: &str, method: &str| -> Vec<String> {
+        doc["paths"][path][method]["security"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{method} {path} lists no security"))
+            .iter()
+            .flat_map(|alternative| alternative.as_object().unwrap().keys().cloned())
+            .collect()
+    };
+    for (path, method, expected) in [
+        ("/api/widget/boot", "post", vec![]),
+        ("/api/widget/revoke", "post", vec!["widgetSession"]),
+        ("/api/widget/refresh", "post", vec!["widgetSession"]),
+        ("/api/widget/contact", "get", vec!["widgetSession"]),
+        ("/api/widget/identify", "post", vec!["widgetSession"]),
+        ("/api/widget/location", "post", vec!["widgetSession"]),
+        ("/api/widget/conversations", "get", vec!["widgetSession"]),
+        ("/api/widget/conversations", "post", vec!["widgetSession"]),
+        (
+            "/api/widget/conversations/{id}/messages",
+            "get",
+            vec!["widgetSession"],
+        ),
+        (
+            "/api/widget/conversations/{id}/messages",
+            "post",
+            vec!["widgetSession"],
+        ),
+        ("/api/desk/contacts", "get", vec!["dashboardSession"]),
+        ("/api/desk/contacts/{id}", "get", vec!["dashboardSession"]),
+        (
+            "/api/admin/apps/{slug}/identity-verification",
+            "get",
+            vec!["dashboardSession"],
+        ),
+        (
+            "/api/admin/apps/{slug}/identity-verification",
+            "put",
+            vec!["dashboardSession"],
+        ),
+        (
+            "/api/admin/apps/{slug}/identity-verification/rotate",
+            "post",
+            vec!["dashboardSession"],
+        ),
+        ("/api/admin/workspaces", "get", vec!["dashboardSession"]),
+        ("/api/admin/workspaces", "post", vec!["dashboardSession"]),
+        (
+            "/api/admin/workspaces/{id}",
+            "get",
+            vec!["dashboardSession"],
+        ),
+        (
+            "/api/admin/workspaces/{id}",
+            "patch",
+            vec!["dashboardSession"],
+        ),
+        ("/.well-known/switchboard.json", "get", vec![]),
+    ] {
+        assert_eq!(schemes(path, method), expected, "{method} {path}");
+    }
+}

@@ -51,7 +51,12 @@ pub async fn refresh(
     State(services): State<Services>,
     OptionalBearer(token): OptionalBearer,
 ) -> Result<Json<RefreshResponse>, ApiError> {
-    let token = token.ok_or_else(missing_token)?;
+    let token = token.ok_or_else(|| {
+        ApiError::new(
+            model::ErrorCode::NotAuthenticated,
+            "Send the widget session token as Authorization: Bearer wst_…",
+        )
+    })?;
     Ok(Json(services.desk().refresh_widget_session(&token).await?))
 }
 
