@@ -90,6 +90,15 @@ test("a visitor chats from a customer's site through the widget, and the message
     await visitor.reload();
     await visitor.getByRole("button", { name: "Open chat" }).click();
     await expect(panel.locator("li.visitor")).toHaveText("Do you ship tents to Lisbon?");
+
+    // Talk: a real call through the LiveKit server with the reference agent.
+    await visitor.getByRole("tab", { name: "Talk" }).click();
+    const talk = visitor.getByRole("tabpanel", { name: "Talk" });
+    await talk.getByRole("button", { name: "Start call" }).click();
+    await expect(talk.locator(".call-state")).toHaveText(/Listening|Speaking|Thinking/, { timeout: 45_000 });
+    await visitor.screenshot({ path: "test-results/widget-talk.png" });
+    await talk.getByRole("button", { name: "End call" }).click();
+    await expect(talk.locator(".call-state")).toHaveText("The call ended.");
     expect(errors).toEqual([]);
 
     // The message is on the contact's page in the dashboard.

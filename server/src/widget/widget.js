@@ -7,7 +7,8 @@
 // open(), close() and identify({externalUserId, userHash, email, name}).
 //
 // It renders in a shadow root (the page's CSS cannot reach it), keeps its session token in
-// localStorage, and refreshes it in the last quarter of its lifetime.
+// localStorage, and refreshes it in the last quarter of its lifetime. Talk loads livekit-client
+// and the playground's bridge from this server when a call starts, never before.
 (() => {
   "use strict";
 
@@ -167,8 +168,8 @@
     }
   }
 
-  // A call as the visitor; a token that stopped working is replaced by a new boot once.
-  async function call(method, path, body) {
+  // A request as the visitor; a token that stopped working is replaced by a new boot once.
+  async function api(method, path, body) {
     if (!state.session || state.session.expiresAt <= Date.now()) await boot();
     try {
       return await request(method, path, body, state.session.token);
@@ -216,6 +217,21 @@
       form button { border: 0; border-radius: 8px; padding: 0 14px; background: #2f5bea;
         color: #fff; font-size: 14px; cursor: pointer; }
       form button:disabled { opacity: .6; cursor: default; }
+      [role=tablist] { display: flex; border-bottom: 1px solid #dde3ef; }
+      [role=tab] { flex: 1; padding: 10px; border: 0; background: #fff; font-size: 14px;
+        cursor: pointer; color: #5b6478; border-bottom: 2px solid transparent; }
+      [role=tab][aria-selected=true] { color: #2f5bea; border-bottom-color: #2f5bea; font-weight: 600; }
+      [role=tabpanel] { flex: 1; display: flex; flex-direction: column; min-height: 0; }
+      [role=tabpanel][hidden] { display: none; }
+      .call { padding: 14px; gap: 10px; }
+      .call-state { margin: 0; font-size: 15px; font-weight: 600; }
+      .call-state[data-state=speaking] { color: #2f5bea; }
+      .call .transcript { background: #f5f7fb; border-radius: 8px; }
+      .call-actions { display: flex; gap: 8px; }
+      .call-actions button { flex: 1; border: 0; border-radius: 8px; padding: 10px; font-size: 14px;
+        cursor: pointer; background: #2f5bea; color: #fff; }
+      .call-actions button.end { background: #b42318; }
+      .call-actions button:disabled { opacity: .5; cursor: default; }
       .status { min-height: 0; padding: 0 12px; font-size: 12px; color: #b42318; }
       .status:not(:empty) { padding: 6px 12px; }
     </style>
@@ -224,20 +240,35 @@
     <section class="panel" id="switchboard-panel" role="dialog" aria-label="Chat with us" hidden>
       <header><h2>Chat with us</h2>
         <button type="button" class="close" aria-label="Close chat">&times;</button></header>
-      <ol aria-live="polite" aria-label="Messages">
-        <li class="hint">Ask us anything: we will answer here.</li>
-      </ol>
-      <div class="status" role="status"></div>
-      <form>
-        <label hidden for="switchboard-message">Message</label>
-        <textarea id="switchboard-message" placeholder="Write a message…" maxlength="5000"
-          aria-label="Message"></textarea>
-        <button type="submit">Send</button>
-      </form>
+      <div role="tablist" aria-label="Chat or talk">
+        <button type="button" role="tab" id="sb-tab-chat" aria-selected="true"
+          aria-controls="sb-chat">Chat</button>
+        <button type="button" role="tab" id="sb-tab-talk" aria-selected="false"
+          aria-controls="sb-talk" tabindex="-1">Talk</button>
+      </div>
+      <div role="tabpanel" id="sb-chat" aria-labelledby="sb-tab-chat">
+        <ol class="messages" aria-live="polite" aria-label="Messages">
+          <li class="hint">Ask us anything: we will answer here.</li>
+        </ol>
+        <div class="status" role="status"></div>
+        <form>
+          <textarea id="switchboard-message" placeholder="Write a message…" maxlength="5000"
+            aria-label="Message"></textarea>
+          <button type="submit">Send</button>
+        </form>
+      </div>
+      <div role="tabpanel" id="sb-talk" class="call" aria-labelledby="sb-tab-talk" hidden>
+        <p class="call-state" aria-live="polite">Talk to our assistant with your microphone.</p>
+        <ol class="transcript" aria-label="Transcript"></ol>
+        <div class="call-actions">
+          <button type="button" class="start">Start call</button>
+          <button type="button" class="end" disabled>End call</button>
+        </div>
+      </div>
     </section>`;
   const launcher = root.querySelector(".launcher");
   const panel = root.querySelector(".panel");
-  const list = root.querySelector("ol");
+  const list = root.querySelector("ol.messages");
   const status = root.querySelector(".status");
   const form = root.querySelector("form");
   const input = root.querySelector("textarea");
@@ -266,7 +297,7 @@
     if (!state.conversationId) return;
     const after = state.cursor ? `?after=${encodeURIComponent(state.cursor)}` : "";
     try {
-      const page = await call("GET", `/conversations/${state.conversationId}/messages${after}`);
+      const page = await api("GET", `/conversations/${state.conversationId}/messages${after}`);
       state.cursor = page.nextCursor;
       render(page.messages);
       status.textContent = "";
@@ -281,7 +312,7 @@
 
   async function openConversation() {
     if (!state.conversationId) {
-      const listed = await call("GET", "/conversations");
+      const listed = await api("GET", "/conversations");
       const latest = listed.conversations[0];
       if (latest) {
         state.conversationId = latest.id;
@@ -311,9 +342,9 @@
 
   async function send(body) {
     if (state.conversationId) {
-      render([await call("POST", `/conversations/${state.conversationId}/messages`, { body })]);
+      render([await api("POST", `/conversations/${state.conversationId}/messages`, { body })]);
     } else {
-      const thread = await call("POST", "/conversations", { body });
+      const thread = await api("POST", "/conversations", { body });
       state.conversationId = thread.conversation.id;
       save();
       render(thread.messages);
@@ -348,11 +379,138 @@
     }
   });
 
+
+  // ---- Talk: a voice call with the app's agent ---------------------------------------------
+
+  const tabs = [...root.querySelectorAll("[role=tab]")];
+  const callState = root.querySelector(".call-state");
+  const transcript = root.querySelector("ol.transcript");
+  const startButton = root.querySelector(".call-actions .start");
+  const endButton = root.querySelector(".call-actions .end");
+  const STATE_LABELS = {
+    connecting: "Connecting…",
+    initializing: "The assistant is getting ready…",
+    listening: "Listening",
+    thinking: "Thinking…",
+    speaking: "Speaking",
+    idle: "Waiting for the assistant…",
+    disconnected: "The call ended.",
+  };
+  let call = null;
+  let bridgeLoaded = null;
+
+  function selectTab(tab) {
+    for (const each of tabs) {
+      const selected = each === tab;
+      each.setAttribute("aria-selected", String(selected));
+      each.tabIndex = selected ? 0 : -1;
+      root.getElementById(each.getAttribute("aria-controls")).hidden = !selected;
+    }
+    tab.focus();
+  }
+  tabs.forEach((tab, index) => {
+    tab.addEventListener("click", () => selectTab(tab));
+    tab.addEventListener("keydown", (event) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (step) selectTab(tabs[(index + step + tabs.length) % tabs.length]);
+    });
+  });
+
+  function showCallState(state, text) {
+    callState.dataset.state = state;
+    callState.textContent = text || STATE_LABELS[state] || state;
+  }
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const element = document.createElement("script");
+      element.src = src;
+      element.onload = resolve;
+      element.onerror = () => reject(new Error(`could not load ${src}`));
+      document.head.appendChild(element);
+    });
+  }
+
+  // livekit-client (about 150 KB gzipped) and the bridge load on the first call only.
+  function loadBridge() {
+    bridgeLoaded ||= (async () => {
+      if (!window.LivekitClient) await loadScript(`${base}/vendor/livekit-client.umd.js`);
+      if (!window.switchboardPlayground) await loadScript(`${base}/playground.js`);
+    })();
+    return bridgeLoaded;
+  }
+
+  const lines = new Map();
+  function onCallEvent(json) {
+    const event = JSON.parse(json);
+    if (event.type === "connection") {
+      if (event.state === "connecting") showCallState("connecting");
+      else if (event.state === "connected") showCallState("idle");
+      else if (event.state === "disconnected") endedLocally();
+    } else if (event.type === "agent") {
+      showCallState(event.state);
+    } else if (event.type === "transcript") {
+      let line = lines.get(event.segmentId);
+      if (!line) {
+        line = document.createElement("li");
+        line.className = event.role === "user" ? "visitor" : "agent";
+        lines.set(event.segmentId, line);
+        transcript.appendChild(line);
+      }
+      line.textContent = event.text;
+      transcript.scrollTop = transcript.scrollHeight;
+    } else if (event.type === "error") {
+      showCallState("error", event.message);
+    }
+  }
+
+  function endedLocally() {
+    if (!call) return;
+    call = null;
+    startButton.disabled = false;
+    endButton.disabled = true;
+    if (callState.dataset.state !== "error") showCallState("disconnected");
+  }
+
+  async function startCall() {
+    startButton.disabled = true;
+    transcript.textContent = "";
+    lines.clear();
+    showCallState("connecting");
+    try {
+      call = await api("POST", "/calls");
+      await loadBridge();
+      endButton.disabled = false;
+      await window.switchboardPlayground.connect(call.livekitUrl, call.userToken, onCallEvent);
+    } catch (error) {
+      call = null;
+      startButton.disabled = false;
+      endButton.disabled = true;
+      showCallState(
+        "error",
+        error.status === 503
+          ? "Voice calls are not set up on this server: chat with us instead."
+          : `The call could not start: ${error.message}`,
+      );
+    }
+  }
+
+  async function endCall() {
+    const ending = call;
+    endButton.disabled = true;
+    if (window.switchboardPlayground) await window.switchboardPlayground.disconnect();
+    endedLocally();
+    if (ending) await api("POST", `/calls/${encodeURIComponent(ending.roomName)}/end`).catch(() => {});
+  }
+
+  startButton.addEventListener("click", startCall);
+  endButton.addEventListener("click", endCall);
+
   window.SwitchboardWidget = {
     open,
     close,
     async identify(identity) {
-      const answer = await call("POST", "/identify", identity);
+      const answer = await api("POST", "/identify", identity);
       // The session may now act as another contact: its conversations are theirs.
       state.conversationId = null;
       state.cursor = null;

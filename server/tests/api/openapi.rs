@@ -126,6 +126,12 @@ async fn the_desk_and_widget_operations_name_their_credential() {
             "post",
             vec!["widgetSession"],
         ),
+        ("/api/widget/calls", "post", vec!["widgetSession"]),
+        (
+            "/api/widget/calls/{room}/end",
+            "post",
+            vec!["widgetSession"],
+        ),
         ("/api/desk/contacts", "get", vec!["dashboardSession"]),
         ("/api/desk/contacts/{id}", "get", vec!["dashboardSession"]),
         (

@@ -458,3 +458,63 @@ async fn the_widget_script_is_served_by_the_binary_small_and_cacheable() {
         .await;
     assert_eq!(revalidated.status, 304);
 }
+
+#[tokio::test]
+async fn a_visitor_talks_to_the_agent_through_livekit_and_only_ends_their_own_call() {
+    // LiveKit is the fake speaking its Twirp API: no real SFU in the API tests.
+    let (livekit, settings) = crate::voice::fake_livekit().await;
+    let app = TestApp::with_integrations(domain::Integrations {
+        livekit: settings,
+        ..crate::helpers::test_integrations()
+    })
+    .await;
+    widget_app(&app, "shop", "owner@shop.example").await;
+    let booted = boot(&app, Some(SHOP), "shop", json!({"deviceId": "device-0001"})).await;
+    let token = booted.json()["sessionToken"].as_str().unwrap().to_owned();
+    let contact_id = booted.json()["contact"]["id"].as_str().unwrap().to_owned();
+
+    let call = as_visitor(&app, &token, Method::POST, "/api/widget/calls", None).await;
+    assert_eq!(call.status, 200, "{}", call.text);
+    let call = call.json();
+    let room = call["roomName"].as_str().unwrap().to_owned();
+    assert!(room.starts_with("widget-"), "{room}");
+    assert_eq!(call["identity"], format!("visitor-{contact_id}"));
+    assert!(call["userToken"].as_str().unwrap().len() > 20);
+    let dispatches = livekit.calls_of("CreateDispatch");
+    assert_eq!(dispatches.len(), 1, "the agent is dispatched");
+    assert_eq!(dispatches[0].request["room"], json!(room));
+    // The call is the contact's.
+    let session = app
+        .db
+        .store
+        .voice_session_for_room(&room)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(session.customer_id.as_deref(), Some(contact_id.as_str()));
+
+    // Another visitor cannot end it; its own visitor can.
+    let other = boot(&app, Some(SHOP), "shop", json!({"deviceId": "device-0002"})).await;
+    let other_token = other.json()["sessionToken"].as_str().unwrap().to_owned();
+    let end_path = format!("/api/widget/calls/{room}/end");
+    let refused = as_visitor(&app, &other_token, Method::POST, &end_path, None).await;
+    assert_eq!(refused.status, 404, "{}", refused.text);
+    assert!(livekit.calls_of("DeleteRoom").is_empty());
+    let ended = as_visitor(&app, &token, Method::POST, &end_path, None).await;
+    assert_eq!(ended.status, 204, "{}", ended.text);
+    assert_eq!(
+        livekit.calls_of("DeleteRoom")[0].request["room"],
+        json!(room)
+    );
+}
+
+#[tokio::test]
+async fn without_livekit_the_widget_is_told_voice_is_off() {
+    let app = TestApp::new().await;
+    widget_app(&app, "shop", "owner@shop.example").await;
+    let booted = boot(&app, Some(SHOP), "shop", json!({"deviceId": "device-0001"})).await;
+    let token = booted.json()["sessionToken"].as_str().unwrap().to_owned();
+    let call = as_visitor(&app, &token, Method::POST, "/api/widget/calls", None).await;
+    assert_eq!(call.status, 503, "{}", call.text);
+    assert_eq!(call.json()["code"], "SERVICE_UNAVAILABLE");
+}

@@ -1,6 +1,7 @@
 //! The widget's JSON API (`/api/widget/*`): what a browser on a customer's site may do as one
 //! visitor, with the `wst_` token it booted.
 
+mod calls;
 mod contacts;
 mod conversations;
 mod sessions;
@@ -21,4 +22,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(contacts::location))
         .routes(routes!(conversations::list, conversations::start))
         .routes(routes!(conversations::messages, conversations::write))
+        .routes(routes!(calls::start))
+        .routes(routes!(calls::end))
 }

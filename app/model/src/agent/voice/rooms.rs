@@ -176,3 +176,18 @@ pub struct TelephonyCall {
     pub started_at: i64,
     pub ended_at: Option<i64>,
 }
+
+/// A call a visitor of the app's widget holds with its agent (`POST /api/widget/calls`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct VisitorCall {
+    pub livekit_url: String,
+    /// The visitor's LiveKit token for the room.
+    pub user_token: String,
+    pub room_name: String,
+    /// The call's conversation (its session id), which the agent writes the transcript to.
+    pub session_id: String,
+    /// The identity the visitor joins the room as.
+    pub identity: String,
+}

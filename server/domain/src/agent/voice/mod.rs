@@ -19,6 +19,7 @@ mod playground;
 mod records;
 mod rooms;
 mod stale;
+mod visitor_calls;
 
 use records::to_participant;
 pub(crate) use records::{
