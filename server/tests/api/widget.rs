@@ -468,7 +468,7 @@ async fn a_visitor_talks_to_the_agent_through_livekit_and_only_ends_their_own_ca
         ..crate::helpers::test_integrations()
     })
     .await;
-    widget_app(&app, "shop", "owner@shop.example").await;
+    let cookie = widget_app(&app, "shop", "owner@shop.example").await;
     let booted = boot(&app, Some(SHOP), "shop", json!({"deviceId": "device-0001"})).await;
     let token = booted.json()["sessionToken"].as_str().unwrap().to_owned();
     let contact_id = booted.json()["contact"]["id"].as_str().unwrap().to_owned();
@@ -492,6 +492,20 @@ async fn a_visitor_talks_to_the_agent_through_livekit_and_only_ends_their_own_ca
         .unwrap()
         .unwrap();
     assert_eq!(session.customer_id.as_deref(), Some(contact_id.as_str()));
+    let detail = admin(
+        &app,
+        &cookie,
+        Method::GET,
+        &format!("/api/desk/contacts/{contact_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        detail.json()["calls"][0]["roomName"],
+        json!(room),
+        "{}",
+        detail.text
+    );
 
     // Another visitor cannot end it; its own visitor can.
     let other = boot(&app, Some(SHOP), "shop", json!({"deviceId": "device-0002"})).await;

@@ -92,4 +92,22 @@ pub struct ContactDetail {
     pub live_sessions: i64,
     /// Their latest conversations (up to 20), each with its first 100 messages.
     pub conversations: Vec<super::conversations::ConversationThread>,
+    /// Their latest calls from the widget (up to 20), with CSAT.
+    pub calls: Vec<ContactCall>,
+}
+
+/// A call the contact held from the widget, with the rating they gave it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ContactCall {
+    pub room_name: String,
+    /// The call's conversation (its session id).
+    pub session_id: String,
+    pub status: String,
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    /// CSAT, 1–5, when they rated the call.
+    pub csat_rating: Option<i64>,
+    pub csat_comment: Option<String>,
 }

@@ -35,6 +35,8 @@ pub struct ContactView {
     pub last_seen: String,
     /// Each message's time, by message id.
     pub message_times: BTreeMap<String, String>,
+    /// Each call's start, by its session id.
+    pub call_times: BTreeMap<String, String>,
 }
 
 /// The Widget page: how to embed it, who may boot it, and identity verification.

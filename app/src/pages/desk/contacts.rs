@@ -155,6 +155,7 @@ fn ContactDetailView(view: ContactView, slug: String) -> impl IntoView {
         first_seen,
         last_seen,
         message_times,
+        call_times,
     } = view;
     let contact = detail.contact;
     let place = contact.location.as_ref().map(|l| {
@@ -178,6 +179,24 @@ fn ContactDetailView(view: ContactView, slug: String) -> impl IntoView {
         .iter()
         .map(|(key, value)| view! { <dt class="mono">{key.clone()}</dt><dd>{value.to_string()}</dd> })
         .collect_view();
+    let calls = detail
+        .calls
+        .into_iter()
+        .map(|call| {
+            let rating = call
+                .csat_rating
+                .map(|rating| format!("{rating}/5"))
+                .unwrap_or_else(|| "not rated".to_owned());
+            view! {
+                <tr>
+                    <td class="mono">{call.room_name}</td>
+                    <td>{call.status}</td>
+                    <td>{call_times.get(&call.session_id).cloned().unwrap_or_default()}</td>
+                    <td>{rating}{call.csat_comment.map(|comment| format!(": {comment}"))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
     let threads = detail
         .conversations
         .into_iter()
@@ -195,6 +214,18 @@ fn ContactDetailView(view: ContactView, slug: String) -> impl IntoView {
                     view! { <p class="muted card-section">"No conversation yet."</p> }.into_any()
                 } else {
                     threads.into_any()
+                }}
+                <h2 class="card-title">"Calls"</h2>
+                {if calls.is_empty() {
+                    view! { <p class="muted card-section">"No call from the widget yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="table" id="contact-calls">
+                            <thead><tr><th scope="col">"Room"</th><th scope="col">"Status"</th><th scope="col">"Started"</th><th scope="col">"CSAT"</th></tr></thead>
+                            <tbody>{calls}</tbody>
+                        </table>
+                    }
+                    .into_any()
                 }}
             </section>
             <aside class="detail-side">

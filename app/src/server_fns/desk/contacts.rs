@@ -68,7 +68,13 @@ pub async fn load_contact(slug: String, id: String) -> Result<ContactView, UiErr
         .flat_map(|thread| &thread.messages)
         .map(|message| (message.id.clone(), local(message.created_at)))
         .collect();
+    let call_times = detail
+        .calls
+        .iter()
+        .map(|call| (call.session_id.clone(), local(call.started_at)))
+        .collect();
     Ok(ContactView {
+        call_times,
         first_seen: local(detail.contact.first_seen_at),
         last_seen: local(detail.contact.last_seen_at),
         message_times,

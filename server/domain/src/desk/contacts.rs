@@ -241,10 +241,12 @@ impl Desk<'_> {
             .count_live_widget_sessions(&record.id, self.now_ms())
             .await?;
         let conversations = self.contact_threads(&record.id).await?;
+        let calls = self.contact_calls(&record.workspace_id, &record.id).await?;
         Ok(ContactDetail {
             contact: to_contact(record),
             live_sessions,
             conversations,
+            calls,
         })
     }
 

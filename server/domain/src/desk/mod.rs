@@ -1,6 +1,7 @@
 //! The desk wing: the support desk of seed 001 (contacts, widget sessions, inbox, tickets, help
 //! center, reports, campaigns). It may use the platform wing, never the agent wing.
 
+mod calls;
 pub mod contacts;
 pub mod conversations;
 pub mod identity;

@@ -392,6 +392,32 @@ impl Store {
 
     /// The newest session of any app in `room_name`, for LiveKit's webhooks (which know rooms,
     /// not apps): the live one if any.
+    /// The voice sessions whose customer id is `customer_id` (seed 003's customer, or a desk
+    /// contact who called from the widget) in the apps of one workspace, newest first.
+    pub async fn voice_sessions_of_customer(
+        &self,
+        workspace_id: &str,
+        customer_id: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<VoiceSessionRecord>> {
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "SELECT {} FROM voice_sessions v JOIN apps a ON a.id = v.app_id \
+                 WHERE a.workspace_id = $1 AND v.customer_id = $2 \
+                 ORDER BY v.created_at DESC, v.id DESC LIMIT $3",
+                crate::qualified(SESSION_COLUMNS, "v")
+            )
+        });
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, VoiceSessionRecord>(SQL.as_str())
+            .bind(workspace_id)
+            .bind(customer_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await)?,
+        )
+    }
+
     pub async fn voice_session_for_room(
         &self,
         room_name: &str,
