@@ -262,6 +262,7 @@ impl Desk<'_> {
             &mut checks,
         );
         checks.finish()?;
+        self.admit_visitor_write(visitor).await?;
         let current = self.contact_of(visitor).await?;
         let now = self.now_ms();
         let mut target = match claims.external_user_id.as_deref() {
@@ -307,6 +308,7 @@ impl Desk<'_> {
         let mut checks = Checks::new();
         check_location(Some(&location), &mut checks);
         checks.finish()?;
+        self.admit_visitor_write(visitor).await?;
         let now = self.now_ms();
         let contact = ContactRecord {
             location: to_value(Some(location)),

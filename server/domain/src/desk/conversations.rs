@@ -67,6 +67,7 @@ impl Desk<'_> {
         message: WriteMessage,
     ) -> Result<ConversationThread> {
         let body = checked_body(message)?;
+        self.admit_visitor_write(visitor).await?;
         let now = self.now_ms();
         let conversation = DeskConversationRecord {
             id: new_id(),
@@ -106,6 +107,7 @@ impl Desk<'_> {
     ) -> Result<DeskMessage> {
         let body = checked_body(message)?;
         self.visitor_conversation(visitor, conversation_id).await?;
+        self.admit_visitor_write(visitor).await?;
         let record = DeskMessageRecord {
             id: new_id(),
             conversation_id: conversation_id.to_owned(),

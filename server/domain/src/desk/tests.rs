@@ -78,7 +78,7 @@ fn boot_request(device_id: &str) -> BootRequest {
 
 impl Desk {
     async fn boot(&self, request: BootRequest) -> crate::Result<BootResponse> {
-        self.services.desk().boot(request, Some(SHOP)).await
+        self.services.desk().boot(request, Some(SHOP), None).await
     }
 
     /// Turns identity verification on in `mode`; answers the secret the first time.
@@ -124,7 +124,7 @@ async fn boot_answers_a_hashed_wst_token_only_from_an_allowed_origin() {
         let refused = desk
             .services
             .desk()
-            .boot(boot_request("device-0001"), origin)
+            .boot(boot_request("device-0001"), origin, None)
             .await;
         assert!(
             matches!(refused, Err(Error::PermissionDenied(_))),
@@ -586,4 +586,54 @@ async fn contact_id(desk: &Desk, workspace_id: &str, name: &str) -> String {
         .contacts[0]
         .id
         .clone()
+}
+
+#[tokio::test]
+async fn boots_per_address_and_writes_per_session_are_limited() {
+    let desk = desk().await;
+    let widget = desk.services.desk();
+    let boot_from = |ip: &'static str, device: String| {
+        let widget = desk.services.desk();
+        async move {
+            widget
+                .boot(boot_request(&device), Some(SHOP), Some(ip))
+                .await
+        }
+    };
+    for n in 0..super::widget_sessions::BOOTS_PER_IP.limit {
+        boot_from("203.0.113.7", format!("device-{n:04}"))
+            .await
+            .unwrap();
+    }
+    let refused = boot_from("203.0.113.7", "device-9999".to_owned()).await;
+    assert!(matches!(refused, Err(Error::RateLimited(_))), "{refused:?}");
+    // Another address is not held back by the first.
+    let booted = boot_from("203.0.113.8", "device-9999".to_owned())
+        .await
+        .unwrap();
+
+    let visitor = widget
+        .authenticate_widget_token(&booted.session_token)
+        .await
+        .unwrap();
+    let write = || model::desk::conversations::WriteMessage {
+        body: "hello".to_owned(),
+    };
+    let thread = widget.start_conversation(&visitor, write()).await.unwrap();
+    for _ in 1..super::widget_sessions::WRITES_PER_SESSION.limit {
+        widget
+            .visitor_write(&visitor, &thread.conversation.id, write())
+            .await
+            .unwrap();
+    }
+    let refused = widget
+        .visitor_write(&visitor, &thread.conversation.id, write())
+        .await;
+    assert!(matches!(refused, Err(Error::RateLimited(_))), "{refused:?}");
+    // A minute later the session writes again.
+    desk.clock.advance(60_000);
+    widget
+        .visitor_write(&visitor, &thread.conversation.id, write())
+        .await
+        .unwrap();
 }

@@ -25,12 +25,19 @@ use crate::platform::apps::to_app;
 use crate::platform::secrets::{self, random_bytes};
 use crate::platform::workspaces::session_lifetime;
 use crate::validation::Checks;
-use crate::{Error, Result};
+use crate::{Error, RatePolicy, Result};
 
 /// Widget tokens: this prefix and 64 lowercase hex characters.
 pub const WIDGET_TOKEN_PREFIX: &str = "wst_";
 /// However often a token is refreshed, the visitor boots again this long after booting.
 pub const REFRESH_CAP_MS: i64 = 30 * 24 * 60 * 60 * 1_000;
+
+/// Boots one client address may make per minute: each may create a contact.
+pub const BOOTS_PER_IP: RatePolicy = RatePolicy::new("widget-boot-ip", 20, 60_000);
+/// Writes (messages, conversations, identify, location) one widget session may make per minute.
+pub const WRITES_PER_SESSION: RatePolicy = RatePolicy::new("widget-write", 30, 60_000);
+/// Calls one contact may start per minute.
+pub const CALLS_PER_CONTACT: RatePolicy = RatePolicy::new("widget-call", 5, 60_000);
 
 /// A browser acting as one contact of one app, through a live widget session.
 #[derive(Clone, Debug)]
@@ -71,8 +78,14 @@ fn is_widget_token(token: &str) -> bool {
 }
 
 impl Desk<'_> {
-    /// Boots the widget for a visitor on a page of `origin` (the request's `Origin` header).
-    pub async fn boot(&self, request: BootRequest, origin: Option<&str>) -> Result<BootResponse> {
+    /// Boots the widget for a visitor on a page of `origin` (the request's `Origin` header),
+    /// from the client address `source_ip`.
+    pub async fn boot(
+        &self,
+        request: BootRequest,
+        origin: Option<&str>,
+        source_ip: Option<&str>,
+    ) -> Result<BootResponse> {
         let mut checks = Checks::new();
         let device_id = request.device_id.trim().to_owned();
         let device_id_ok = (8..=128).contains(&device_id.len())
@@ -110,6 +123,12 @@ impl Desk<'_> {
             .await?
             .ok_or(Error::NotFound("workspace"))?;
         let origin = self.check_origin(&app, workspace.allowed_origins.as_deref(), origin)?;
+        if let Some(ip) = source_ip {
+            let decision = self.platform().hit_rate_limit(&BOOTS_PER_IP, ip).await?;
+            if !decision.allowed {
+                return Err(Error::RateLimited(decision));
+            }
+        }
 
         let verifier = self.verifier(&app.id).await?;
         let proof = verifier.proof(
@@ -225,6 +244,32 @@ impl Desk<'_> {
             .revoke_widget_session(&secrets::hash(token.trim()), self.now_ms())
             .await?;
         Ok(())
+    }
+
+    /// Counts a write of the visitor's session; refused past [`WRITES_PER_SESSION`].
+    pub(crate) async fn admit_visitor_write(&self, visitor: &Visitor) -> Result<()> {
+        let decision = self
+            .platform()
+            .hit_rate_limit(&WRITES_PER_SESSION, &visitor.session.id)
+            .await?;
+        if decision.allowed {
+            Ok(())
+        } else {
+            Err(Error::RateLimited(decision))
+        }
+    }
+
+    /// Counts a call the visitor starts; refused past [`CALLS_PER_CONTACT`].
+    pub async fn admit_visitor_call(&self, visitor: &Visitor) -> Result<()> {
+        let decision = self
+            .platform()
+            .hit_rate_limit(&CALLS_PER_CONTACT, &visitor.contact_id)
+            .await?;
+        if decision.allowed {
+            Ok(())
+        } else {
+            Err(Error::RateLimited(decision))
+        }
     }
 
     /// Deletes widget sessions that expired or were revoked; run periodically.

@@ -19,6 +19,7 @@ use crate::http::{ApiError, WidgetVisitor};
     security(("widgetSession" = [])),
     responses(
         (status = 200, description = "The room and the visitor's token", body = VisitorCall),
+        (status = 429, description = "Too many calls (5 a minute per contact); see Retry-After", body = ErrorBody),
         (status = 503, description = "Voice calls are not configured (LiveKit)", body = ErrorBody),
     )
 )]
@@ -26,6 +27,7 @@ pub async fn start(
     State(services): State<Services>,
     WidgetVisitor(visitor): WidgetVisitor,
 ) -> Result<Json<VisitorCall>, ApiError> {
+    services.desk().admit_visitor_call(&visitor).await?;
     Ok(Json(
         services
             .agent()

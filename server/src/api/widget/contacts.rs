@@ -37,6 +37,7 @@ pub async fn me(
     responses(
         (status = 200, description = "The contact the session now acts as", body = ContactResponse),
         (status = 403, description = "Identity verification refused the claim", body = ErrorBody),
+        (status = 429, description = "Too many writes (30 a minute per session); see Retry-After", body = ErrorBody),
     )
 )]
 pub async fn identify(
@@ -56,7 +57,10 @@ pub async fn identify(
     tag = "widget",
     request_body = LocationRequest,
     security(("widgetSession" = [])),
-    responses((status = 200, description = "The updated contact", body = ContactResponse))
+    responses(
+        (status = 200, description = "The updated contact", body = ContactResponse),
+        (status = 429, description = "Too many writes (30 a minute per session); see Retry-After", body = ErrorBody),
+    )
 )]
 pub async fn location(
     State(services): State<Services>,

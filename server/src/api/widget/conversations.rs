@@ -33,7 +33,10 @@ pub async fn list(
     tag = "widget",
     request_body = WriteMessage,
     security(("widgetSession" = [])),
-    responses((status = 201, description = "The new conversation", body = ConversationThread))
+    responses(
+        (status = 201, description = "The new conversation", body = ConversationThread),
+        (status = 429, description = "Too many writes (30 a minute per session); see Retry-After", body = ErrorBody),
+    )
 )]
 pub async fn start(
     State(services): State<Services>,
@@ -84,6 +87,7 @@ pub async fn messages(
     responses(
         (status = 201, description = "The message", body = DeskMessage),
         (status = 404, description = "Not one of the visitor's conversations", body = ErrorBody),
+        (status = 429, description = "Too many writes (30 a minute per session); see Retry-After", body = ErrorBody),
     )
 )]
 pub async fn write(

@@ -7,6 +7,7 @@ use model::ErrorBody;
 use model::desk::widget::{BootRequest, BootResponse, RefreshResponse, RevokeRequest};
 use serde_json::{Value, json};
 
+use crate::http::session::ClientIp;
 use crate::http::{ApiError, ApiJson, OptionalBearer, OptionalJson, RequestOrigin};
 
 /// Starts a widget session for a visitor of the page the request comes from. Allowed only from
@@ -22,15 +23,20 @@ use crate::http::{ApiError, ApiJson, OptionalBearer, OptionalJson, RequestOrigin
         (status = 200, description = "The contact and its session token", body = BootResponse),
         (status = 403, description = "Origin not allowed, or identity verification refused the claim", body = ErrorBody),
         (status = 404, description = "No such active app", body = ErrorBody),
+        (status = 429, description = "Too many boots from this address (20 a minute); see Retry-After", body = ErrorBody),
     )
 )]
 pub async fn boot(
     State(services): State<Services>,
     RequestOrigin(origin): RequestOrigin,
+    ClientIp(ip): ClientIp,
     ApiJson(request): ApiJson<BootRequest>,
 ) -> Result<Json<BootResponse>, ApiError> {
     Ok(Json(
-        services.desk().boot(request, origin.as_deref()).await?,
+        services
+            .desk()
+            .boot(request, origin.as_deref(), ip.as_deref())
+            .await?,
     ))
 }
 
