@@ -36,9 +36,14 @@
       const role = participant.identity === room.localParticipant.identity ? "user" : "agent";
       const base = { type: "transcript", segmentId, identity: participant.identity, role };
       let text = "";
-      for await (const chunk of reader) {
-        text += chunk;
-        send(onEvent, { ...base, text, isFinal: false });
+      try {
+        for await (const chunk of reader) {
+          text += chunk;
+          send(onEvent, { ...base, text, isFinal: false });
+        }
+      } catch {
+        // The call ended mid-line (the room disconnected): the line stays as it was, unfinished.
+        return;
       }
       // The trailer may carry the final flag; a stream without it is final when it ends.
       const final = (reader.info.attributes || {})["lk.transcription_final"];

@@ -32,7 +32,9 @@ test("an owner adds a member and changes their role; the new member signs in wit
   await expect(row.getByRole("combobox")).toHaveValue("agent");
 
   await row.getByRole("combobox").selectOption("admin");
-  await row.getByRole("button", { name: "Change" }).click();
+  // The select shows the new role before the server has it: wait for the reload that follows
+  // the change, or it would wipe the form filled next.
+  await Promise.all([page.waitForEvent("load"), row.getByRole("button", { name: "Change" }).click()]);
   await expect(page.locator('tr[data-member="sam@e2e.example"]').getByRole("combobox")).toHaveValue("admin");
 
   // The same email again is refused with the reason, and nothing else changes.

@@ -96,6 +96,8 @@ test("a visitor chats from a customer's site through the widget, and the message
     const talk = visitor.getByRole("tabpanel", { name: "Talk" });
     await talk.getByRole("button", { name: "Start call" }).click();
     await expect(talk.locator(".call-state")).toHaveText(/Listening|Speaking|Thinking/, { timeout: 45_000 });
+    // The fake microphone asks its question after 5 s; the live transcript shows the exchange.
+    await expect(talk.locator("ol.transcript li.agent").first()).toBeVisible({ timeout: 60_000 });
     await visitor.screenshot({ path: "test-results/widget-talk.png" });
     await talk.getByRole("button", { name: "End call" }).click();
     await expect(talk.locator(".call-state")).toHaveText("The call ended.");

@@ -191,7 +191,8 @@
       * { box-sizing: border-box; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
       .launcher { position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; width: 56px;
         height: 56px; border-radius: 50%; border: 0; background: #2f5bea; color: #fff;
-        box-shadow: 0 4px 14px rgba(0,0,0,.25); cursor: pointer; font-size: 24px; }
+        box-shadow: 0 4px 14px rgba(0,0,0,.25); cursor: pointer; display: grid;
+        place-items: center; }
       .launcher:focus-visible, button:focus-visible, textarea:focus-visible {
         outline: 3px solid #ffb020; outline-offset: 2px; }
       .panel { position: fixed; right: 20px; bottom: 88px; z-index: 2147483000; width: 360px;
@@ -236,7 +237,9 @@
       .status:not(:empty) { padding: 6px 12px; }
     </style>
     <button class="launcher" type="button" aria-label="Open chat" aria-expanded="false"
-      aria-controls="switchboard-panel">&#128172;</button>
+      aria-controls="switchboard-panel"><svg viewBox="0 0 24 24" width="26" height="26"
+      aria-hidden="true" fill="currentColor"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5
+      4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg></button>
     <section class="panel" id="switchboard-panel" role="dialog" aria-label="Chat with us" hidden>
       <header><h2>Chat with us</h2>
         <button type="button" class="close" aria-label="Close chat">&times;</button></header>

@@ -281,7 +281,13 @@ fn Thread(
     view! {
         <div class="card-section" data-conversation=conversation.id>
             <p class="muted small">
-                {format!("{} · {} · {} messages", conversation.channel, conversation.status, conversation.message_count)}
+                {format!(
+                    "{} · {} · {} {}",
+                    conversation.channel,
+                    conversation.status,
+                    conversation.message_count,
+                    if conversation.message_count == 1 { "message" } else { "messages" }
+                )}
             </p>
             <ol class="chat-thread">{messages}</ol>
         </div>

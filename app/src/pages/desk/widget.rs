@@ -163,9 +163,10 @@ fn IdentitySettings(slug: String, identity: IdentityVerification) -> impl IntoVi
                 <label>
                     "Mode"
                     <select name="mode">
-                        <option value="optional" selected=!required>"optional: a bad hash boots unverified"</option>
-                        <option value="required" selected=required>"required: a claimed id needs its hash"</option>
+                        <option value="optional" selected=!required>"optional"</option>
+                        <option value="required" selected=required>"required"</option>
                     </select>
+                    <span class="muted small">"Optional: a bad hash boots an unverified contact. Required: a claimed user id needs its hash."</span>
                 </label>
                 <label class="checkbox"><input type="checkbox" name="allow_anonymous" value="on" checked=identity.allow_anonymous />" Anonymous visitors may chat (required mode)"</label>
                 <button class="button" type="submit">"Save"</button>
@@ -186,9 +187,9 @@ fn IdentitySettings(slug: String, identity: IdentityVerification) -> impl IntoVi
 /// How the customer's server computes `userHash`, in three languages.
 #[component]
 fn ServerSnippets() -> impl IntoView {
-    const NODE: &str = "import { createHmac } from \"node:crypto\";\n\nconst userHash = createHmac(\"sha256\", process.env.SWITCHBOARD_IDENTITY_SECRET)\n  .update(user.id)\n  .digest(\"hex\");";
-    const PYTHON: &str = "import hashlib, hmac, os\n\nuser_hash = hmac.new(\n    os.environ[\"SWITCHBOARD_IDENTITY_SECRET\"].encode(),\n    user.id.encode(),\n    hashlib.sha256,\n).hexdigest()";
-    const PHP: &str = "$userHash = hash_hmac(\n    'sha256',\n    $user->id,\n    getenv('SWITCHBOARD_IDENTITY_SECRET')\n);";
+    const NODE: &str = "import { createHmac } from \"node:crypto\";\n\nconst secret = process.env.IDENTITY_SECRET;\nconst userHash = createHmac(\"sha256\", secret)\n  .update(user.id)\n  .digest(\"hex\");";
+    const PYTHON: &str = "import hashlib, hmac, os\n\nsecret = os.environ[\"IDENTITY_SECRET\"]\nuser_hash = hmac.new(\n    secret.encode(), user.id.encode(), hashlib.sha256\n).hexdigest()";
+    const PHP: &str = "$secret = getenv('IDENTITY_SECRET');\n$userHash = hash_hmac('sha256', $user->id, $secret);";
     view! {
         <section class="card" id="server-snippets">
             <h2>"Computing the user hash on your server"</h2>
