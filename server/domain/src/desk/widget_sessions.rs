@@ -51,11 +51,6 @@ impl Visitor {
     pub fn workspace_id(&self) -> &str {
         &self.app.workspace_id
     }
-
-    /// When the token expires.
-    pub fn expires_at(&self) -> i64 {
-        self.session.expires_at
-    }
 }
 
 fn new_token() -> Result<String> {
