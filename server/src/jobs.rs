@@ -62,6 +62,27 @@ pub async fn expire_handoffs(services: Services, every: Duration) {
     }
 }
 
+/// How often snoozed support conversations are checked for their time to open.
+pub const SNOOZE_WAKE_EVERY: Duration = Duration::from_secs(30);
+
+/// Opens snoozed support conversations whose `snoozedUntil` has come.
+pub async fn wake_snoozed(services: Services, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        ticker.tick().await;
+        if !my_turn(&services, "snooze_wake", every).await {
+            continue;
+        }
+        let outcome = services.desk().wake_snoozed_conversations().await;
+        count_run("snooze_wake", outcome.is_ok());
+        match outcome {
+            Ok(0) => {}
+            Ok(woken) => tracing::info!(woken, "opened snoozed conversations"),
+            Err(err) => tracing::warn!(error = %err, "opening snoozed conversations failed"),
+        }
+    }
+}
+
 /// How often stale voice sessions are looked for.
 pub const STALE_SESSIONS_EVERY: Duration = Duration::from_secs(60);
 

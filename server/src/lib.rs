@@ -135,6 +135,10 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
         services.clone(),
         jobs::HANDOFF_EXPIRY_EVERY,
     ));
+    let snooze_wake = tokio::spawn(jobs::wake_snoozed(
+        services.clone(),
+        jobs::SNOOZE_WAKE_EVERY,
+    ));
     let insights = tokio::spawn(jobs::daily_insights(services.clone(), jobs::INSIGHTS_EVERY));
     let webhooks = tokio::spawn(jobs::deliver_webhooks(
         services.clone(),
@@ -184,6 +188,7 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
     .map_err(StartupError::Serve)?;
     maintenance.abort();
     handoff_expiry.abort();
+    snooze_wake.abort();
     webhooks.abort();
     ingestion.abort();
     stale_sessions.abort();

@@ -46,7 +46,7 @@ pub use agent::voice::{
     VoiceSessionRecord,
 };
 pub use desk::contacts::{ContactFilter, ContactRecord};
-pub use desk::conversations::{DeskConversationRecord, DeskMessageRecord};
+pub use desk::conversations::{DeskConversationRecord, DeskMessageRecord, InboxFilter, InboxRow};
 pub use desk::identity_verification::IdentityVerificationRecord;
 pub use desk::widget_sessions::WidgetSessionRecord;
 pub use error::{StoreError, StoreResult};

@@ -189,3 +189,67 @@ async fn a_widget_session_is_replaced_once_and_purged_when_over() {
     assert!(!store.revoke_widget_session("hash-s2", 1_700).await.unwrap());
     assert_eq!(store.delete_widget_sessions_before(1_800).await.unwrap(), 2);
 }
+
+#[tokio::test]
+async fn snoozed_conversations_wake_when_their_time_comes_and_a_visitor_reopens_them() {
+    let db = TestDatabase::new().await;
+    let ws = workspace(&db.store, "w1").await;
+    let store = &db.store;
+    store.insert_app(&app("a1", &ws.id, "shop")).await.unwrap();
+    store
+        .insert_contact(&contact("c1", None, false))
+        .await
+        .unwrap();
+    let message = |id: &str, conversation: &str, kind: &str, at: i64| store::DeskMessageRecord {
+        id: id.to_owned(),
+        conversation_id: conversation.to_owned(),
+        sender_kind: kind.to_owned(),
+        sender_id: None,
+        body: "text".to_owned(),
+        internal: false,
+        created_at: at,
+    };
+    for id in ["k1", "k2"] {
+        let conversation = store::DeskConversationRecord {
+            id: id.to_owned(),
+            workspace_id: "w1".to_owned(),
+            app_id: "a1".to_owned(),
+            contact_id: "c1".to_owned(),
+            status: "snoozed".to_owned(),
+            channel: "chat".to_owned(),
+            message_count: 1,
+            last_message_at: 1_000,
+            assignee_id: None,
+            snoozed_until: Some(if id == "k1" { 1_500 } else { 9_000 }),
+            first_response_at: None,
+            resolved_at: None,
+            contact_read_at: None,
+            created_at: 1_000,
+            updated_at: 1_000,
+        };
+        store
+            .insert_desk_conversation(
+                &conversation,
+                &message(&format!("m-{id}"), id, "visitor", 1_000),
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(store.wake_snoozed_conversations(1_400).await.unwrap(), 0);
+    assert_eq!(store.wake_snoozed_conversations(1_600).await.unwrap(), 1);
+    let woken = store.desk_conversation("k1").await.unwrap().unwrap();
+    assert_eq!((woken.status.as_str(), woken.snoozed_until), ("open", None));
+    // The member's reply sets the first response; the visitor's message reopens k2.
+    store
+        .insert_desk_message(&message("r1", "k2", "agent", 2_000))
+        .await
+        .unwrap();
+    store
+        .insert_desk_message(&message("v2", "k2", "visitor", 3_000))
+        .await
+        .unwrap();
+    let k2 = store.desk_conversation("k2").await.unwrap().unwrap();
+    assert_eq!(k2.status, "open");
+    assert_eq!(k2.first_response_at, Some(2_000));
+    assert_eq!(k2.message_count, 3);
+}

@@ -1254,6 +1254,11 @@ async fn no_admin_endpoint_reaches_another_workspace() {
         ),
         (Method::GET, format!("/api/admin/workspaces/{theirs}"), ""),
         (
+            Method::GET,
+            format!("/api/desk/conversations?workspaceId={theirs}"),
+            "",
+        ),
+        (
             Method::PATCH,
             format!("/api/admin/workspaces/{theirs}"),
             r#"{"allowedOrigins":["https://evil.example"]}"#,

@@ -15,6 +15,7 @@ mod fakes;
 mod guardrails;
 mod handoffs;
 mod helpers;
+mod inbox;
 mod isolation;
 mod knowledge;
 mod openapi;

@@ -368,19 +368,16 @@ async fn a_visitor_chats_and_sees_the_replies_stored_for_them() {
     assert_eq!(first.status, 200, "{}", first.text);
     let cursor = first.json()["nextCursor"].as_str().unwrap().to_owned();
 
-    // A reply stored for the visitor (the inbox writes these) shows up after the cursor.
-    app.db
-        .store
-        .insert_desk_message(&store::DeskMessageRecord {
-            id: "reply-1".to_owned(),
-            conversation_id: id.clone(),
-            sender_kind: "agent".to_owned(),
-            sender_id: None,
-            body: "It ships today.".to_owned(),
-            created_at: domain::now_ms() + 1,
-        })
-        .await
-        .unwrap();
+    // A member's reply from the inbox shows up after the cursor.
+    let reply = admin(
+        &app,
+        &cookie,
+        Method::POST,
+        &format!("/api/desk/conversations/{id}/messages"),
+        Some(json!({"body": "It ships today."})),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
     let written = as_visitor(
         &app,
         &token,

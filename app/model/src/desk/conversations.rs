@@ -42,6 +42,8 @@ pub struct DeskMessage {
     pub conversation_id: String,
     pub sender: SenderKind,
     pub body: String,
+    /// A note for members: never shown to the visitor.
+    pub internal: bool,
     pub created_at: i64,
 }
 
@@ -56,7 +58,128 @@ pub struct DeskConversation {
     pub channel: String,
     pub message_count: i64,
     pub last_message_at: i64,
+    /// The member it is assigned to.
+    pub assignee_id: Option<String>,
+    /// When a snoozed conversation opens again.
+    pub snoozed_until: Option<i64>,
+    /// The first reply the visitor could see.
+    pub first_response_at: Option<i64>,
+    /// When it was last closed.
+    pub resolved_at: Option<i64>,
     pub created_at: i64,
+}
+
+/// A support conversation's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ConversationStatus {
+    Open,
+    /// Set aside until `snoozedUntil`, or until the visitor writes.
+    Snoozed,
+    Closed,
+}
+
+impl ConversationStatus {
+    pub const ALL: [ConversationStatus; 3] = [
+        ConversationStatus::Open,
+        ConversationStatus::Snoozed,
+        ConversationStatus::Closed,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ConversationStatus::Open => "open",
+            ConversationStatus::Snoozed => "snoozed",
+            ConversationStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ConversationStatus> {
+        ConversationStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == text)
+    }
+}
+
+/// `GET /api/desk/conversations`: a workspace's inbox.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InboxQuery {
+    /// Required when the user belongs to several workspaces.
+    pub workspace_id: Option<String>,
+    /// `open`, `snoozed` or `closed`.
+    pub status: Option<String>,
+    /// `me`, `none` (unassigned) or a member's user id.
+    pub assignee: Option<String>,
+    /// `chat`, `voice` or `email`.
+    pub channel: Option<String>,
+    /// The `nextCursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1–100, default 25.
+    pub limit: Option<i64>,
+}
+
+/// A conversation as an inbox lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct InboxItem {
+    pub conversation: DeskConversation,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    /// The visitor's messages the signed-in member has not read.
+    pub unread: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct InboxPage {
+    pub conversations: Vec<InboxItem>,
+    pub next_cursor: Option<String>,
+}
+
+/// `PATCH /api/desk/conversations/{id}`: only the fields present change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConversationPatch {
+    /// `open`, `snoozed` (needs `snoozedUntil`) or `closed`.
+    #[serde(default)]
+    pub status: Option<ConversationStatus>,
+    /// ms since the epoch, in the future; with `status: snoozed`.
+    #[serde(default)]
+    pub snoozed_until: Option<i64>,
+    /// A member of the workspace; `null` unassigns.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub assignee_id: Option<Option<String>>,
+}
+
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// `POST /api/desk/conversations/{id}/messages`: a member's reply, or an internal note.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Reply {
+    /// 1–5,000 characters.
+    pub body: String,
+    /// A note for members only.
+    #[serde(default)]
+    pub internal: bool,
 }
 
 /// A conversation with its messages, oldest first.
@@ -105,4 +228,14 @@ pub struct MessagePage {
 #[serde(rename_all = "camelCase")]
 pub struct ConversationList {
     pub conversations: Vec<DeskConversation>,
+}
+
+/// A conversation as a member sees it: its contact and every message, internal notes included.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct InboxConversation {
+    pub conversation: DeskConversation,
+    pub contact: super::contacts::Contact,
+    pub messages: Vec<DeskMessage>,
 }

@@ -41,6 +41,9 @@ impl Role {
                 AppsRead,
                 AppsManage,
                 ConversationsRead,
+                ConversationsReply,
+                ConversationsAssign,
+                ConversationsClose,
                 HandoffsManage,
                 KnowledgeRead,
                 KnowledgeManage,
@@ -57,6 +60,9 @@ impl Role {
             Role::Agent => &[
                 AppsRead,
                 ConversationsRead,
+                ConversationsReply,
+                ConversationsAssign,
+                ConversationsClose,
                 HandoffsManage,
                 KnowledgeRead,
                 AnalyticsRead,
@@ -88,6 +94,15 @@ pub enum Permission {
     AppsManage,
     #[serde(rename = "conversations.read")]
     ConversationsRead,
+    /// Reply to support conversations and write internal notes.
+    #[serde(rename = "conversations.reply")]
+    ConversationsReply,
+    /// Assign support conversations to members.
+    #[serde(rename = "conversations.assign")]
+    ConversationsAssign,
+    /// Close, snooze and reopen support conversations.
+    #[serde(rename = "conversations.close")]
+    ConversationsClose,
     /// Claim and resolve handoffs.
     #[serde(rename = "handoffs.manage")]
     HandoffsManage,
@@ -121,10 +136,13 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 19] = [
         Permission::AppsRead,
         Permission::AppsManage,
         Permission::ConversationsRead,
+        Permission::ConversationsReply,
+        Permission::ConversationsAssign,
+        Permission::ConversationsClose,
         Permission::HandoffsManage,
         Permission::KnowledgeRead,
         Permission::KnowledgeManage,

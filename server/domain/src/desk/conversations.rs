@@ -26,22 +26,32 @@ pub(crate) fn to_conversation(record: DeskConversationRecord) -> DeskConversatio
         channel: record.channel,
         message_count: record.message_count,
         last_message_at: record.last_message_at,
+        assignee_id: record.assignee_id,
+        snoozed_until: record.snoozed_until,
+        first_response_at: record.first_response_at,
+        resolved_at: record.resolved_at,
         created_at: record.created_at,
     }
 }
 
-fn to_message(record: DeskMessageRecord) -> DeskMessage {
+pub(crate) fn to_message(record: DeskMessageRecord) -> DeskMessage {
     DeskMessage {
         id: record.id,
         conversation_id: record.conversation_id,
         sender: SenderKind::parse(&record.sender_kind).unwrap_or(SenderKind::Bot),
         body: record.body,
+        internal: record.internal,
         created_at: record.created_at,
     }
 }
 
 fn checked_body(message: WriteMessage) -> Result<String> {
-    let body = message.body.trim().to_owned();
+    checked_text(message.body)
+}
+
+/// A message's text, trimmed: 1–5,000 characters.
+pub(crate) fn checked_text(body: String) -> Result<String> {
+    let body = body.trim().to_owned();
     let mut checks = Checks::new();
     checks.text("body", &body, 1, MAX_BODY_CHARS);
     checks.finish()?;
@@ -78,6 +88,11 @@ impl Desk<'_> {
             channel: "chat".to_owned(),
             message_count: 1,
             last_message_at: now,
+            assignee_id: None,
+            snoozed_until: None,
+            first_response_at: None,
+            resolved_at: None,
+            contact_read_at: None,
             created_at: now,
             updated_at: now,
         };
@@ -87,6 +102,7 @@ impl Desk<'_> {
             sender_kind: SenderKind::Visitor.as_str().to_owned(),
             sender_id: Some(visitor.contact_id.clone()),
             body,
+            internal: false,
             created_at: now,
         };
         self.store()
@@ -114,6 +130,7 @@ impl Desk<'_> {
             sender_kind: SenderKind::Visitor.as_str().to_owned(),
             sender_id: Some(visitor.contact_id.clone()),
             body,
+            internal: false,
             created_at: self.now_ms(),
         };
         self.store().insert_desk_message(&record).await?;
@@ -131,7 +148,7 @@ impl Desk<'_> {
         let paging = Paging::new(query.after.as_deref(), query.limit, 100, 200)?;
         let records = self
             .store()
-            .desk_messages(conversation_id, paging.after(), paging.fetch())
+            .desk_messages(conversation_id, paging.after(), paging.fetch(), false)
             .await?;
         let (records, _) = paging.page(records, |record| (record.created_at, record.id.as_str()));
         let next_cursor = records
@@ -172,7 +189,7 @@ impl Services {
         for conversation in conversations {
             let messages = self
                 .store()
-                .desk_messages(&conversation.id, None, THREAD_MESSAGES)
+                .desk_messages(&conversation.id, None, THREAD_MESSAGES, true)
                 .await?;
             threads.push(ConversationThread {
                 conversation: to_conversation(conversation),

@@ -5,6 +5,7 @@ mod calls;
 pub mod contacts;
 pub mod conversations;
 pub mod identity;
+pub mod inbox;
 pub mod widget_sessions;
 
 pub use widget_sessions::{Visitor, WIDGET_TOKEN_PREFIX};

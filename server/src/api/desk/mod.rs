@@ -1,6 +1,7 @@
 //! The desk wing's JSON API (seed 001's support desk), for dashboard users.
 
 mod contacts;
+mod conversations;
 mod identity;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -15,4 +16,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(contacts::get))
         .routes(routes!(identity::get, identity::update))
         .routes(routes!(identity::rotate))
+        .routes(routes!(conversations::list))
+        .routes(routes!(conversations::get, conversations::update))
+        .routes(routes!(conversations::reply))
+        .routes(routes!(conversations::read))
 }
