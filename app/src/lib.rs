@@ -35,6 +35,7 @@ use crate::pages::agent::playground::PlaygroundPage;
 use crate::pages::agent::tools::ToolsPage;
 use crate::pages::agent::voice_sessions::{VoiceSessionPage, VoiceSessionsPage};
 use crate::pages::desk::contacts::{ContactPage, ContactsPage};
+use crate::pages::desk::inbox::{InboxConversationPage, InboxPage};
 use crate::pages::desk::widget::WidgetPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::platform::apps::AppsPage;
@@ -106,6 +107,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apps/:slug/settings") view=AppsPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/workspace") view=WorkspacePage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/inbox") view=InboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/inbox/:id") view=InboxConversationPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/contacts") view=ContactsPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/contacts/:id") view=ContactPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/widget") view=WidgetPage ssr=SsrMode::Async />

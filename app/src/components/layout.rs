@@ -54,6 +54,7 @@ const NAVIGATION: &[(&str, &[NavItem])] = &[
                 Permission::ConversationsRead,
             ),
             app_page("Playground", "playground", Permission::AppsRead),
+            app_page("Inbox", "inbox", Permission::ConversationsRead),
             app_page("Contacts", "contacts", Permission::ConversationsRead),
         ],
     ),

@@ -1417,3 +1417,132 @@ async fn a_new_workspace_comes_with_its_first_app_and_shows_in_the_switcher() {
     .await;
     assert_eq!(bad.status, 400, "{}", bad.text);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inbox_lists_unread_chats_and_members_answer_note_assign_and_close() {
+    let app = TestApp::new().await;
+    let (_shop, agent) = member_of_app(&app, "shop", "agent@example.com", Role::Agent).await;
+    let owner = another_member(&app, "shop", "owner@example.com", Role::Owner).await;
+    let viewer = another_member(&app, "shop", "viewer@example.com", Role::Viewer).await;
+    call(
+        &app,
+        "/sfn/widget-origins",
+        "slug=shop&origins=https%3A%2F%2Fshop.example.com",
+        &owner,
+    )
+    .await;
+    let booted = visitor_boots(
+        &app,
+        "shop",
+        json!({"deviceId": "device-ada-1", "name": "Ada"}),
+    )
+    .await;
+    let bearer = format!("Bearer {}", booted["sessionToken"].as_str().unwrap());
+    let chat = app
+        .post_json(
+            "/api/widget/conversations",
+            &[("authorization", bearer.as_str())],
+            json!({"body": "Where is my parcel?"}),
+        )
+        .await;
+    let id = chat.json()["conversation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let inbox = page(&app, "/apps/shop/inbox", Some(&agent)).await;
+    assert_eq!(inbox.status, 200, "{}", inbox.text);
+    assert!(
+        inbox.text.contains("Ada") && inbox.text.contains("1 new"),
+        "{}",
+        inbox.text
+    );
+    let thread = page(&app, &format!("/apps/shop/inbox/{id}"), Some(&agent)).await;
+    assert_eq!(thread.status, 200, "{}", thread.text);
+    assert!(thread.text.contains("Where is my parcel?"));
+    assert!(thread.text.contains("id=\"reply-form\""));
+    // Opening it read it.
+    assert!(
+        !page(&app, "/apps/shop/inbox", Some(&agent))
+            .await
+            .text
+            .contains("1 new")
+    );
+
+    let replied = call(
+        &app,
+        "/sfn/inbox-reply",
+        &format!("id={id}&body=On+its+way"),
+        &agent,
+    )
+    .await;
+    assert_eq!(replied.status, 200, "{}", replied.text);
+    let noted = call(
+        &app,
+        "/sfn/inbox-reply",
+        &format!("id={id}&body=Check+the+courier&internal=on"),
+        &agent,
+    )
+    .await;
+    assert_eq!(noted.status, 200, "{}", noted.text);
+    let me = app
+        .services
+        .platform()
+        .user_for_session(cookie_token(&agent))
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let assigned = call(
+        &app,
+        "/sfn/inbox-assign",
+        &format!("id={id}&assignee={me}"),
+        &agent,
+    )
+    .await;
+    assert_eq!(assigned.status, 200, "{}", assigned.text);
+    let closed = call(
+        &app,
+        "/sfn/inbox-status",
+        &format!("id={id}&status=closed"),
+        &agent,
+    )
+    .await;
+    assert_eq!(closed.status, 200, "{}", closed.text);
+    let after = page(&app, &format!("/apps/shop/inbox/{id}"), Some(&agent)).await;
+    assert!(after.text.contains("On its way") && after.text.contains("Check the courier"));
+    assert!(after.text.contains("Internal note"));
+    assert!(
+        after.text.contains("id=\"conversation-status\">closed"),
+        "{}",
+        after.text
+    );
+    // The visitor sees the reply, not the note.
+    let seen = app
+        .send(
+            Method::GET,
+            &format!("/api/widget/conversations/{id}/messages"),
+            &[("authorization", bearer.as_str())],
+            Body::empty(),
+        )
+        .await;
+    assert!(seen.text.contains("On its way") && !seen.text.contains("Check the courier"));
+
+    // A viewer reads without the reply box, and a reply is refused.
+    let read_only = page(&app, &format!("/apps/shop/inbox/{id}"), Some(&viewer)).await;
+    assert!(read_only.text.contains("Where is my parcel?"));
+    assert!(!read_only.text.contains("id=\"reply-form\""));
+    let refused = call(
+        &app,
+        "/sfn/inbox-reply",
+        &format!("id={id}&body=hi"),
+        &viewer,
+    )
+    .await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+}
+
+/// The session token of a `Cookie` header value (`sb_session=…`).
+fn cookie_token(cookie: &str) -> &str {
+    cookie.split_once('=').map_or(cookie, |(_, token)| token)
+}

@@ -53,3 +53,37 @@ pub struct WidgetView {
     /// Whether the user may change these (`settings.security`).
     pub may_manage: bool,
 }
+
+/// The Inbox page: a page of the workspace's support conversations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxView {
+    pub workspace_name: String,
+    pub timezone: String,
+    pub rows: Vec<InboxRowView>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxRowView {
+    pub item: super::conversations::InboxItem,
+    /// When the last message came, in the workspace's timezone.
+    pub last_message: String,
+}
+
+/// A conversation's page in the inbox, with what the member may do there.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxConversationView {
+    pub conversation: super::conversations::InboxConversation,
+    pub timezone: String,
+    /// Each message's time, by message id.
+    pub message_times: BTreeMap<String, String>,
+    /// The workspace's members, to assign to: (user id, name or email).
+    pub members: Vec<(String, String)>,
+    pub me: String,
+    pub may_reply: bool,
+    pub may_assign: bool,
+    pub may_close: bool,
+}
