@@ -112,6 +112,28 @@ test("a visitor chats from a customer's site through the widget, and the message
     await expect(page.locator("#contact-facts")).toContainText("Chrome");
     await page.screenshot({ path: "test-results/contact.png", fullPage: true });
 
+    // An agent answers from the Inbox; the visitor's widget shows the reply, never the note.
+    await page.goto(`/apps/${E2E_APP}/inbox`);
+    const unread = page.locator("#inbox tbody tr.unread").first();
+    await expect(unread).toContainText("1 new");
+    await unread.getByRole("link").click();
+    await expect(page.locator("#inbox-thread")).toContainText("Do you ship tents to Lisbon?");
+    const replyForm = page.locator("#reply-form");
+    await replyForm.getByLabel("Reply").fill("We check your order's weight first.");
+    await replyForm.getByLabel("Internal note (members only)").check();
+    await Promise.all([page.waitForEvent("load"), replyForm.getByRole("button", { name: "Send" }).click()]);
+    await page.locator("#reply-form").getByLabel("Reply").fill("Yes, we ship to Lisbon in 3 days.");
+    await Promise.all([page.waitForEvent("load"), page.locator("#reply-form").getByRole("button", { name: "Send" }).click()]);
+    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Assign to me" }).click()]);
+    await expect(page.locator("#conversation-assignee")).toHaveText("owner");
+    await expect(page.locator("#inbox-thread")).toContainText("Internal note");
+    await page.screenshot({ path: "test-results/inbox.png", fullPage: true });
+    await visitor.getByRole("tab", { name: "Chat" }).click();
+    const chat = visitor.getByRole("tabpanel", { name: "Chat" });
+    await expect(chat.locator("li.agent")).toHaveText("Yes, we ship to Lisbon in 3 days.", { timeout: 15_000 });
+    await expect(chat).not.toContainText("order's weight");
+    await visitor.screenshot({ path: "test-results/widget-reply.png" });
+
     // From an origin that is not allowed, the widget does not boot and says so.
     const stranger = await page.context().newPage();
     await stranger.goto(refused.origin);
