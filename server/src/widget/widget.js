@@ -19,6 +19,8 @@
   const base = new URL(script.src, location.href).origin;
   const storageKey = `switchboard:${slug}`;
   const POLL_MS = 4000;
+  // While the panel is closed, how often the launcher's unread badge is brought up to date.
+  const BADGE_MS = 30000;
 
   // ---- The session: boot, refresh, and authenticated calls -------------------------------
 
@@ -193,6 +195,10 @@
         height: 56px; border-radius: 50%; border: 0; background: #2f5bea; color: #fff;
         box-shadow: 0 4px 14px rgba(0,0,0,.25); cursor: pointer; display: grid;
         place-items: center; }
+      .launcher .unread { position: absolute; top: -4px; right: -4px; min-width: 20px;
+        height: 20px; padding: 0 5px; border-radius: 10px; background: #b42318; color: #fff;
+        font-size: 12px; line-height: 20px; font-weight: 600; }
+      .launcher .unread[hidden] { display: none; }
       .launcher:focus-visible, button:focus-visible, textarea:focus-visible {
         outline: 3px solid #ffb020; outline-offset: 2px; }
       .panel { position: fixed; right: 20px; bottom: 88px; z-index: 2147483000; width: 360px;
@@ -239,7 +245,7 @@
     <button class="launcher" type="button" aria-label="Open chat" aria-expanded="false"
       aria-controls="switchboard-panel"><svg viewBox="0 0 24 24" width="26" height="26"
       aria-hidden="true" fill="currentColor"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5
-      4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg></button>
+      4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg><span class="unread" hidden></span></button>
     <section class="panel" id="switchboard-panel" role="dialog" aria-label="Chat with us" hidden>
       <header><h2>Chat with us</h2>
         <button type="button" class="close" aria-label="Close chat">&times;</button></header>
@@ -304,6 +310,10 @@
       state.cursor = page.nextCursor;
       render(page.messages);
       status.textContent = "";
+      // Replies shown in the open panel are read.
+      if (!panel.hidden && page.messages.some((message) => message.sender !== "visitor")) {
+        await api("POST", `/conversations/${state.conversationId}/read`);
+      }
     } catch (error) {
       if (error.status === 404) {
         // Not this contact's (another user signed in on this device): start afresh.
@@ -325,7 +335,22 @@
     await loadNewMessages();
   }
 
+  const badge = root.querySelector(".launcher .unread");
+  async function refreshBadge() {
+    if (!panel.hidden || !state.session) return;
+    try {
+      const { unread } = await api("GET", "/unread");
+      badge.hidden = unread === 0;
+      badge.textContent = String(unread);
+      launcher.setAttribute("aria-label", unread ? `Open chat, ${unread} unread` : "Open chat");
+    } catch {
+      // The badge is a hint: the next round tries again.
+    }
+  }
+  setInterval(refreshBadge, BADGE_MS);
+
   function open() {
+    badge.hidden = true;
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
     launcher.setAttribute("aria-label", "Close chat");
@@ -526,8 +551,10 @@
     document.body.appendChild(host);
     // A saved token is used as long as it lives; otherwise boot now, so an origin that is not
     // allowed shows at once rather than on the first message.
-    if (state.session && state.session.expiresAt > Date.now()) scheduleRefresh();
-    else boot().catch(showError);
+    if (state.session && state.session.expiresAt > Date.now()) {
+      scheduleRefresh();
+      refreshBadge();
+    } else boot().catch(showError);
   }
   if (document.body) start();
   else document.addEventListener("DOMContentLoaded", start);

@@ -92,6 +92,18 @@ impl Inbox {
         .await
     }
 
+    async fn visitor_unread(&self) -> i64 {
+        let answer = as_visitor(
+            &self.app,
+            &self.visitor,
+            Method::GET,
+            "/api/widget/unread",
+            None,
+        )
+        .await;
+        answer.json()["unread"].as_i64().unwrap()
+    }
+
     async fn visitor_messages(&self) -> Vec<Value> {
         let page = as_visitor(
             &self.app,
@@ -159,6 +171,18 @@ async fn members_read_answer_and_note_and_the_visitor_sees_only_the_answers() {
         .map(|m| m["body"].clone())
         .collect();
     assert_eq!(seen, [json!("My order is late"), json!("It ships today.")]);
+    // The visitor has one reply to read (the note does not count) until they read it.
+    assert_eq!(inbox.visitor_unread().await, 1);
+    let read_by_visitor = as_visitor(
+        &inbox.app,
+        &inbox.visitor,
+        Method::POST,
+        &format!("/api/widget/conversations/{}/read", inbox.conversation),
+        None,
+    )
+    .await;
+    assert_eq!(read_by_visitor.status, 204, "{}", read_by_visitor.text);
+    assert_eq!(inbox.visitor_unread().await, 0);
 
     // Replying read it for the agent; the owner has not read it.
     assert_eq!(inbox.list(&inbox.agent, "").await[0]["unread"], 0);

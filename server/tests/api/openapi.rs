@@ -128,6 +128,33 @@ async fn the_desk_and_widget_operations_name_their_credential() {
         ),
         ("/api/widget/calls", "post", vec!["widgetSession"]),
         (
+            "/api/widget/conversations/{id}/read",
+            "post",
+            vec!["widgetSession"],
+        ),
+        ("/api/widget/unread", "get", vec!["widgetSession"]),
+        ("/api/desk/conversations", "get", vec!["dashboardSession"]),
+        (
+            "/api/desk/conversations/{id}",
+            "get",
+            vec!["dashboardSession"],
+        ),
+        (
+            "/api/desk/conversations/{id}",
+            "patch",
+            vec!["dashboardSession"],
+        ),
+        (
+            "/api/desk/conversations/{id}/messages",
+            "post",
+            vec!["dashboardSession"],
+        ),
+        (
+            "/api/desk/conversations/{id}/read",
+            "post",
+            vec!["dashboardSession"],
+        ),
+        (
             "/api/widget/calls/{room}/end",
             "post",
             vec!["widgetSession"],

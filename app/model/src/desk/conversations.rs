@@ -239,3 +239,11 @@ pub struct InboxConversation {
     pub contact: super::contacts::Contact,
     pub messages: Vec<DeskMessage>,
 }
+
+/// `GET /api/widget/unread`: replies the visitor has not read, across their conversations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct UnreadCount {
+    pub unread: i64,
+}

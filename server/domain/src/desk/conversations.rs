@@ -4,7 +4,7 @@
 
 use model::desk::conversations::{
     ConversationList, ConversationThread, DeskConversation, DeskMessage, MessagePage,
-    MessagesQuery, SenderKind, WriteMessage,
+    MessagesQuery, SenderKind, UnreadCount, WriteMessage,
 };
 use store::{DeskConversationRecord, DeskMessageRecord};
 
@@ -158,6 +158,22 @@ impl Desk<'_> {
         Ok(MessagePage {
             messages: records.into_iter().map(to_message).collect(),
             next_cursor,
+        })
+    }
+
+    /// Marks one of the visitor's conversations read by them.
+    pub async fn visitor_mark_read(&self, visitor: &Visitor, conversation_id: &str) -> Result<()> {
+        self.visitor_conversation(visitor, conversation_id).await?;
+        self.store()
+            .mark_desk_conversation_read_by_contact(conversation_id, self.now_ms())
+            .await?;
+        Ok(())
+    }
+
+    /// Replies the visitor has not read, across their conversations.
+    pub async fn visitor_unread(&self, visitor: &Visitor) -> Result<UnreadCount> {
+        Ok(UnreadCount {
+            unread: self.store().contact_unread(&visitor.contact_id).await?,
         })
     }
 

@@ -6,7 +6,8 @@ use axum::http::StatusCode;
 use domain::Services;
 use model::ErrorBody;
 use model::desk::conversations::{
-    ConversationList, ConversationThread, DeskMessage, MessagePage, MessagesQuery, WriteMessage,
+    ConversationList, ConversationThread, DeskMessage, MessagePage, MessagesQuery, UnreadCount,
+    WriteMessage,
 };
 
 use crate::http::{ApiError, ApiJson, ApiQuery, WidgetVisitor};
@@ -101,4 +102,40 @@ pub async fn write(
         .visitor_write(&visitor, &id, message)
         .await?;
     Ok((StatusCode::CREATED, Json(message)))
+}
+
+/// Marks one of the visitor's conversations read by them.
+#[utoipa::path(
+    post,
+    path = "/api/widget/conversations/{id}/read",
+    tag = "widget",
+    params(("id" = String, Path, description = "The conversation's id")),
+    security(("widgetSession" = [])),
+    responses(
+        (status = 204, description = "Read"),
+        (status = 404, description = "Not one of the visitor's conversations", body = ErrorBody),
+    )
+)]
+pub async fn read(
+    State(services): State<Services>,
+    WidgetVisitor(visitor): WidgetVisitor,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    services.desk().visitor_mark_read(&visitor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Replies the visitor has not read, across their conversations (the launcher's badge).
+#[utoipa::path(
+    get,
+    path = "/api/widget/unread",
+    tag = "widget",
+    security(("widgetSession" = [])),
+    responses((status = 200, description = "The count", body = UnreadCount))
+)]
+pub async fn unread(
+    State(services): State<Services>,
+    WidgetVisitor(visitor): WidgetVisitor,
+) -> Result<Json<UnreadCount>, ApiError> {
+    Ok(Json(services.desk().visitor_unread(&visitor).await?))
 }

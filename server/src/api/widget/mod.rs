@@ -22,6 +22,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(contacts::location))
         .routes(routes!(conversations::list, conversations::start))
         .routes(routes!(conversations::messages, conversations::write))
+        .routes(routes!(conversations::read))
+        .routes(routes!(conversations::unread))
         .routes(routes!(calls::start))
         .routes(routes!(calls::end))
 }

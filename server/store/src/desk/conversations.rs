@@ -230,6 +230,20 @@ impl Store {
         Ok(())
     }
 
+    /// Replies a contact has not read: members' and the system's messages (never internal
+    /// notes) after the contact last read each conversation.
+    pub async fn contact_unread(&self, contact_id: &str) -> StoreResult<i64> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM desk_messages m \
+             JOIN desk_conversations c ON c.id = m.conversation_id \
+             WHERE c.contact_id = $1 AND m.sender_kind <> 'visitor' AND NOT m.internal \
+             AND m.created_at > COALESCE(c.contact_read_at, 0)",
+        )
+        .bind(contact_id)
+        .fetch_one(pool)
+        .await)?)
+    }
+
     /// One page of a workspace's inbox, most recent first, with the reader's unread counts.
     pub async fn list_inbox(&self, filter: &InboxFilter<'_>) -> StoreResult<Vec<InboxRow>> {
         static SQL: LazyLock<String> = LazyLock::new(|| {
