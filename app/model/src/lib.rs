@@ -6,6 +6,7 @@
 pub mod agent;
 pub mod desk;
 pub mod error;
+pub mod patch;
 pub mod platform;
 
 pub use error::{ErrorBody, ErrorCode};

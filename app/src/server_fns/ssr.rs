@@ -21,6 +21,31 @@ pub async fn app_caller(slug: &str) -> Result<(domain::Services, domain::Caller)
     Ok((services, caller))
 }
 
+/// The app `slug` and its workspace, as the signed-in `actor` may see them.
+pub async fn app_and_workspace(
+    services: &domain::Services,
+    actor: &domain::Actor,
+    slug: &str,
+) -> Result<
+    (
+        model::platform::apps::App,
+        model::platform::workspaces::Workspace,
+    ),
+    UiError,
+> {
+    let app = services.platform().app_by_slug(actor, slug).await?;
+    let workspace = services
+        .platform()
+        .workspace(actor, &app.workspace_id)
+        .await?;
+    Ok((app, workspace))
+}
+
+/// `epoch_ms` to the minute in the workspace's timezone.
+pub fn local_time(workspace: &model::platform::workspaces::Workspace, epoch_ms: i64) -> String {
+    domain::platform::workspaces::local_minutes(epoch_ms, &workspace.timezone)
+}
+
 /// The non-blank lines of a text box, trimmed.
 pub fn lines(text: &str) -> Vec<String> {
     text.lines()

@@ -156,18 +156,10 @@ pub struct ConversationPatch {
     /// A member of the workspace; `null` unassigns.
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub assignee_id: Option<Option<String>>,
-}
-
-fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
 }
 
 /// `POST /api/desk/conversations/{id}/messages`: a member's reply, or an internal note.

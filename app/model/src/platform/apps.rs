@@ -90,134 +90,124 @@ impl Default for AppSettings {
 pub struct AppPatch {
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub model_id: Option<String>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub reply_as_audio: Option<bool>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub temperature: Option<Option<f64>>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub system_prompt: Option<String>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub voice: Option<Option<String>>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub token_expire_minutes: Option<Option<i64>>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub persona_name: Option<Option<String>>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub persona_greeting: Option<Option<String>>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub persona_tone: Option<Option<String>>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub preferred_terms: Option<Vec<String>>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub blocked_terms: Option<Vec<String>>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub guardrails_enabled: Option<bool>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_actions_per_turn: Option<Option<i64>>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub handoff_enabled: Option<bool>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub handoff_webhook_url: Option<Option<String>>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub handoff_expiration_seconds: Option<Option<i64>>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub knowledge_threshold: Option<Option<f64>>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub ui_strings: Option<Map<String, Value>>,
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub allowed_origins: Option<Option<Vec<String>>>,
-}
-
-/// A field that is present: `null` is a value (for optional fields, "clear it"), and where the
-/// field takes none it is refused rather than read as "unchanged".
-fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
 }
 
 impl AppPatch {

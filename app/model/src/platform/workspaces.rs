@@ -44,18 +44,10 @@ pub struct WorkspacePatch {
     /// `null` restores the default (24 h).
     #[serde(
         default,
-        deserialize_with = "present",
+        deserialize_with = "crate::patch::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub widget_session_lifetime_ms: Option<Option<i64>>,
-}
-
-fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
 }
 
 impl WorkspacePatch {

@@ -15,11 +15,7 @@ pub async fn load_contacts(
     cursor: Option<String>,
 ) -> Result<ContactsView, UiError> {
     let (services, actor) = ssr::signed_in().await?;
-    let app = services.platform().app_by_slug(&actor, &slug).await?;
-    let workspace = services
-        .platform()
-        .workspace(&actor, &app.workspace_id)
-        .await?;
+    let (app, workspace) = ssr::app_and_workspace(&services, &actor, &slug).await?;
     let page = services
         .desk()
         .list_contacts(
@@ -32,7 +28,7 @@ pub async fn load_contacts(
             },
         )
         .await?;
-    let local = |ms| domain::platform::workspaces::local_minutes(ms, &workspace.timezone);
+    let local = |ms| ssr::local_time(&workspace, ms);
     Ok(ContactsView {
         rows: page
             .contacts
@@ -52,16 +48,12 @@ pub async fn load_contacts(
 #[server(prefix = "/sfn", endpoint = "contact")]
 pub async fn load_contact(slug: String, id: String) -> Result<ContactView, UiError> {
     let (services, actor) = ssr::signed_in().await?;
-    let app = services.platform().app_by_slug(&actor, &slug).await?;
+    let (app, workspace) = ssr::app_and_workspace(&services, &actor, &slug).await?;
     let detail = services.desk().contact(&actor, &id).await?;
     if detail.contact.workspace_id != app.workspace_id {
         return Err(domain::Error::NotFound("contact").into());
     }
-    let workspace = services
-        .platform()
-        .workspace(&actor, &app.workspace_id)
-        .await?;
-    let local = |ms| domain::platform::workspaces::local_minutes(ms, &workspace.timezone);
+    let local = |ms| ssr::local_time(&workspace, ms);
     let message_times = detail
         .conversations
         .iter()

@@ -17,11 +17,7 @@ pub async fn load_inbox(
     cursor: Option<String>,
 ) -> Result<InboxView, UiError> {
     let (services, actor) = ssr::signed_in().await?;
-    let app = services.platform().app_by_slug(&actor, &slug).await?;
-    let workspace = services
-        .platform()
-        .workspace(&actor, &app.workspace_id)
-        .await?;
+    let (app, workspace) = ssr::app_and_workspace(&services, &actor, &slug).await?;
     let page = services
         .desk()
         .inbox(
@@ -35,7 +31,7 @@ pub async fn load_inbox(
             },
         )
         .await?;
-    let local = |ms| domain::platform::workspaces::local_minutes(ms, &workspace.timezone);
+    let local = |ms| ssr::local_time(&workspace, ms);
     Ok(InboxView {
         rows: page
             .conversations
@@ -60,16 +56,12 @@ pub async fn load_inbox_conversation(
     use model::platform::users::Permission;
 
     let (services, actor) = ssr::signed_in().await?;
-    let app = services.platform().app_by_slug(&actor, &slug).await?;
+    let (app, workspace) = ssr::app_and_workspace(&services, &actor, &slug).await?;
     let conversation = services.desk().inbox_conversation(&actor, &id).await?;
     if conversation.contact.workspace_id != app.workspace_id {
         return Err(domain::Error::NotFound("conversation").into());
     }
     services.desk().mark_read(&actor, &id).await?;
-    let workspace = services
-        .platform()
-        .workspace(&actor, &app.workspace_id)
-        .await?;
     let members = services
         .platform()
         .workspace_members(&actor, &app.workspace_id)
@@ -78,7 +70,7 @@ pub async fn load_inbox_conversation(
         .into_iter()
         .map(|member| (member.user_id, member.name))
         .collect();
-    let local = |ms| domain::platform::workspaces::local_minutes(ms, &workspace.timezone);
+    let local = |ms| ssr::local_time(&workspace, ms);
     let message_times = conversation
         .messages
         .iter()

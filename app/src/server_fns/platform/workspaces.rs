@@ -12,11 +12,7 @@ use crate::server_fns::ssr;
 #[server(prefix = "/sfn", endpoint = "workspace")]
 pub async fn load_workspace(slug: String) -> Result<WorkspaceView, UiError> {
     let (services, actor) = ssr::signed_in().await?;
-    let app = services.platform().app_by_slug(&actor, &slug).await?;
-    let workspace = services
-        .platform()
-        .workspace(&actor, &app.workspace_id)
-        .await?;
+    let (_, workspace) = ssr::app_and_workspace(&services, &actor, &slug).await?;
     let may_manage = actor.can(
         &workspace.id,
         model::platform::users::Permission::SettingsSecurity,

@@ -16,7 +16,7 @@ use store::IdentityVerificationRecord;
 
 use crate::desk::Desk;
 use crate::platform::audit::AuditEvent;
-use crate::platform::secrets::random_bytes;
+use crate::platform::secrets::{random_bytes, to_hex};
 use crate::{Actor, Result, Services};
 
 /// How long the secret replaced by a rotation still verifies hashes.
@@ -70,13 +70,7 @@ impl Verifier {
 /// Hex HMAC-SHA256 of `user_id` under `secret`, as the customer's server computes it.
 pub fn user_hash(secret: &str, user_id: &str) -> String {
     mac_of(secret, user_id)
-        .map(|mac| {
-            mac.finalize()
-                .into_bytes()
-                .iter()
-                .map(|byte| format!("{byte:02x}"))
-                .collect()
-        })
+        .map(|mac| to_hex(&mac.finalize().into_bytes()))
         .unwrap_or_default()
 }
 
@@ -112,7 +106,7 @@ fn secret_context(app_id: &str) -> String {
 /// A new secret: 32 random bytes in hex.
 fn new_secret() -> Result<String> {
     let bytes: [u8; 32] = random_bytes()?;
-    Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
+    Ok(to_hex(&bytes))
 }
 
 fn to_settings(record: Option<&IdentityVerificationRecord>, now: i64) -> IdentityVerification {

@@ -55,12 +55,7 @@ impl Visitor {
 
 fn new_token() -> Result<String> {
     let bytes: [u8; 32] = random_bytes()?;
-    let mut token = String::with_capacity(68);
-    token.push_str(WIDGET_TOKEN_PREFIX);
-    for byte in bytes {
-        token.push_str(&format!("{byte:02x}"));
-    }
-    Ok(token)
+    Ok(format!("{WIDGET_TOKEN_PREFIX}{}", secrets::to_hex(&bytes)))
 }
 
 fn is_widget_token(token: &str) -> bool {
@@ -119,10 +114,9 @@ impl Desk<'_> {
             .ok_or(Error::NotFound("workspace"))?;
         let origin = self.check_origin(&app, workspace.allowed_origins.as_deref(), origin)?;
         if let Some(ip) = source_ip {
-            let decision = self.platform().hit_rate_limit(&BOOTS_PER_IP, ip).await?;
-            if !decision.allowed {
-                return Err(Error::RateLimited(decision));
-            }
+            self.platform()
+                .enforce_rate_limit(&BOOTS_PER_IP, ip)
+                .await?;
         }
 
         let verifier = self.verifier(&app.id).await?;
@@ -243,28 +237,16 @@ impl Desk<'_> {
 
     /// Counts a write of the visitor's session; refused past [`WRITES_PER_SESSION`].
     pub(crate) async fn admit_visitor_write(&self, visitor: &Visitor) -> Result<()> {
-        let decision = self
-            .platform()
-            .hit_rate_limit(&WRITES_PER_SESSION, &visitor.session.id)
-            .await?;
-        if decision.allowed {
-            Ok(())
-        } else {
-            Err(Error::RateLimited(decision))
-        }
+        self.platform()
+            .enforce_rate_limit(&WRITES_PER_SESSION, &visitor.session.id)
+            .await
     }
 
     /// Counts a call the visitor starts; refused past [`CALLS_PER_CONTACT`].
     pub async fn admit_visitor_call(&self, visitor: &Visitor) -> Result<()> {
-        let decision = self
-            .platform()
-            .hit_rate_limit(&CALLS_PER_CONTACT, &visitor.contact_id)
-            .await?;
-        if decision.allowed {
-            Ok(())
-        } else {
-            Err(Error::RateLimited(decision))
-        }
+        self.platform()
+            .enforce_rate_limit(&CALLS_PER_CONTACT, &visitor.contact_id)
+            .await
     }
 
     /// Deletes widget sessions that expired or were revoked; run periodically.

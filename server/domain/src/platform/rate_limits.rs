@@ -52,6 +52,16 @@ impl Platform<'_> {
         Ok(decision(policy, count, window_start, now))
     }
 
+    /// Counts one request of `subject` against `policy`, refusing it (429) past the limit.
+    pub async fn enforce_rate_limit(&self, policy: &RatePolicy, subject: &str) -> Result<()> {
+        let decision = self.hit_rate_limit(policy, subject).await?;
+        if decision.allowed {
+            Ok(())
+        } else {
+            Err(crate::Error::RateLimited(decision))
+        }
+    }
+
     /// The current standing of `subject` without counting a request.
     pub async fn peek_rate_limit(
         &self,

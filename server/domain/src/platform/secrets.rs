@@ -34,9 +34,13 @@ pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N]> {
 
 /// Hex SHA-256 of a credential, as stored.
 pub fn hash(credential: &str) -> String {
-    let digest = Sha256::digest(credential.as_bytes());
-    let mut hex = String::with_capacity(64);
-    for byte in digest {
+    to_hex(&Sha256::digest(credential.as_bytes()))
+}
+
+/// `bytes` as lowercase hex.
+pub(crate) fn to_hex(bytes: &[u8]) -> String {
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
         hex.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
         hex.push(char::from(b"0123456789abcdef"[usize::from(byte & 0x0f)]));
     }
