@@ -183,6 +183,7 @@ async fn serve(config: &Config, store: Store) -> Result<(), StartupError> {
         shutdown_signal().await;
         // Live streams never end on their own; in-flight requests are waited for.
         state_services.agent().close_live_streams();
+        state_services.desk().close_live_streams();
     })
     .await
     .map_err(StartupError::Serve)?;

@@ -51,6 +51,14 @@ impl Actor {
         }
     }
 
+    /// The signed-in user's id; `None` for the operator.
+    pub fn user_id(&self) -> Option<&str> {
+        match &self.principal {
+            Principal::User(user) => Some(user.id.as_str()),
+            Principal::Operator => None,
+        }
+    }
+
     /// Whether the actor may see things of `workspace_id` needing `permission`.
     pub fn can(&self, workspace_id: &str, permission: Permission) -> bool {
         self.require(workspace_id, permission).is_ok()

@@ -20,6 +20,7 @@
 
 mod actor;
 pub mod agent;
+mod bridge;
 mod clock;
 pub mod desk;
 mod error;

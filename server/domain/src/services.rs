@@ -58,6 +58,7 @@ struct Inner {
     auth_cache: AuthCache,
     rate_buffer: RateBuffer,
     live: LiveHub,
+    desk_hub: crate::desk::live::DeskHub,
     rule_cache: RuleCache,
     /// Wakes the webhook worker when a delivery is queued.
     webhooks_queued: tokio::sync::Notify,
@@ -104,6 +105,7 @@ impl Services {
                 auth_cache: AuthCache::default(),
                 rate_buffer: RateBuffer::default(),
                 live: LiveHub::default(),
+                desk_hub: Default::default(),
                 rule_cache: RuleCache::default(),
                 webhooks_queued: tokio::sync::Notify::new(),
                 embedder: OnceLock::new(),
@@ -217,6 +219,10 @@ impl Services {
 
     pub(crate) fn live(&self) -> &LiveHub {
         &self.inner.live
+    }
+
+    pub(crate) fn desk_hub(&self) -> &crate::desk::live::DeskHub {
+        &self.inner.desk_hub
     }
 
     pub fn rate_limits(&self) -> &RateLimits {

@@ -45,13 +45,19 @@ pub use agent::voice::{
     ClientLogRecord, LivekitEventOutcome, LivekitEventWrite, ParticipantRecord, VoiceSessionFilter,
     VoiceSessionRecord,
 };
+pub use desk::automation::{AutomationRecord, RatingRecord};
 pub use desk::contacts::{ContactFilter, ContactRecord};
 pub use desk::conversations::{DeskConversationRecord, DeskMessageRecord, InboxFilter, InboxRow};
 pub use desk::identity_verification::IdentityVerificationRecord;
+pub use desk::snippets::SnippetRecord;
+pub use desk::tags::{AppliedTag, TagRecord, TagUsage};
+pub use desk::tickets::{TicketCommentRecord, TicketFilter, TicketFormRecord, TicketRecord};
 pub use desk::widget_sessions::WidgetSessionRecord;
 pub use error::{StoreError, StoreResult};
 pub use migrations::AppliedMigration;
-pub use notifications::{MAX_NOTIFICATION_BYTES, NotificationListener};
+pub use notifications::{
+    AGENT_CHANNEL, DESK_CHANNEL, MAX_NOTIFICATION_BYTES, NotificationListener,
+};
 pub use platform::agent_credentials::{AgentCredentialRecord, AgentCredentialWithApp};
 pub use platform::apps::AppRecord;
 pub use platform::audit_log::AuditRecord;

@@ -5,8 +5,10 @@ use sqlx::postgres::PgListener;
 
 use crate::{Store, StoreResult};
 
-/// The channel every instance listens on.
-const CHANNEL: &str = "switchboard_live";
+/// The channel of the agent wing's live updates (sessions' messages and status).
+pub const AGENT_CHANNEL: &str = "switchboard_live";
+/// The channel of the desk's live updates (support conversations).
+pub const DESK_CHANNEL: &str = "switchboard_desk";
 /// PostgreSQL refuses payloads of 8000 bytes or more.
 pub const MAX_NOTIFICATION_BYTES: usize = 7_900;
 
@@ -33,11 +35,12 @@ impl Store {
         matches!(self, Store::Postgres(_))
     }
 
-    /// Sends `payload` to every listening instance, this one included. A no-op on SQLite.
-    pub async fn notify(&self, payload: &str) -> StoreResult<()> {
+    /// Sends `payload` on `channel` to every listening instance, this one included. A no-op
+    /// on SQLite.
+    pub async fn notify(&self, channel: &str, payload: &str) -> StoreResult<()> {
         if let Store::Postgres(pool) = self {
             sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(CHANNEL)
+                .bind(channel)
                 .bind(payload)
                 .execute(pool)
                 .await?;
@@ -45,13 +48,13 @@ impl Store {
         Ok(())
     }
 
-    /// Listens for notifications; `None` on SQLite.
-    pub async fn listen(&self) -> StoreResult<Option<NotificationListener>> {
+    /// Listens for notifications on `channel`; `None` on SQLite.
+    pub async fn listen(&self, channel: &str) -> StoreResult<Option<NotificationListener>> {
         match self {
             Store::Sqlite(..) => Ok(None),
             Store::Postgres(pool) => {
                 let mut listener = PgListener::connect_with(pool).await?;
-                listener.listen(CHANNEL).await?;
+                listener.listen(channel).await?;
                 Ok(Some(NotificationListener(listener)))
             }
         }

@@ -224,13 +224,16 @@ async fn snoozed_conversations_wake_when_their_time_comes_and_a_visitor_reopens_
             first_response_at: None,
             resolved_at: None,
             contact_read_at: None,
+            priority: None,
+            handoff_id: None,
+            call_session_id: None,
             created_at: 1_000,
             updated_at: 1_000,
         };
         store
             .insert_desk_conversation(
                 &conversation,
-                &message(&format!("m-{id}"), id, "visitor", 1_000),
+                Some(&message(&format!("m-{id}"), id, "visitor", 1_000)),
             )
             .await
             .unwrap();
@@ -252,4 +255,230 @@ async fn snoozed_conversations_wake_when_their_time_comes_and_a_visitor_reopens_
     assert_eq!(k2.status, "open");
     assert_eq!(k2.first_response_at, Some(2_000));
     assert_eq!(k2.message_count, 3);
+}
+
+/// A workspace `w1` with an app, a contact and an open conversation `k1` (one message).
+async fn conversation_fixture(db: &TestDatabase) {
+    let ws = workspace(&db.store, "w1").await;
+    let store = &db.store;
+    store.insert_app(&app("a1", &ws.id, "shop")).await.unwrap();
+    store
+        .insert_contact(&contact("c1", None, false))
+        .await
+        .unwrap();
+    let conversation = store::DeskConversationRecord {
+        id: "k1".to_owned(),
+        workspace_id: "w1".to_owned(),
+        app_id: "a1".to_owned(),
+        contact_id: "c1".to_owned(),
+        status: "open".to_owned(),
+        channel: "chat".to_owned(),
+        message_count: 0,
+        last_message_at: 1_000,
+        assignee_id: None,
+        snoozed_until: None,
+        first_response_at: None,
+        resolved_at: None,
+        contact_read_at: None,
+        priority: None,
+        handoff_id: None,
+        call_session_id: None,
+        created_at: 1_000,
+        updated_at: 1_000,
+    };
+    store
+        .insert_desk_conversation(&conversation, None)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_deleted_tag_leaves_no_conversation_tagged() {
+    let db = TestDatabase::new().await;
+    conversation_fixture(&db).await;
+    let store = &db.store;
+    let tag = |id: &str, name: &str| store::TagRecord {
+        id: id.to_owned(),
+        workspace_id: "w1".to_owned(),
+        name: name.to_owned(),
+        name_key: name.to_lowercase(),
+        color: "#000000".to_owned(),
+        created_at: 1,
+        updated_at: 1,
+    };
+    store.insert_tag(&tag("t1", "VIP")).await.unwrap();
+    assert!(matches!(
+        store.insert_tag(&tag("t2", "vip")).await,
+        Err(StoreError::UniqueViolation)
+    ));
+    assert!(store.attach_tag("k1", "t1", None, 5).await.unwrap());
+    assert!(
+        !store.attach_tag("k1", "t1", None, 6).await.unwrap(),
+        "once"
+    );
+    assert_eq!(
+        store.tags_of_workspace("w1").await.unwrap()[0].conversation_count,
+        1
+    );
+    store.delete_tag("t1").await.unwrap();
+    let left = store
+        .tags_of_conversations(&["k1".to_owned()])
+        .await
+        .unwrap();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[tokio::test]
+async fn snippets_are_found_by_a_literal_search_and_unique_shortcuts() {
+    let db = TestDatabase::new().await;
+    workspace(&db.store, "w1").await;
+    let store = &db.store;
+    let snippet = |id: &str, content: &str, shortcut: Option<&str>| store::SnippetRecord {
+        id: id.to_owned(),
+        workspace_id: "w1".to_owned(),
+        name: format!("Snippet {id}"),
+        content: content.to_owned(),
+        shortcut: shortcut.map(str::to_owned),
+        created_by: None,
+        created_at: 1,
+        updated_at: 1,
+    };
+    store
+        .insert_snippet(&snippet("s1", "100% refund", Some("refund")))
+        .await
+        .unwrap();
+    store
+        .insert_snippet(&snippet("s2", "1000 thanks", None))
+        .await
+        .unwrap();
+    store
+        .insert_snippet(&snippet("s3", "no shortcut either", None))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .insert_snippet(&snippet("s4", "x", Some("refund")))
+            .await,
+        Err(StoreError::UniqueViolation)
+    ));
+    let found = store
+        .snippets_of_workspace("w1", Some("0%"), 20)
+        .await
+        .unwrap();
+    assert_eq!(
+        found.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+        ["s1"]
+    );
+    let by_shortcut = store.snippet_by_shortcut("w1", "refund").await.unwrap();
+    assert_eq!(by_shortcut.map(|s| s.id), Some("s1".to_owned()));
+}
+
+#[tokio::test]
+async fn a_conversation_has_one_ticket_and_a_visitor_comment_resumes_a_waiting_one() {
+    let db = TestDatabase::new().await;
+    conversation_fixture(&db).await;
+    let store = &db.store;
+    let ticket = |id: &str| store::TicketRecord {
+        id: id.to_owned(),
+        workspace_id: "w1".to_owned(),
+        contact_id: Some("c1".to_owned()),
+        conversation_id: Some("k1".to_owned()),
+        subject: "Refund".to_owned(),
+        description: None,
+        status: "waiting_on_customer".to_owned(),
+        priority: "normal".to_owned(),
+        assignee_id: None,
+        form_id: None,
+        form_data: None,
+        resolution_summary: None,
+        resolved_at: None,
+        created_at: 1,
+        updated_at: 1,
+    };
+    store.insert_ticket(&ticket("t1")).await.unwrap();
+    assert!(matches!(
+        store.insert_ticket(&ticket("t2")).await,
+        Err(StoreError::UniqueViolation)
+    ));
+    let comment = |id: &str, kind: &str, internal: bool| store::TicketCommentRecord {
+        id: id.to_owned(),
+        ticket_id: "t1".to_owned(),
+        author_kind: kind.to_owned(),
+        author_id: None,
+        body: id.to_owned(),
+        internal,
+        created_at: 10,
+    };
+    store
+        .insert_ticket_comment(&comment("note", "agent", true))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.ticket("t1").await.unwrap().unwrap().status,
+        "waiting_on_customer",
+        "a member's note does not move it"
+    );
+    store
+        .insert_ticket_comment(&comment("reply", "visitor", false))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.ticket("t1").await.unwrap().unwrap().status,
+        "in_progress"
+    );
+    let public = store.ticket_comments("t1", false).await.unwrap();
+    assert_eq!(
+        public.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+        ["reply"]
+    );
+    // A stale write loses.
+    let before = ticket("t1");
+    let after = store::TicketRecord {
+        status: "resolved".to_owned(),
+        updated_at: 20,
+        ..before.clone()
+    };
+    assert!(!store.update_ticket_if(&before, &after, None).await.unwrap());
+}
+
+#[tokio::test]
+async fn a_rating_is_stored_once_and_only_while_the_conversation_is_closed() {
+    let db = TestDatabase::new().await;
+    conversation_fixture(&db).await;
+    let store = &db.store;
+    let rating = store::RatingRecord {
+        conversation_id: "k1".to_owned(),
+        workspace_id: "w1".to_owned(),
+        assignee_id: None,
+        rating: 4,
+        comment: None,
+        created_at: 5,
+    };
+    assert!(!store.insert_rating(&rating).await.unwrap(), "open");
+    let open = store.desk_conversation("k1").await.unwrap().unwrap();
+    let closed = store::DeskConversationRecord {
+        status: "closed".to_owned(),
+        resolved_at: Some(3),
+        updated_at: 3,
+        ..open.clone()
+    };
+    assert!(
+        store
+            .update_desk_conversation_state(&open, &closed)
+            .await
+            .unwrap()
+    );
+    assert!(store.insert_rating(&rating).await.unwrap());
+    assert!(matches!(
+        store.insert_rating(&rating).await,
+        Err(StoreError::UniqueViolation)
+    ));
+    assert_eq!(
+        store
+            .rating_of_conversation("k1")
+            .await
+            .unwrap()
+            .map(|r| r.rating),
+        Some(4)
+    );
 }

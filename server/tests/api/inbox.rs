@@ -8,17 +8,18 @@ use serde_json::{Value, json};
 use crate::helpers::TestApp;
 use crate::widget::{SHOP, admin, as_visitor, boot, widget_app};
 
-struct Inbox {
-    app: TestApp,
-    owner: String,
-    agent: String,
-    agent_id: String,
-    viewer: String,
-    visitor: String,
-    conversation: String,
+/// A widget app with an owner, an agent and a viewer, and a visitor's open chat.
+pub struct Inbox {
+    pub app: TestApp,
+    pub owner: String,
+    pub agent: String,
+    pub agent_id: String,
+    pub viewer: String,
+    pub visitor: String,
+    pub conversation: String,
 }
 
-async fn inbox() -> Inbox {
+pub async fn inbox() -> Inbox {
     let app = TestApp::new().await;
     let owner = widget_app(&app, "shop", "owner@shop.example").await;
     let workspace = app
@@ -68,7 +69,7 @@ async fn inbox() -> Inbox {
 }
 
 impl Inbox {
-    async fn list(&self, cookie: &str, query: &str) -> Vec<Value> {
+    pub async fn list(&self, cookie: &str, query: &str) -> Vec<Value> {
         let listed = admin(
             &self.app,
             cookie,
@@ -81,7 +82,7 @@ impl Inbox {
         listed.json()["conversations"].as_array().unwrap().clone()
     }
 
-    async fn patch(&self, cookie: &str, body: Value) -> crate::helpers::TestResponse {
+    pub async fn patch(&self, cookie: &str, body: Value) -> crate::helpers::TestResponse {
         admin(
             &self.app,
             cookie,
@@ -92,7 +93,7 @@ impl Inbox {
         .await
     }
 
-    async fn visitor_unread(&self) -> i64 {
+    pub async fn visitor_unread(&self) -> i64 {
         let answer = as_visitor(
             &self.app,
             &self.visitor,
@@ -104,7 +105,7 @@ impl Inbox {
         answer.json()["unread"].as_i64().unwrap()
     }
 
-    async fn visitor_messages(&self) -> Vec<Value> {
+    pub async fn visitor_messages(&self) -> Vec<Value> {
         let page = as_visitor(
             &self.app,
             &self.visitor,
@@ -333,4 +334,213 @@ async fn another_workspaces_member_reaches_no_conversation() {
     assert_eq!(theirs_list.status, 404, "{}", theirs_list.text);
     // Untouched.
     assert_eq!(inbox.visitor_messages().await.len(), 1);
+}
+
+#[tokio::test]
+async fn the_widget_gets_its_open_chat_or_creates_one() {
+    let inbox = inbox().await;
+    let open = |body: Option<Value>| {
+        let inbox = &inbox;
+        async move {
+            as_visitor(
+                &inbox.app,
+                &inbox.visitor,
+                Method::POST,
+                "/api/widget/conversations",
+                body,
+            )
+            .await
+        }
+    };
+    // The open chat, as it is, then with one more message: never a second conversation.
+    let same = open(None).await;
+    assert_eq!(same.status, 200, "{}", same.text);
+    assert_eq!(same.json()["conversation"]["id"], json!(inbox.conversation));
+    let added = open(Some(json!({"body": "Still waiting"}))).await;
+    assert_eq!(added.status, 200, "{}", added.text);
+    assert_eq!(added.json()["messages"].as_array().unwrap().len(), 2);
+    // Snoozed is still open for the visitor.
+    inbox
+        .patch(
+            &inbox.agent,
+            json!({"status": "snoozed", "snoozedUntil": domain::now_ms() + 60_000}),
+        )
+        .await;
+    assert_eq!(
+        open(None).await.json()["conversation"]["id"],
+        json!(inbox.conversation)
+    );
+    // Closed: the next one is new.
+    inbox.patch(&inbox.agent, json!({"status": "closed"})).await;
+    let created = open(Some(json!({"body": "New question"}))).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_ne!(
+        created.json()["conversation"]["id"],
+        json!(inbox.conversation)
+    );
+    let empty = open(Some(json!({"body": " "}))).await;
+    assert_eq!(empty.status, 400, "{}", empty.text);
+}
+
+#[tokio::test]
+async fn a_member_writes_to_a_contact_first() {
+    let inbox = inbox().await;
+    let contact = as_visitor(
+        &inbox.app,
+        &inbox.visitor,
+        Method::GET,
+        "/api/widget/contact",
+        None,
+    )
+    .await
+    .json()["contact"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let started = admin(
+        &inbox.app,
+        &inbox.agent,
+        Method::POST,
+        "/api/desk/conversations",
+        Some(json!({"contactId": contact, "body": "Your refund went out today."})),
+    )
+    .await;
+    assert_eq!(started.status, 201, "{}", started.text);
+    let started = started.json();
+    assert_eq!(started["conversation"]["assigneeId"], json!(inbox.agent_id));
+    assert_eq!(started["messages"][0]["sender"], "agent");
+    // The visitor sees it among their conversations, with a reply to read.
+    let mine = as_visitor(
+        &inbox.app,
+        &inbox.visitor,
+        Method::GET,
+        "/api/widget/conversations",
+        None,
+    )
+    .await;
+    assert_eq!(mine.json()["conversations"].as_array().unwrap().len(), 2);
+    assert_eq!(inbox.visitor_unread().await, 1);
+    // Viewers do not write; nobody writes to another workspace's contact.
+    let viewer = admin(
+        &inbox.app,
+        &inbox.viewer,
+        Method::POST,
+        "/api/desk/conversations",
+        Some(json!({"contactId": contact, "body": "hi"})),
+    )
+    .await;
+    assert_eq!(viewer.status, 403, "{}", viewer.text);
+    let theirs = inbox.app.workspace("theirs").await;
+    let stranger = inbox
+        .app
+        .signed_in("s@theirs.example", Role::Owner, &theirs)
+        .await;
+    let refused = admin(
+        &inbox.app,
+        &stranger,
+        Method::POST,
+        "/api/desk/conversations",
+        Some(json!({"contactId": contact, "body": "hi"})),
+    )
+    .await;
+    assert_eq!(refused.status, 404, "{}", refused.text);
+}
+
+/// Reads the next server-sent event's data of `body` within a few seconds, `None` if none.
+async fn next_event(body: &mut axum::body::Body, wait_ms: u64) -> Option<String> {
+    use http_body_util::BodyExt;
+    loop {
+        let frame = tokio::time::timeout(std::time::Duration::from_millis(wait_ms), body.frame())
+            .await
+            .ok()??
+            .ok()?;
+        if let Some(data) = frame.data_ref() {
+            let text = String::from_utf8_lossy(data).into_owned();
+            // Keep-alive comments carry no event.
+            if text.contains("data:") {
+                return Some(text);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn messages_and_changes_reach_open_inboxes_and_widgets_live() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    let inbox = inbox().await;
+    let open = |request: Request<Body>| {
+        let router = inbox.app.router.clone();
+        async move { router.oneshot(request).await.unwrap().into_body() }
+    };
+    let mut members = open(
+        Request::get("/api/desk/conversations/stream")
+            .header("cookie", inbox.agent.as_str())
+            .header("host", "localhost")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let mut widget = open(
+        Request::get("/api/widget/stream")
+            .header("authorization", format!("Bearer {}", inbox.visitor))
+            .header("origin", SHOP)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+
+    let written = as_visitor(
+        &inbox.app,
+        &inbox.visitor,
+        Method::POST,
+        &format!("/api/widget/conversations/{}/messages", inbox.conversation),
+        Some(json!({"body": "Hello from the widget"})),
+    )
+    .await;
+    assert_eq!(written.status, 201, "{}", written.text);
+    let seen = next_event(&mut members, 5_000)
+        .await
+        .expect("the inbox hears it");
+    assert!(seen.contains("Hello from the widget"), "{seen}");
+    assert!(seen.contains("event: message"), "{seen}");
+
+    let path = format!("/api/desk/conversations/{}", inbox.conversation);
+    admin(
+        &inbox.app,
+        &inbox.agent,
+        Method::POST,
+        &format!("{path}/messages"),
+        Some(json!({"body": "secret-note-words", "internal": true})),
+    )
+    .await;
+    admin(
+        &inbox.app,
+        &inbox.agent,
+        Method::POST,
+        &format!("{path}/messages"),
+        Some(json!({"body": "On its way"})),
+    )
+    .await;
+    inbox
+        .patch(&inbox.agent, json!({"assigneeId": inbox.agent_id}))
+        .await;
+    // The widget hears its own message, the reply and the changes; never the note.
+    let mut heard = String::new();
+    while let Some(event) = next_event(&mut widget, 1_500).await {
+        heard.push_str(&event);
+    }
+    assert!(heard.contains("On its way"), "{heard}");
+    assert!(heard.contains(&inbox.agent_id), "the assignment: {heard}");
+    assert!(!heard.contains("secret-note-words"), "{heard}");
+    let mut members_heard = String::new();
+    while let Some(event) = next_event(&mut members, 1_500).await {
+        members_heard.push_str(&event);
+    }
+    assert!(
+        members_heard.contains("secret-note-words"),
+        "{members_heard}"
+    );
 }

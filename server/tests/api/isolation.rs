@@ -1544,3 +1544,226 @@ async fn a_widget_token_reaches_only_its_own_contact() {
     );
     assert!(still.json()["contact"]["location"].is_null());
 }
+
+/// The desk's endpoints that name a conversation, tag, snippet, ticket or form refuse a member
+/// of another workspace (404), list nothing of the victim's workspace, and change nothing.
+#[tokio::test]
+async fn no_desk_endpoint_reaches_another_workspace() {
+    use crate::widget::admin;
+    use model::platform::users::Role;
+
+    let victim = crate::inbox::inbox().await;
+    let app = &victim.app;
+    let call = |method: Method, path: String, body: Option<Value>| {
+        let cookie = victim.owner.clone();
+        async move { admin(app, &cookie, method, &path, body).await }
+    };
+    let created = |response: crate::helpers::TestResponse| {
+        assert!(response.status.is_success(), "{}", response.text);
+        response.json()["id"].as_str().unwrap().to_owned()
+    };
+    let tag = created(
+        call(
+            Method::POST,
+            "/api/desk/tags".to_owned(),
+            Some(json!({"name": VICTIM_MARKER})),
+        )
+        .await,
+    );
+    let snippet = created(
+        call(
+            Method::POST,
+            "/api/desk/snippets".to_owned(),
+            Some(json!({"name": "s", "content": VICTIM_MARKER, "shortcut": "vic"})),
+        )
+        .await,
+    );
+    let ticket = created(
+        call(
+            Method::POST,
+            "/api/desk/tickets".to_owned(),
+            Some(json!({"subject": VICTIM_MARKER, "conversationId": victim.conversation})),
+        )
+        .await,
+    );
+    let form = created(
+        call(
+            Method::POST,
+            "/api/desk/ticket-forms".to_owned(),
+            Some(json!({"name": VICTIM_MARKER,
+                        "fields": [{"id": "a", "type": "text", "label": "A"}]})),
+        )
+        .await,
+    );
+    call(
+        Method::POST,
+        format!("/api/desk/conversations/{}/tags", victim.conversation),
+        Some(json!({"tagId": tag})),
+    )
+    .await;
+    let their_workspace = app
+        .services
+        .platform()
+        .app_by_slug(&domain::Actor::operator(), "shop")
+        .await
+        .unwrap()
+        .workspace_id;
+    let contact = crate::widget::as_visitor(
+        app,
+        &victim.visitor,
+        Method::GET,
+        "/api/widget/contact",
+        None,
+    )
+    .await
+    .json()["contact"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let ours = app.workspace("ours").await;
+    let attacker = app
+        .signed_in("attacker@ours.example", Role::Owner, &ours)
+        .await;
+    let conversation = format!("/api/desk/conversations/{}", victim.conversation);
+    let probes: Vec<(Method, String, Option<Value>)> = vec![
+        (Method::GET, format!("{conversation}/tags"), None),
+        (
+            Method::POST,
+            format!("{conversation}/tags"),
+            Some(json!({"tagId": tag})),
+        ),
+        (Method::DELETE, format!("{conversation}/tags/{tag}"), None),
+        (
+            Method::POST,
+            "/api/desk/conversations".to_owned(),
+            Some(json!({"contactId": contact, "body": "hijack"})),
+        ),
+        (
+            Method::GET,
+            format!("/api/desk/conversations/stream?workspaceId={their_workspace}"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/desk/tags?workspaceId={their_workspace}"),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/desk/tags".to_owned(),
+            Some(json!({"name": "x", "workspaceId": their_workspace})),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/desk/tags/{tag}"),
+            Some(json!({"name": "renamed"})),
+        ),
+        (Method::DELETE, format!("/api/desk/tags/{tag}"), None),
+        (
+            Method::GET,
+            format!("/api/desk/snippets?workspaceId={their_workspace}"),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/desk/snippets".to_owned(),
+            Some(json!({"name": "x", "content": "x", "workspaceId": their_workspace})),
+        ),
+        (Method::GET, format!("/api/desk/snippets/{snippet}"), None),
+        (
+            Method::PATCH,
+            format!("/api/desk/snippets/{snippet}"),
+            Some(json!({"content": "changed"})),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/desk/snippets/{snippet}"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/desk/tickets?workspaceId={their_workspace}"),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/desk/tickets".to_owned(),
+            Some(json!({"subject": "x", "workspaceId": their_workspace})),
+        ),
+        (
+            Method::POST,
+            "/api/desk/tickets".to_owned(),
+            Some(json!({"conversationId": victim.conversation})),
+        ),
+        (Method::GET, format!("/api/desk/tickets/{ticket}"), None),
+        (
+            Method::PATCH,
+            format!("/api/desk/tickets/{ticket}"),
+            Some(json!({"status": "resolved"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/desk/tickets/{ticket}/comments"),
+            Some(json!({"body": "hijack"})),
+        ),
+        (
+            Method::GET,
+            format!("/api/desk/ticket-forms?workspaceId={their_workspace}"),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/desk/ticket-forms".to_owned(),
+            Some(json!({"name": "x", "workspaceId": their_workspace,
+                        "fields": [{"id": "a", "type": "text", "label": "A"}]})),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/desk/ticket-forms/{form}"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/desk/automation?workspaceId={their_workspace}"),
+            None,
+        ),
+        (
+            Method::PUT,
+            "/api/desk/automation".to_owned(),
+            Some(json!({"askForRating": true, "workspaceId": their_workspace})),
+        ),
+    ];
+    for (method, path, body) in probes {
+        let response = admin(app, &attacker, method.clone(), &path, body).await;
+        assert_eq!(response.status, 404, "{method} {path}: {}", response.text);
+        assert!(
+            !response.text.contains(VICTIM_MARKER),
+            "{method} {path} leaked"
+        );
+    }
+    // The attacker's own lists hold nothing of the victim's.
+    for path in [
+        "/api/desk/tags",
+        "/api/desk/snippets",
+        "/api/desk/tickets",
+        "/api/desk/ticket-forms",
+    ] {
+        let own = admin(app, &attacker, Method::GET, path, None).await;
+        assert_eq!(own.status, 200, "{path}: {}", own.text);
+        assert!(!own.text.contains(VICTIM_MARKER), "{path} leaked");
+    }
+    // Untouched.
+    let tickets = call(Method::GET, format!("/api/desk/tickets/{ticket}"), None).await;
+    assert_eq!(tickets.json()["ticket"]["status"], "submitted");
+    assert_eq!(tickets.json()["comments"], json!([]));
+    let tags = call(Method::GET, format!("{conversation}/tags"), None).await;
+    assert_eq!(tags.json()["tags"][0]["name"], VICTIM_MARKER);
+    let snippet = call(Method::GET, format!("/api/desk/snippets/{snippet}"), None).await;
+    assert_eq!(snippet.json()["content"], VICTIM_MARKER);
+    let forms = call(Method::GET, "/api/desk/ticket-forms".to_owned(), None).await;
+    assert_eq!(forms.json()["forms"].as_array().unwrap().len(), 1);
+    let automation = call(Method::GET, "/api/desk/automation".to_owned(), None).await;
+    assert_eq!(automation.json()["askForRating"], false);
+    assert_eq!(victim.visitor_messages().await.len(), 1);
+}

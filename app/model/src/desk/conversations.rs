@@ -66,6 +66,12 @@ pub struct DeskConversation {
     pub first_response_at: Option<i64>,
     /// When it was last closed.
     pub resolved_at: Option<i64>,
+    /// `low`, `normal`, `high` or `urgent`, for a voice handoff.
+    pub priority: Option<String>,
+    /// The voice agent's handoff that opened it.
+    pub handoff_id: Option<String>,
+    /// The handed-off call's session id.
+    pub call_session_id: Option<String>,
     pub created_at: i64,
 }
 
@@ -116,6 +122,8 @@ pub struct InboxQuery {
     pub assignee: Option<String>,
     /// `chat`, `voice` or `email`.
     pub channel: Option<String>,
+    /// A tag's id.
+    pub tag: Option<String>,
     /// The `nextCursor` of the previous page.
     pub cursor: Option<String>,
     /// 1–100, default 25.
@@ -132,6 +140,7 @@ pub struct InboxItem {
     pub contact_email: Option<String>,
     /// The visitor's messages the signed-in member has not read.
     pub unread: i64,
+    pub tags: Vec<super::tags::ConversationTag>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,12 +192,37 @@ pub struct ConversationThread {
     pub messages: Vec<DeskMessage>,
 }
 
-/// A message the visitor writes: the first of a new conversation, or the next of one.
+/// A message the visitor writes in one of their conversations.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WriteMessage {
     /// 1–5,000 characters.
+    pub body: String,
+}
+
+/// `POST /api/widget/conversations`: the visitor's open chat, created if they have none, with
+/// their message added when one is given.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OpenChat {
+    /// 1–5,000 characters.
+    #[serde(default)]
+    pub body: Option<String>,
+}
+
+/// `POST /api/desk/conversations`: a member writes to a contact first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StartConversation {
+    /// A contact of one of the user's workspaces.
+    pub contact_id: String,
+    /// The app it belongs to; required when the contact's workspace has several.
+    #[serde(default)]
+    pub app_slug: Option<String>,
+    /// The first message, 1–5,000 characters.
     pub body: String,
 }
 
@@ -230,6 +264,41 @@ pub struct InboxConversation {
     pub conversation: DeskConversation,
     pub contact: super::contacts::Contact,
     pub messages: Vec<DeskMessage>,
+    pub tags: Vec<super::tags::ConversationTag>,
+    /// The ticket it was converted to.
+    pub ticket_id: Option<String>,
+    /// The visitor's rating, once closed and rated.
+    pub rating: Option<super::automation::ConversationRating>,
+    /// The handed-off call, for a voice handoff.
+    pub call: Option<HandedOffCall>,
+}
+
+/// The call a voice handoff came from, as the voice agent recorded it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct HandedOffCall {
+    pub app_slug: String,
+    pub session_id: String,
+    pub handoff_id: String,
+    /// `pending`, `claimed`, `resolved` or `expired`.
+    pub handoff_status: String,
+    pub reason: String,
+    pub ai_summary: Option<String>,
+    pub priority: String,
+    pub transcript: Vec<CallTurn>,
+    /// The call's recording, when one was made.
+    pub recording_url: Option<String>,
+}
+
+/// One turn of a call's transcript.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CallTurn {
+    /// `user`, `assistant` or `system`.
+    pub role: String,
+    pub content: String,
 }
 
 /// `GET /api/widget/unread`: replies the visitor has not read, across their conversations.
@@ -238,4 +307,26 @@ pub struct InboxConversation {
 #[serde(rename_all = "camelCase")]
 pub struct UnreadCount {
     pub unread: i64,
+}
+
+/// One live update of the support desk, as `GET /api/desk/conversations/stream` and
+/// `GET /api/widget/stream` send it (the event's name is its `type`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum DeskUpdate {
+    /// A new message (the widget never receives internal notes).
+    Message { message: DeskMessage },
+    /// A conversation's new state: status, assignee, counts, tags.
+    Conversation { conversation: DeskConversation },
+}
+
+/// `GET /api/desk/conversations/stream`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StreamQuery {
+    /// Required when the user belongs to several workspaces.
+    pub workspace_id: Option<String>,
 }

@@ -1,7 +1,11 @@
 //! The desk wing's wire types (seed 001's support desk).
 
+pub mod automation;
 pub mod contacts;
 pub mod conversations;
 pub mod dashboard;
 pub mod identity;
+pub mod snippets;
+pub mod tags;
+pub mod tickets;
 pub mod widget;

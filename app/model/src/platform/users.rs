@@ -44,6 +44,9 @@ impl Role {
                 ConversationsReply,
                 ConversationsAssign,
                 ConversationsClose,
+                TicketsManage,
+                TagsManage,
+                SnippetsManage,
                 HandoffsManage,
                 KnowledgeRead,
                 KnowledgeManage,
@@ -63,6 +66,9 @@ impl Role {
                 ConversationsReply,
                 ConversationsAssign,
                 ConversationsClose,
+                TicketsManage,
+                TagsManage,
+                SnippetsManage,
                 HandoffsManage,
                 KnowledgeRead,
                 AnalyticsRead,
@@ -103,6 +109,15 @@ pub enum Permission {
     /// Close, snooze and reopen support conversations.
     #[serde(rename = "conversations.close")]
     ConversationsClose,
+    /// Create, update and comment on tickets; manage ticket forms.
+    #[serde(rename = "tickets.manage")]
+    TicketsManage,
+    /// Create, rename and delete tags (applying one needs `conversations.assign`).
+    #[serde(rename = "tags.manage")]
+    TagsManage,
+    /// Create, change and delete snippets.
+    #[serde(rename = "snippets.manage")]
+    SnippetsManage,
     /// Claim and resolve handoffs.
     #[serde(rename = "handoffs.manage")]
     HandoffsManage,
@@ -136,13 +151,16 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 22] = [
         Permission::AppsRead,
         Permission::AppsManage,
         Permission::ConversationsRead,
         Permission::ConversationsReply,
         Permission::ConversationsAssign,
         Permission::ConversationsClose,
+        Permission::TicketsManage,
+        Permission::TagsManage,
+        Permission::SnippetsManage,
         Permission::HandoffsManage,
         Permission::KnowledgeRead,
         Permission::KnowledgeManage,

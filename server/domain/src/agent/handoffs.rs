@@ -1,5 +1,6 @@
 //! Handoffs to humans: created with the conversation in one transaction, at most one open per
-//! session, moved through a state machine, expired when nobody claims them in time.
+//! session, moved through a state machine, expired when nobody claims them in time. Each lands
+//! in the desk's inbox, and follows its conversation there (`crate::bridge`).
 
 use model::agent::conversations::{
     ConversationStatus, MAX_NAME_CHARS, MAX_TEXT_BYTES, MAX_TRANSCRIPT_ENTRIES,
@@ -106,6 +107,7 @@ impl Agent<'_> {
                 if webhook.is_some() {
                     self.wake_webhook_worker();
                 }
+                self.land_handoff_in_inbox(app, &record).await?;
                 self.publish_status(&app.id, &record.session_id, ConversationStatus::HandedOff)
                     .await;
                 let handoff = to_handoff(record);
@@ -116,6 +118,8 @@ impl Agent<'_> {
                 })
             }
             HandoffCreation::Existing(record) => {
+                // Lands it if an earlier attempt failed before it did.
+                self.land_handoff_in_inbox(app, &record).await?;
                 let handoff = to_handoff(record);
                 Ok(HandoffCreated {
                     id: handoff.id.clone(),
@@ -208,6 +212,9 @@ impl Agent<'_> {
         if to == HandoffStatus::Resolved && from != HandoffStatus::Resolved {
             self.resolve_handed_off_conversation(caller, &record.session_id)
                 .await?;
+        }
+        if to != from {
+            self.follow_handoff_in_inbox(&record).await?;
         }
         let decision = match to {
             _ if to == from => None,

@@ -189,7 +189,7 @@ impl Services {
         let sent = match serde_json::to_string(notification) {
             Ok(payload) => self
                 .store()
-                .notify(&payload)
+                .notify(store::AGENT_CHANNEL, &payload)
                 .await
                 .map_err(|e| e.to_string()),
             Err(err) => Err(err.to_string()),
@@ -206,7 +206,7 @@ impl Services {
         {
             return;
         }
-        match self.store().listen().await {
+        match self.store().listen(store::AGENT_CHANNEL).await {
             Ok(Some(mut listener)) => {
                 let store = self.store().clone();
                 let sender = self.live().sender.clone();

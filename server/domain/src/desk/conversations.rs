@@ -4,7 +4,7 @@
 
 use model::desk::conversations::{
     ConversationList, ConversationThread, DeskConversation, DeskMessage, MessagePage,
-    MessagesQuery, SenderKind, UnreadCount, WriteMessage,
+    MessagesQuery, OpenChat, SenderKind, UnreadCount, WriteMessage,
 };
 use store::{DeskConversationRecord, DeskMessageRecord};
 
@@ -30,6 +30,9 @@ pub(crate) fn to_conversation(record: DeskConversationRecord) -> DeskConversatio
         snoozed_until: record.snoozed_until,
         first_response_at: record.first_response_at,
         resolved_at: record.resolved_at,
+        priority: record.priority,
+        handoff_id: record.handoff_id,
+        call_session_id: record.call_session_id,
         created_at: record.created_at,
     }
 }
@@ -43,10 +46,6 @@ pub(crate) fn to_message(record: DeskMessageRecord) -> DeskMessage {
         internal: record.internal,
         created_at: record.created_at,
     }
-}
-
-fn checked_body(message: WriteMessage) -> Result<String> {
-    checked_text(message.body)
 }
 
 /// A message's text, trimmed: 1–5,000 characters.
@@ -70,48 +69,80 @@ impl Desk<'_> {
         })
     }
 
-    /// Starts a conversation with the visitor's first message.
-    pub async fn start_conversation(
+    /// The visitor's open chat (open or snoozed), created if they have none, with their
+    /// message added when one is given. Answers whether it was created.
+    pub async fn open_chat(
         &self,
         visitor: &Visitor,
-        message: WriteMessage,
-    ) -> Result<ConversationThread> {
-        let body = checked_body(message)?;
+        input: OpenChat,
+    ) -> Result<(bool, ConversationThread)> {
+        let body = input.body.map(checked_text).transpose()?;
         self.admit_visitor_write(visitor).await?;
         let now = self.now_ms();
-        let conversation = DeskConversationRecord {
+        let message = |conversation_id: &str| DeskMessageRecord {
             id: new_id(),
-            workspace_id: visitor.workspace_id().to_owned(),
-            app_id: visitor.app.id.clone(),
-            contact_id: visitor.contact_id.clone(),
-            status: "open".to_owned(),
-            channel: "chat".to_owned(),
-            message_count: 1,
-            last_message_at: now,
-            assignee_id: None,
-            snoozed_until: None,
-            first_response_at: None,
-            resolved_at: None,
-            contact_read_at: None,
-            created_at: now,
-            updated_at: now,
-        };
-        let first = DeskMessageRecord {
-            id: new_id(),
-            conversation_id: conversation.id.clone(),
+            conversation_id: conversation_id.to_owned(),
             sender_kind: SenderKind::Visitor.as_str().to_owned(),
             sender_id: Some(visitor.contact_id.clone()),
-            body,
+            body: body.clone().unwrap_or_default(),
             internal: false,
             created_at: now,
         };
-        self.store()
-            .insert_desk_conversation(&conversation, &first)
+        let existing = self
+            .store()
+            .unclosed_conversation_of_contact(&visitor.contact_id, Some("chat"))
+            .await?
+            .filter(|conversation| conversation.app_id == visitor.app.id);
+        let (created, conversation_id) = match existing {
+            Some(conversation) => {
+                if body.is_some() {
+                    let record = message(&conversation.id);
+                    self.store().insert_desk_message(&record).await?;
+                    self.publish_desk(&conversation.id, Some(&record)).await;
+                }
+                (false, conversation.id)
+            }
+            None => {
+                let conversation = DeskConversationRecord {
+                    id: new_id(),
+                    workspace_id: visitor.workspace_id().to_owned(),
+                    app_id: visitor.app.id.clone(),
+                    contact_id: visitor.contact_id.clone(),
+                    status: "open".to_owned(),
+                    channel: "chat".to_owned(),
+                    message_count: i64::from(body.is_some()),
+                    last_message_at: now,
+                    assignee_id: None,
+                    snoozed_until: None,
+                    first_response_at: None,
+                    resolved_at: None,
+                    contact_read_at: None,
+                    priority: None,
+                    handoff_id: None,
+                    call_session_id: None,
+                    created_at: now,
+                    updated_at: now,
+                };
+                let first = body.is_some().then(|| message(&conversation.id));
+                self.store()
+                    .insert_desk_conversation(&conversation, first.as_ref())
+                    .await?;
+                self.publish_desk(&conversation.id, first.as_ref()).await;
+                (true, conversation.id)
+            }
+        };
+        let conversation = self.visitor_conversation(visitor, &conversation_id).await?;
+        let messages = self
+            .store()
+            .desk_messages(&conversation.id, None, THREAD_MESSAGES, false)
             .await?;
-        Ok(ConversationThread {
-            conversation: to_conversation(conversation),
-            messages: vec![to_message(first)],
-        })
+        Ok((
+            created,
+            ConversationThread {
+                conversation: to_conversation(conversation),
+                messages: messages.into_iter().map(to_message).collect(),
+            },
+        ))
     }
 
     /// The visitor writes in one of their conversations.
@@ -121,7 +152,7 @@ impl Desk<'_> {
         conversation_id: &str,
         message: WriteMessage,
     ) -> Result<DeskMessage> {
-        let body = checked_body(message)?;
+        let body = checked_text(message.body)?;
         self.visitor_conversation(visitor, conversation_id).await?;
         self.admit_visitor_write(visitor).await?;
         let record = DeskMessageRecord {
@@ -134,6 +165,7 @@ impl Desk<'_> {
             created_at: self.now_ms(),
         };
         self.store().insert_desk_message(&record).await?;
+        self.publish_desk(conversation_id, Some(&record)).await;
         Ok(to_message(record))
     }
 
@@ -178,7 +210,7 @@ impl Desk<'_> {
     }
 
     /// The conversation, if it is the visitor's contact's; "not found" otherwise.
-    async fn visitor_conversation(
+    pub(crate) async fn visitor_conversation(
         &self,
         visitor: &Visitor,
         conversation_id: &str,

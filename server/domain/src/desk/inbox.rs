@@ -5,19 +5,24 @@
 //! follows [`transition`]; a visitor's message reopens a closed or snoozed conversation (the
 //! store does it with the message), and a job opens snoozed ones when their time comes.
 
+use std::collections::HashMap;
+
 use model::desk::conversations::{
-    ConversationPatch, ConversationStatus, DeskConversation, DeskMessage, InboxConversation,
-    InboxItem, InboxPage, InboxQuery, Reply, SenderKind,
+    ConversationPatch, ConversationStatus, ConversationThread, DeskConversation, DeskMessage,
+    InboxConversation, InboxItem, InboxPage, InboxQuery, Reply, SenderKind, StartConversation,
 };
+use model::desk::tags::ConversationTag;
 use model::platform::users::Permission;
 use store::{DeskConversationRecord, DeskMessageRecord, InboxFilter};
 
 use crate::desk::Desk;
+use crate::desk::automation::to_rating;
 use crate::desk::contacts::to_contact;
 use crate::desk::conversations::{checked_text, to_conversation, to_message};
+use crate::desk::tags::to_conversation_tag;
 use crate::ids::new_id;
 use crate::validation::{Checks, Paging};
-use crate::{Actor, Error, Principal, Result};
+use crate::{Actor, Error, FieldError, Result};
 
 /// Messages a conversation's page shows.
 const INBOX_THREAD_MESSAGES: i64 = 500;
@@ -37,22 +42,13 @@ pub fn transition(from: ConversationStatus, to: ConversationStatus) -> bool {
     )
 }
 
-fn user_id(actor: &Actor) -> Option<&str> {
-    match &actor.principal {
-        Principal::User(user) => Some(user.id.as_str()),
-        Principal::Operator => None,
-    }
-}
-
 impl Desk<'_> {
     /// A page of a workspace's support conversations, most recent first, with what the member
     /// has not read (needs `conversations.read`).
     pub async fn inbox(&self, actor: &Actor, query: InboxQuery) -> Result<InboxPage> {
-        let workspace_id = match query.workspace_id {
-            Some(id) => id,
-            None => self.workspace_for(actor).await?,
-        };
-        actor.require(&workspace_id, Permission::ConversationsRead)?;
+        let workspace_id = self
+            .desk_workspace(actor, query.workspace_id, Permission::ConversationsRead)
+            .await?;
         let mut checks = Checks::new();
         if let Some(status) = &query.status
             && ConversationStatus::parse(status).is_none()
@@ -65,7 +61,7 @@ impl Desk<'_> {
             checks.fail("channel", "must be chat, voice or email");
         }
         checks.finish()?;
-        let me = user_id(actor).unwrap_or_default();
+        let me = actor.user_id().unwrap_or_default();
         let assignee = match query.assignee.as_deref() {
             None | Some("") => None,
             Some("none") => Some(None),
@@ -81,6 +77,7 @@ impl Desk<'_> {
                 status: query.status.as_deref(),
                 channel: query.channel.as_deref(),
                 assignee,
+                tag: query.tag.as_deref(),
                 after: paging.after(),
                 limit: paging.fetch(),
             })
@@ -91,10 +88,18 @@ impl Desk<'_> {
                 row.conversation.id.as_str(),
             )
         });
+        let ids: Vec<String> = rows.iter().map(|row| row.conversation.id.clone()).collect();
+        let mut tags: HashMap<String, Vec<ConversationTag>> = HashMap::new();
+        for applied in self.store().tags_of_conversations(&ids).await? {
+            tags.entry(applied.conversation_id.clone())
+                .or_default()
+                .push(to_conversation_tag(applied));
+        }
         Ok(InboxPage {
             conversations: rows
                 .into_iter()
                 .map(|row| InboxItem {
+                    tags: tags.remove(&row.conversation.id).unwrap_or_default(),
                     conversation: to_conversation(row.conversation),
                     contact_name: row.contact_name,
                     contact_email: row.contact_email,
@@ -119,10 +124,26 @@ impl Desk<'_> {
             .store()
             .desk_messages(&record.id, None, INBOX_THREAD_MESSAGES, true)
             .await?;
+        let tags = self.tags_of(&record.id).await?.tags;
+        let ticket_id = self
+            .store()
+            .ticket_of_conversation(&record.id)
+            .await?
+            .map(|ticket| ticket.id);
+        let rating = self
+            .store()
+            .rating_of_conversation(&record.id)
+            .await?
+            .map(to_rating);
+        let call = self.handed_off_call(&record).await?;
         Ok(InboxConversation {
             conversation: to_conversation(record),
             contact: to_contact(contact),
             messages: messages.into_iter().map(to_message).collect(),
+            tags,
+            ticket_id,
+            rating,
+            call,
         })
     }
 
@@ -157,7 +178,7 @@ impl Desk<'_> {
             match to {
                 ConversationStatus::Snoozed => {
                     let until = patch.snoozed_until.filter(|until| *until > now).ok_or_else(|| {
-                        Error::InvalidFields(vec![crate::FieldError::new(
+                        Error::InvalidFields(vec![FieldError::new(
                             "snoozedUntil",
                             "a snoozed conversation needs a time in the future (ms since the epoch)",
                         )])
@@ -174,7 +195,7 @@ impl Desk<'_> {
                 }
             }
         } else if patch.snoozed_until.is_some() {
-            return Err(Error::InvalidFields(vec![crate::FieldError::new(
+            return Err(Error::InvalidFields(vec![FieldError::new(
                 "snoozedUntil",
                 "goes with status: snoozed",
             )]));
@@ -187,7 +208,7 @@ impl Desk<'_> {
                     .workspace_member(&before.workspace_id, user_id)
                     .await?;
                 if member.is_none() {
-                    return Err(Error::InvalidFields(vec![crate::FieldError::new(
+                    return Err(Error::InvalidFields(vec![FieldError::new(
                         "assigneeId",
                         "is not a member of this conversation's workspace",
                     )]));
@@ -204,7 +225,86 @@ impl Desk<'_> {
                 "The conversation changed meanwhile: load it again".to_owned(),
             ));
         }
+        self.publish_desk(&after.id, None).await;
+        self.follow_conversation_with_handoff(actor, &before, &after)
+            .await?;
         Ok(to_conversation(after))
+    }
+
+    /// A member writes to a contact first: a new chat with their message
+    /// (`conversations.reply`).
+    pub async fn start_conversation(
+        &self,
+        actor: &Actor,
+        input: StartConversation,
+    ) -> Result<ConversationThread> {
+        let body = checked_text(input.body)?;
+        let contact = self
+            .store()
+            .contact_by_id(&input.contact_id)
+            .await?
+            .ok_or(Error::NotFound("contact"))?;
+        actor
+            .require(&contact.workspace_id, Permission::ConversationsReply)
+            .map_err(|err| match err {
+                Error::NotFound(_) => Error::NotFound("contact"),
+                other => other,
+            })?;
+        let apps = self.store().list_apps(Some(&contact.workspace_id)).await?;
+        let app = match (&input.app_slug, apps.as_slice()) {
+            (Some(slug), _) => apps.iter().find(|app| app.slug == *slug),
+            (None, [only]) => Some(only),
+            (None, _) => None,
+        }
+        .ok_or_else(|| {
+            Error::InvalidFields(vec![FieldError::new(
+                "appSlug",
+                "must name one of the workspace's apps (required when it has several)",
+            )])
+        })?;
+        let now = self.now_ms();
+        let conversation = DeskConversationRecord {
+            id: new_id(),
+            workspace_id: contact.workspace_id.clone(),
+            app_id: app.id.clone(),
+            contact_id: contact.id.clone(),
+            status: ConversationStatus::Open.as_str().to_owned(),
+            channel: "chat".to_owned(),
+            message_count: 1,
+            last_message_at: now,
+            assignee_id: actor.user_id().map(str::to_owned),
+            snoozed_until: None,
+            first_response_at: Some(now),
+            resolved_at: None,
+            contact_read_at: None,
+            priority: None,
+            handoff_id: None,
+            call_session_id: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let first = DeskMessageRecord {
+            id: new_id(),
+            conversation_id: conversation.id.clone(),
+            sender_kind: SenderKind::Agent.as_str().to_owned(),
+            sender_id: actor.user_id().map(str::to_owned),
+            body,
+            internal: false,
+            created_at: now,
+        };
+        self.store()
+            .insert_desk_conversation(&conversation, Some(&first))
+            .await?;
+        if let Some(me) = actor.user_id() {
+            self.store()
+                .mark_desk_conversation_read(&conversation.id, me, now)
+                .await?;
+        }
+        self.publish_desk(&conversation.id, Some(&first)).await;
+        Ok(ConversationThread {
+            conversation: to_conversation(conversation),
+            messages: vec![to_message(first)],
+        })
     }
 
     /// A member's reply to the visitor, or an internal note (`conversations.reply`). Replying
@@ -219,13 +319,14 @@ impl Desk<'_> {
             id: new_id(),
             conversation_id: conversation.id.clone(),
             sender_kind: SenderKind::Agent.as_str().to_owned(),
-            sender_id: user_id(actor).map(str::to_owned),
+            sender_id: actor.user_id().map(str::to_owned),
             body,
             internal: reply.internal,
             created_at: now,
         };
         self.store().insert_desk_message(&record).await?;
-        if let Some(me) = user_id(actor) {
+        self.publish_desk(&conversation.id, Some(&record)).await;
+        if let Some(me) = actor.user_id() {
             self.store()
                 .mark_desk_conversation_read(&conversation.id, me, now)
                 .await?;
@@ -238,7 +339,7 @@ impl Desk<'_> {
         let conversation = self
             .member_conversation(actor, id, Permission::ConversationsRead)
             .await?;
-        if let Some(me) = user_id(actor) {
+        if let Some(me) = actor.user_id() {
             self.store()
                 .mark_desk_conversation_read(&conversation.id, me, self.now_ms())
                 .await?;
@@ -256,7 +357,7 @@ impl Desk<'_> {
 
     /// The conversation, if the actor holds `permission` in its workspace; "not found" for
     /// outsiders.
-    async fn member_conversation(
+    pub(crate) async fn member_conversation(
         &self,
         actor: &Actor,
         id: &str,

@@ -619,7 +619,15 @@ async fn boots_per_address_and_writes_per_session_are_limited() {
     let write = || model::desk::conversations::WriteMessage {
         body: "hello".to_owned(),
     };
-    let thread = widget.start_conversation(&visitor, write()).await.unwrap();
+    let (_, thread) = widget
+        .open_chat(
+            &visitor,
+            model::desk::conversations::OpenChat {
+                body: Some("hello".to_owned()),
+            },
+        )
+        .await
+        .unwrap();
     for _ in 1..super::widget_sessions::WRITES_PER_SESSION.limit {
         widget
             .visitor_write(&visitor, &thread.conversation.id, write())

@@ -5,6 +5,7 @@ mod calls;
 mod contacts;
 mod conversations;
 mod sessions;
+mod tickets;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,10 +21,17 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(contacts::me))
         .routes(routes!(contacts::identify))
         .routes(routes!(contacts::location))
-        .routes(routes!(conversations::list, conversations::start))
+        .routes(routes!(conversations::list, conversations::open))
         .routes(routes!(conversations::messages, conversations::write))
         .routes(routes!(conversations::read))
         .routes(routes!(conversations::unread))
+        .routes(routes!(conversations::rate))
+        .routes(routes!(conversations::stream))
+        .routes(routes!(conversations::settings))
+        .routes(routes!(tickets::list, tickets::create))
+        .routes(routes!(tickets::get))
+        .routes(routes!(tickets::comment))
+        .routes(routes!(tickets::forms))
         .routes(routes!(calls::start))
         .routes(routes!(calls::end))
 }

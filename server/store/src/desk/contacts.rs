@@ -187,7 +187,7 @@ impl Store {
 }
 
 /// A `LIKE` pattern matching `term` anywhere, lowercased, with `%`, `_` and `\` taken literally.
-fn like_pattern(term: &str) -> String {
+pub(crate) fn like_pattern(term: &str) -> String {
     let mut pattern = String::with_capacity(term.len() + 2);
     pattern.push('%');
     for ch in term.to_lowercase().chars() {

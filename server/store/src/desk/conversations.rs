@@ -25,6 +25,10 @@ pub struct DeskConversationRecord {
     pub resolved_at: Option<i64>,
     /// When the contact last read it in the widget.
     pub contact_read_at: Option<i64>,
+    /// For a voice handoff: its priority, the handoff and the call's session id.
+    pub priority: Option<String>,
+    pub handoff_id: Option<String>,
+    pub call_session_id: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -50,6 +54,8 @@ pub struct InboxFilter<'a> {
     pub channel: Option<&'a str>,
     /// `Some(None)`: unassigned only; `Some(Some(id))`: assigned to `id`.
     pub assignee: Option<Option<&'a str>>,
+    /// Only conversations carrying this tag.
+    pub tag: Option<&'a str>,
     pub after: Option<(i64, &'a str)>,
     pub limit: i64,
 }
@@ -69,7 +75,7 @@ pub struct DeskMessageRecord {
 
 const CONVERSATION_COLUMNS: &str = "id, workspace_id, app_id, contact_id, status, channel, \
     message_count, last_message_at, assignee_id, snoozed_until, first_response_at, \
-    resolved_at, contact_read_at, created_at, updated_at";
+    resolved_at, contact_read_at, priority, handoff_id, call_session_id, created_at, updated_at";
 
 const MESSAGE_COLUMNS: &str =
     "id, conversation_id, sender_kind, sender_id, body, internal, created_at";
@@ -91,15 +97,16 @@ macro_rules! bind_message {
 }
 
 impl Store {
-    /// Inserts a conversation with its first message, in one transaction.
+    /// Inserts a conversation with its first message if it has one, in one transaction. A
+    /// second conversation of one handoff is `UniqueViolation`.
     pub async fn insert_desk_conversation(
         &self,
         conversation: &DeskConversationRecord,
-        first: &DeskMessageRecord,
+        first: Option<&DeskMessageRecord>,
     ) -> StoreResult<()> {
         let sql = format!(
-            "INSERT INTO desk_conversations ({CONVERSATION_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+            "INSERT INTO desk_conversations ({CONVERSATION_COLUMNS}) VALUES ($1, $2, $3, $4, \
+             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
         );
         in_write_transaction!(self, tx => {
             sqlx::query(&sql)
@@ -116,13 +123,18 @@ impl Store {
                 .bind(conversation.first_response_at)
                 .bind(conversation.resolved_at)
                 .bind(conversation.contact_read_at)
+                .bind(&conversation.priority)
+                .bind(&conversation.handoff_id)
+                .bind(&conversation.call_session_id)
                 .bind(conversation.created_at)
                 .bind(conversation.updated_at)
                 .execute(&mut *tx)
                 .await?;
-            bind_message!(sqlx::query(INSERT_MESSAGE), first)
-                .execute(&mut *tx)
-                .await?;
+            if let Some(first) = first {
+                bind_message!(sqlx::query(INSERT_MESSAGE), first)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await?;
         });
         Ok(())
@@ -261,6 +273,8 @@ impl Store {
                  AND (NOT $5 OR ($6 IS NULL AND c.assignee_id IS NULL) OR c.assignee_id = $6) \
                  AND ($7 IS NULL OR c.last_message_at < $7 \
                       OR (c.last_message_at = $7 AND c.id < $8)) \
+                 AND ($10 IS NULL OR EXISTS (SELECT 1 FROM desk_conversation_tags ct \
+                      WHERE ct.conversation_id = c.id AND ct.tag_id = $10)) \
                  ORDER BY c.last_message_at DESC, c.id DESC LIMIT $9",
                 crate::qualified(CONVERSATION_COLUMNS, "c")
             )
@@ -281,6 +295,7 @@ impl Store {
             .bind(after_at)
             .bind(after_id)
             .bind(filter.limit)
+            .bind(filter.tag)
             .fetch_all(pool)
             .await)?,
         )
@@ -294,6 +309,71 @@ impl Store {
             .fetch_optional(pool)
             .await)?,
         )
+    }
+
+    /// The contact's most recent conversation that is not closed, of `channel` when given.
+    pub async fn unclosed_conversation_of_contact(
+        &self,
+        contact_id: &str,
+        channel: Option<&str>,
+    ) -> StoreResult<Option<DeskConversationRecord>> {
+        let sql = format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM desk_conversations WHERE contact_id = $1 \
+             AND status <> 'closed' AND ($2 IS NULL OR channel = $2) \
+             ORDER BY last_message_at DESC, id DESC LIMIT 1"
+        );
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, DeskConversationRecord>(&sql)
+            .bind(contact_id)
+            .bind(channel)
+            .fetch_optional(pool)
+            .await)?,
+        )
+    }
+
+    /// The conversation a handoff opened.
+    pub async fn desk_conversation_of_handoff(
+        &self,
+        handoff_id: &str,
+    ) -> StoreResult<Option<DeskConversationRecord>> {
+        let sql =
+            format!("SELECT {CONVERSATION_COLUMNS} FROM desk_conversations WHERE handoff_id = $1");
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, DeskConversationRecord>(&sql)
+            .bind(handoff_id)
+            .fetch_optional(pool)
+            .await)?,
+        )
+    }
+
+    /// Hands a call off into an existing conversation: it names the handoff and the call,
+    /// takes its priority, is open again, and gets `note`, in one transaction.
+    pub async fn attach_handoff(
+        &self,
+        conversation: &DeskConversationRecord,
+        note: &DeskMessageRecord,
+    ) -> StoreResult<()> {
+        in_write_transaction!(self, tx => {
+            sqlx::query(
+                "UPDATE desk_conversations SET handoff_id = $2, call_session_id = $3, \
+                 priority = $4, channel = $5, status = 'open', snoozed_until = NULL, \
+                 message_count = message_count + 1, last_message_at = $6, updated_at = $6 \
+                 WHERE id = $1",
+            )
+            .bind(&conversation.id)
+            .bind(&conversation.handoff_id)
+            .bind(&conversation.call_session_id)
+            .bind(&conversation.priority)
+            .bind(&conversation.channel)
+            .bind(note.created_at)
+            .execute(&mut *tx)
+            .await?;
+            bind_message!(sqlx::query(INSERT_MESSAGE), note)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// A contact's conversations, most recent first.
@@ -311,6 +391,17 @@ impl Store {
             .bind(contact_id)
             .bind(limit)
             .fetch_all(pool)
+            .await)?,
+        )
+    }
+
+    pub async fn desk_message(&self, id: &str) -> StoreResult<Option<DeskMessageRecord>> {
+        static SQL: LazyLock<String> =
+            LazyLock::new(|| format!("SELECT {MESSAGE_COLUMNS} FROM desk_messages WHERE id = $1"));
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, DeskMessageRecord>(SQL.as_str())
+            .bind(id)
+            .fetch_optional(pool)
             .await)?,
         )
     }

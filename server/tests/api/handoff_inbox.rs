@@ -1,0 +1,208 @@
+//! Voice handoffs land in the inbox (the bridge between the agent and desk wings): a handoff
+//! made through the agent API opens a voice conversation with the call's transcript, summary
+//! and priority; claiming and resolving it assign and close that conversation, and assigning
+//! and closing the conversation claim and resolve the handoff.
+
+use axum::http::Method;
+use model::platform::users::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{Tenant, TestApp};
+use crate::widget::admin;
+
+struct Call {
+    app: TestApp,
+    tenant: Tenant,
+    owner: String,
+    owner_id: String,
+}
+
+async fn call() -> Call {
+    let app = TestApp::new().await;
+    let tenant = app.tenant("calls").await;
+    let workspace = app
+        .services
+        .platform()
+        .app_by_slug(&domain::Actor::operator(), "calls")
+        .await
+        .unwrap()
+        .workspace_id;
+    let owner = app
+        .signed_in("owner@calls.example", Role::Owner, &workspace)
+        .await;
+    let me = admin(&app, &owner, Method::GET, "/api/admin/me", None).await;
+    let owner_id = me.json()["id"].as_str().unwrap().to_owned();
+    Call {
+        app,
+        tenant,
+        owner,
+        owner_id,
+    }
+}
+
+impl Call {
+    async fn hand_off(&self) -> String {
+        let created = self
+            .app
+            .post_as(
+                &self.tenant,
+                "/api/handoffs",
+                json!({
+                    "sessionId": "ses_call_1",
+                    "reason": "user_requested",
+                    "priority": "urgent",
+                    "transcript": [
+                        {"role": "user", "content": "My card was charged twice", "ts": 1},
+                        {"role": "assistant", "content": "Let me get a colleague", "ts": 2}
+                    ],
+                    "aiSummary": "Double charge on order 881."
+                }),
+            )
+            .await;
+        assert_eq!(created.status, 200, "{}", created.text);
+        created.json()["id"].as_str().unwrap().to_owned()
+    }
+
+    async fn voice_conversations(&self) -> Vec<Value> {
+        let listed = admin(
+            &self.app,
+            &self.owner,
+            Method::GET,
+            "/api/desk/conversations?channel=voice",
+            None,
+        )
+        .await;
+        assert_eq!(listed.status, 200, "{}", listed.text);
+        listed.json()["conversations"].as_array().unwrap().clone()
+    }
+
+    async fn handoff(&self, id: &str) -> Value {
+        let listed = self.app.get_as(&self.tenant, "/api/handoffs").await.json();
+        listed["handoffs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|handoff| handoff["id"] == id)
+            .cloned()
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_handoff_opens_a_voice_conversation_with_its_call() {
+    let call = call().await;
+    let handoff = call.hand_off().await;
+    let listed = call.voice_conversations().await;
+    assert_eq!(listed.len(), 1);
+    let conversation = &listed[0]["conversation"];
+    assert_eq!(conversation["priority"], "urgent");
+    assert_eq!(conversation["handoffId"], json!(handoff));
+    assert_eq!(conversation["callSessionId"], "ses_call_1");
+    assert_eq!(conversation["status"], "open");
+    let id = conversation["id"].as_str().unwrap();
+    let detail = admin(
+        &call.app,
+        &call.owner,
+        Method::GET,
+        &format!("/api/desk/conversations/{id}"),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        detail["call"]["transcript"][0]["content"],
+        "My card was charged twice"
+    );
+    assert_eq!(detail["call"]["aiSummary"], "Double charge on order 881.");
+    assert_eq!(detail["call"]["appSlug"], "calls");
+    assert_eq!(detail["call"]["handoffStatus"], "pending");
+    // The handoff's note is for members: internal, from the system.
+    assert_eq!(detail["messages"][0]["internal"], true);
+    assert_eq!(detail["messages"][0]["sender"], "bot");
+    assert!(
+        detail["messages"][0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Double charge on order 881."),
+        "{detail}"
+    );
+    // The same handoff asked for again lands once.
+    call.hand_off().await;
+    assert_eq!(call.voice_conversations().await.len(), 1);
+}
+
+#[tokio::test]
+async fn claiming_and_resolving_the_handoff_assigns_and_closes_the_conversation() {
+    let call = call().await;
+    let handoff = call.hand_off().await;
+    let claimed = call
+        .app
+        .call_as(
+            &call.tenant,
+            Method::PATCH,
+            "/api/handoffs",
+            Some(json!({"handoffId": handoff, "status": "claimed",
+                        "assignedAgent": "owner@calls.example"})),
+        )
+        .await;
+    assert_eq!(claimed.status, 200, "{}", claimed.text);
+    let conversation = call.voice_conversations().await[0]["conversation"].clone();
+    assert_eq!(conversation["assigneeId"], json!(call.owner_id));
+    let resolved = call
+        .app
+        .call_as(
+            &call.tenant,
+            Method::PATCH,
+            "/api/handoffs",
+            Some(json!({"handoffId": handoff, "status": "resolved"})),
+        )
+        .await;
+    assert_eq!(resolved.status, 200, "{}", resolved.text);
+    let conversation = call.voice_conversations().await[0]["conversation"].clone();
+    assert_eq!(conversation["status"], "closed");
+    assert!(conversation["resolvedAt"].is_i64());
+}
+
+#[tokio::test]
+async fn assigning_and_closing_the_conversation_claims_and_resolves_the_handoff() {
+    let call = call().await;
+    let handoff = call.hand_off().await;
+    let id = call.voice_conversations().await[0]["conversation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/desk/conversations/{id}");
+    let assigned = admin(
+        &call.app,
+        &call.owner,
+        Method::PATCH,
+        &path,
+        Some(json!({"assigneeId": call.owner_id})),
+    )
+    .await;
+    assert_eq!(assigned.status, 200, "{}", assigned.text);
+    let claimed = call.handoff(&handoff).await;
+    assert_eq!(claimed["status"], "claimed");
+    assert_eq!(claimed["assignedAgent"], "owner@calls.example");
+    let closed = admin(
+        &call.app,
+        &call.owner,
+        Method::PATCH,
+        &path,
+        Some(json!({"status": "closed"})),
+    )
+    .await;
+    assert_eq!(closed.status, 200, "{}", closed.text);
+    assert_eq!(call.handoff(&handoff).await["status"], "resolved");
+    // Reopening the conversation does not reopen a resolved handoff.
+    let reopened = admin(
+        &call.app,
+        &call.owner,
+        Method::PATCH,
+        &path,
+        Some(json!({"status": "open"})),
+    )
+    .await;
+    assert_eq!(reopened.status, 200, "{}", reopened.text);
+    assert_eq!(call.handoff(&handoff).await["status"], "resolved");
+}
