@@ -36,6 +36,8 @@ use crate::pages::agent::tools::ToolsPage;
 use crate::pages::agent::voice_sessions::{VoiceSessionPage, VoiceSessionsPage};
 use crate::pages::desk::contacts::{ContactPage, ContactsPage};
 use crate::pages::desk::inbox::{InboxConversationPage, InboxPage};
+use crate::pages::desk::support::{AutomationPage, SnippetsPage, TagsPage};
+use crate::pages::desk::tickets::{TicketPage, TicketsPage};
 use crate::pages::desk::widget::WidgetPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::platform::apps::AppsPage;
@@ -109,6 +111,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apps/:slug/workspace") view=WorkspacePage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/inbox") view=InboxPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/inbox/:id") view=InboxConversationPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/tickets") view=TicketsPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/tickets/:id") view=TicketPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/snippets") view=SnippetsPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/tags") view=TagsPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/automation") view=AutomationPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/contacts") view=ContactsPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/contacts/:id") view=ContactPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/widget") view=WidgetPage ssr=SsrMode::Async />

@@ -55,6 +55,7 @@ const NAVIGATION: &[(&str, &[NavItem])] = &[
             ),
             app_page("Playground", "playground", Permission::AppsRead),
             app_page("Inbox", "inbox", Permission::ConversationsRead),
+            app_page("Tickets", "tickets", Permission::ConversationsRead),
             app_page("Contacts", "contacts", Permission::ConversationsRead),
         ],
     ),
@@ -67,6 +68,9 @@ const NAVIGATION: &[(&str, &[NavItem])] = &[
             app_page("Persona", "persona", Permission::PersonaManage),
             app_page("Experiments", "experiments", Permission::ExperimentsManage),
             app_page("Widget", "widget", Permission::AppsRead),
+            app_page("Snippets", "snippets", Permission::ConversationsRead),
+            app_page("Tags", "tags", Permission::ConversationsRead),
+            app_page("Automation", "automation", Permission::ConversationsRead),
         ],
     ),
     (

@@ -7,8 +7,10 @@
 // open(), close() and identify({externalUserId, userHash, email, name}).
 //
 // It renders in a shadow root (the page's CSS cannot reach it), keeps its session token in
-// localStorage, and refreshes it in the last quarter of its lifetime. Talk loads livekit-client
-// and the playground's bridge from this server when a call starts, never before.
+// localStorage, and refreshes it in the last quarter of its lifetime. Replies arrive live over
+// one server-sent event stream. The workspace's automation settings decide whether it asks for
+// an email, shows the usual reply time and offers a rating when a conversation closes. Talk
+// loads livekit-client and the playground's bridge from this server when a call starts.
 (() => {
   "use strict";
 
@@ -18,9 +20,8 @@
   if (!slug || window.SwitchboardWidget) return;
   const base = new URL(script.src, location.href).origin;
   const storageKey = `switchboard:${slug}`;
-  const POLL_MS = 4000;
-  // While the panel is closed, how often the launcher's unread badge is brought up to date.
-  const BADGE_MS = 30000;
+  // How long to wait before following the live stream again after it broke.
+  const RETRY_MS = [1000, 3000, 10000, 30000];
 
   // ---- The session: boot, refresh, and authenticated calls -------------------------------
 
@@ -42,7 +43,11 @@
     cursor: null,
     shown: new Set(),
     refreshTimer: null,
-    pollTimer: null,
+    // From GET /settings: {askForEmail, askForRating, medianReplyMs}.
+    settings: null,
+    // Conversations rated (or offered and declined) on this device.
+    rated: new Set(saved.rated || []),
+    following: false,
   };
 
   function randomId() {
@@ -58,6 +63,7 @@
           deviceId: state.deviceId,
           session: state.session,
           conversationId: state.conversationId,
+          rated: [...state.rated],
         }),
       );
     } catch {
@@ -239,6 +245,18 @@
         cursor: pointer; background: #2f5bea; color: #fff; }
       .call-actions button.end { background: #b42318; }
       .call-actions button:disabled { opacity: .5; cursor: default; }
+      header p { margin: 2px 0 0; font-size: 12px; opacity: .9; }
+      header p:empty { display: none; }
+      .ask { display: flex; gap: 6px; padding: 8px 10px; border-top: 1px solid #dde3ef;
+        font-size: 13px; align-items: center; flex-wrap: wrap; }
+      .ask[hidden] { display: none; }
+      .ask input { flex: 1; min-width: 0; padding: 6px 8px; border: 1px solid #c5cddd;
+        border-radius: 6px; font-size: 13px; }
+      .ask button, li.rating button { border: 0; border-radius: 6px; padding: 6px 10px;
+        background: #2f5bea; color: #fff; cursor: pointer; font-size: 13px; }
+      li.rating { align-self: stretch; max-width: none; background: #fff;
+        border: 1px solid #dde3ef; text-align: center; }
+      li.rating div { display: flex; gap: 6px; justify-content: center; margin-top: 6px; }
       .status { min-height: 0; padding: 0 12px; font-size: 12px; color: #b42318; }
       .status:not(:empty) { padding: 6px 12px; }
     </style>
@@ -247,7 +265,7 @@
       aria-hidden="true" fill="currentColor"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5
       4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg><span class="unread" hidden></span></button>
     <section class="panel" id="switchboard-panel" role="dialog" aria-label="Chat with us" hidden>
-      <header><h2>Chat with us</h2>
+      <header><div><h2>Chat with us</h2><p class="reply-time"></p></div>
         <button type="button" class="close" aria-label="Close chat">&times;</button></header>
       <div role="tablist" aria-label="Chat or talk">
         <button type="button" role="tab" id="sb-tab-chat" aria-selected="true"
@@ -260,7 +278,13 @@
           <li class="hint">Ask us anything: we will answer here.</li>
         </ol>
         <div class="status" role="status"></div>
-        <form>
+        <form class="ask" hidden>
+          <label for="switchboard-email">Get replies by email too:</label>
+          <input id="switchboard-email" type="email" placeholder="you@example.com" required
+            autocomplete="email">
+          <button type="submit">Save</button>
+        </form>
+        <form class="compose">
           <textarea id="switchboard-message" placeholder="Write a message…" maxlength="5000"
             aria-label="Message"></textarea>
           <button type="submit">Send</button>
@@ -279,7 +303,9 @@
   const panel = root.querySelector(".panel");
   const list = root.querySelector("ol.messages");
   const status = root.querySelector(".status");
-  const form = root.querySelector("form");
+  const form = root.querySelector("form.compose");
+  const askEmail = root.querySelector("form.ask");
+  const replyTime = root.querySelector(".reply-time");
   const input = root.querySelector("textarea");
   const sendButton = form.querySelector("button");
 
@@ -310,16 +336,21 @@
       state.cursor = page.nextCursor;
       render(page.messages);
       status.textContent = "";
-      // Replies shown in the open panel are read.
-      if (!panel.hidden && page.messages.some((message) => message.sender !== "visitor")) {
-        await api("POST", `/conversations/${state.conversationId}/read`);
-      }
+      await markRead(page.messages);
     } catch (error) {
       if (error.status === 404) {
         // Not this contact's (another user signed in on this device): start afresh.
         state.conversationId = null;
         save();
       } else showError(error);
+    }
+  }
+
+  // Replies shown in the open panel are read.
+  async function markRead(messages) {
+    if (panel.hidden || !state.conversationId) return;
+    if (messages.some((message) => message.sender !== "visitor")) {
+      await api("POST", `/conversations/${state.conversationId}/read`).catch(() => {});
     }
   }
 
@@ -330,9 +361,145 @@
       if (latest) {
         state.conversationId = latest.id;
         save();
+        if (latest.status === "closed") offerRating(latest.id);
       }
     }
     await loadNewMessages();
+  }
+
+  // ---- Live: one stream of the visitor's replies and conversation changes ------------------
+
+  // Follows GET /stream (fetch, since EventSource cannot send the token) while the page lives.
+  async function follow() {
+    if (state.following) return;
+    state.following = true;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (!state.session || state.session.expiresAt <= Date.now()) await boot();
+        const response = await fetch(`${base}/api/widget/stream`, {
+          headers: { authorization: `Bearer ${state.session.token}` },
+        });
+        if (response.status === 401) {
+          await boot();
+          continue;
+        }
+        if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+        attempt = 0;
+        // Whatever arrived while the stream was down.
+        loadNewMessages();
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = "";
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let end;
+          while ((end = buffer.indexOf("\n\n")) >= 0) {
+            onEvent(buffer.slice(0, end));
+            buffer = buffer.slice(end + 2);
+          }
+        }
+      } catch {
+        // Offline or the server restarted: try again below.
+      }
+      await new Promise((resolve) =>
+        setTimeout(resolve, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]),
+      );
+    }
+  }
+
+  function onEvent(block) {
+    const data = block
+      .split("\n")
+      .filter((line) => line.startsWith("data:"))
+      .map((line) => line.slice(5).trimStart())
+      .join("\n");
+    if (!data) return;
+    const update = JSON.parse(data);
+    if (update.type === "message") {
+      const message = update.message;
+      if (!state.conversationId) {
+        state.conversationId = message.conversationId;
+        save();
+      }
+      if (message.conversationId !== state.conversationId) return;
+      render([message]);
+      if (message.sender !== "visitor") {
+        if (panel.hidden) refreshBadge();
+        else markRead([message]);
+      }
+    } else if (update.type === "conversation") {
+      const conversation = update.conversation;
+      if (conversation.id === state.conversationId && conversation.status === "closed") {
+        offerRating(conversation.id);
+      }
+    }
+  }
+
+  // ---- Automation: the usual reply time, an email to reach the visitor, a rating ------------
+
+  async function loadSettings() {
+    try {
+      state.settings = await api("GET", "/settings");
+    } catch {
+      return;
+    }
+    const median = state.settings.medianReplyMs;
+    replyTime.textContent =
+      median == null
+        ? ""
+        : `Usually replies in ${median < 60000 ? "under a minute" : describe(median)}`;
+    askEmail.hidden = !state.settings.askForEmail;
+  }
+
+  function describe(ms) {
+    const minutes = Math.round(ms / 60000);
+    if (minutes < 60) return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+    const hours = Math.round(minutes / 60);
+    return `${hours} hour${hours === 1 ? "" : "s"}`;
+  }
+
+  askEmail.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const email = askEmail.querySelector("input").value.trim();
+    if (!email) return;
+    try {
+      await api("POST", "/identify", { email });
+      askEmail.hidden = true;
+    } catch (error) {
+      showError(error);
+    }
+  });
+
+  function offerRating(conversationId) {
+    if (!state.settings || !state.settings.askForRating || state.rated.has(conversationId)) return;
+    if (root.querySelector(`li.rating[data-conversation="${conversationId}"]`)) return;
+    const item = document.createElement("li");
+    item.className = "rating";
+    item.dataset.conversation = conversationId;
+    item.textContent = "How did we do?";
+    const choices = document.createElement("div");
+    for (let rating = 1; rating <= 5; rating++) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "★".repeat(rating);
+      button.setAttribute("aria-label", `${rating} of 5`);
+      button.addEventListener("click", async () => {
+        try {
+          await api("POST", `/conversations/${conversationId}/rating`, { rating });
+          item.textContent = "Thank you for your rating!";
+        } catch (error) {
+          if (error.status === 409) item.remove();
+          else return showError(error);
+        }
+        state.rated.add(conversationId);
+        save();
+      });
+      choices.appendChild(button);
+    }
+    item.appendChild(choices);
+    list.appendChild(item);
+    list.scrollTop = list.scrollHeight;
   }
 
   const badge = root.querySelector(".launcher .unread");
@@ -344,10 +511,9 @@
       badge.textContent = String(unread);
       launcher.setAttribute("aria-label", unread ? `Open chat, ${unread} unread` : "Open chat");
     } catch {
-      // The badge is a hint: the next round tries again.
+      // The badge is a hint: the next reply tries again.
     }
   }
-  setInterval(refreshBadge, BADGE_MS);
 
   function open() {
     badge.hidden = true;
@@ -355,19 +521,18 @@
     launcher.setAttribute("aria-expanded", "true");
     launcher.setAttribute("aria-label", "Close chat");
     input.focus();
-    openConversation().catch(showError);
-    clearInterval(state.pollTimer);
-    state.pollTimer = setInterval(() => loadNewMessages(), POLL_MS);
+    loadSettings().then(openConversation).catch(showError);
+    follow();
   }
 
   function close() {
     panel.hidden = true;
     launcher.setAttribute("aria-expanded", "false");
     launcher.setAttribute("aria-label", "Open chat");
-    clearInterval(state.pollTimer);
     launcher.focus();
   }
 
+  // Writes in the visitor's open chat (created by the first message).
   async function send(body) {
     if (state.conversationId) {
       render([await api("POST", `/conversations/${state.conversationId}/messages`, { body })]);
@@ -554,6 +719,8 @@
     if (state.session && state.session.expiresAt > Date.now()) {
       scheduleRefresh();
       refreshBadge();
+      // A visitor who has written before hears replies even with the panel closed.
+      if (state.conversationId) follow();
     } else boot().catch(showError);
   }
   if (document.body) start();

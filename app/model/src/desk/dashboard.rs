@@ -58,10 +58,13 @@ pub struct WidgetView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InboxView {
+    pub workspace_id: String,
     pub workspace_name: String,
     pub timezone: String,
     pub rows: Vec<InboxRowView>,
     pub next_cursor: Option<String>,
+    /// The workspace's tags, to filter by.
+    pub tags: Vec<super::tags::Tag>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -86,4 +89,49 @@ pub struct InboxConversationView {
     pub may_reply: bool,
     pub may_assign: bool,
     pub may_close: bool,
+    /// May convert it to a ticket (`tickets.manage`).
+    pub may_ticket: bool,
+    /// The workspace's tags, to add.
+    pub tags: Vec<super::tags::Tag>,
+    /// The workspace's snippets with a shortcut, for `/` in the reply box.
+    pub snippets: Vec<super::snippets::Snippet>,
+    pub workspace_id: String,
+}
+
+/// The Tickets page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketsView {
+    pub timezone: String,
+    pub rows: Vec<(super::tickets::Ticket, String)>,
+    pub next_cursor: Option<String>,
+    pub members: Vec<(String, String)>,
+    pub may_manage: bool,
+}
+
+/// One ticket's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketView {
+    pub detail: super::tickets::TicketDetail,
+    pub timezone: String,
+    pub created: String,
+    /// Each comment's time, by comment id.
+    pub comment_times: BTreeMap<String, String>,
+    pub contact_name: Option<String>,
+    pub members: Vec<(String, String)>,
+    pub may_manage: bool,
+}
+
+/// The Snippets, Tags and Automation pages of a workspace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SupportSettingsView {
+    pub workspace_name: String,
+    pub snippets: Vec<super::snippets::Snippet>,
+    pub tags: Vec<super::tags::Tag>,
+    pub automation: super::automation::AutomationSettings,
+    pub may_manage_snippets: bool,
+    pub may_manage_tags: bool,
+    pub may_manage_automation: bool,
 }

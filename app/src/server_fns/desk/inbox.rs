@@ -14,6 +14,8 @@ pub async fn load_inbox(
     slug: String,
     status: Option<String>,
     assignee: Option<String>,
+    channel: Option<String>,
+    tag: Option<String>,
     cursor: Option<String>,
 ) -> Result<InboxView, UiError> {
     let (services, actor) = ssr::signed_in().await?;
@@ -26,11 +28,23 @@ pub async fn load_inbox(
                 workspace_id: Some(app.workspace_id),
                 status,
                 assignee,
+                channel,
+                tag,
                 cursor,
-                ..Default::default()
+                limit: None,
             },
         )
         .await?;
+    let tags = services
+        .desk()
+        .tags(
+            &actor,
+            model::desk::tags::TagQuery {
+                workspace_id: Some(workspace.id.clone()),
+            },
+        )
+        .await?
+        .tags;
     let local = |ms| ssr::local_time(&workspace, ms);
     Ok(InboxView {
         rows: page
@@ -42,8 +56,10 @@ pub async fn load_inbox(
             })
             .collect(),
         next_cursor: page.next_cursor,
+        workspace_id: workspace.id.clone(),
         workspace_name: workspace.name.clone(),
         timezone: workspace.timezone.clone(),
+        tags,
     })
 }
 
@@ -80,10 +96,39 @@ pub async fn load_inbox_conversation(
         domain::Principal::User(user) => user.id.clone(),
         domain::Principal::Operator => String::new(),
     };
+    let workspace_query = Some(app.workspace_id.clone());
+    let tags = services
+        .desk()
+        .tags(
+            &actor,
+            model::desk::tags::TagQuery {
+                workspace_id: workspace_query.clone(),
+            },
+        )
+        .await?
+        .tags;
+    let snippets = services
+        .desk()
+        .snippets(
+            &actor,
+            model::desk::snippets::SnippetQuery {
+                workspace_id: workspace_query,
+                ..Default::default()
+            },
+        )
+        .await?
+        .snippets
+        .into_iter()
+        .filter(|snippet| snippet.shortcut.is_some())
+        .collect();
     Ok(InboxConversationView {
         may_reply: actor.can(&app.workspace_id, Permission::ConversationsReply),
         may_assign: actor.can(&app.workspace_id, Permission::ConversationsAssign),
         may_close: actor.can(&app.workspace_id, Permission::ConversationsClose),
+        may_ticket: actor.can(&app.workspace_id, Permission::TicketsManage),
+        tags,
+        snippets,
+        workspace_id: app.workspace_id.clone(),
         conversation,
         timezone: workspace.timezone.clone(),
         message_times,
@@ -124,12 +169,15 @@ pub async fn assign_in_inbox(id: String, assignee: String) -> Result<(), UiError
     Ok(())
 }
 
-/// Opens, closes or snoozes the conversation (`snooze_hours` from now).
+/// Opens, closes or snoozes the conversation: `snooze_hours` from now, or until
+/// `snooze_until` (a `datetime-local` value, in the workspace's timezone).
 #[server(prefix = "/sfn", endpoint = "inbox-status")]
 pub async fn set_inbox_status(
+    slug: String,
     id: String,
     status: String,
     snooze_hours: Option<i64>,
+    snooze_until: Option<String>,
 ) -> Result<(), UiError> {
     let (services, actor) = ssr::signed_in().await?;
     let status = ssr::parsed(
@@ -137,15 +185,73 @@ pub async fn set_inbox_status(
         Some(status),
         model::desk::conversations::ConversationStatus::parse,
     )?;
+    let snoozed_until = match ssr::given(snooze_until) {
+        Some(text) => {
+            let (_, workspace) = ssr::app_and_workspace(&services, &actor, &slug).await?;
+            Some(
+                domain::platform::workspaces::local_datetime_ms(&text, &workspace.timezone)
+                    .ok_or_else(|| {
+                        UiError::new(
+                            model::ErrorCode::InvalidInput,
+                            "Snooze until: choose a date and a time",
+                        )
+                    })?,
+            )
+        }
+        None => snooze_hours
+            .map(|hours| domain::now_ms().saturating_add(hours.saturating_mul(3_600_000))),
+    };
     let patch = model::desk::conversations::ConversationPatch {
         status,
-        snoozed_until: snooze_hours
-            .map(|hours| domain::now_ms().saturating_add(hours.saturating_mul(3_600_000))),
+        snoozed_until,
         ..Default::default()
     };
     services
         .desk()
         .update_conversation(&actor, &id, patch)
         .await?;
+    Ok(())
+}
+
+/// Puts a tag of the workspace on the conversation.
+#[server(prefix = "/sfn", endpoint = "inbox-tag")]
+pub async fn tag_in_inbox(id: String, tag_id: String) -> Result<(), UiError> {
+    let (services, actor) = ssr::signed_in().await?;
+    services.desk().attach_tag(&actor, &id, &tag_id).await?;
+    Ok(())
+}
+
+/// Takes a tag off the conversation.
+#[server(prefix = "/sfn", endpoint = "inbox-untag")]
+pub async fn untag_in_inbox(id: String, tag_id: String) -> Result<(), UiError> {
+    let (services, actor) = ssr::signed_in().await?;
+    services.desk().detach_tag(&actor, &id, &tag_id).await?;
+    Ok(())
+}
+
+/// Converts the conversation to a ticket and opens the ticket's page.
+#[server(prefix = "/sfn", endpoint = "inbox-ticket")]
+pub async fn convert_to_ticket(
+    slug: String,
+    id: String,
+    subject: Option<String>,
+) -> Result<(), UiError> {
+    let (services, actor) = ssr::signed_in().await?;
+    let ticket = services
+        .desk()
+        .create_ticket(
+            &actor,
+            model::desk::tickets::CreateTicket {
+                conversation_id: Some(id),
+                subject: ssr::given(subject),
+                ..Default::default()
+            },
+        )
+        .await?;
+    leptos_axum::redirect(&format!(
+        "/apps/{}/tickets/{}",
+        crate::format::path_segment(&slug),
+        ticket.id
+    ));
     Ok(())
 }

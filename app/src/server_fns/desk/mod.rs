@@ -2,4 +2,6 @@
 
 pub mod contacts;
 pub mod inbox;
+pub mod support;
+pub mod tickets;
 pub mod widget;

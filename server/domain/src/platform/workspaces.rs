@@ -57,6 +57,14 @@ pub fn local_minutes(epoch_ms: i64, zone: &str) -> String {
     at.to_zoned(zone).strftime("%Y-%m-%d %H:%M %Z").to_string()
 }
 
+/// A wall-clock time of the workspace (`2026-12-06T09:00`, as a `datetime-local` field sends
+/// it) as ms since the epoch; `None` when it is not such a time.
+pub fn local_datetime_ms(text: &str, zone: &str) -> Option<i64> {
+    let civil: jiff::civil::DateTime = text.trim().parse().ok()?;
+    let zone = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    Some(civil.to_zoned(zone).ok()?.timestamp().as_millisecond())
+}
+
 impl Platform<'_> {
     /// The workspaces the actor belongs to (all of them for the operator), by name.
     pub async fn list_workspaces(&self, actor: &Actor) -> Result<Vec<Workspace>> {
@@ -211,6 +219,19 @@ impl Platform<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wall_clock_time_is_read_in_the_workspaces_zone() {
+        assert_eq!(
+            local_datetime_ms("2026-12-06T09:00", "Europe/Lisbon"),
+            Some(1_796_547_600_000)
+        );
+        assert_eq!(
+            local_datetime_ms("2026-12-06T09:00", "America/New_York"),
+            Some(1_796_565_600_000)
+        );
+        assert_eq!(local_datetime_ms("tomorrow", "UTC"), None);
+    }
 
     #[test]
     fn the_lifetime_defaults_to_a_day_within_an_hour_and_a_week() {
