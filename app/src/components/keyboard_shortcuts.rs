@@ -35,7 +35,8 @@ mod browser {
                 event.prevent_default();
             }
         });
-        let _ = document.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
+        let _ =
+            document.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
         // Lives as long as the page.
         on_key.forget();
     }

@@ -184,6 +184,18 @@ async fn assigning_and_closing_the_conversation_claims_and_resolves_the_handoff(
     let claimed = call.handoff(&handoff).await;
     assert_eq!(claimed["status"], "claimed");
     assert_eq!(claimed["assignedAgent"], "owner@calls.example");
+    // Converted to a ticket, it keeps the handoff's priority and its assignee.
+    let ticket = admin(
+        &call.app,
+        &call.owner,
+        Method::POST,
+        "/api/desk/tickets",
+        Some(json!({"conversationId": id})),
+    )
+    .await;
+    assert_eq!(ticket.status, 201, "{}", ticket.text);
+    assert_eq!(ticket.json()["priority"], "urgent");
+    assert_eq!(ticket.json()["assigneeId"], json!(call.owner_id));
     let closed = admin(
         &call.app,
         &call.owner,

@@ -1504,7 +1504,7 @@ async fn the_inbox_lists_unread_chats_and_members_answer_note_assign_and_close()
     let closed = call(
         &app,
         "/sfn/inbox-status",
-        &format!("id={id}&status=closed"),
+        &format!("slug=shop&id={id}&status=closed"),
         &agent,
     )
     .await;
@@ -1545,4 +1545,125 @@ async fn the_inbox_lists_unread_chats_and_members_answer_note_assign_and_close()
 /// The session token of a `Cookie` header value (`sb_session=…`).
 fn cookie_token(cookie: &str) -> &str {
     cookie.split_once('=').map_or(cookie, |(_, token)| token)
+}
+
+#[tokio::test]
+async fn tickets_snippets_tags_and_automation_are_managed_from_their_pages() {
+    let app = TestApp::new().await;
+    let (_shop, agent) = member_of_app(&app, "shop", "agent@example.com", Role::Agent).await;
+    let owner = another_member(&app, "shop", "owner@example.com", Role::Owner).await;
+    let viewer = another_member(&app, "shop", "viewer@example.com", Role::Viewer).await;
+
+    // Snippets: made here, offered in the reply box.
+    let made = call(
+        &app,
+        "/sfn/snippet-create",
+        "slug=shop&name=Thanks&shortcut=thanks&content=Thank+you+for+waiting%21",
+        &agent,
+    )
+    .await;
+    assert_eq!(made.status, 200, "{}", made.text);
+    let snippets = page(&app, "/apps/shop/snippets", Some(&agent)).await;
+    assert_eq!(snippets.status, 200, "{}", snippets.text);
+    assert!(snippets.text.contains("/thanks") && snippets.text.contains("Thank you for waiting!"));
+    let refused = call(
+        &app,
+        "/sfn/snippet-create",
+        "slug=shop&name=X&content=x",
+        &viewer,
+    )
+    .await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+
+    // Tags: made here, listed with their use.
+    let tagged = call(
+        &app,
+        "/sfn/tag-create",
+        "slug=shop&name=VIP&color=%23b42318",
+        &agent,
+    )
+    .await;
+    assert_eq!(tagged.status, 200, "{}", tagged.text);
+    let tags = page(&app, "/apps/shop/tags", Some(&agent)).await;
+    assert!(
+        tags.text.contains("VIP") && tags.text.contains("0 conversations"),
+        "{}",
+        tags.text
+    );
+
+    // Automation: only admins change it; the page shows what is on.
+    let agent_save = call(
+        &app,
+        "/sfn/automation-save",
+        "slug=shop&ask_for_rating=on",
+        &agent,
+    )
+    .await;
+    assert_eq!(agent_save.status, 403, "{}", agent_save.text);
+    let saved = call(
+        &app,
+        "/sfn/automation-save",
+        "slug=shop&ask_for_rating=on",
+        &owner,
+    )
+    .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    let automation = page(&app, "/apps/shop/automation", Some(&owner)).await;
+    assert!(
+        automation
+            .text
+            .contains(r#"name="ask_for_rating" value="on" checked"#),
+        "{}",
+        automation.text
+    );
+
+    // Tickets: opened here, moved along, commented on.
+    let opened = call(
+        &app,
+        "/sfn/ticket-create",
+        "slug=shop&subject=Refund+for+order+17&priority=high",
+        &agent,
+    )
+    .await;
+    assert!(
+        opened.status.is_success() || opened.status.is_redirection(),
+        "{}",
+        opened.text
+    );
+    let list = page(&app, "/apps/shop/tickets", Some(&agent)).await;
+    assert!(list.text.contains("Refund for order 17"), "{}", list.text);
+    let id = list
+        .text
+        .split("data-ticket=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let moved = call(
+        &app,
+        "/sfn/ticket-update",
+        &format!("id={id}&status=in_progress"),
+        &agent,
+    )
+    .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    let commented = call(
+        &app,
+        "/sfn/ticket-comment",
+        &format!("id={id}&body=Checking+the+warehouse&internal=on"),
+        &agent,
+    )
+    .await;
+    assert_eq!(commented.status, 200, "{}", commented.text);
+    let detail = page(&app, &format!("/apps/shop/tickets/{id}"), Some(&agent)).await;
+    assert!(
+        detail.text.contains("id=\"ticket-status\">In progress"),
+        "{}",
+        detail.text
+    );
+    assert!(
+        detail.text.contains("Internal comment") && detail.text.contains("Checking the warehouse")
+    );
+    let viewer_detail = page(&app, &format!("/apps/shop/tickets/{id}"), Some(&viewer)).await;
+    assert!(!viewer_detail.text.contains("id=\"comment-form\""));
 }

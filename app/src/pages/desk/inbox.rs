@@ -480,7 +480,9 @@ fn Thread(view: InboxConversationView, slug: String, actions: ThreadActions) -> 
             <dd>{stars}{rating.comment.map(|comment| format!(" · “{comment}”"))}</dd>
         }
     });
-    let call = conversation.call.map(|call| view! { <CallPanel call /> });
+    let call = conversation
+        .call
+        .map(|call| view! { <CallPanel call /> }.into_any());
     let snippet_choices: Vec<SnippetChoice> = snippets
         .into_iter()
         .filter_map(|snippet| {
@@ -492,59 +494,72 @@ fn Thread(view: InboxConversationView, slug: String, actions: ThreadActions) -> 
         })
         .collect();
     let reply_id = id.clone();
+    // Each part is erased to `AnyView`: the page's full static type is too deep to compile.
+    let actions_view = view! {
+        <div class="handoff-actions">{status_buttons}{assign_form}{add_tag}{ticket}</div>
+    }
+    .into_any();
+    let thread = view! {
+        <section class="card" aria-labelledby="thread-title" id="inbox-thread">
+            <div id="thread-live" class="region">
+                <h2 id="thread-title">{format!("{} · {}", conversation.conversation.channel, current.as_str())}</h2>
+                <ol class="chat-thread">{messages}</ol>
+            </div>
+            {may_reply.then(|| view! {
+                <ActionForm action=actions.reply attr:class="form reply-form" attr:id="reply-form">
+                    <input type="hidden" name="id" value=reply_id />
+                    <label for="reply-body">"Reply"</label>
+                    <div class="composer">
+                        <ReplyComposer snippets=snippet_choices />
+                    </div>
+                    <div class="form-actions">
+                        <label class="checkbox"><input type="checkbox" name="internal" value="on" />" Internal note (members only)"</label>
+                        <button class="button" type="submit">"Send"</button>
+                    </div>
+                </ActionForm>
+            })}
+            <p class="muted small">{format!("Times in {timezone}.")}</p>
+        </section>
+    }
+    .into_any();
+    let facts = view! {
+        <section class="card" id="conversation-actions">
+            <h2>"Conversation"</h2>
+            <div id="conversation-live" class="region">
+                <dl class="facts compact">
+                    <dt>"Status"</dt><dd id="conversation-status">{current.as_str()}</dd>
+                    <dt>"Assignee"</dt><dd id="conversation-assignee">{assignee_name.unwrap_or_else(|| "nobody".to_owned())}</dd>
+                    {rating}
+                </dl>
+                <ul class="tag-list" aria-label="Tags">{tag_chips}</ul>
+            </div>
+            {actions_view}
+        </section>
+    }
+    .into_any();
+    let contact_card = view! {
+        <section class="card">
+            <h2>"Contact"</h2>
+            <dl class="facts compact">
+                <dt>"Name"</dt><dd>{who.clone()}</dd>
+                <dt>"Email (claimed)"</dt><dd>{contact.email.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                <dt>"Identity"</dt><dd>{if contact.identity_verified { "verified" } else { "unverified" }}</dd>
+            </dl>
+            <p><a href=format!("/apps/{slug}/contacts/{}", contact.id)>"The contact's history"</a></p>
+        </section>
+    }
+    .into_any();
     view! {
         <LiveRegion region="thread-live".to_owned() stream=Some(stream.clone()) every_secs=None while_present=None />
         <LiveRegion region="conversation-live".to_owned() stream=Some(stream) every_secs=None while_present=None />
         <header class="page-header">
             <p class="breadcrumb"><a href=format!("/apps/{slug}/inbox")>"Inbox"</a></p>
-            <h1>{who.clone()}</h1>
+            <h1>{who}</h1>
             <p class="muted small">"Keys: r reply, a assign to me, c close, s snooze an hour, o reopen, t ticket."</p>
         </header>
         <div class="detail-layout">
-            <section class="card" aria-labelledby="thread-title" id="inbox-thread">
-                <div id="thread-live" class="region">
-                    <h2 id="thread-title">{format!("{} · {}", conversation.conversation.channel, current.as_str())}</h2>
-                    <ol class="chat-thread">{messages}</ol>
-                </div>
-                {may_reply.then(|| view! {
-                    <ActionForm action=actions.reply attr:class="form reply-form" attr:id="reply-form">
-                        <input type="hidden" name="id" value=reply_id />
-                        <label for="reply-body">"Reply"</label>
-                        <div class="composer">
-                            <ReplyComposer snippets=snippet_choices />
-                        </div>
-                        <div class="form-actions">
-                            <label class="checkbox"><input type="checkbox" name="internal" value="on" />" Internal note (members only)"</label>
-                            <button class="button" type="submit">"Send"</button>
-                        </div>
-                    </ActionForm>
-                })}
-                <p class="muted small">{format!("Times in {timezone}.")}</p>
-            </section>
-            <aside class="detail-side">
-                <section class="card" id="conversation-actions">
-                    <h2>"Conversation"</h2>
-                    <div id="conversation-live" class="region">
-                        <dl class="facts compact">
-                            <dt>"Status"</dt><dd id="conversation-status">{current.as_str()}</dd>
-                            <dt>"Assignee"</dt><dd id="conversation-assignee">{assignee_name.unwrap_or_else(|| "nobody".to_owned())}</dd>
-                            {rating}
-                        </dl>
-                        <ul class="tag-list" aria-label="Tags">{tag_chips}</ul>
-                    </div>
-                    <div class="handoff-actions">{status_buttons}{assign_form}{add_tag}{ticket}</div>
-                </section>
-                {call}
-                <section class="card">
-                    <h2>"Contact"</h2>
-                    <dl class="facts compact">
-                        <dt>"Name"</dt><dd>{who}</dd>
-                        <dt>"Email (claimed)"</dt><dd>{contact.email.clone().unwrap_or_else(|| "—".to_owned())}</dd>
-                        <dt>"Identity"</dt><dd>{if contact.identity_verified { "verified" } else { "unverified" }}</dd>
-                    </dl>
-                    <p><a href=format!("/apps/{slug}/contacts/{}", contact.id)>"The contact's history"</a></p>
-                </section>
-            </aside>
+            {thread}
+            <aside class="detail-side">{facts}{call}{contact_card}</aside>
         </div>
     }
 }

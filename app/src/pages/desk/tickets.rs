@@ -373,7 +373,7 @@ fn TicketDetail(
             <aside class="detail-side">
                 <section class="card">
                     <h2>"Ticket"</h2>
-                    <dl class="facts compact">
+                    <dl class="facts compact" id="ticket-facts">
                         <dt>"Status"</dt><dd id="ticket-status">{status.label()}</dd>
                         <dt>"Priority"</dt><dd>{ticket.priority.as_str()}</dd>
                         <dt>"Assignee"</dt><dd>{assignee_label}</dd>

@@ -37,7 +37,10 @@ pub async fn load_support_settings(slug: String) -> Result<SupportSettingsView, 
         .await?
         .tags;
     let automation = desk
-        .automation(&actor, model::desk::automation::AutomationQuery { workspace_id })
+        .automation(
+            &actor,
+            model::desk::automation::AutomationQuery { workspace_id },
+        )
         .await?;
     Ok(SupportSettingsView {
         workspace_name: workspace.name.clone(),

@@ -307,6 +307,19 @@ impl Desk<'_> {
             )
             .await?;
         checks.finish()?;
+        // A converted conversation passes on its assignee and (a handoff's) priority.
+        let assignee_id = input.assignee_id.or_else(|| {
+            conversation
+                .as_ref()
+                .and_then(|conversation| conversation.assignee_id.clone())
+        });
+        let priority = input.priority.unwrap_or_else(|| {
+            conversation
+                .as_ref()
+                .and_then(|conversation| conversation.priority.as_deref())
+                .and_then(Priority::parse)
+                .unwrap_or_default()
+        });
         let now = self.now_ms();
         let record = TicketRecord {
             id: new_id(),
@@ -316,8 +329,8 @@ impl Desk<'_> {
             subject,
             description,
             status: TicketStatus::Submitted.as_str().to_owned(),
-            priority: input.priority.unwrap_or_default().as_str().to_owned(),
-            assignee_id: input.assignee_id,
+            priority: priority.as_str().to_owned(),
+            assignee_id,
             form_id,
             form_data: input.form_data,
             resolution_summary: None,
