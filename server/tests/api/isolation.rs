@@ -1443,13 +1443,52 @@ async fn a_widget_token_reaches_only_its_own_contact() {
     }
     // Another contact's conversation is not found, to read or to write.
     let victim_messages = format!("/api/widget/conversations/{victim_chat}/messages");
-    for (method, body) in [
-        (Method::GET, None),
-        (Method::POST, Some(json!({"body": "hi"}))),
+    let victim_ticket = as_visitor(
+        &app,
+        &victim_token,
+        Method::POST,
+        "/api/widget/tickets",
+        Some(json!({"subject": VICTIM_MARKER})),
+    )
+    .await;
+    assert_eq!(victim_ticket.status, 201, "{}", victim_ticket.text);
+    let victim_ticket = victim_ticket.json()["id"].as_str().unwrap().to_owned();
+    for (method, path, body) in [
+        (Method::GET, victim_messages.clone(), None),
+        (
+            Method::POST,
+            victim_messages.clone(),
+            Some(json!({"body": "hi"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/widget/conversations/{victim_chat}/read"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/widget/conversations/{victim_chat}/rating"),
+            Some(json!({"rating": 1})),
+        ),
+        (
+            Method::GET,
+            format!("/api/widget/tickets/{victim_ticket}"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/widget/tickets/{victim_ticket}/comments"),
+            Some(json!({"body": "hi"})),
+        ),
     ] {
-        let response = as_visitor(&app, &token, method.clone(), &victim_messages, body).await;
-        assert_eq!(response.status, 404, "{method}: {}", response.text);
+        let response = as_visitor(&app, &token, method.clone(), &path, body).await;
+        assert_eq!(response.status, 404, "{method} {path}: {}", response.text);
         assert!(!response.text.contains(VICTIM_MARKER));
+    }
+    for path in ["/api/widget/tickets", "/api/widget/settings"] {
+        let own = as_visitor(&app, &token, Method::GET, path, None).await;
+        assert_eq!(own.status, 200, "{path}: {}", own.text);
+        assert!(!own.text.contains(VICTIM_MARKER), "{path} leaked");
     }
     let own = as_visitor(&app, &token, Method::GET, "/api/widget/conversations", None).await;
     assert!(!own.text.contains(&victim_chat), "{}", own.text);

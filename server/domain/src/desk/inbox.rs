@@ -347,12 +347,17 @@ impl Desk<'_> {
         Ok(())
     }
 
-    /// Opens snoozed conversations whose time has come; run periodically.
+    /// Opens snoozed conversations whose time has come, and tells open pages; run
+    /// periodically. Answers how many.
     pub async fn wake_snoozed_conversations(&self) -> Result<u64> {
-        Ok(self
+        let woken = self
             .store()
             .wake_snoozed_conversations(self.now_ms())
-            .await?)
+            .await?;
+        for id in &woken {
+            self.publish_desk(id, None).await;
+        }
+        Ok(woken.len() as u64)
     }
 
     /// The conversation, if the actor holds `permission` in its workspace; "not found" for

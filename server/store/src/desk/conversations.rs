@@ -192,16 +192,15 @@ impl Store {
         Ok(updated > 0)
     }
 
-    /// Opens the snoozed conversations whose time has come. Answers how many.
-    pub async fn wake_snoozed_conversations(&self, now: i64) -> StoreResult<u64> {
-        Ok(on_pool!(self, pool => sqlx::query(
+    /// Opens the snoozed conversations whose time has come. Answers their ids.
+    pub async fn wake_snoozed_conversations(&self, now: i64) -> StoreResult<Vec<String>> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar::<_, String>(
             "UPDATE desk_conversations SET status = 'open', snoozed_until = NULL, updated_at = $1 \
-             WHERE status = 'snoozed' AND snoozed_until <= $1",
+             WHERE status = 'snoozed' AND snoozed_until <= $1 RETURNING id",
         )
         .bind(now)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))?)
+        .fetch_all(pool)
+        .await)?)
     }
 
     /// Records that a member read a conversation up to `at`.
