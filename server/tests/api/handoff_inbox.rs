@@ -218,3 +218,89 @@ async fn assigning_and_closing_the_conversation_claims_and_resolves_the_handoff(
     assert_eq!(reopened.status, 200, "{}", reopened.text);
     assert_eq!(call.handoff(&handoff).await["status"], "resolved");
 }
+
+/// A call made from the widget hands off into the visitor's open chat, not a new conversation
+/// of an anonymous contact.
+#[tokio::test]
+async fn a_widget_callers_handoff_joins_their_open_conversation() {
+    use crate::widget::{SHOP, as_visitor, boot};
+
+    let (_livekit, settings) = crate::voice::fake_livekit().await;
+    let app = TestApp::with_integrations(domain::Integrations {
+        livekit: settings,
+        ..crate::helpers::test_integrations()
+    })
+    .await;
+    let tenant = app.tenant("shop").await;
+    let workspace = app
+        .services
+        .platform()
+        .app_by_slug(&domain::Actor::operator(), "shop")
+        .await
+        .unwrap()
+        .workspace_id;
+    let owner = app
+        .signed_in("owner@shop.example", Role::Owner, &workspace)
+        .await;
+    let origins = admin(
+        &app,
+        &owner,
+        Method::PATCH,
+        "/api/admin/apps/shop",
+        Some(json!({"allowedOrigins": [SHOP]})),
+    )
+    .await;
+    assert_eq!(origins.status, 200, "{}", origins.text);
+    let booted = boot(&app, Some(SHOP), "shop", json!({"deviceId": "device-0001"})).await;
+    let token = booted.json()["sessionToken"].as_str().unwrap().to_owned();
+    let chat = as_visitor(
+        &app,
+        &token,
+        Method::POST,
+        "/api/widget/conversations",
+        Some(json!({"body": "Can I call you?"})),
+    )
+    .await;
+    let chat = chat.json()["conversation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let call = as_visitor(&app, &token, Method::POST, "/api/widget/calls", None).await;
+    assert_eq!(call.status, 200, "{}", call.text);
+    let room = call.json()["roomName"].as_str().unwrap().to_owned();
+    let session = app
+        .db
+        .store
+        .voice_session_for_room(&room)
+        .await
+        .unwrap()
+        .unwrap();
+
+    let handed = app
+        .post_as(
+            &tenant,
+            "/api/handoffs",
+            json!({"sessionId": session.session_key, "reason": "user_requested",
+                   "priority": "high", "transcript": []}),
+        )
+        .await;
+    assert_eq!(handed.status, 200, "{}", handed.text);
+    let listed = admin(&app, &owner, Method::GET, "/api/desk/conversations", None).await;
+    let conversations = listed.json()["conversations"].as_array().unwrap().clone();
+    assert_eq!(conversations.len(), 1, "{}", listed.text);
+    let conversation = &conversations[0]["conversation"];
+    assert_eq!(conversation["id"], json!(chat));
+    assert_eq!(conversation["channel"], "voice");
+    assert_eq!(conversation["priority"], "high");
+    assert_eq!(conversation["handoffId"], handed.json()["id"]);
+    // The visitor's thread carries no note of it: it is internal.
+    let messages = as_visitor(
+        &app,
+        &token,
+        Method::GET,
+        &format!("/api/widget/conversations/{chat}/messages"),
+        None,
+    )
+    .await;
+    assert_eq!(messages.json()["messages"].as_array().unwrap().len(), 1);
+}
