@@ -399,8 +399,12 @@
             buffer = buffer.slice(end + 2);
           }
         }
-      } catch {
-        // Offline or the server restarted: try again below.
+      } catch (error) {
+        // Not allowed on this site: nothing to follow. Otherwise offline or restarting.
+        if (error && error.status === 403) {
+          state.following = false;
+          return;
+        }
       }
       await new Promise((resolve) =>
         setTimeout(resolve, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]),
