@@ -304,3 +304,59 @@ async fn a_widget_callers_handoff_joins_their_open_conversation() {
     .await;
     assert_eq!(messages.json()["messages"].as_array().unwrap().len(), 1);
 }
+
+/// opencom's `inboxPaginationSemantics`, strict: cursor pages are deterministic, hold every
+/// conversation once, newest first, and a cursor that is not one is refused, not ignored.
+#[tokio::test]
+async fn the_inbox_pages_through_every_conversation_once() {
+    let call = call().await;
+    for i in 0..23 {
+        let created = call
+            .app
+            .post_as(
+                &call.tenant,
+                "/api/handoffs",
+                json!({"sessionId": format!("ses_page_{i:02}"), "reason": "user_requested",
+                       "transcript": []}),
+            )
+            .await;
+        assert_eq!(created.status, 200, "{}", created.text);
+    }
+    let mut seen: Vec<(i64, String)> = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(cursor) => format!("/api/desk/conversations?limit=5&cursor={cursor}"),
+            None => "/api/desk/conversations?limit=5".to_owned(),
+        };
+        let page = admin(&call.app, &call.owner, Method::GET, &path, None).await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        let page = page.json();
+        for item in page["conversations"].as_array().unwrap() {
+            let conversation = &item["conversation"];
+            seen.push((
+                conversation["lastMessageAt"].as_i64().unwrap(),
+                conversation["id"].as_str().unwrap().to_owned(),
+            ));
+        }
+        match page["nextCursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 23);
+    let unique: std::collections::HashSet<&String> = seen.iter().map(|(_, id)| id).collect();
+    assert_eq!(unique.len(), 23, "no duplicates");
+    let mut ordered = seen.clone();
+    ordered.sort_by(|a, b| b.cmp(a));
+    assert_eq!(seen, ordered, "newest first, ties by id");
+    let bad = admin(
+        &call.app,
+        &call.owner,
+        Method::GET,
+        "/api/desk/conversations?cursor=not-a-cursor",
+        None,
+    )
+    .await;
+    assert_eq!(bad.status, 400, "{}", bad.text);
+}
