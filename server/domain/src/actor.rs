@@ -59,6 +59,18 @@ impl Actor {
         }
     }
 
+    /// As [`Actor::require`] for a resource of `workspace_id`: an outsider learns only that
+    /// `what` is not found, not that the workspace exists.
+    pub fn require_for(
+        &self,
+        workspace_id: &str,
+        permission: Permission,
+        what: &'static str,
+    ) -> Result<()> {
+        self.require(workspace_id, permission)
+            .map_err(crate::error::not_found_as(what))
+    }
+
     /// Whether the actor may see things of `workspace_id` needing `permission`.
     pub fn can(&self, workspace_id: &str, permission: Permission) -> bool {
         self.require(workspace_id, permission).is_ok()

@@ -90,6 +90,15 @@ impl Error {
     }
 }
 
+/// Renames "not found" for the caller's vocabulary (a room, a call, a ticket), so an outsider
+/// learns nothing about the workspace behind it.
+pub(crate) fn not_found_as(what: &'static str) -> impl Fn(Error) -> Error {
+    move |err| match err {
+        Error::NotFound(_) => Error::NotFound(what),
+        other => other,
+    }
+}
+
 impl From<StoreError> for Error {
     fn from(err: StoreError) -> Self {
         match err {

@@ -25,6 +25,7 @@ mod clock;
 pub mod desk;
 mod error;
 mod ids;
+mod live;
 pub mod platform;
 pub mod ports;
 mod services;

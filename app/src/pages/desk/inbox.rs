@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use model::desk::conversations::{ConversationStatus, HandedOffCall, SenderKind};
+use model::desk::conversations::{ConversationStatus, HandedOffCall};
 use model::desk::dashboard::{InboxConversationView, InboxView};
 
 use crate::components::keyboard_shortcuts::KeyboardShortcuts;
@@ -16,6 +16,7 @@ use crate::components::notice::{ErrorNotice, PageError, last_error};
 use crate::components::pager::Pager;
 use crate::components::reply_composer::{ReplyComposer, SnippetChoice};
 use crate::format;
+use crate::pages::desk::ThreadEntry;
 use crate::server_fns::desk::inbox::{
     AssignInInbox, ConvertToTicket, ReplyInInbox, SetInboxStatus, TagInInbox, UntagInInbox,
     load_inbox, load_inbox_conversation,
@@ -309,23 +310,9 @@ fn Thread(view: InboxConversationView, slug: String, actions: ThreadActions) -> 
         .messages
         .into_iter()
         .map(|message| {
-            let author = match (message.sender, message.internal) {
-                (_, true) => "Internal note",
-                (SenderKind::Visitor, _) => "Visitor",
-                (SenderKind::Agent, _) => "Agent",
-                (SenderKind::Bot, _) => "System",
-            };
-            let class = if message.internal {
-                "chat-message note".to_owned()
-            } else {
-                format!("chat-message {}", message.sender.as_str())
-            };
             let at = message_times.get(&message.id).cloned().unwrap_or_default();
             view! {
-                <li class=class>
-                    <span class="chat-meta">{author}" · "{at}</span>
-                    <p>{message.body}</p>
-                </li>
+                <ThreadEntry sender=message.sender internal=message.internal internal_label="Internal note" at body=message.body />
             }
         })
         .collect_view();

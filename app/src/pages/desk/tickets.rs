@@ -4,13 +4,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use model::desk::conversations::SenderKind;
 use model::desk::dashboard::{TicketView, TicketsView};
 use model::desk::tickets::{Priority, TicketStatus};
 
 use crate::components::keyboard_shortcuts::KeyboardShortcuts;
 use crate::components::notice::{ErrorNotice, PageError, last_error};
 use crate::components::pager::Pager;
+use crate::pages::desk::ThreadEntry;
 use crate::server_fns::desk::tickets::{
     CommentOnTicket, CreateTicket, UpdateTicket, load_ticket, load_tickets,
 };
@@ -225,19 +225,10 @@ fn TicketDetail(
         .comments
         .into_iter()
         .map(|comment| {
-            let author = match (comment.author, comment.internal) {
-                (_, true) => "Internal comment",
-                (SenderKind::Visitor, _) => "Visitor",
-                (SenderKind::Agent, _) => "Agent",
-                (SenderKind::Bot, _) => "System",
-            };
-            let class = if comment.internal {
-                "chat-message note".to_owned()
-            } else {
-                format!("chat-message {}", comment.author.as_str())
-            };
             let at = comment_times.get(&comment.id).cloned().unwrap_or_default();
-            view! { <li class=class><span class="chat-meta">{author}" · "{at}</span><p>{comment.body}</p></li> }
+            view! {
+                <ThreadEntry sender=comment.author internal=comment.internal internal_label="Internal comment" at body=comment.body />
+            }
         })
         .collect_view();
     let form_data = detail.form.map(|form| {

@@ -7,24 +7,21 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use model::agent::conversations::{ConversationStatus, LiveUpdate};
 use model::platform::users::Permission;
 use serde::{Deserialize, Serialize};
-use store::{MAX_NOTIFICATION_BYTES, MessageRecord, Store};
-use tokio::sync::{broadcast, watch};
+use store::{AGENT_CHANNEL, MAX_NOTIFICATION_BYTES, MessageRecord, Store};
+use tokio::sync::broadcast;
 
 use crate::agent::Agent;
 use crate::agent::messages::to_message;
+use crate::live::{Hub, Receiver};
 use crate::{Caller, Result, Services};
 
 /// Message ids per notification: 100 UUIDs stay well under PostgreSQL's payload limit.
 const IDS_PER_NOTIFICATION: usize = 100;
 const _: () = assert!(IDS_PER_NOTIFICATION * 40 + 600 < MAX_NOTIFICATION_BYTES);
-/// Updates a slow subscriber may fall behind by before it skips ahead.
-const CHANNEL_CAPACITY: usize = 4_096;
 
 /// One update, addressed to a session of an app.
 #[derive(Clone, Debug)]
@@ -34,23 +31,8 @@ pub(crate) struct Addressed {
     update: LiveUpdate,
 }
 
-#[derive(Debug)]
-pub(crate) struct LiveHub {
-    sender: broadcast::Sender<Arc<Addressed>>,
-    relay_started: AtomicBool,
-    /// Turns true when the server stops, ending every stream so shutdown need not wait on them.
-    closing: watch::Sender<bool>,
-}
-
-impl Default for LiveHub {
-    fn default() -> Self {
-        LiveHub {
-            sender: broadcast::channel(CHANNEL_CAPACITY).0,
-            relay_started: AtomicBool::new(false),
-            closing: watch::channel(false).0,
-        }
-    }
-}
+/// This instance's hub of session updates.
+pub(crate) type LiveHub = Hub<Addressed>;
 
 /// What crosses instances: ids, never content (payloads are small and PII stays in the table).
 #[derive(Debug, Serialize, Deserialize)]
@@ -65,8 +47,7 @@ struct Notification {
 
 /// A subscription to one session's updates.
 pub struct LiveSubscription {
-    receiver: broadcast::Receiver<Arc<Addressed>>,
-    closing: watch::Receiver<bool>,
+    receiver: Receiver<Addressed>,
     app_id: String,
     session_id: String,
 }
@@ -75,22 +56,11 @@ impl LiveSubscription {
     /// The next update of the session; `None` when the server shuts down. A subscriber too slow
     /// to keep up skips the updates it missed (it can reload the transcript).
     pub async fn next(&mut self) -> Option<LiveUpdate> {
-        loop {
-            if *self.closing.borrow() {
-                return None;
-            }
-            let received = tokio::select! {
-                received = self.receiver.recv() => received,
-                _ = self.closing.changed() => return None,
-            };
-            match received {
-                Ok(item) if item.app_id == self.app_id && item.session_id == self.session_id => {
-                    return Some(item.update.clone());
-                }
-                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
-                Err(broadcast::error::RecvError::Closed) => return None,
-            }
-        }
+        let (app_id, session_id) = (&self.app_id, &self.session_id);
+        self.receiver
+            .next_where(|item| item.app_id == *app_id && item.session_id == *session_id)
+            .await
+            .map(|item| item.update.clone())
     }
 }
 
@@ -102,10 +72,17 @@ impl Agent<'_> {
         session_id: &str,
     ) -> Result<LiveSubscription> {
         caller.require(Permission::ConversationsRead)?;
-        self.ensure_live_relay().await;
+        self.live()
+            .ensure_relay(
+                self.store(),
+                AGENT_CHANNEL,
+                |store, sender, payload| async move {
+                    relay(&store, &sender, &payload).await;
+                },
+            )
+            .await;
         Ok(LiveSubscription {
-            receiver: self.live().sender.subscribe(),
-            closing: self.live().closing.subscribe(),
+            receiver: self.live().subscribe(),
             app_id: caller.app.id.clone(),
             session_id: session_id.to_owned(),
         })
@@ -113,7 +90,7 @@ impl Agent<'_> {
 
     /// Ends every live stream: the server is stopping.
     pub fn close_live_streams(&self) {
-        self.live().closing.send_replace(true);
+        self.live().close();
     }
 }
 
@@ -180,8 +157,7 @@ impl Services {
     }
 
     fn broadcast(&self, item: Addressed) {
-        // No subscriber is not an error.
-        let _ = self.live().sender.send(Arc::new(item));
+        self.live().send(item);
     }
 
     /// Live updates are best effort: the write they announce has already succeeded.
@@ -189,44 +165,13 @@ impl Services {
         let sent = match serde_json::to_string(notification) {
             Ok(payload) => self
                 .store()
-                .notify(store::AGENT_CHANNEL, &payload)
+                .notify(AGENT_CHANNEL, &payload)
                 .await
                 .map_err(|e| e.to_string()),
             Err(err) => Err(err.to_string()),
         };
         if let Err(error) = sent {
             tracing::warn!(%error, "live update not sent");
-        }
-    }
-
-    /// Starts this instance's relay of database notifications, once (PostgreSQL only).
-    async fn ensure_live_relay(&self) {
-        if !self.store().notifications_cross_instances()
-            || self.live().relay_started.swap(true, Ordering::SeqCst)
-        {
-            return;
-        }
-        match self.store().listen(store::AGENT_CHANNEL).await {
-            Ok(Some(mut listener)) => {
-                let store = self.store().clone();
-                let sender = self.live().sender.clone();
-                tokio::spawn(async move {
-                    loop {
-                        match listener.recv().await {
-                            Ok(payload) => relay(&store, &sender, &payload).await,
-                            Err(error) => {
-                                tracing::warn!(%error, "live updates: listener failed; retrying");
-                                tokio::time::sleep(Duration::from_secs(1)).await;
-                            }
-                        }
-                    }
-                });
-            }
-            Ok(None) => {}
-            Err(error) => {
-                tracing::warn!(%error, "live updates: cannot listen; will retry");
-                self.live().relay_started.store(false, Ordering::SeqCst);
-            }
         }
     }
 }

@@ -230,12 +230,11 @@ impl Desk<'_> {
             .contact_by_id(id)
             .await?
             .ok_or(Error::NotFound("contact"))?;
-        actor
-            .require(&record.workspace_id, Permission::ConversationsRead)
-            .map_err(|err| match err {
-                Error::NotFound(_) => Error::NotFound("contact"),
-                other => other,
-            })?;
+        actor.require_for(
+            &record.workspace_id,
+            Permission::ConversationsRead,
+            "contact",
+        )?;
         let live_sessions = self
             .store()
             .count_live_widget_sessions(&record.id, self.now_ms())

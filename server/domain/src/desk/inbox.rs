@@ -244,12 +244,11 @@ impl Desk<'_> {
             .contact_by_id(&input.contact_id)
             .await?
             .ok_or(Error::NotFound("contact"))?;
-        actor
-            .require(&contact.workspace_id, Permission::ConversationsReply)
-            .map_err(|err| match err {
-                Error::NotFound(_) => Error::NotFound("contact"),
-                other => other,
-            })?;
+        actor.require_for(
+            &contact.workspace_id,
+            Permission::ConversationsReply,
+            "contact",
+        )?;
         let apps = self.store().list_apps(Some(&contact.workspace_id)).await?;
         let app = match (&input.app_slug, apps.as_slice()) {
             (Some(slug), _) => apps.iter().find(|app| app.slug == *slug),
@@ -373,12 +372,7 @@ impl Desk<'_> {
             .desk_conversation(id)
             .await?
             .ok_or(Error::NotFound("conversation"))?;
-        actor
-            .require(&record.workspace_id, permission)
-            .map_err(|err| match err {
-                Error::NotFound(_) => Error::NotFound("conversation"),
-                other => other,
-            })?;
+        actor.require_for(&record.workspace_id, permission, "conversation")?;
         Ok(record)
     }
 }

@@ -1,26 +1,23 @@
 //! Live updates of the support desk: new messages and conversation changes reach open inbox
 //! pages and widgets without a reload.
 //!
-//! As the agent wing's live updates: one in-process broadcast per instance; on PostgreSQL
-//! writers `NOTIFY` ids on the desk's channel and each instance's relay loads the rows once and
-//! broadcasts them, so a page connected to any instance sees writes made through every one.
+//! On the hub the agent wing's updates use too (`crate::live`): one in-process broadcast per
+//! instance; on PostgreSQL writers `NOTIFY` ids on the desk's channel and each instance's relay
+//! loads the rows once and broadcasts them, so a page connected to any instance sees writes
+//! made through every one.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use model::desk::conversations::DeskUpdate;
 use model::platform::users::Permission;
 use serde::{Deserialize, Serialize};
 use store::{DESK_CHANNEL, DeskMessageRecord, Store};
-use tokio::sync::{broadcast, watch};
+use tokio::sync::broadcast;
 
 use crate::desk::conversations::{to_conversation, to_message};
 use crate::desk::{Desk, Visitor};
+use crate::live::{Hub, Receiver};
 use crate::{Actor, Result, Services};
-
-/// Updates a slow subscriber may fall behind by before it skips ahead.
-const CHANNEL_CAPACITY: usize = 4_096;
 
 /// One update, addressed to a workspace and a contact.
 #[derive(Clone, Debug)]
@@ -30,23 +27,8 @@ pub(crate) struct DeskEvent {
     update: DeskUpdate,
 }
 
-#[derive(Debug)]
-pub(crate) struct DeskHub {
-    sender: broadcast::Sender<Arc<DeskEvent>>,
-    relay_started: AtomicBool,
-    /// Turns true when the server stops, ending every stream.
-    closing: watch::Sender<bool>,
-}
-
-impl Default for DeskHub {
-    fn default() -> Self {
-        DeskHub {
-            sender: broadcast::channel(CHANNEL_CAPACITY).0,
-            relay_started: AtomicBool::new(false),
-            closing: watch::channel(false).0,
-        }
-    }
-}
+/// This instance's hub of desk updates.
+pub(crate) type DeskHub = Hub<DeskEvent>;
 
 /// What crosses instances: ids only.
 #[derive(Debug, Serialize, Deserialize)]
@@ -67,8 +49,7 @@ enum Audience {
 
 /// A subscription to the desk's updates.
 pub struct DeskSubscription {
-    receiver: broadcast::Receiver<Arc<DeskEvent>>,
-    closing: watch::Receiver<bool>,
+    receiver: Receiver<DeskEvent>,
     audience: Audience,
 }
 
@@ -76,24 +57,17 @@ impl DeskSubscription {
     /// The next update for this audience; `None` when the server shuts down. A subscriber too
     /// slow to keep up skips what it missed (it can reload).
     pub async fn next(&mut self) -> Option<DeskUpdate> {
-        loop {
-            if *self.closing.borrow() {
-                return None;
-            }
-            let received = tokio::select! {
-                received = self.receiver.recv() => received,
-                _ = self.closing.changed() => return None,
-            };
-            match received {
-                Ok(event) if self.receives(&event) => return Some(event.update.clone()),
-                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
-                Err(broadcast::error::RecvError::Closed) => return None,
-            }
-        }
+        let audience = &self.audience;
+        self.receiver
+            .next_where(|event| audience.receives(event))
+            .await
+            .map(|event| event.update.clone())
     }
+}
 
+impl Audience {
     fn receives(&self, event: &DeskEvent) -> bool {
-        match &self.audience {
+        match self {
             Audience::Workspace(id) => event.workspace_id == *id,
             Audience::Contact(id) => {
                 event.contact_id == *id
@@ -124,14 +98,21 @@ impl Desk<'_> {
 
     /// Ends every live stream: the server is stopping.
     pub fn close_live_streams(&self) {
-        self.desk_hub().closing.send_replace(true);
+        self.desk_hub().close();
     }
 
     async fn subscribe(&self, audience: Audience) -> DeskSubscription {
-        self.ensure_desk_relay().await;
+        self.desk_hub()
+            .ensure_relay(
+                self.store(),
+                DESK_CHANNEL,
+                |store, sender, payload| async move {
+                    relay(&store, &sender, &payload).await;
+                },
+            )
+            .await;
         DeskSubscription {
-            receiver: self.desk_hub().sender.subscribe(),
-            closing: self.desk_hub().closing.subscribe(),
+            receiver: self.desk_hub().subscribe(),
             audience,
         }
     }
@@ -164,43 +145,11 @@ impl Services {
         } else {
             broadcast_rows(
                 self.store(),
-                &self.desk_hub().sender,
+                &self.desk_hub().sender(),
                 conversation_id,
                 message.cloned(),
             )
             .await;
-        }
-    }
-
-    /// Starts this instance's relay of the desk's database notifications, once (PostgreSQL).
-    async fn ensure_desk_relay(&self) {
-        let hub = self.desk_hub();
-        if !self.store().notifications_cross_instances()
-            || hub.relay_started.swap(true, Ordering::SeqCst)
-        {
-            return;
-        }
-        match self.store().listen(DESK_CHANNEL).await {
-            Ok(Some(mut listener)) => {
-                let store = self.store().clone();
-                let sender = hub.sender.clone();
-                tokio::spawn(async move {
-                    loop {
-                        match listener.recv().await {
-                            Ok(payload) => relay(&store, &sender, &payload).await,
-                            Err(error) => {
-                                tracing::warn!(%error, "desk updates: listener failed; retrying");
-                                tokio::time::sleep(Duration::from_secs(1)).await;
-                            }
-                        }
-                    }
-                });
-            }
-            Ok(None) => {}
-            Err(error) => {
-                tracing::warn!(%error, "desk updates: cannot listen; will retry");
-                hub.relay_started.store(false, Ordering::SeqCst);
-            }
         }
     }
 }

@@ -184,12 +184,7 @@ impl Desk<'_> {
             .snippet(id)
             .await?
             .ok_or(Error::NotFound("snippet"))?;
-        actor
-            .require(&snippet.workspace_id, permission)
-            .map_err(|err| match err {
-                Error::NotFound(_) => Error::NotFound("snippet"),
-                other => other,
-            })?;
+        actor.require_for(&snippet.workspace_id, permission, "snippet")?;
         Ok(snippet)
     }
 }

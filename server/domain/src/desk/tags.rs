@@ -219,12 +219,7 @@ impl Desk<'_> {
         permission: Permission,
     ) -> Result<TagRecord> {
         let tag = self.store().tag(id).await?.ok_or(Error::NotFound("tag"))?;
-        actor
-            .require(&tag.workspace_id, permission)
-            .map_err(|err| match err {
-                Error::NotFound(_) => Error::NotFound("tag"),
-                other => other,
-            })?;
+        actor.require_for(&tag.workspace_id, permission, "tag")?;
         Ok(tag)
     }
 }

@@ -523,12 +523,7 @@ impl Desk<'_> {
             .ticket_form(id)
             .await?
             .ok_or(Error::NotFound("ticket form"))?;
-        actor
-            .require(&form.workspace_id, Permission::TicketsManage)
-            .map_err(|err| match err {
-                Error::NotFound(_) => Error::NotFound("ticket form"),
-                other => other,
-            })?;
+        actor.require_for(&form.workspace_id, Permission::TicketsManage, "ticket form")?;
         self.store().delete_ticket_form(&form.id).await?;
         Ok(())
     }
@@ -696,12 +691,7 @@ impl Desk<'_> {
             .ticket(id)
             .await?
             .ok_or(Error::NotFound("ticket"))?;
-        actor
-            .require(&ticket.workspace_id, permission)
-            .map_err(|err| match err {
-                Error::NotFound(_) => Error::NotFound("ticket"),
-                other => other,
-            })?;
+        actor.require_for(&ticket.workspace_id, permission, "ticket")?;
         Ok(ticket)
     }
 }

@@ -411,13 +411,7 @@ pub(crate) fn check_owner(caller: &Caller, record: &VoiceSessionRecord) -> Resul
     }
 }
 
-/// Renames "not found" for the caller's vocabulary (a room, a call).
-pub(crate) fn not_found_as(what: &'static str) -> impl Fn(Error) -> Error {
-    move |err| match err {
-        Error::NotFound(_) => Error::NotFound(what),
-        other => other,
-    }
-}
+pub(crate) use crate::error::not_found_as;
 
 /// A random lowercase suffix for generated names.
 pub(crate) fn random_suffix(len: usize) -> String {

@@ -204,12 +204,7 @@ impl Services {
             .app_by_slug(slug)
             .await?
             .ok_or(Error::NotFound("app"))?;
-        actor
-            .require(&record.workspace_id, permission)
-            .map_err(|err| match err {
-                Error::NotFound(_) => Error::NotFound("app"),
-                other => other,
-            })?;
+        actor.require_for(&record.workspace_id, permission, "app")?;
         Ok(record)
     }
 
