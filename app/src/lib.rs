@@ -14,6 +14,8 @@ mod components;
 pub mod error;
 mod format;
 mod pages;
+/// The public help center's pages, which the server renders outside the dashboard's shell.
+pub use pages::desk::help_center;
 #[cfg(feature = "ssr")]
 pub mod request;
 pub mod server_fns;

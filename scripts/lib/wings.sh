@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The direction between the wings, checked on the source tree. `agent` and `desk` may use
 # `platform`; `platform` uses neither; `agent` and `desk` do not use each other. The one bridge
-# between them, server/domain/src/bridge.rs, sits outside the wing folders and is their only
+# between them, server/domain/src/bridge/, sits outside the wing folders and is their only
 # way across (README, "Architecture").
 
 # Layers split into wings, relative to the repository root.

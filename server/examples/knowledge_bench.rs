@@ -28,7 +28,13 @@ use domain::ports::ConnectEmbeddings;
 use domain::{Actor, Caller, Integrations, Services};
 use model::agent::knowledge::{AddKnowledge, SearchKnowledge, SearchMode};
 use model::platform::apps::{AppSettings, CreateApp};
-use store::{DocumentKey, DocumentRecord, NewChunk, PoolSettings, Store};
+use store::{Audience, DocumentKey, DocumentRecord, NewChunk, PassageFilter, PoolSettings, Store};
+
+/// Every published passage, as the voice agent searches.
+const TEAM: PassageFilter<'static> = PassageFilter {
+    category: None,
+    audience: Audience::Team,
+};
 
 struct Document {
     title: String,
@@ -152,6 +158,10 @@ async fn add_corpus(services: &Services, caller: &Caller, documents: &[Document]
                     source_type: None,
                     updated_by: None,
                     format: None,
+                    status: None,
+                    visibility: None,
+                    slug: None,
+                    collection_id: None,
                 },
             )
             .await
@@ -410,6 +420,11 @@ impl Padding {
                 locked_until: None,
                 created_at: now,
                 updated_at: now,
+                status: "published".to_owned(),
+                visibility: "internal".to_owned(),
+                slug: format!("{prefix}-{batch}"),
+                collection_id: None,
+                published_at: Some(now),
             };
             store
                 .put_document(&record, &chunks, DocumentKey::Title)
@@ -636,7 +651,7 @@ async fn hnsw_recall(store: &Store, app_id: &str, queries: &[Query]) {
         for (vector, exact) in vectors.iter().zip(&exact) {
             let began = Instant::now();
             let found = store
-                .nearest_chunks_searching(app_id, model, None, vector, -1.0, 10, Some(ef_search))
+                .nearest_chunks_searching(app_id, model, TEAM, vector, -1.0, 10, Some(ef_search))
                 .await
                 .unwrap();
             times.push(began.elapsed().as_secs_f64() * 1000.0);

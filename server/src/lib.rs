@@ -6,6 +6,7 @@
 pub mod api;
 mod cli;
 pub mod config;
+pub mod help_center;
 pub mod http;
 mod jobs;
 mod metrics;

@@ -37,6 +37,7 @@ use utoipa::{Modify, OpenApi};
         (name = "analytics", description = "CSAT ratings, overview, insights and timeseries"),
         (name = "widget", description = "The embeddable widget, as one visitor: boot, refresh and revoke its session, identify, location"),
         (name = "desk", description = "The support desk for dashboard users: contacts and identity verification"),
+        (name = "help center", description = "The help center's collections of articles (knowledge documents), with the app secret; readers see published public articles at /help/{appSlug} and through the widget"),
     ),
     components(schemas(ErrorBody, ErrorCode)),
     modifiers(&CredentialSchemes),

@@ -35,6 +35,7 @@ pub fn build(state: AppState, settings: &HttpSettings) -> Router {
     let api = api_routes
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .route("/widget.js", get(crate::widget::script))
+        .merge(crate::help_center::router())
         .route("/api/{*path}", any(api_route_not_found))
         // Before the layers, so that CORS still answers OPTIONS on routes without it.
         .method_not_allowed_fallback(method_not_allowed)

@@ -20,7 +20,7 @@
 
 mod actor;
 pub mod agent;
-mod bridge;
+pub mod bridge;
 mod clock;
 pub mod desk;
 mod error;

@@ -152,3 +152,55 @@ impl Paging {
         (rows, next)
     }
 }
+
+/// The longest slug made or accepted.
+pub(crate) const MAX_SLUG_CHARS: usize = 80;
+
+/// A URL slug from a title: lower case, letters and digits of any script kept, every other run
+/// of characters one dash. Non-Latin titles keep their words (`Возврат денег` →
+/// `возврат-денег`) instead of coming out empty.
+pub(crate) fn slug_from(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug: String = slug.chars().take(MAX_SLUG_CHARS).collect();
+    slug.trim_end_matches('-').to_owned()
+}
+
+/// Whether `slug` is one [`slug_from`] could have made: lower-case letters and digits in
+/// dash-separated words.
+pub(crate) fn is_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.chars().count() <= MAX_SLUG_CHARS
+        && slug.split('-').all(|word| {
+            !word.is_empty()
+                && word
+                    .chars()
+                    .all(|c| c.is_alphanumeric() && !c.is_uppercase())
+        })
+}
+
+#[cfg(test)]
+mod slug_tests {
+    use super::*;
+
+    #[test]
+    fn slugs_keep_every_script_and_nothing_else() {
+        assert_eq!(slug_from("  Refunds & Returns (EU) "), "refunds-returns-eu");
+        assert_eq!(slug_from("Возврат денег"), "возврат-денег");
+        assert_eq!(slug_from("配送について"), "配送について");
+        assert_eq!(slug_from("!!!"), "");
+        assert!(is_slug("refunds-returns-eu"));
+        assert!(is_slug("возврат-денег"));
+        assert!(!is_slug("Refunds"));
+        assert!(!is_slug("a--b"));
+        assert!(!is_slug("-a"));
+        assert!(!is_slug("a/b"));
+        assert!(!is_slug(""));
+    }
+}

@@ -35,9 +35,10 @@ pub use agent::experiments::{ExperimentRecord, VariantOutcome};
 pub use agent::guardrails::{GuardrailRuleRecord, ViolationFilter, ViolationRecord};
 pub use agent::handoffs::{HandoffCreation, HandoffRecord};
 pub use agent::knowledge::{
-    Candidate, ChunkRecord, DocumentKey, DocumentRecord, GapRecord, MAX_GAP_EXAMPLES, NearestQuery,
-    NewChunk, SMALL_APP_MAX_CHUNKS, SearchLogRecord, SearchTotals, StoredVector, VectorCache, dot,
-    hnsw_breadth, vector_bytes, vector_from_bytes,
+    ArticleState, Audience, Candidate, ChunkRecord, DocumentKey, DocumentRecord, GapRecord,
+    MAX_GAP_EXAMPLES, NearestQuery, NewChunk, PassageFilter, SMALL_APP_MAX_CHUNKS, SearchLogRecord,
+    SearchTotals, StoredVector, VectorCache, VoteCounts, dot, hnsw_breadth, passage_audience,
+    vector_bytes, vector_from_bytes,
 };
 pub use agent::messages::MessageRecord;
 pub use agent::tools::{ExecutionFilter, ToolExecutionRecord, ToolRecord};
@@ -48,6 +49,7 @@ pub use agent::voice::{
 pub use desk::automation::{AutomationRecord, RatingRecord};
 pub use desk::contacts::{ContactFilter, ContactRecord};
 pub use desk::conversations::{DeskConversationRecord, DeskMessageRecord, InboxFilter, InboxRow};
+pub use desk::help_center::{CollectionRecord, CollectionUsage};
 pub use desk::identity_verification::IdentityVerificationRecord;
 pub use desk::snippets::SnippetRecord;
 pub use desk::tags::{AppliedTag, TagRecord, TagUsage};

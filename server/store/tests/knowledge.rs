@@ -5,7 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use store::testkit::{TestDatabase, app, workspace};
-use store::{DocumentKey, DocumentRecord, NearestQuery, NewChunk, SMALL_APP_MAX_CHUNKS, Store};
+use store::{
+    Audience, DocumentKey, DocumentRecord, NearestQuery, NewChunk, PassageFilter,
+    SMALL_APP_MAX_CHUNKS, Store,
+};
 
 const DIMS: usize = 8;
 const MODEL: &str = "test/eight";
@@ -67,6 +70,11 @@ async fn add_passages(store: &Store, app_id: &str, count: usize, make: impl Fn(u
             locked_until: None,
             created_at: 1_000,
             updated_at: 1_000,
+            status: "published".to_owned(),
+            visibility: "internal".to_owned(),
+            slug: format!("{app_id}-doc-{batch}"),
+            collection_id: None,
+            published_at: Some(1_000),
         };
         store
             .put_document(&record, &chunks, DocumentKey::Title)
@@ -100,7 +108,10 @@ async fn nearest(store: &Store, app_id: &str, limit: usize) -> Vec<String> {
             app_id,
             model: MODEL,
             vector: &vector(0, 0.0, 0),
-            category: None,
+            filter: PassageFilter {
+                category: None,
+                audience: Audience::Team,
+            },
             min_similarity: -1.0,
             limit,
         })

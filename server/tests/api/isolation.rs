@@ -26,6 +26,8 @@ pub struct Victim {
     pub handoff_id: String,
     pub signing_secret: String,
     pub document_id: String,
+    /// A help-center collection holding the document.
+    pub collection_id: String,
     pub gap_id: String,
     pub voice: VictimVoice,
     /// A contact booted through the victim's widget.
@@ -442,6 +444,114 @@ fn probes() -> Vec<Probe> {
                 )
             },
         ),
+        probe(
+            "publish another app's article",
+            Method::POST,
+            Refused,
+            |victim| {
+                (
+                    format!("/api/knowledge/documents/{}/publish", victim.document_id),
+                    None,
+                )
+            },
+        ),
+        probe(
+            "unpublish another app's article",
+            Method::POST,
+            Refused,
+            |victim| {
+                (
+                    format!("/api/knowledge/documents/{}/unpublish", victim.document_id),
+                    None,
+                )
+            },
+        ),
+        probe(
+            "archive another app's article",
+            Method::POST,
+            Refused,
+            |victim| {
+                (
+                    format!("/api/knowledge/documents/{}/archive", victim.document_id),
+                    None,
+                )
+            },
+        ),
+        probe(
+            "read another app's collection",
+            Method::GET,
+            Refused,
+            |victim| {
+                (
+                    format!("/api/help/collections/{}", victim.collection_id),
+                    None,
+                )
+            },
+        ),
+        probe(
+            "rename another app's collection",
+            Method::PATCH,
+            Refused,
+            |victim| {
+                (
+                    format!("/api/help/collections/{}", victim.collection_id),
+                    Some(json!({"name": "overwritten"})),
+                )
+            },
+        ),
+        probe(
+            "delete another app's collection",
+            Method::DELETE,
+            Refused,
+            |victim| {
+                (
+                    format!("/api/help/collections/{}", victim.collection_id),
+                    None,
+                )
+            },
+        ),
+        probe(
+            "nest a collection under another app's",
+            Method::POST,
+            OwnAppOnly,
+            |victim| {
+                (
+                    "/api/help/collections".to_owned(),
+                    Some(json!({"name": "mine", "parentId": victim.collection_id})),
+                )
+            },
+        ),
+        probe(
+            "reorder another app's collections",
+            Method::POST,
+            OwnAppOnly,
+            |victim| {
+                (
+                    "/api/help/collections/reorder".to_owned(),
+                    Some(json!({"ids": [victim.collection_id]})),
+                )
+            },
+        ),
+        probe(
+            "file an article in another app's collection",
+            Method::POST,
+            OwnAppOnly,
+            |victim| {
+                (
+                    "/api/knowledge".to_owned(),
+                    Some(
+                        json!({"title": "Mine", "category": "notes", "content": "mine",
+                            "collectionId": victim.collection_id}),
+                    ),
+                )
+            },
+        ),
+        probe("list collections", Method::GET, OwnAppOnly, |_| {
+            ("/api/help/collections".to_owned(), None)
+        }),
+        probe("read the collection tree", Method::GET, OwnAppOnly, |_| {
+            ("/api/help/collections/tree".to_owned(), None)
+        }),
         probe("search knowledge", Method::POST, OwnAppOnly, |_| {
             (
                 "/api/knowledge/search".to_owned(),
@@ -907,6 +1017,15 @@ async fn assert_victim_intact(app: &TestApp, victim: &Victim) {
         .json();
     assert_eq!(document["content"], VICTIM_MARKER);
     assert_eq!(document["title"], "Private notes");
+    assert_eq!(document["status"], "published");
+    assert_eq!(document["collectionId"], victim.collection_id.as_str());
+    let collections = app
+        .get_as(&victim.tenant, "/api/help/collections")
+        .await
+        .json();
+    assert_eq!(collections["collections"][0]["name"], VICTIM_MARKER);
+    assert_eq!(collections["collections"][0]["articleCount"], 1);
+    assert_eq!(collections["collections"].as_array().unwrap().len(), 1);
     let gaps = app
         .get_as(&victim.tenant, "/api/knowledge/gaps")
         .await
@@ -1024,11 +1143,22 @@ async fn no_endpoint_reaches_another_apps_resources() {
         .as_str()
         .unwrap()
         .to_owned();
+    let collection = app
+        .call_as(
+            &tenant,
+            Method::POST,
+            "/api/help/collections",
+            Some(json!({"name": VICTIM_MARKER, "slug": "private"})),
+        )
+        .await;
+    assert_eq!(collection.status, 201, "{}", collection.text);
+    let collection_id = collection.json()["id"].as_str().unwrap().to_owned();
     let document = app
         .post_as(
             &tenant,
             "/api/knowledge",
-            json!({"title": "Private notes", "category": "notes", "content": VICTIM_MARKER}),
+            json!({"title": "Private notes", "category": "notes", "content": VICTIM_MARKER,
+                   "collectionId": collection_id}),
         )
         .await;
     assert_eq!(document.status, 200, "{}", document.text);
@@ -1063,6 +1193,7 @@ async fn no_endpoint_reaches_another_apps_resources() {
         handoff_id,
         signing_secret,
         document_id: document.json()["id"].as_str().unwrap().to_owned(),
+        collection_id,
         gap_id,
         voice,
     };

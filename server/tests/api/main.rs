@@ -16,6 +16,7 @@ mod fakes;
 mod guardrails;
 mod handoff_inbox;
 mod handoffs;
+mod help_center;
 mod helpers;
 mod inbox;
 mod isolation;

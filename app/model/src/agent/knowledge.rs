@@ -21,6 +21,71 @@ pub struct AddKnowledge {
     /// sections) or `html`.
     #[serde(default)]
     pub format: Option<DocumentFormat>,
+    /// `published` unless given (a replaced document keeps its own).
+    #[serde(default)]
+    pub status: Option<ArticleStatus>,
+    /// `internal` unless given (a replaced document keeps its own).
+    #[serde(default)]
+    pub visibility: Option<Visibility>,
+    /// The help-center address; made from the title unless given.
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// The help-center collection it belongs to.
+    #[serde(default)]
+    pub collection_id: Option<String>,
+}
+
+/// Where an article is in its life. Only published articles are ever retrieved.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ArticleStatus {
+    Draft,
+    #[default]
+    Published,
+    Archived,
+}
+
+impl ArticleStatus {
+    pub const ALL: [ArticleStatus; 3] = [Self::Draft, Self::Published, Self::Archived];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ArticleStatus::Draft => "draft",
+            ArticleStatus::Published => "published",
+            ArticleStatus::Archived => "archived",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<ArticleStatus> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+/// Who reads an article: everyone (help center, widget, AI answers in chat), or only the team
+/// and the voice agent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    Public,
+    #[default]
+    Internal,
+}
+
+impl Visibility {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Internal => "internal",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Visibility> {
+        [Self::Public, Self::Internal]
+            .into_iter()
+            .find(|v| v.as_str() == value)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +124,17 @@ pub struct DocumentPatch {
     pub source_type: Option<String>,
     pub updated_by: Option<String>,
     pub format: Option<DocumentFormat>,
+    pub status: Option<ArticleStatus>,
+    pub visibility: Option<Visibility>,
+    pub slug: Option<String>,
+    /// `null` takes the article out of its collection.
+    #[serde(
+        default,
+        deserialize_with = "crate::patch::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub collection_id: Option<Option<String>>,
 }
 
 /// Where a document's embedding stands.
@@ -138,6 +214,12 @@ pub struct Document {
     pub ingestion: Ingestion,
     pub created_at: i64,
     pub updated_at: i64,
+    pub status: ArticleStatus,
+    pub visibility: Visibility,
+    /// Unique in the app; the help center's address of a public article.
+    pub slug: String,
+    pub collection_id: Option<String>,
+    pub published_at: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -170,6 +252,17 @@ pub struct DocumentDetail {
     pub document: Document,
     pub content: String,
     pub chunks: Vec<Chunk>,
+    /// Readers' "Was this helpful?" ballots (shown on the dashboard only).
+    pub feedback: ArticleFeedback,
+}
+
+/// "Was this helpful?" ballots on an article: one per widget session or help-center visitor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ArticleFeedback {
+    pub helpful: i64,
+    pub not_helpful: i64,
 }
 
 /// How search retrieves candidates.

@@ -4,6 +4,7 @@ pub mod automation;
 pub mod contacts;
 pub mod conversations;
 pub mod dashboard;
+pub mod help_center;
 pub mod identity;
 pub mod snippets;
 pub mod tags;

@@ -2,6 +2,7 @@
 //! and the workspace's snippets, tags and automation.
 
 pub mod contacts;
+pub mod help_center;
 pub mod inbox;
 pub mod support;
 pub mod tickets;

@@ -46,6 +46,10 @@ pub async fn add_document(
         source_type: Some("dashboard".to_owned()),
         updated_by: ssr::user_email(&actor),
         format,
+        status: None,
+        visibility: None,
+        slug: None,
+        collection_id: None,
     };
     Ok(services.agent().add_knowledge(&caller, input).await?)
 }

@@ -5,6 +5,7 @@
 pub mod automation;
 pub mod contacts;
 pub mod conversations;
+pub mod help_center;
 pub mod identity;
 pub mod inbox;
 pub mod live;

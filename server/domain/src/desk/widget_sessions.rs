@@ -51,6 +51,11 @@ impl Visitor {
     pub fn workspace_id(&self) -> &str {
         &self.app.workspace_id
     }
+
+    /// The widget session's id: one ballot per session on an article.
+    pub fn session_id(&self) -> &str {
+        &self.session.id
+    }
 }
 
 fn new_token() -> Result<String> {

@@ -9,8 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::Services;
 use domain::agent::knowledge::KnowledgeUpload;
 use model::agent::knowledge::{
-    AddKnowledge, DocumentDetail, DocumentPage, DocumentPatch, DocumentSaved, GapPage, IngestState,
-    KnowledgeGap, KnowledgeMetrics, ResolveGap, SearchKnowledge, SearchResponse,
+    AddKnowledge, ArticleStatus, DocumentDetail, DocumentPage, DocumentPatch, DocumentSaved,
+    GapPage, IngestState, KnowledgeGap, KnowledgeMetrics, ResolveGap, SearchKnowledge,
+    SearchResponse,
 };
 use model::{ErrorBody, ErrorCode};
 use serde::Deserialize;
@@ -276,7 +277,7 @@ pub async fn document(
         (status = 202, description = "Stored; the ingestion job embeds it", body = DocumentSaved),
         (status = 400, description = "Invalid fields", body = ErrorBody),
         (status = 404, description = "The app has no such document", body = ErrorBody),
-        (status = 409, description = "Another document has this title", body = ErrorBody),
+        (status = 409, description = "Another document has this title or slug", body = ErrorBody),
     )
 )]
 pub async fn update(
@@ -315,6 +316,85 @@ pub async fn delete(
         .delete_knowledge_document(&caller, &id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Publishes an article: searches find it (the voice agent's always; end users' when it is
+/// public). Needs the app secret.
+#[utoipa::path(
+    post,
+    path = "/api/knowledge/documents/{id}/publish",
+    tag = "knowledge",
+    params(("id" = String, Path, description = "The document's id")),
+    security(("appSecret" = [])),
+    responses(
+        (status = 200, description = "Published", body = DocumentSaved),
+        (status = 202, description = "Published; the ingestion job still embeds it", body = DocumentSaved),
+        (status = 404, description = "The app has no such document", body = ErrorBody),
+    )
+)]
+pub async fn publish(
+    State(services): State<Services>,
+    AppCaller(caller): AppCaller,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<DocumentSaved>), ApiError> {
+    set_status(&services, &caller, &id, ArticleStatus::Published).await
+}
+
+/// Takes an article back to draft: no search finds it until it is published again. Needs the
+/// app secret.
+#[utoipa::path(
+    post,
+    path = "/api/knowledge/documents/{id}/unpublish",
+    tag = "knowledge",
+    params(("id" = String, Path, description = "The document's id")),
+    security(("appSecret" = [])),
+    responses(
+        (status = 200, description = "A draft again", body = DocumentSaved),
+        (status = 202, description = "A draft again; the ingestion job still embeds it", body = DocumentSaved),
+        (status = 404, description = "The app has no such document", body = ErrorBody),
+    )
+)]
+pub async fn unpublish(
+    State(services): State<Services>,
+    AppCaller(caller): AppCaller,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<DocumentSaved>), ApiError> {
+    set_status(&services, &caller, &id, ArticleStatus::Draft).await
+}
+
+/// Archives an article: kept, never retrieved. Needs the app secret.
+#[utoipa::path(
+    post,
+    path = "/api/knowledge/documents/{id}/archive",
+    tag = "knowledge",
+    params(("id" = String, Path, description = "The document's id")),
+    security(("appSecret" = [])),
+    responses(
+        (status = 200, description = "Archived", body = DocumentSaved),
+        (status = 202, description = "Archived; the ingestion job still embeds it", body = DocumentSaved),
+        (status = 404, description = "The app has no such document", body = ErrorBody),
+    )
+)]
+pub async fn archive(
+    State(services): State<Services>,
+    AppCaller(caller): AppCaller,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<DocumentSaved>), ApiError> {
+    set_status(&services, &caller, &id, ArticleStatus::Archived).await
+}
+
+async fn set_status(
+    services: &Services,
+    caller: &domain::Caller,
+    id: &str,
+    status: ArticleStatus,
+) -> Result<(StatusCode, Json<DocumentSaved>), ApiError> {
+    Ok(saved(
+        services
+            .agent()
+            .set_article_status(caller, id, status)
+            .await?,
+    ))
 }
 
 /// Finds the passages that best answer a query: vector similarity and full text fused by

@@ -60,6 +60,9 @@ pub fn router() -> OpenApiRouter<AppState> {
             knowledge::update,
             knowledge::delete
         ))
+        .routes(routes!(knowledge::publish))
+        .routes(routes!(knowledge::unpublish))
+        .routes(routes!(knowledge::archive))
         .routes(routes!(knowledge::search))
         .routes(routes!(knowledge::gaps))
         .routes(routes!(knowledge::resolve_gap))

@@ -3,6 +3,7 @@
 mod automation;
 mod contacts;
 mod conversations;
+mod help_center;
 mod identity;
 mod snippets;
 mod tags;
@@ -39,4 +40,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tickets::forms, tickets::create_form))
         .routes(routes!(tickets::delete_form))
         .routes(routes!(automation::get, automation::update))
+        .routes(routes!(help_center::list, help_center::create))
+        .routes(routes!(help_center::tree))
+        .routes(routes!(help_center::reorder))
+        .routes(routes!(
+            help_center::get,
+            help_center::update,
+            help_center::delete
+        ))
 }

@@ -4,6 +4,7 @@
 mod calls;
 mod contacts;
 mod conversations;
+mod help;
 mod sessions;
 mod tickets;
 
@@ -32,6 +33,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tickets::get))
         .routes(routes!(tickets::comment))
         .routes(routes!(tickets::forms))
+        .routes(routes!(help::home))
+        .routes(routes!(help::article))
+        .routes(routes!(help::search))
+        .routes(routes!(help::vote))
         .routes(routes!(calls::start))
         .routes(routes!(calls::end))
 }

@@ -3,6 +3,7 @@
 pub mod automation;
 pub mod contacts;
 pub mod conversations;
+pub mod help_center;
 pub mod identity_verification;
 pub mod snippets;
 pub mod tags;

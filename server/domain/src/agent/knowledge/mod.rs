@@ -6,6 +6,7 @@
 //! Larger ones are stored with their chunks (already found by full-text search) and embedded by
 //! the ingestion job, whose progress the document shows.
 
+pub mod articles;
 mod chunking;
 pub mod embeddings;
 mod gaps;
@@ -13,21 +14,25 @@ mod html;
 mod ranking;
 mod search;
 
+pub use search::Scope;
+
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use model::agent::conversations::MAX_NAME_CHARS;
 use model::agent::knowledge::{
-    AddKnowledge, Chunk, Document, DocumentDetail, DocumentFormat, DocumentPage, DocumentPatch,
-    DocumentSaved, GapPage, GapStatus, IngestState, Ingestion, KnowledgeGap, KnowledgeMetrics,
-    ResolveGap, SearchKnowledge, SearchMode, SearchResponse, SearchResult,
+    AddKnowledge, ArticleFeedback, ArticleStatus, Chunk, Document, DocumentDetail, DocumentFormat,
+    DocumentPage, DocumentPatch, DocumentSaved, GapPage, GapStatus, IngestState, Ingestion,
+    KnowledgeGap, KnowledgeMetrics, ResolveGap, SearchKnowledge, SearchMode, SearchResponse,
+    SearchResult, Visibility,
 };
 use model::platform::users::Permission;
 use store::{
-    Candidate, ChunkRecord, DocumentKey, DocumentRecord, GapRecord, NearestQuery, NewChunk,
-    SearchLogRecord, StoreError,
+    Audience, Candidate, ChunkRecord, DocumentKey, DocumentRecord, GapRecord, NearestQuery,
+    NewChunk, PassageFilter, SearchLogRecord, StoreError,
 };
 
+use articles::ArticleChange;
 use embeddings::{Embedder, Purpose};
 use ranking::{fuse, normalize_query, query_terms};
 
@@ -97,6 +102,12 @@ impl Agent<'_> {
             updated_by: input.updated_by.filter(|s| !s.trim().is_empty()),
             text: chunking::to_text(&input.content, format),
             format,
+            article: ArticleChange {
+                status: input.status,
+                visibility: input.visibility,
+                slug: input.slug,
+                collection_id: input.collection_id.map(Some),
+            },
         };
         self.save_document(caller, None, draft).await
     }
@@ -134,6 +145,7 @@ impl Agent<'_> {
             updated_by: upload.updated_by.filter(|s| !s.trim().is_empty()),
             text,
             format,
+            article: ArticleChange::default(),
         };
         self.save_document(caller, None, draft).await
     }
@@ -166,10 +178,15 @@ impl Agent<'_> {
             .await?
             .ok_or(Error::NotFound("document"))?;
         let chunks = self.store().knowledge_chunks(&record.id).await?;
+        let votes = self.store().knowledge_vote_counts(&record.id).await?;
         Ok(DocumentDetail {
             document: to_document(&record),
             content: record.content,
             chunks: chunks.into_iter().map(to_chunk).collect(),
+            feedback: ArticleFeedback {
+                helpful: votes.helpful,
+                not_helpful: votes.not_helpful,
+            },
         })
     }
 
@@ -186,6 +203,22 @@ impl Agent<'_> {
             .knowledge_document(&caller.app.id, id)
             .await?
             .ok_or(Error::NotFound("document"))?;
+        let article = ArticleChange {
+            status: patch.status,
+            visibility: patch.visibility,
+            slug: patch.slug,
+            collection_id: patch.collection_id,
+        };
+        let content_unchanged = patch.title.is_none()
+            && patch.content.is_none()
+            && patch.category.is_none()
+            && patch.source_type.is_none()
+            && patch.updated_by.is_none()
+            && patch.format.is_none();
+        if content_unchanged {
+            // Only the article's lifecycle or place: its passages keep their vectors.
+            return self.change_article(caller, current, article).await;
+        }
         let format = patch
             .format
             .or_else(|| DocumentFormat::parse(&current.format))
@@ -205,6 +238,7 @@ impl Agent<'_> {
             updated_by: patch.updated_by.or(current.updated_by),
             text,
             format,
+            article,
         };
         self.save_document(caller, Some(id), draft).await
     }
@@ -338,6 +372,7 @@ impl Services {
         checks.text("sourceType", &draft.source_type, 1, MAX_SOURCE_TYPE_CHARS);
         checks.optional_text("updatedBy", draft.updated_by.as_deref(), MAX_NAME_CHARS);
         checks.bytes("content", &draft.text, MAX_DOCUMENT_BYTES);
+        draft.article.check(&mut checks);
         let pieces = chunking::chunk(&draft.text);
         if pieces.is_empty() {
             checks.fail("content", "must contain text");
@@ -349,6 +384,25 @@ impl Services {
             );
         }
         checks.finish()?;
+        // The document this one replaces keeps its lifecycle unless the request changes it.
+        let replaced = match id {
+            Some(id) => self.store().knowledge_document(&caller.app.id, id).await?,
+            None => {
+                self.store()
+                    .knowledge_document_by_title(&caller.app.id, &draft.title)
+                    .await?
+            }
+        };
+        let now = self.now_ms();
+        let state = self
+            .article_state(
+                &caller.app.id,
+                replaced.as_ref(),
+                &draft.title,
+                draft.article,
+                now,
+            )
+            .await?;
         let embedder = self.embedder()?;
         let model = embedder.model().to_owned();
         let inline = pieces.len() <= INLINE_CHUNKS;
@@ -363,7 +417,6 @@ impl Services {
         } else {
             vec![None; pieces.len()]
         };
-        let now = self.now_ms();
         let chunk_count = pieces.len() as i64;
         let chunks: Vec<NewChunk> = pieces
             .into_iter()
@@ -401,6 +454,11 @@ impl Services {
             locked_until: None,
             created_at: now,
             updated_at: now,
+            status: state.status,
+            visibility: state.visibility,
+            slug: state.slug,
+            collection_id: state.collection_id,
+            published_at: state.published_at,
         };
         let key = if id.is_some() {
             DocumentKey::Id
@@ -411,7 +469,7 @@ impl Services {
             Ok(Some(saved)) => saved,
             Ok(None) => return Err(Error::NotFound("document")),
             Err(StoreError::UniqueViolation) => {
-                return Err(Error::AlreadyExists("document with this title"));
+                return Err(Error::AlreadyExists("document with this title or slug"));
             }
             Err(other) => return Err(other.into()),
         };
@@ -474,6 +532,7 @@ struct Draft {
     /// Plain text with Markdown headings.
     text: String,
     format: DocumentFormat,
+    article: ArticleChange,
 }
 
 /// What is embedded for a chunk: the passage with the title and heading that give it context.
@@ -520,6 +579,11 @@ fn to_document(record: &DocumentRecord) -> Document {
         ingestion: ingestion(record),
         created_at: record.created_at,
         updated_at: record.updated_at,
+        status: ArticleStatus::parse(&record.status).unwrap_or_default(),
+        visibility: Visibility::parse(&record.visibility).unwrap_or_default(),
+        slug: record.slug.clone(),
+        collection_id: record.collection_id.clone(),
+        published_at: record.published_at,
     }
 }
 

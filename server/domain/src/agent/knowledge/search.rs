@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::agent::Agent;
+use model::platform::apps::App;
 use model::platform::users::Permission;
 
 impl Agent<'_> {
@@ -19,7 +20,7 @@ impl Agent<'_> {
         if let Some(session_id) = input.session_id.as_deref() {
             caller.require_own_session(session_id)?;
         }
-        self.search(caller, input, trace_id, Telemetry::Record)
+        self.search(&caller.app, input, Scope::TEAM, trace_id, Telemetry::Record)
             .await
     }
 
@@ -31,21 +32,44 @@ impl Agent<'_> {
         input: SearchKnowledge,
     ) -> Result<SearchResponse> {
         caller.require(Permission::KnowledgeRead)?;
-        self.search(caller, input, None, Telemetry::Skip).await
+        self.search(&caller.app, input, Scope::TEAM, None, Telemetry::Skip)
+            .await
     }
 }
 
 impl Services {
+    /// Searches published public articles, as end users may (the help center, the widget, AI
+    /// answers in chat), through the same hybrid retrieval as the voice agent's. Logged, with
+    /// any gap, against `session_id` when given.
+    pub(crate) async fn search_public_articles(
+        &self,
+        app: &App,
+        input: SearchKnowledge,
+        collections: Option<&[String]>,
+    ) -> Result<SearchResponse> {
+        let telemetry = if input.session_id.is_some() {
+            Telemetry::Record
+        } else {
+            Telemetry::Skip
+        };
+        let scope = Scope {
+            audience: Audience::Everyone,
+            collections,
+        };
+        self.search(app, input, scope, None, telemetry).await
+    }
+
     async fn search(
         &self,
-        caller: &Caller,
+        app: &App,
         input: SearchKnowledge,
+        scope: Scope<'_>,
         trace_id: Option<&str>,
         telemetry: Telemetry,
     ) -> Result<SearchResponse> {
         let search = Search::validate(&input)?;
         let embedder = self.embedder();
-        let threshold = caller.app.settings.knowledge_threshold.unwrap_or_else(|| {
+        let threshold = app.settings.knowledge_threshold.unwrap_or_else(|| {
             embedder
                 .as_ref()
                 .map_or(DEFAULT_THRESHOLD, |e| e.default_threshold())
@@ -57,7 +81,7 @@ impl Services {
             .await?;
         let embedded = Instant::now();
         let results = self
-            .retrieve(&caller.app.id, &search, mode, vector.as_ref())
+            .retrieve(&app.id, &search, scope, mode, vector.as_ref())
             .await?;
         let timing = Timing {
             embed: if vector.is_some() {
@@ -75,7 +99,7 @@ impl Services {
         let session = input.session_id.as_deref().filter(|s| !s.is_empty());
         let record = SearchLogRecord {
             id: new_id(),
-            app_id: caller.app.id.clone(),
+            app_id: app.id.clone(),
             session_id: Some(session.unwrap_or(SEARCH_LOG_SESSION).to_owned()),
             query: search.query,
             mode: mode.as_str().to_owned(),
@@ -142,10 +166,15 @@ impl Services {
         &self,
         app_id: &str,
         search: &Search,
+        scope: Scope<'_>,
         mode: SearchMode,
         vector: Option<&QueryVector>,
     ) -> Result<Vec<SearchResult>> {
         let pool = (search.top_k * 4).max(20);
+        let filter = PassageFilter {
+            category: search.category.as_deref(),
+            audience: scope.audience,
+        };
         let model = vector.map_or("", |v| v.model.as_str());
         let query_vector = vector.map(|v| v.vector.as_slice());
         let terms = query_terms(&search.query);
@@ -158,7 +187,7 @@ impl Services {
                             app_id,
                             model,
                             vector,
-                            category: search.category.as_deref(),
+                            filter,
                             min_similarity: search.min_score.unwrap_or(-1.0),
                             limit: pool as usize,
                         })
@@ -174,14 +203,7 @@ impl Services {
             }
             let matches = self
                 .store()
-                .text_matches(
-                    app_id,
-                    search.category.as_deref(),
-                    &terms,
-                    model,
-                    query_vector,
-                    pool,
-                )
+                .text_matches(app_id, filter, &terms, model, query_vector, pool)
                 .await?;
             Ok::<_, Error>(
                 matches
@@ -195,9 +217,15 @@ impl Services {
             )
         };
         let (vector_hits, text_hits) = tokio::try_join!(vector_side, text_side)?;
+        // Narrowed to collections, every candidate is loaded to be filtered before the cut.
+        let keep = if scope.collections.is_some() {
+            usize::MAX
+        } else {
+            search.top_k as usize
+        };
         let fused: Vec<_> = fuse(&vector_hits, &text_hits)
             .into_iter()
-            .take(search.top_k as usize)
+            .take(keep)
             .collect();
         let ids: Vec<String> = fused.iter().map(|f| f.chunk_id.clone()).collect();
         let mut chunks: HashMap<String, ChunkRecord> = self
@@ -211,6 +239,13 @@ impl Services {
             .into_iter()
             .filter_map(|f| {
                 let chunk = chunks.remove(&f.chunk_id)?;
+                let in_scope = scope.collections.is_none_or(|collections| {
+                    chunk
+                        .collection_id
+                        .as_ref()
+                        .is_some_and(|c| collections.contains(c))
+                });
+                in_scope.then_some(())?;
                 Some(SearchResult {
                     id: chunk.document_id,
                     chunk_id: chunk.id,
@@ -223,6 +258,7 @@ impl Services {
                     text_rank: f.text_rank,
                 })
             })
+            .take(search.top_k as usize)
             .collect();
         results.sort_by(|a, b| b.score.total_cmp(&a.score));
         Ok(results)
@@ -262,6 +298,22 @@ impl Services {
 struct Timing {
     embed: Duration,
     retrieval: Duration,
+}
+
+/// Who a search is for, and so which passages it may return.
+#[derive(Clone, Copy, Debug)]
+pub struct Scope<'a> {
+    pub audience: Audience,
+    /// Only passages of articles in these collections.
+    pub collections: Option<&'a [String]>,
+}
+
+impl Scope<'_> {
+    /// The team and the voice agent: published articles of both visibilities.
+    pub const TEAM: Scope<'static> = Scope {
+        audience: Audience::Team,
+        collections: None,
+    };
 }
 
 /// Whether a search is logged (and may record a gap), or only answered.

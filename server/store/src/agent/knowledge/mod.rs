@@ -5,11 +5,13 @@
 //! them as little-endian f32 blobs that the domain ranks in process, and ranks full text with
 //! FTS5's bm25.
 
+mod articles;
 mod gaps;
 mod ingestion;
 mod text;
 mod vectors;
 
+pub use articles::{ArticleState, VoteCounts};
 pub use gaps::{GapRecord, MAX_GAP_EXAMPLES, SearchLogRecord, SearchTotals};
 pub use vectors::{
     Candidate, NearestQuery, StoredVector, VectorCache, dot, hnsw_breadth, vector_bytes,
@@ -48,17 +50,67 @@ pub struct DocumentRecord {
     pub locked_until: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// `draft`, `published` or `archived`.
+    pub status: String,
+    /// `public` or `internal`.
+    pub visibility: String,
+    pub slug: String,
+    pub collection_id: Option<String>,
+    pub published_at: Option<i64>,
+}
+
+impl DocumentRecord {
+    /// Who may retrieve the document's passages.
+    pub fn audience(&self) -> i64 {
+        passage_audience(&self.status, &self.visibility)
+    }
+}
+
+/// A passage's audience level: 0 for nobody (drafts, archived articles), 1 for the team and
+/// the voice agent (published, internal), 2 for everyone (published, public).
+pub fn passage_audience(status: &str, visibility: &str) -> i64 {
+    match (status, visibility) {
+        ("published", "public") => 2,
+        ("published", _) => 1,
+        _ => 0,
+    }
+}
+
+/// Who a search retrieves for, and so which passages it may return.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// The team and the voice agent: published articles of either visibility.
+    Team,
+    /// End users (widget, help center, AI answers in chat): published public articles.
+    Everyone,
+}
+
+impl Audience {
+    /// The least passage audience level it sees.
+    pub const fn least_level(self) -> i64 {
+        match self {
+            Audience::Team => 1,
+            Audience::Everyone => 2,
+        }
+    }
+}
+
+/// Which passages a search may return.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PassageFilter<'a> {
+    pub category: Option<&'a str>,
+    pub audience: Audience,
 }
 
 const DOCUMENT_COLUMNS: &str = "id, app_id, title, category, source_type, updated_by, format, \
     content, CAST(length(content) AS BIGINT) AS content_length, chunk_count, embedded_count, embedding_model, \
     ingest_state, ingest_error, ingest_attempts, next_attempt_at, locked_until, created_at, \
-    updated_at";
+    updated_at, status, visibility, slug, collection_id, published_at";
 /// The same, without the content (lists and job claims need only its length).
 const DOCUMENT_SUMMARY_COLUMNS: &str = "id, app_id, title, category, source_type, updated_by, \
     format, '' AS content, CAST(length(content) AS BIGINT) AS content_length, chunk_count, embedded_count, \
     embedding_model, ingest_state, ingest_error, ingest_attempts, next_attempt_at, locked_until, \
-    created_at, updated_at";
+    created_at, updated_at, status, visibility, slug, collection_id, published_at";
 
 /// A chunk to store with its document; `embedding` when it was embedded right away.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,10 +131,11 @@ pub struct ChunkRecord {
     pub ordinal: i64,
     pub content: String,
     pub embedding_model: Option<String>,
+    pub collection_id: Option<String>,
 }
 
 const CHUNK_COLUMNS: &str =
-    "id, document_id, category, title, heading, ordinal, content, embedding_model";
+    "id, document_id, category, title, heading, ordinal, content, embedding_model, collection_id";
 
 /// How [`Store::put_document`] finds the document it replaces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,13 +167,15 @@ impl Store {
         let update = "UPDATE knowledge_documents SET title = $3, category = $4, source_type = $5, \
              updated_by = $6, format = $7, content = $8, chunk_count = $9, embedded_count = $10, \
              embedding_model = $11, ingest_state = $12, ingest_error = NULL, ingest_attempts = 0, \
-             next_attempt_at = $13, locked_until = NULL, updated_at = $14 \
+             next_attempt_at = $13, locked_until = NULL, updated_at = $14, status = $15, \
+             visibility = $16, slug = $17, collection_id = $18, published_at = $19 \
              WHERE app_id = $1 AND id = $2";
         let insert = "INSERT INTO knowledge_documents (id, app_id, title, category, source_type, \
              updated_by, format, content, chunk_count, embedded_count, embedding_model, \
              ingest_state, ingest_error, ingest_attempts, next_attempt_at, locked_until, \
-             created_at, updated_at) VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-             NULL, 0, $13, NULL, $14, $14)";
+             created_at, updated_at, status, visibility, slug, collection_id, published_at) \
+             VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, 0, $13, NULL, $14, \
+             $14, $15, $16, $17, $18, $19)";
         let select = format!("SELECT {DOCUMENT_COLUMNS} FROM knowledge_documents WHERE id = $1");
         let r = record;
         // The same steps on both backends; chunk vectors are stored per dialect.
@@ -154,6 +209,11 @@ impl Store {
                     .bind(&r.ingest_state)
                     .bind(r.next_attempt_at)
                     .bind(r.updated_at)
+                    .bind(&r.status)
+                    .bind(&r.visibility)
+                    .bind(&r.slug)
+                    .bind(&r.collection_id)
+                    .bind(r.published_at)
                     .execute(&mut *$tx)
                     .await?;
                 sqlx::query("DELETE FROM knowledge_chunks WHERE document_id = $1")
@@ -176,7 +236,8 @@ impl Store {
         }
         const INSERT_CHUNK: &str = "INSERT INTO knowledge_chunks (id, document_id, app_id, \
              category, title, heading, ordinal, content, embedding, embedding_model, \
-             embedding_dims) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+             embedding_dims, audience, collection_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
         let model = |chunk: &NewChunk| chunk.embedding.as_ref().map(|_| &r.embedding_model);
         let dims = |chunk: &NewChunk| chunk.embedding.as_ref().map(|v| v.len() as i64);
         let saved = match self {
@@ -195,6 +256,8 @@ impl Store {
                         .bind(chunk.embedding.as_deref().map(vector_bytes))
                         .bind(model(chunk).cloned())
                         .bind(dims(chunk))
+                        .bind(r.audience())
+                        .bind(r.collection_id.clone())
                 })
             }
             Store::Postgres(pool) => {
@@ -215,6 +278,8 @@ impl Store {
                             .bind(chunk.embedding.clone().map(pgvector::Vector::from))
                             .bind(model(chunk).cloned())
                             .bind(dims(chunk))
+                            .bind(r.audience())
+                            .bind(r.collection_id.clone())
                     }
                 )
             }

@@ -13,7 +13,7 @@ impl Store {
     pub async fn text_matches(
         &self,
         app_id: &str,
-        category: Option<&str>,
+        filter: PassageFilter<'_>,
         terms: &[String],
         model: &str,
         query: Option<&[f32]>,
@@ -28,7 +28,7 @@ impl Store {
             found = self
                 .ranked_text_matches(
                     app_id,
-                    category,
+                    filter,
                     &TextQuery::AnyTwo(terms),
                     small_app,
                     model,
@@ -41,7 +41,7 @@ impl Store {
             let any = self
                 .ranked_text_matches(
                     app_id,
-                    category,
+                    filter,
                     &TextQuery::Any(terms),
                     small_app,
                     model,
@@ -83,7 +83,7 @@ impl Store {
     async fn ranked_text_matches(
         &self,
         app_id: &str,
-        category: Option<&str>,
+        filter: PassageFilter<'_>,
         text_query: &TextQuery<'_>,
         small_app: bool,
         model: &str,
@@ -98,13 +98,14 @@ impl Store {
                     "SELECT c.id, c.embedding, c.embedding_model FROM knowledge_chunks_fts f \
                      JOIN knowledge_chunks c ON c.seq = f.rowid \
                      WHERE knowledge_chunks_fts MATCH $1 AND c.app_id = $2 \
-                     AND ($3 IS NULL OR c.category = $3) \
+                     AND ($3 IS NULL OR c.category = $3) AND c.audience >= $5 \
                      ORDER BY f.rank LIMIT $4",
                 )
                 .bind(text_query.fts5())
                 .bind(app_id)
-                .bind(category)
+                .bind(filter.category)
                 .bind(limit)
+                .bind(filter.audience.least_level())
                 .fetch_all(pool)
                 .await?;
                 Ok(rows
@@ -132,18 +133,18 @@ impl Store {
                 // back to the GIN), and matched among themselves: through the GIN, a common
                 // word's matches in every app would be read and filtered.
                 let passages = if small_app {
-                    "app_passages AS MATERIALIZED (SELECT id, category, search_text \
+                    "app_passages AS MATERIALIZED (SELECT id, category, audience, search_text \
                      FROM knowledge_chunks WHERE app_id = $2), "
                 } else {
-                    "app_passages AS (SELECT id, category, search_text FROM knowledge_chunks \
-                     WHERE app_id = $2), "
+                    "app_passages AS (SELECT id, category, audience, search_text \
+                     FROM knowledge_chunks WHERE app_id = $2), "
                 };
                 let sql = format!(
                     "WITH query AS (SELECT to_tsquery('english', $1) AS q, \
                      to_tsquery('english', $8) AS words), {passages}\
                      matched AS (SELECT c.id, c.search_text FROM app_passages c, query \
                      WHERE c.search_text @@ query.q \
-                     AND ($3::text IS NULL OR c.category = $3) LIMIT $7), \
+                     AND ($3::text IS NULL OR c.category = $3) AND c.audience >= $9 LIMIT $7), \
                      ranked AS (SELECT m.id, ts_rank(m.search_text, query.words) AS rank \
                      FROM matched m, query ORDER BY rank DESC, m.id LIMIT $6) \
                      SELECT r.id, CASE WHEN $5::vector IS NOT NULL AND c.embedding_model = $4 \
@@ -155,12 +156,13 @@ impl Store {
                 let rows: Vec<(String, Option<f64>)> = sqlx::query_as(&sql)
                     .bind(text_query.tsquery())
                     .bind(app_id)
-                    .bind(category)
+                    .bind(filter.category)
                     .bind(model)
                     .bind(query.map(|q| pgvector::Vector::from(q.to_vec())))
                     .bind(limit)
                     .bind(text_query.max_ranked())
                     .bind(text_query.words())
+                    .bind(filter.audience.least_level())
                     .fetch_all(pool)
                     .await?;
                 Ok(rows

@@ -15,7 +15,7 @@ pub struct NearestQuery<'a> {
     /// Only vectors of this model are compared.
     pub model: &'a str,
     pub vector: &'a [f32],
-    pub category: Option<&'a str>,
+    pub filter: PassageFilter<'a>,
     pub min_similarity: f64,
     pub limit: usize,
 }
@@ -42,6 +42,7 @@ impl Candidate {
 pub struct StoredVector {
     pub id: String,
     pub category: String,
+    pub audience: i64,
     pub embedding: Vec<u8>,
 }
 
@@ -77,7 +78,7 @@ impl Store {
     }
 
     /// The chunks nearest to `query.vector` by cosine, best first. PostgreSQL searches its
-    /// HNSW index, with app, model, category and the similarity floor as filters of the index
+    /// HNSW index, with app, model, category, audience and the similarity floor as filters of the index
     /// scan itself; SQLite scans the app's vectors in process, loaded once into its cache.
     pub async fn nearest_chunks(&self, query: NearestQuery<'_>) -> StoreResult<Vec<Candidate>> {
         match self {
@@ -86,7 +87,7 @@ impl Store {
                 self.nearest_chunks_searching(
                     query.app_id,
                     query.model,
-                    query.category,
+                    query.filter,
                     query.vector,
                     query.min_similarity,
                     i64::try_from(query.limit).unwrap_or(i64::MAX),
@@ -119,7 +120,7 @@ impl Store {
         &self,
         app_id: &str,
         model: &str,
-        category: Option<&str>,
+        filter: PassageFilter<'_>,
         query: &[f32],
         min_similarity: f64,
         limit: i64,
@@ -165,16 +166,17 @@ impl Store {
             "WITH nearest AS MATERIALIZED (SELECT id, {distance} AS distance \
              FROM knowledge_chunks WHERE app_id = $2 AND embedding_dims = {dims} \
              AND embedding_model = $3 AND ($4::text IS NULL OR category = $4) \
-             ORDER BY {distance} LIMIT $6) \
+             AND audience >= $7 ORDER BY {distance} LIMIT $6) \
              SELECT id, 1 - distance FROM nearest WHERE distance <= $5 ORDER BY distance, id"
         );
         let rows: Vec<(String, f64)> = sqlx::query_as(&sql)
             .bind(pgvector::Vector::from(query.to_vec()))
             .bind(app_id)
             .bind(model)
-            .bind(category)
+            .bind(filter.category)
             .bind(1.0 - min_similarity)
             .bind(limit)
+            .bind(filter.audience.least_level())
             .fetch_all(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -225,7 +227,7 @@ impl Store {
     ) -> StoreResult<Vec<StoredVector>> {
         match self {
             Store::Sqlite(pool, _) => Ok(sqlx::query_as::<_, StoredVector>(
-                "SELECT id, category, embedding FROM knowledge_chunks \
+                "SELECT id, category, audience, embedding FROM knowledge_chunks \
                  WHERE app_id = $1 AND embedding_model = $2 AND embedding IS NOT NULL",
             )
             .bind(app_id)
@@ -233,8 +235,8 @@ impl Store {
             .fetch_all(pool)
             .await?),
             Store::Postgres(pool) => {
-                let rows: Vec<(String, String, pgvector::Vector)> = sqlx::query_as(
-                    "SELECT id, category, embedding FROM knowledge_chunks \
+                let rows: Vec<(String, String, i64, pgvector::Vector)> = sqlx::query_as(
+                    "SELECT id, category, audience, embedding FROM knowledge_chunks \
                      WHERE app_id = $1 AND embedding_model = $2 AND embedding IS NOT NULL",
                 )
                 .bind(app_id)
@@ -243,9 +245,10 @@ impl Store {
                 .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(id, category, vector)| StoredVector {
+                    .map(|(id, category, audience, vector)| StoredVector {
                         id,
                         category,
+                        audience,
                         embedding: vector_bytes(vector.as_slice()),
                     })
                     .collect())
@@ -295,6 +298,7 @@ pub fn dot(a: &[f32], b: &[f32]) -> f64 {
 struct AppVectors {
     ids: Vec<String>,
     categories: Vec<String>,
+    audiences: Vec<i64>,
     dims: usize,
     data: Vec<f32>,
 }
@@ -305,6 +309,7 @@ impl AppVectors {
         let mut vectors = AppVectors {
             ids: Vec::with_capacity(rows.len()),
             categories: Vec::with_capacity(rows.len()),
+            audiences: Vec::with_capacity(rows.len()),
             dims,
             data: Vec::with_capacity(rows.len() * dims),
         };
@@ -312,6 +317,7 @@ impl AppVectors {
             vectors.data.extend(vector_from_bytes(&row.embedding));
             vectors.ids.push(row.id);
             vectors.categories.push(row.category);
+            vectors.audiences.push(row.audience);
         }
         vectors
     }
@@ -320,7 +326,7 @@ impl AppVectors {
     fn nearest(
         &self,
         query: &[f32],
-        category: Option<&str>,
+        filter: PassageFilter<'_>,
         min_similarity: f64,
         limit: usize,
     ) -> Vec<Candidate> {
@@ -331,7 +337,10 @@ impl AppVectors {
             .data
             .chunks_exact(self.dims)
             .enumerate()
-            .filter(|(i, _)| category.is_none_or(|c| self.categories[*i] == c))
+            .filter(|(i, _)| {
+                self.audiences[*i] >= filter.audience.least_level()
+                    && filter.category.is_none_or(|c| self.categories[*i] == c)
+            })
             .map(|(i, row)| (dot(query, row), i))
             .filter(|(similarity, _)| *similarity >= min_similarity)
             .collect();
@@ -399,7 +408,7 @@ impl VectorCache {
         };
         Ok(vectors.nearest(
             query.vector,
-            query.category,
+            query.filter,
             query.min_similarity,
             query.limit,
         ))
@@ -435,14 +444,16 @@ mod tests {
     #[test]
     fn the_in_process_index_ranks_filters_and_cuts() {
         let rows = [
-            ("a", "faq", [1.0f32, 0.0]),
-            ("b", "faq", [0.6, 0.8]),
-            ("c", "policy", [0.8, 0.6]),
+            ("a", "faq", 2, [1.0f32, 0.0]),
+            ("b", "faq", 1, [0.6, 0.8]),
+            ("c", "policy", 2, [0.8, 0.6]),
+            ("d", "faq", 0, [1.0, 0.0]),
         ]
         .into_iter()
-        .map(|(id, category, v)| StoredVector {
+        .map(|(id, category, audience, v)| StoredVector {
             id: id.to_owned(),
             category: category.to_owned(),
+            audience,
             embedding: vector_bytes(&v),
         })
         .collect();
@@ -450,16 +461,38 @@ mod tests {
         let ids = |found: Vec<Candidate>| -> Vec<String> {
             found.into_iter().map(|c| c.chunk_id).collect()
         };
+        let team = |category| PassageFilter {
+            category,
+            audience: Audience::Team,
+        };
         assert_eq!(
-            ids(vectors.nearest(&[1.0, 0.0], None, 0.0, 10)),
+            ids(vectors.nearest(&[1.0, 0.0], team(None), 0.0, 10)),
             ["a", "c", "b"]
         );
-        assert_eq!(ids(vectors.nearest(&[1.0, 0.0], None, 0.0, 2)), ["a", "c"]);
         assert_eq!(
-            ids(vectors.nearest(&[1.0, 0.0], Some("faq"), 0.0, 10)),
+            ids(vectors.nearest(&[1.0, 0.0], team(None), 0.0, 2)),
+            ["a", "c"]
+        );
+        assert_eq!(
+            ids(vectors.nearest(&[1.0, 0.0], team(Some("faq")), 0.0, 10)),
             ["a", "b"]
         );
-        assert_eq!(ids(vectors.nearest(&[1.0, 0.0], None, 0.7, 10)), ["a", "c"]);
-        assert!(vectors.nearest(&[1.0, 0.0, 0.0], None, 0.0, 10).is_empty());
+        assert_eq!(
+            ids(vectors.nearest(&[1.0, 0.0], team(None), 0.7, 10)),
+            ["a", "c"]
+        );
+        let everyone = PassageFilter {
+            category: None,
+            audience: Audience::Everyone,
+        };
+        assert_eq!(
+            ids(vectors.nearest(&[1.0, 0.0], everyone, 0.0, 10)),
+            ["a", "c"]
+        );
+        assert!(
+            vectors
+                .nearest(&[1.0, 0.0, 0.0], team(None), 0.0, 10)
+                .is_empty()
+        );
     }
 }

@@ -1,13 +1,10 @@
-//! The one bridge between the agent and desk wings, each way:
+//! Voice handoffs in the inbox, each way:
 //!
 //! - a voice handoff lands in the inbox: it opens (or joins) a desk conversation on the `voice`
 //!   channel, and claiming or resolving the handoff assigns or closes that conversation;
 //! - assigning or closing that conversation in the inbox claims or resolves the handoff;
 //! - the inbox shows the handed-off call (transcript, summary, recording), and a contact's page
 //!   lists the calls the contact held from the widget.
-//!
-//! The wings stay unaware of each other: each calls the functions here, and only this file
-//! names both.
 
 use model::agent::handoffs::{HandoffStatus, UpdateHandoff};
 use model::desk::contacts::ContactCall;
