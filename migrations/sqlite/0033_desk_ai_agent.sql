@@ -1,4 +1,4 @@
--- An app's AI agent for chat. No row: the defaults (off).
+-- AI answers in chat. An app's AI agent settings (no row: the defaults, off).
 CREATE TABLE desk_ai_settings (
     app_id               TEXT PRIMARY KEY NOT NULL REFERENCES apps (id) ON DELETE CASCADE,
     enabled              BOOLEAN NOT NULL,
@@ -8,20 +8,31 @@ CREATE TABLE desk_ai_settings (
     -- A JSON array of collection ids; empty: every published public article.
     collection_ids       TEXT NOT NULL,
     handoff_message      TEXT NOT NULL,
-    -- JSON {timezone, days: [{day, start, end}]}; NULL: always on.
+    -- JSON {timezone, days: [{day, start, end}]}: when humans answer; NULL: always.
     working_hours        TEXT,
     updated_at           BIGINT NOT NULL
 );
 
--- An AI answer's record, on its message: confidence, the sources cited (JSON), latency, and
--- the visitor's rating of it.
-ALTER TABLE desk_messages ADD COLUMN ai_confidence REAL;
-ALTER TABLE desk_messages ADD COLUMN ai_sources TEXT;
-ALTER TABLE desk_messages ADD COLUMN ai_latency_ms BIGINT;
-ALTER TABLE desk_messages ADD COLUMN ai_helpful BOOLEAN;
+-- Each AI turn, on the bot message it posted: the question, its confidence, the sources it
+-- cited (JSON), its latency, whether it handed off and why, and the visitor's rating.
+CREATE TABLE desk_ai_answers (
+    message_id      TEXT PRIMARY KEY NOT NULL REFERENCES desk_messages (id) ON DELETE CASCADE,
+    conversation_id TEXT NOT NULL REFERENCES desk_conversations (id) ON DELETE CASCADE,
+    app_id          TEXT NOT NULL REFERENCES apps (id) ON DELETE CASCADE,
+    question        TEXT NOT NULL,
+    confidence      REAL NOT NULL,
+    sources         TEXT NOT NULL,
+    model           TEXT NOT NULL,
+    latency_ms      BIGINT NOT NULL,
+    handed_off      BOOLEAN NOT NULL,
+    -- low_confidence, asked_for_human or failed
+    handoff_reason  TEXT,
+    helpful         BOOLEAN,
+    created_at      BIGINT NOT NULL
+);
+CREATE INDEX desk_ai_answers_conversation ON desk_ai_answers (conversation_id, created_at);
+CREATE INDEX desk_ai_answers_app ON desk_ai_answers (app_id, created_at);
 
--- Set when the AI handed the conversation to a human (the Inbox's "needs human" filter);
--- cleared by a member's reply.
+-- Set when the AI hands a conversation to a human (the Inbox's "needs human" filter); cleared
+-- by a member's reply.
 ALTER TABLE desk_conversations ADD COLUMN needs_human BOOLEAN NOT NULL DEFAULT FALSE;
--- Why: low_confidence, asked_for_human, outside_hours, disabled, failed.
-ALTER TABLE desk_conversations ADD COLUMN ai_handoff_reason TEXT;

@@ -2,6 +2,7 @@
 //! SSRF guard, LiveKit's server APIs, embedding providers, ElevenLabs, Gemini and the clock.
 //! The domain depends on none of the crates used here.
 
+pub mod chat;
 mod clock;
 pub mod elevenlabs;
 pub mod embeddings;
@@ -37,7 +38,14 @@ pub fn ports(integrations: &Integrations) -> Result<Ports, String> {
             integrations.elevenlabs.clone(),
             unguarded.clone(),
         )),
-        gemini: Arc::new(gemini::Gemini::new(integrations.gemini.clone(), unguarded)),
+        gemini: Arc::new(gemini::Gemini::new(
+            integrations.gemini.clone(),
+            unguarded.clone(),
+        )),
+        chat: Arc::new(chat::OpenAiChat::new(
+            integrations.openai.clone(),
+            unguarded,
+        )),
         clock: Arc::new(SystemClock),
     })
 }

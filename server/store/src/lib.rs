@@ -46,6 +46,7 @@ pub use agent::voice::{
     ClientLogRecord, LivekitEventOutcome, LivekitEventWrite, ParticipantRecord, VoiceSessionFilter,
     VoiceSessionRecord,
 };
+pub use desk::ai_agent::{AiAnswerRecord, AiSettingsRecord, AiTurnCounts};
 pub use desk::automation::{AutomationRecord, RatingRecord};
 pub use desk::contacts::{ContactFilter, ContactRecord};
 pub use desk::conversations::{DeskConversationRecord, DeskMessageRecord, InboxFilter, InboxRow};

@@ -227,6 +227,7 @@ async fn snoozed_conversations_wake_when_their_time_comes_and_a_visitor_reopens_
             priority: None,
             handoff_id: None,
             call_session_id: None,
+            needs_human: false,
             created_at: 1_000,
             updated_at: 1_000,
         };
@@ -292,6 +293,7 @@ async fn conversation_fixture(db: &TestDatabase) {
         priority: None,
         handoff_id: None,
         call_session_id: None,
+        needs_human: false,
         created_at: 1_000,
         updated_at: 1_000,
     };

@@ -10,8 +10,9 @@ use serde_json::{Value, json};
 use crate::helpers::{Tenant, TestApp};
 use crate::widget::{SHOP, admin, as_visitor, boot};
 
-/// An app whose widget boots from the shop, and a visitor's widget token.
-async fn help_app(app: &TestApp, slug: &str) -> (Tenant, String) {
+/// An app whose widget boots from the shop, a visitor's widget token, and the workspace
+/// owner's dashboard cookie.
+pub async fn help_app(app: &TestApp, slug: &str) -> (Tenant, String, String) {
     let tenant = app.tenant(slug).await;
     let workspace_id = app
         .services
@@ -32,16 +33,17 @@ async fn help_app(app: &TestApp, slug: &str) -> (Tenant, String) {
     )
     .await;
     assert_eq!(patched.status, 200, "{}", patched.text);
-    (tenant, visitor(app, slug, "device-0001").await)
+    let token = visitor(app, slug, "device-0001").await;
+    (tenant, token, cookie)
 }
 
-async fn visitor(app: &TestApp, slug: &str, device: &str) -> String {
+pub async fn visitor(app: &TestApp, slug: &str, device: &str) -> String {
     let booted = boot(app, Some(SHOP), slug, json!({"deviceId": device})).await;
     assert_eq!(booted.status, 200, "{}", booted.text);
     booted.json()["sessionToken"].as_str().unwrap().to_owned()
 }
 
-async fn add(app: &TestApp, tenant: &Tenant, body: Value) -> String {
+pub async fn add(app: &TestApp, tenant: &Tenant, body: Value) -> String {
     let added = app.post_as(tenant, "/api/knowledge", body).await;
     assert_eq!(added.status, 200, "{}", added.text);
     added.json()["id"].as_str().unwrap().to_owned()
@@ -92,7 +94,7 @@ async fn reader_finds(app: &TestApp, token: &str, query: &str) -> Vec<String> {
 #[tokio::test]
 async fn drafts_are_never_retrieved_and_end_users_see_only_published_public_articles() {
     let app = TestApp::new().await;
-    let (tenant, token) = help_app(&app, "help").await;
+    let (tenant, token, _) = help_app(&app, "help").await;
     let text = "Refunds for damaged parcels arrive within five business days.";
     let public = add(
         &app,
@@ -296,7 +298,7 @@ async fn slugs_are_unicode_safe_and_unique_per_app() {
 #[tokio::test]
 async fn collections_form_a_tree_in_one_app_and_must_be_empty_to_go() {
     let app = TestApp::new().await;
-    let (tenant, token) = help_app(&app, "tree").await;
+    let (tenant, token, _) = help_app(&app, "tree").await;
     let other = app.tenant("other-tree").await;
     let create = |body: Value| {
         let app = &app;
@@ -431,7 +433,7 @@ async fn collections_form_a_tree_in_one_app_and_must_be_empty_to_go() {
 #[tokio::test]
 async fn one_ballot_per_reader_so_votes_cannot_be_stuffed() {
     let app = TestApp::new().await;
-    let (tenant, token) = help_app(&app, "votes").await;
+    let (tenant, token, _) = help_app(&app, "votes").await;
     let id = add(
         &app,
         &tenant,

@@ -546,6 +546,23 @@ fn probes() -> Vec<Probe> {
                 )
             },
         ),
+        probe(
+            "read the AI agent settings",
+            Method::GET,
+            OwnAppOnly,
+            |_| ("/api/ai-agent".to_owned(), None),
+        ),
+        probe(
+            "point the AI agent at another app's collection",
+            Method::PUT,
+            OwnAppOnly,
+            |victim| {
+                (
+                    "/api/ai-agent".to_owned(),
+                    Some(json!({"enabled": true, "collectionIds": [victim.collection_id]})),
+                )
+            },
+        ),
         probe("list collections", Method::GET, OwnAppOnly, |_| {
             ("/api/help/collections".to_owned(), None)
         }),
@@ -1026,6 +1043,8 @@ async fn assert_victim_intact(app: &TestApp, victim: &Victim) {
     assert_eq!(collections["collections"][0]["name"], VICTIM_MARKER);
     assert_eq!(collections["collections"][0]["articleCount"], 1);
     assert_eq!(collections["collections"].as_array().unwrap().len(), 1);
+    let ai_agent = app.get_as(&victim.tenant, "/api/ai-agent").await.json();
+    assert_eq!(ai_agent["enabled"], false);
     let gaps = app
         .get_as(&victim.tenant, "/api/knowledge/gaps")
         .await
@@ -1500,7 +1519,8 @@ async fn a_widget_token_reaches_only_its_own_contact() {
     let ours = widget_app(&app, "ours", "owner@ours.example").await;
     // The victim's app lives in another workspace.
     let theirs = app.workspace("theirs").await;
-    app.services
+    let created = app
+        .services
         .platform()
         .create_app(
             &domain::Actor::operator(),
@@ -1517,6 +1537,21 @@ async fn a_widget_token_reaches_only_its_own_contact() {
         )
         .await
         .unwrap();
+    // A published public article of theirs: another app's visitor neither reads nor rates it.
+    let their_tenant = Tenant {
+        slug: "theirs".to_owned(),
+        secret: created.app_secret.clone(),
+        session_token: String::new(),
+    };
+    let article = app
+        .post_as(
+            &their_tenant,
+            "/api/knowledge",
+            json!({"title": "Their article", "slug": "their-article", "category": "faq",
+                   "content": VICTIM_MARKER, "visibility": "public"}),
+        )
+        .await;
+    assert_eq!(article.status, 200, "{}", article.text);
     let victim = boot(
         &app,
         Some(SHOP),
@@ -1602,6 +1637,21 @@ async fn a_widget_token_reaches_only_its_own_contact() {
             Some(json!({"rating": 1})),
         ),
         (
+            Method::POST,
+            format!("/api/widget/conversations/{victim_chat}/messages/{victim_chat}/feedback"),
+            Some(json!({"helpful": false})),
+        ),
+        (
+            Method::GET,
+            "/api/widget/help/articles/their-article".to_owned(),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/widget/help/articles/their-article/feedback".to_owned(),
+            Some(json!({"helpful": true})),
+        ),
+        (
             Method::GET,
             format!("/api/widget/tickets/{victim_ticket}"),
             None,
@@ -1616,7 +1666,12 @@ async fn a_widget_token_reaches_only_its_own_contact() {
         assert_eq!(response.status, 404, "{method} {path}: {}", response.text);
         assert!(!response.text.contains(VICTIM_MARKER));
     }
-    for path in ["/api/widget/tickets", "/api/widget/settings"] {
+    for path in [
+        "/api/widget/tickets",
+        "/api/widget/settings",
+        "/api/widget/help",
+        "/api/widget/help/search?q=victim+private+words",
+    ] {
         let own = as_visitor(&app, &token, Method::GET, path, None).await;
         assert_eq!(own.status, 200, "{path}: {}", own.text);
         assert!(!own.text.contains(VICTIM_MARKER), "{path} leaked");

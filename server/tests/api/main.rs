@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod admin;
+mod ai_answers;
 mod analytics;
 mod auth;
 mod automation;

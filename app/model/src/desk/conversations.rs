@@ -34,7 +34,7 @@ impl SenderKind {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DeskMessage {
@@ -45,6 +45,9 @@ pub struct DeskMessage {
     /// A note for members: never shown to the visitor.
     pub internal: bool,
     pub created_at: i64,
+    /// On the AI's answers and handoffs: confidence, sources, latency, rating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai: Option<super::ai_agent::AiAnswer>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +75,8 @@ pub struct DeskConversation {
     pub handoff_id: Option<String>,
     /// The handed-off call's session id.
     pub call_session_id: Option<String>,
+    /// The AI handed it to a human, who has not replied yet.
+    pub needs_human: bool,
     pub created_at: i64,
 }
 
@@ -124,6 +129,8 @@ pub struct InboxQuery {
     pub channel: Option<String>,
     /// A tag's id.
     pub tag: Option<String>,
+    /// `true`: only conversations the AI handed to a human who has not replied yet.
+    pub needs_human: Option<bool>,
     /// The `nextCursor` of the previous page.
     pub cursor: Option<String>,
     /// 1–100, default 25.
@@ -184,7 +191,7 @@ pub struct Reply {
 }
 
 /// A conversation with its messages, oldest first.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationThread {
@@ -239,7 +246,7 @@ pub struct MessagesQuery {
 }
 
 /// Messages oldest first, and the cursor to ask for newer ones.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MessagePage {
@@ -311,7 +318,7 @@ pub struct UnreadCount {
 
 /// One live update of the support desk, as `GET /api/desk/conversations/stream` and
 /// `GET /api/widget/stream` send it (the event's name is its `type`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum DeskUpdate {

@@ -1,5 +1,6 @@
 //! The desk wing's wire types (seed 001's support desk).
 
+pub mod ai_agent;
 pub mod automation;
 pub mod contacts;
 pub mod conversations;

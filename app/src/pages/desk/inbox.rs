@@ -47,12 +47,13 @@ pub fn InboxPage() -> impl IntoView {
                 field("assignee"),
                 field("channel"),
                 field("tag"),
+                field("needsHuman").map(|v| v == "true"),
                 field("cursor"),
             )
         },
-        |(slug, status, assignee, channel, tag, cursor)| {
+        |(slug, status, assignee, channel, tag, needs_human, cursor)| {
             let status = status.filter(|status| status != "all");
-            load_inbox(slug, status, assignee, channel, tag, cursor)
+            load_inbox(slug, status, assignee, channel, tag, needs_human, cursor)
         },
     );
     let selected = move |name: &str, value: &str, default: &str| {
@@ -113,6 +114,13 @@ pub fn InboxPage() -> impl IntoView {
                     })}
                 </Suspense>
             </label>
+            <label>
+                "Waiting for"
+                <select name="needsHuman">
+                    <option value="" selected=move || selected("needsHuman", "", "")>"anyone"</option>
+                    <option value="true" selected=move || selected("needsHuman", "true", "")>"a human (the AI handed off)"</option>
+                </select>
+            </label>
             <div class="filter-actions">
                 <button class="button" type="submit">"Filter"</button>
             </div>
@@ -121,7 +129,7 @@ pub fn InboxPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(view) => {
-                        let filters = ["status", "assignee", "channel", "tag"]
+                        let filters = ["status", "assignee", "channel", "tag", "needsHuman"]
                             .into_iter()
                             .filter_map(|name| field(name).map(|value| (name, value)))
                             .collect();
@@ -184,7 +192,10 @@ fn InboxList(view: InboxView, slug: String, filters: Vec<(&'static str, String)>
             view! {
                 <tr class=class data-conversation=item.conversation.id.clone()>
                     <th scope="row"><a href=href data-row-link="">{who}</a>" "{tags}</th>
-                    <td>{item.conversation.channel.clone()}" "{priority}</td>
+                    <td>
+                        {item.conversation.channel.clone()}" "{priority}
+                        {item.conversation.needs_human.then(|| view! { <span class="badge warn" title="The AI handed this chat to a human">"needs human"</span> })}
+                    </td>
                     <td>{item.conversation.status.clone()}</td>
                     <td>{if item.conversation.assignee_id.is_some() { "assigned" } else { "unassigned" }}</td>
                     <td>
@@ -312,7 +323,7 @@ fn Thread(view: InboxConversationView, slug: String, actions: ThreadActions) -> 
         .map(|message| {
             let at = message_times.get(&message.id).cloned().unwrap_or_default();
             view! {
-                <ThreadEntry sender=message.sender internal=message.internal internal_label="Internal note" at body=message.body />
+                <ThreadEntry sender=message.sender internal=message.internal internal_label="Internal note" at body=message.body ai=message.ai />
             }
         })
         .collect_view();

@@ -16,6 +16,7 @@ pub async fn load_inbox(
     assignee: Option<String>,
     channel: Option<String>,
     tag: Option<String>,
+    needs_human: Option<bool>,
     cursor: Option<String>,
 ) -> Result<InboxView, UiError> {
     let (services, actor) = ssr::signed_in().await?;
@@ -30,6 +31,7 @@ pub async fn load_inbox(
                 assignee,
                 channel,
                 tag,
+                needs_human,
                 cursor,
                 limit: None,
             },

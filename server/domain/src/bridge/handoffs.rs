@@ -88,6 +88,7 @@ impl Services {
                 let joined = DeskConversationRecord {
                     handoff_id: Some(handoff.id.clone()),
                     call_session_id: Some(handoff.session_id.clone()),
+                    needs_human: false,
                     priority: Some(handoff.priority.clone()),
                     channel: "voice".to_owned(),
                     ..conversation
@@ -114,6 +115,7 @@ impl Services {
                     priority: Some(handoff.priority.clone()),
                     handoff_id: Some(handoff.id.clone()),
                     call_session_id: Some(handoff.session_id.clone()),
+                    needs_human: false,
                     created_at: now,
                     updated_at: now,
                 };

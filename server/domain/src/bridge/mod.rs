@@ -7,5 +7,6 @@
 //! - [`ai_answers`]: the AI answers a visitor's chat from those articles, or hands the chat to
 //!   a human.
 
+pub mod ai_answers;
 mod handoffs;
 pub mod help_center;

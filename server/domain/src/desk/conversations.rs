@@ -33,6 +33,7 @@ pub(crate) fn to_conversation(record: DeskConversationRecord) -> DeskConversatio
         priority: record.priority,
         handoff_id: record.handoff_id,
         call_session_id: record.call_session_id,
+        needs_human: record.needs_human,
         created_at: record.created_at,
     }
 }
@@ -45,6 +46,7 @@ pub(crate) fn to_message(record: DeskMessageRecord) -> DeskMessage {
         body: record.body,
         internal: record.internal,
         created_at: record.created_at,
+        ai: None,
     }
 }
 
@@ -99,6 +101,7 @@ impl Desk<'_> {
                     let record = message(&conversation.id);
                     self.store().insert_desk_message(&record).await?;
                     self.publish_desk(&conversation.id, Some(&record)).await;
+                    self.answer_in_background(visitor, &conversation.id, &record.body);
                 }
                 (false, conversation.id)
             }
@@ -120,6 +123,7 @@ impl Desk<'_> {
                     priority: None,
                     handoff_id: None,
                     call_session_id: None,
+                    needs_human: false,
                     created_at: now,
                     updated_at: now,
                 };
@@ -128,6 +132,9 @@ impl Desk<'_> {
                     .insert_desk_conversation(&conversation, first.as_ref())
                     .await?;
                 self.publish_desk(&conversation.id, first.as_ref()).await;
+                if let Some(first) = &first {
+                    self.answer_in_background(visitor, &conversation.id, &first.body);
+                }
                 (true, conversation.id)
             }
         };
@@ -136,11 +143,17 @@ impl Desk<'_> {
             .store()
             .desk_messages(&conversation.id, None, THREAD_MESSAGES, false)
             .await?;
+        let messages = self
+            .with_ai_answers(
+                &conversation.id,
+                messages.into_iter().map(to_message).collect(),
+            )
+            .await?;
         Ok((
             created,
             ConversationThread {
                 conversation: to_conversation(conversation),
-                messages: messages.into_iter().map(to_message).collect(),
+                messages,
             },
         ))
     }
@@ -166,6 +179,7 @@ impl Desk<'_> {
         };
         self.store().insert_desk_message(&record).await?;
         self.publish_desk(conversation_id, Some(&record)).await;
+        self.answer_in_background(visitor, conversation_id, &record.body);
         Ok(to_message(record))
     }
 
@@ -187,8 +201,14 @@ impl Desk<'_> {
             .last()
             .map(|last| format!("{}:{}", last.created_at, last.id))
             .or(query.after);
+        let messages = self
+            .with_ai_answers(
+                conversation_id,
+                records.into_iter().map(to_message).collect(),
+            )
+            .await?;
         Ok(MessagePage {
-            messages: records.into_iter().map(to_message).collect(),
+            messages,
             next_cursor,
         })
     }

@@ -78,6 +78,7 @@ impl Desk<'_> {
                 channel: query.channel.as_deref(),
                 assignee,
                 tag: query.tag.as_deref(),
+                needs_human: query.needs_human.unwrap_or(false),
                 after: paging.after(),
                 limit: paging.fetch(),
             })
@@ -136,10 +137,13 @@ impl Desk<'_> {
             .await?
             .map(to_rating);
         let call = self.handed_off_call(&record).await?;
+        let messages = self
+            .with_ai_answers(&record.id, messages.into_iter().map(to_message).collect())
+            .await?;
         Ok(InboxConversation {
             conversation: to_conversation(record),
             contact: to_contact(contact),
-            messages: messages.into_iter().map(to_message).collect(),
+            messages,
             tags,
             ticket_id,
             rating,
@@ -279,6 +283,7 @@ impl Desk<'_> {
             priority: None,
             handoff_id: None,
             call_session_id: None,
+            needs_human: false,
             created_at: now,
             updated_at: now,
         };

@@ -8,12 +8,13 @@
 
 use std::sync::Arc;
 
-use model::desk::conversations::DeskUpdate;
+use model::desk::conversations::{DeskUpdate, SenderKind};
 use model::platform::users::Permission;
 use serde::{Deserialize, Serialize};
 use store::{DESK_CHANNEL, DeskMessageRecord, Store};
 use tokio::sync::broadcast;
 
+use crate::desk::ai_agent::to_answer;
 use crate::desk::conversations::{to_conversation, to_message};
 use crate::desk::{Desk, Visitor};
 use crate::live::{Hub, Receiver};
@@ -202,9 +203,15 @@ async fn broadcast_rows(
     };
     // No subscriber is not an error.
     if let Some(message) = message {
-        let _ = sender.send(event(DeskUpdate::Message {
-            message: to_message(message),
-        }));
+        let mut message = to_message(message);
+        // An AI turn goes out with its record (confidence, sources).
+        if message.sender == SenderKind::Bot {
+            match store.ai_answer(&message.id).await {
+                Ok(answer) => message.ai = answer.map(to_answer),
+                Err(error) => tracing::warn!(%error, "desk updates: cannot load the AI turn"),
+            }
+        }
+        let _ = sender.send(event(DeskUpdate::Message { message }));
     }
     let _ = sender.send(event(DeskUpdate::Conversation {
         conversation: to_conversation(conversation.clone()),

@@ -2,6 +2,7 @@
 //! center, reports, campaigns). It may use the platform wing; it reaches the agent wing only
 //! through the bridge (`crate::bridge`).
 
+pub mod ai_agent;
 pub mod automation;
 pub mod contacts;
 pub mod conversations;

@@ -14,6 +14,8 @@ pub enum OutboundTarget {
     Embeddings,
     Gemini,
     ElevenLabs,
+    /// Chat completions for AI answers.
+    Llm,
 }
 
 impl OutboundTarget {
@@ -24,6 +26,7 @@ impl OutboundTarget {
             OutboundTarget::Embeddings => "embeddings",
             OutboundTarget::Gemini => "gemini",
             OutboundTarget::ElevenLabs => "elevenlabs",
+            OutboundTarget::Llm => "llm",
         }
     }
 }

@@ -3,6 +3,7 @@
 //! The `integrations` crate implements them over HTTP, LiveKit's server APIs and the local
 //! embedding model; the server wires those in. Domain tests may use in-memory ones.
 
+pub mod chat;
 pub mod clock;
 pub mod elevenlabs;
 pub mod embeddings;
@@ -12,6 +13,7 @@ pub mod livekit;
 
 use std::sync::Arc;
 
+pub use chat::{ChatModels, ChatTurn};
 pub use clock::Clock;
 pub use elevenlabs::{ElevenLabs, ElevenLabsError};
 pub use embeddings::{ConnectEmbeddings, Embeddings, Purpose};
@@ -29,6 +31,8 @@ pub struct Ports {
     pub embeddings: Arc<dyn ConnectEmbeddings>,
     pub elevenlabs: Arc<dyn ElevenLabs>,
     pub gemini: Arc<dyn GeminiTokens>,
+    /// Chat completions from an OpenAI-compatible server (AI answers with a model).
+    pub chat: Arc<dyn ChatModels>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -60,6 +64,7 @@ pub mod testing {
             embeddings: Arc::new(Offline),
             elevenlabs: Arc::new(Offline),
             gemini: Arc::new(Offline),
+            chat: Arc::new(Offline),
             clock: Arc::new(Offline),
         }
     }
@@ -67,6 +72,13 @@ pub mod testing {
     struct Offline;
 
     const REASON: &str = "this test reaches nothing outside";
+
+    #[async_trait::async_trait]
+    impl ChatModels for Offline {
+        async fn complete(&self, _: &str, _: &[ChatTurn]) -> Result<String> {
+            Err(Error::Unavailable(REASON.to_owned()))
+        }
+    }
 
     #[async_trait::async_trait]
     impl HttpClient for Offline {

@@ -1,5 +1,6 @@
 //! The desk wing's JSON API (seed 001's support desk), for dashboard users.
 
+mod ai_agent;
 mod automation;
 mod contacts;
 mod conversations;
@@ -40,6 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tickets::forms, tickets::create_form))
         .routes(routes!(tickets::delete_form))
         .routes(routes!(automation::get, automation::update))
+        .routes(routes!(ai_agent::get, ai_agent::put))
         .routes(routes!(help_center::list, help_center::create))
         .routes(routes!(help_center::tree))
         .routes(routes!(help_center::reorder))

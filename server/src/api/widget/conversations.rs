@@ -9,6 +9,7 @@ use axum::response::sse::{Event, Sse};
 use domain::Services;
 use futures_util::Stream;
 use model::ErrorBody;
+use model::desk::ai_agent::RateAiAnswer;
 use model::desk::automation::{ConversationRating, RateConversation, WidgetSettings};
 use model::desk::conversations::{
     ConversationList, ConversationThread, DeskMessage, DeskUpdate, MessagePage, MessagesQuery,
@@ -215,4 +216,33 @@ pub async fn rate(
         .rate_conversation(&visitor, &id, input)
         .await?;
     Ok((StatusCode::CREATED, Json(rating)))
+}
+
+/// The visitor rates one of the AI's answers in their conversation; an unhelpful one records
+/// its question as a knowledge gap. A new rating replaces the last.
+#[utoipa::path(
+    post,
+    path = "/api/widget/conversations/{id}/messages/{messageId}/feedback",
+    tag = "widget",
+    params(
+        ("id" = String, Path, description = "The conversation's id"),
+        ("messageId" = String, Path, description = "The AI answer's message id"),
+    ),
+    request_body = RateAiAnswer,
+    security(("widgetSession" = [])),
+    responses(
+        (status = 204, description = "Recorded"),
+        (status = 404, description = "Not an AI answer in one of the visitor's conversations", body = ErrorBody),
+    )
+)]
+pub async fn rate_answer(
+    State(services): State<Services>,
+    WidgetVisitor(visitor): WidgetVisitor,
+    Path((id, message_id)): Path<(String, String)>,
+    ApiJson(rating): ApiJson<RateAiAnswer>,
+) -> Result<StatusCode, ApiError> {
+    services
+        .rate_ai_answer(&visitor, &id, &message_id, rating.helpful)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(conversations::read))
         .routes(routes!(conversations::unread))
         .routes(routes!(conversations::rate))
+        .routes(routes!(conversations::rate_answer))
         .routes(routes!(conversations::stream))
         .routes(routes!(conversations::settings))
         .routes(routes!(tickets::list, tickets::create))

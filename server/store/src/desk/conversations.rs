@@ -29,6 +29,8 @@ pub struct DeskConversationRecord {
     pub priority: Option<String>,
     pub handoff_id: Option<String>,
     pub call_session_id: Option<String>,
+    /// The AI handed it to a human, who has not replied yet.
+    pub needs_human: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -56,6 +58,8 @@ pub struct InboxFilter<'a> {
     pub assignee: Option<Option<&'a str>>,
     /// Only conversations carrying this tag.
     pub tag: Option<&'a str>,
+    /// Only conversations the AI handed to a human who has not replied yet.
+    pub needs_human: bool,
     pub after: Option<(i64, &'a str)>,
     pub limit: i64,
 }
@@ -75,13 +79,24 @@ pub struct DeskMessageRecord {
 
 const CONVERSATION_COLUMNS: &str = "id, workspace_id, app_id, contact_id, status, channel, \
     message_count, last_message_at, assignee_id, snoozed_until, first_response_at, \
-    resolved_at, contact_read_at, priority, handoff_id, call_session_id, created_at, updated_at";
+    resolved_at, contact_read_at, priority, handoff_id, call_session_id, needs_human, created_at, \
+    updated_at";
 
 const MESSAGE_COLUMNS: &str =
     "id, conversation_id, sender_kind, sender_id, body, internal, created_at";
 
-const INSERT_MESSAGE: &str = "INSERT INTO desk_messages (id, conversation_id, sender_kind, \
+pub(crate) const INSERT_MESSAGE: &str = "INSERT INTO desk_messages (id, conversation_id, sender_kind, \
     sender_id, body, internal, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+/// Counts a new message on its conversation (see [`Store::insert_desk_message`]).
+pub(crate) const COUNT_MESSAGE: &str = "UPDATE desk_conversations SET \
+    message_count = message_count + 1, last_message_at = $2, updated_at = $2, \
+    status = CASE WHEN $3 = 'visitor' THEN 'open' ELSE status END, \
+    snoozed_until = CASE WHEN $3 = 'visitor' THEN NULL ELSE snoozed_until END, \
+    first_response_at = CASE WHEN $3 <> 'visitor' AND NOT $4 \
+        THEN COALESCE(first_response_at, $2) ELSE first_response_at END, \
+    needs_human = CASE WHEN $3 = 'agent' AND NOT $4 THEN FALSE ELSE needs_human END \
+    WHERE id = $1";
 
 macro_rules! bind_message {
     ($query:expr, $message:expr) => {
@@ -95,6 +110,7 @@ macro_rules! bind_message {
             .bind($message.created_at)
     };
 }
+pub(crate) use bind_message;
 
 impl Store {
     /// Inserts a conversation with its first message if it has one, in one transaction. A
@@ -106,7 +122,7 @@ impl Store {
     ) -> StoreResult<()> {
         let sql = format!(
             "INSERT INTO desk_conversations ({CONVERSATION_COLUMNS}) VALUES ($1, $2, $3, $4, \
-             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
         );
         in_write_transaction!(self, tx => {
             sqlx::query(&sql)
@@ -126,6 +142,7 @@ impl Store {
                 .bind(&conversation.priority)
                 .bind(&conversation.handoff_id)
                 .bind(&conversation.call_session_id)
+                .bind(conversation.needs_human)
                 .bind(conversation.created_at)
                 .bind(conversation.updated_at)
                 .execute(&mut *tx)
@@ -143,20 +160,13 @@ impl Store {
     /// Adds a message and counts it on its conversation, in one transaction. A visitor's
     /// message reopens a closed or snoozed conversation; the first reply the visitor can see
     /// sets `first_response_at`.
+    /// A member's reply clears `needs_human`.
     pub async fn insert_desk_message(&self, message: &DeskMessageRecord) -> StoreResult<()> {
         in_write_transaction!(self, tx => {
             bind_message!(sqlx::query(INSERT_MESSAGE), message)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query(
-                "UPDATE desk_conversations SET message_count = message_count + 1, \
-                 last_message_at = $2, updated_at = $2, \
-                 status = CASE WHEN $3 = 'visitor' THEN 'open' ELSE status END, \
-                 snoozed_until = CASE WHEN $3 = 'visitor' THEN NULL ELSE snoozed_until END, \
-                 first_response_at = CASE WHEN $3 <> 'visitor' AND NOT $4 \
-                     THEN COALESCE(first_response_at, $2) ELSE first_response_at END \
-                 WHERE id = $1",
-            )
+            sqlx::query(COUNT_MESSAGE)
             .bind(&message.conversation_id)
             .bind(message.created_at)
             .bind(&message.sender_kind)
@@ -274,6 +284,7 @@ impl Store {
                       OR (c.last_message_at = $7 AND c.id < $8)) \
                  AND ($10 IS NULL OR EXISTS (SELECT 1 FROM desk_conversation_tags ct \
                       WHERE ct.conversation_id = c.id AND ct.tag_id = $10)) \
+                 AND (NOT $11 OR c.needs_human) \
                  ORDER BY c.last_message_at DESC, c.id DESC LIMIT $9",
                 crate::qualified(CONVERSATION_COLUMNS, "c")
             )
@@ -295,6 +306,7 @@ impl Store {
             .bind(after_id)
             .bind(filter.limit)
             .bind(filter.tag)
+            .bind(filter.needs_human)
             .fetch_all(pool)
             .await)?,
         )

@@ -264,6 +264,43 @@ impl Services {
         Ok(results)
     }
 
+    /// Counts a question the knowledge base did not answer well (a reader rated the answer
+    /// unhelpful) as a gap, against the conversation it came from.
+    pub(crate) async fn record_unanswered_question(
+        &self,
+        app_id: &str,
+        question: &str,
+        top_score: f64,
+        session_id: &str,
+    ) -> Result<()> {
+        let normalized = normalize_query(question);
+        if normalized.is_empty() {
+            return Ok(());
+        }
+        let now = self.now_ms();
+        self.store()
+            .record_knowledge_gap(
+                &GapRecord {
+                    id: new_id(),
+                    app_id: app_id.to_owned(),
+                    query: question.chars().take(MAX_QUERY_CHARS).collect(),
+                    normalized_query: normalized,
+                    occurrences: 1,
+                    last_top_score: top_score,
+                    example_sessions: vec![session_id.to_owned()],
+                    status: GapStatus::Open.as_str().to_owned(),
+                    document_id: None,
+                    resolved_by: None,
+                    resolved_at: None,
+                    first_seen_at: now,
+                    last_seen_at: now,
+                },
+                Some(session_id),
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Logs a search and, when it found nothing good enough, counts its gap.
     async fn log_search(&self, record: &SearchLogRecord, session: Option<&str>) -> Result<()> {
         self.store().record_knowledge_search(record).await?;
