@@ -121,9 +121,25 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
+/// Text to put inside a `<textarea>`. Leptos writes a textarea's children without escaping
+/// them (the element holds raw text, as `<script>` does), so text containing `</textarea>`
+/// would end the element and inject markup. Escaping `&` and `<` is enough: the browser decodes
+/// the entities back into the text the textarea shows and submits.
+pub fn textarea_text(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn textarea_text_cannot_close_its_textarea() {
+        assert_eq!(
+            textarea_text("a </textarea><script>x()</script> & b"),
+            "a &lt;/textarea>&lt;script>x()&lt;/script> &amp; b"
+        );
+    }
 
     #[test]
     fn formats_epoch_milliseconds_as_utc() {

@@ -37,6 +37,7 @@ use crate::pages::agent::playground::PlaygroundPage;
 use crate::pages::agent::tools::ToolsPage;
 use crate::pages::agent::voice_sessions::{VoiceSessionPage, VoiceSessionsPage};
 use crate::pages::desk::contacts::{ContactPage, ContactsPage};
+use crate::pages::desk::help_center_editor::{AiAgentPage, ArticleEditorPage, HelpCenterPage};
 use crate::pages::desk::inbox::{InboxConversationPage, InboxPage};
 use crate::pages::desk::support::{AutomationPage, SnippetsPage, TagsPage};
 use crate::pages::desk::tickets::{TicketPage, TicketsPage};
@@ -121,6 +122,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apps/:slug/contacts") view=ContactsPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/contacts/:id") view=ContactPage ssr=SsrMode::Async />
                     <Route path=path!("/apps/:slug/widget") view=WidgetPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/help-center") view=HelpCenterPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/help-center/articles/:id") view=ArticleEditorPage ssr=SsrMode::Async />
+                    <Route path=path!("/apps/:slug/ai-agent") view=AiAgentPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -12,3 +12,11 @@ CREATE TABLE help_collections (
     UNIQUE (app_id, slug)
 );
 CREATE INDEX help_collections_parent ON help_collections (app_id, parent_id, position);
+
+-- How an app's public help center looks. No row: the default colour.
+CREATE TABLE help_center_settings (
+    app_id     TEXT PRIMARY KEY NOT NULL REFERENCES apps (id) ON DELETE CASCADE,
+    -- #rrggbb: the header and links.
+    color      TEXT NOT NULL,
+    updated_at BIGINT NOT NULL
+);

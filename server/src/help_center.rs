@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use domain::{Error, Services};
 use leptos::prelude::*;
 use leptos::tachys::view::RenderHtml;
+use model::desk::help_center::DEFAULT_HELP_CENTER_COLOR;
 use model::platform::apps::App;
 use serde::Deserialize;
 
@@ -22,8 +23,11 @@ use crate::state::AppState;
 
 /// The reader's ballot cookie: a random id, a year long, this path only.
 const VOTER_COOKIE: &str = "sb_help_reader";
-/// The colour of a help center's header when the app names none.
-const DEFAULT_COLOR: &str = "#1d4ed8";
+/// An app's help center and its colour, which every page is drawn in.
+struct Look<'a> {
+    app: &'a App,
+    color: String,
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -39,7 +43,12 @@ async fn home(State(services): State<Services>, Path(app_slug): Path<String>) ->
         Ok(app) => app,
         Err(error) => return failure(None, &app_slug, error),
     };
-    match services.help_home(&app).await {
+    let color = services
+        .help_center_look(&app)
+        .await
+        .unwrap_or_else(|_| DEFAULT_HELP_CENTER_COLOR.to_owned());
+    let app = Look { app: &app, color };
+    match services.help_home(app.app).await {
         Ok(home) => {
             let loose = home
                 .articles
@@ -47,7 +56,7 @@ async fn home(State(services): State<Services>, Path(app_slug): Path<String>) ->
                 .filter(|a| a.collection_id.is_none())
                 .collect();
             let collections = home.collections;
-            let slug = app.slug.clone();
+            let slug = app.app.slug.clone();
             page(
                 &app,
                 String::new(),
@@ -72,11 +81,16 @@ async fn collection(
         Ok(app) => app,
         Err(error) => return failure(None, &app_slug, error),
     };
-    match services.help_collection(&app, &slug).await {
+    let color = services
+        .help_center_look(&app)
+        .await
+        .unwrap_or_else(|_| DEFAULT_HELP_CENTER_COLOR.to_owned());
+    let app = Look { app: &app, color };
+    match services.help_collection(app.app, &slug).await {
         Ok(found) => {
             let title = found.collection.name.clone();
             let description = found.collection.description.clone().unwrap_or_default();
-            let slug = app.slug.clone();
+            let slug = app.app.slug.clone();
             page(&app, title, description, String::new(), move || {
                 view! {
                     <HelpCollectionContent
@@ -107,10 +121,15 @@ async fn article(
         Ok(app) => app,
         Err(error) => return failure(None, &app_slug, error),
     };
-    match services.help_article(&app, &slug).await {
+    let color = services
+        .help_center_look(&app)
+        .await
+        .unwrap_or_else(|_| DEFAULT_HELP_CENTER_COLOR.to_owned());
+    let app = Look { app: &app, color };
+    match services.help_article(app.app, &slug).await {
         Ok(found) => {
             let title = found.article.summary.title.clone();
-            let slug = app.slug.clone();
+            let slug = app.app.slug.clone();
             let voted = query.voted.is_some();
             page(&app, title, String::new(), String::new(), move || {
                 view! {
@@ -142,11 +161,16 @@ async fn search(
         Ok(app) => app,
         Err(error) => return failure(None, &app_slug, error),
     };
+    let color = services
+        .help_center_look(&app)
+        .await
+        .unwrap_or_else(|_| DEFAULT_HELP_CENTER_COLOR.to_owned());
+    let app = Look { app: &app, color };
     let q = query.q.trim().to_owned();
     if q.is_empty() {
-        return redirect(&format!("/help/{}", app.slug), None);
+        return redirect(&format!("/help/{}", app.app.slug), None);
     }
-    match services.help_search(&app, &q).await {
+    match services.help_search(app.app, &q).await {
         Ok(found) => {
             let shown = found.query.clone();
             page(
@@ -177,13 +201,18 @@ async fn vote(
         Ok(app) => app,
         Err(error) => return failure(None, &app_slug, error),
     };
+    let color = services
+        .help_center_look(&app)
+        .await
+        .unwrap_or_else(|_| DEFAULT_HELP_CENTER_COLOR.to_owned());
+    let app = Look { app: &app, color };
     let known = reader_cookie(&headers);
     let reader = known
         .clone()
         .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
     let voter = format!("reader:{reader}");
     if let Err(error) = services
-        .vote_on_help_article(&app, &slug, &voter, form.helpful)
+        .vote_on_help_article(app.app, &slug, &voter, form.helpful)
         .await
     {
         return failure(Some(&app), &app_slug, error);
@@ -191,11 +220,11 @@ async fn vote(
     let cookie = known.is_none().then(|| {
         format!(
             "{VOTER_COOKIE}={reader}; Path=/help/{}; Max-Age=31536000; HttpOnly; SameSite=Lax",
-            app.slug
+            app.app.slug
         )
     });
     redirect(
-        &format!("/help/{}/articles/{slug}?voted=1", app.slug),
+        &format!("/help/{}/articles/{slug}?voted=1", app.app.slug),
         cookie,
     )
 }
@@ -226,7 +255,7 @@ fn redirect(location: &str, cookie: Option<String>) -> Response {
 
 /// A complete help-center document around `content`.
 fn page<V: IntoView + 'static>(
-    app: &App,
+    app: &Look<'_>,
     title: String,
     description: String,
     query: String,
@@ -237,14 +266,15 @@ fn page<V: IntoView + 'static>(
 
 fn page_with_status<V: IntoView + 'static>(
     status: StatusCode,
-    app: &App,
+    look: &Look<'_>,
     title: String,
     description: String,
     query: String,
     content: impl FnOnce() -> V + Send + 'static,
 ) -> Response {
-    let app_name = app.name.clone();
-    let app_slug = app.slug.clone();
+    let app_name = look.app.name.clone();
+    let app_slug = look.app.slug.clone();
+    let color = look.color.clone();
     let owner = Owner::new();
     let body = owner.with(move || {
         view! {
@@ -253,7 +283,7 @@ fn page_with_status<V: IntoView + 'static>(
                 description=description
                 app_name=app_name
                 app_slug=app_slug
-                color=DEFAULT_COLOR.to_owned()
+                color=color
                 query=query
             >
                 {content()}
@@ -272,7 +302,7 @@ fn page_with_status<V: IntoView + 'static>(
 }
 
 /// A failure as a page: "not found" for what readers may not see, a plain error otherwise.
-fn failure(app: Option<&App>, app_slug: &str, error: Error) -> Response {
+fn failure(app: Option<&Look<'_>>, app_slug: &str, error: Error) -> Response {
     let status = match error {
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Invalid(_) | Error::InvalidFields(_) => StatusCode::BAD_REQUEST,

@@ -63,6 +63,8 @@ const NAVIGATION: &[(&str, &[NavItem])] = &[
         "Configure",
         &[
             app_page("Knowledge", "knowledge", Permission::KnowledgeRead),
+            app_page("Help center", "help-center", Permission::KnowledgeRead),
+            app_page("AI agent", "ai-agent", Permission::KnowledgeRead),
             app_page("Tools", "tools", Permission::ToolsManage),
             app_page("Guardrails", "guardrails", Permission::GuardrailsManage),
             app_page("Persona", "persona", Permission::PersonaManage),

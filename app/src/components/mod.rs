@@ -3,6 +3,7 @@ pub mod form_enhancer;
 pub mod keyboard_shortcuts;
 pub mod layout;
 pub mod live_region;
+pub mod markdown_editor;
 pub mod notice;
 pub mod pager;
 pub mod reply_composer;

@@ -224,6 +224,11 @@
       li.visitor { align-self: flex-end; background: #2f5bea; color: #fff; }
       li.agent, li.bot { align-self: flex-start; background: #fff; border: 1px solid #dde3ef; }
       li.hint { align-self: center; background: none; color: #5b6478; font-size: 13px; }
+      li .sources, li .helpful { margin-top: 6px; font-size: 12px; color: #5b6478;
+        white-space: normal; }
+      li .sources a { color: #2f5bea; }
+      li .helpful button { margin-left: 6px; border: 1px solid #c5cddd; background: #fff;
+        border-radius: 10px; padding: 1px 8px; font-size: 12px; cursor: pointer; }
       form { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #dde3ef; }
       textarea { flex: 1; resize: none; height: 42px; padding: 10px; font-size: 14px;
         border: 1px solid #c5cddd; border-radius: 8px; }
@@ -323,9 +328,55 @@
       const item = document.createElement("li");
       item.className = message.sender;
       item.textContent = message.body;
+      if (message.ai && !message.ai.handedOff) showAnswerFacts(item, message);
       list.appendChild(item);
     }
     list.scrollTop = list.scrollHeight;
+  }
+
+  // An AI answer cites its articles (help-center links) and asks whether it helped.
+  function showAnswerFacts(item, message) {
+    if (message.ai.sources.length) {
+      const sources = document.createElement("div");
+      sources.className = "sources";
+      sources.append("Sources: ");
+      message.ai.sources.forEach((source, index) => {
+        const link = document.createElement("a");
+        link.href = new URL(source.url, base).href;
+        link.target = "_blank";
+        link.rel = "noopener";
+        link.textContent = source.title;
+        if (index) sources.append(", ");
+        sources.appendChild(link);
+      });
+      item.appendChild(sources);
+    }
+    const ask = document.createElement("div");
+    ask.className = "helpful";
+    if (message.ai.helpful !== null && message.ai.helpful !== undefined) {
+      ask.textContent = "Thanks for your feedback.";
+    } else {
+      ask.append("Helpful?");
+      for (const [label, helpful] of [["Yes", true], ["No", false]]) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.textContent = label;
+        button.addEventListener("click", async () => {
+          try {
+            await api(
+              "POST",
+              `/conversations/${message.conversationId}/messages/${message.id}/feedback`,
+              { helpful },
+            );
+            ask.textContent = "Thanks for your feedback.";
+          } catch (error) {
+            showError(error);
+          }
+        });
+        ask.appendChild(button);
+      }
+    }
+    item.appendChild(ask);
   }
 
   async function loadNewMessages() {

@@ -170,7 +170,10 @@ async fn the_ai_answers_from_public_articles_and_hands_off_when_unsure() {
     );
     assert_eq!(handoff["ai"]["handedOff"], true);
     assert_eq!(handoff["ai"]["handoffReason"], "low_confidence");
-    assert_eq!(needs_human(&app, &cookie).await, std::slice::from_ref(&handed_id));
+    assert_eq!(
+        needs_human(&app, &cookie).await,
+        std::slice::from_ref(&handed_id)
+    );
     // Handed off, the AI stays silent even on a question it could answer.
     let before = thread(&app, &token, &handed_id).await.len();
     as_visitor(

@@ -414,6 +414,34 @@ async fn collections_form_a_tree_in_one_app_and_must_be_empty_to_go() {
     let page = app.get("/help/tree/collections/cards").await;
     assert_eq!(page.status, 200);
     assert!(page.text.contains("Card refunds"), "{}", page.text);
+    assert!(page.text.contains("--brand: #1d4ed8"), "the default colour");
+    // The app's colour and name on every page.
+    let looked = app
+        .call_as(
+            &tenant,
+            Method::PUT,
+            "/api/help/settings",
+            Some(json!({"color": "#0E7C66"})),
+        )
+        .await;
+    assert_eq!(looked.json()["color"], "#0e7c66", "{}", looked.text);
+    let bad = app
+        .call_as(
+            &tenant,
+            Method::PUT,
+            "/api/help/settings",
+            Some(json!({"color": "green"})),
+        )
+        .await;
+    assert_eq!(bad.status, 400, "{}", bad.text);
+    let front = app.get("/help/tree").await;
+    assert!(front.text.contains("--brand: #0e7c66"), "{}", front.text);
+    assert!(
+        front.text.contains("App tree Help Center"),
+        "{}",
+        front.text
+    );
+    assert_eq!(home.json()["appName"], "App tree");
     assert_eq!(app.get("/help/tree/collections/shipping").await.status, 404);
     assert_eq!(app.get("/help/no-such-app").await.status, 404);
 

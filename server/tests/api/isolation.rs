@@ -1043,6 +1043,11 @@ async fn assert_victim_intact(app: &TestApp, victim: &Victim) {
     assert_eq!(collections["collections"][0]["name"], VICTIM_MARKER);
     assert_eq!(collections["collections"][0]["articleCount"], 1);
     assert_eq!(collections["collections"].as_array().unwrap().len(), 1);
+    let look = app
+        .get_as(&victim.tenant, "/api/help/settings")
+        .await
+        .json();
+    assert_eq!(look["color"], "#1d4ed8");
     let ai_agent = app.get_as(&victim.tenant, "/api/ai-agent").await.json();
     assert_eq!(ai_agent["enabled"], false);
     let gaps = app

@@ -1667,3 +1667,152 @@ async fn tickets_snippets_tags_and_automation_are_managed_from_their_pages() {
     let viewer_detail = page(&app, &format!("/apps/shop/tickets/{id}"), Some(&viewer)).await;
     assert!(!viewer_detail.text.contains("id=\"comment-form\""));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_help_center_and_the_ai_agent_are_managed_from_their_pages() {
+    let app = TestApp::new().await;
+    let (shop, admin) = member_of_app(&app, "shop", "admin@example.com", Role::Admin).await;
+    let viewer = another_member(&app, "shop", "viewer@example.com", Role::Viewer).await;
+
+    // A collection, and an article written and published in it.
+    let made = call(
+        &app,
+        "/sfn/collection-create",
+        "slug=shop&name=Billing",
+        &admin,
+    )
+    .await;
+    assert_eq!(made.status, 200, "{}", made.text);
+    let collections = app.get_as(&shop, "/api/help/collections").await.json();
+    let billing = collections["collections"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let saved = call(
+        &app,
+        "/sfn/article-save",
+        &format!(
+            "slug=shop&id=&title=Paying+by+card&article_slug=&collection_id={billing}\
+             &visibility=public&status=published&content=We+take+**all+cards**.%0A%0A%3Cscript%3Ealert(1)%3C%2Fscript%3E"
+        ),
+        &admin,
+    )
+    .await;
+    assert!(
+        saved.status.is_redirection() || saved.status.is_success(),
+        "{}",
+        saved.text
+    );
+    let listed = page(&app, "/apps/shop/help-center", Some(&admin)).await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    for shown in [
+        "Billing",
+        "Paying by card",
+        "published",
+        "/help/shop/articles/paying-by-card",
+        "Add the collection",
+    ] {
+        assert!(listed.text.contains(shown), "{shown}: {}", listed.text);
+    }
+    let article = app.get_as(&shop, "/api/knowledge/documents").await.json()["documents"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let editor = page(
+        &app,
+        &format!("/apps/shop/help-center/articles/{article}"),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(editor.status, 200, "{}", editor.text);
+    assert!(
+        editor.text.contains("<strong>all cards</strong>"),
+        "the preview: {}",
+        editor.text
+    );
+    assert!(
+        !editor.text.contains("<script>alert"),
+        "sanitised: {}",
+        editor.text
+    );
+    let unpublished = call(
+        &app,
+        "/sfn/article-status",
+        &format!("slug=shop&id={article}&status=draft"),
+        &admin,
+    )
+    .await;
+    assert_eq!(unpublished.status, 200, "{}", unpublished.text);
+    assert_eq!(
+        app.get("/help/shop/articles/paying-by-card").await.status,
+        404
+    );
+
+    // The AI agent: on, its collection, and Monday's hours in Paris.
+    let ai = call(
+        &app,
+        "/sfn/ai-agent-save",
+        &format!(
+            "slug=shop&enabled=on&model=knowledge&confidence_threshold=0.55\
+             &handoff_message=A+teammate+will+help.&collection_ids%5B0%5D={billing}\
+             &timezone=Europe%2FParis&starts%5B0%5D=09%3A00&ends%5B0%5D=17%3A00\
+             &starts%5B1%5D=&ends%5B1%5D="
+        ),
+        &admin,
+    )
+    .await;
+    assert_eq!(ai.status, 200, "{}", ai.text);
+    let settings = app.get_as(&shop, "/api/ai-agent").await.json();
+    assert_eq!(settings["enabled"], true);
+    assert_eq!(settings["confidenceThreshold"], 0.55);
+    assert_eq!(settings["collectionIds"], json!([billing]));
+    assert_eq!(
+        settings["workingHours"],
+        json!({"timezone": "Europe/Paris",
+               "days": [{"day": "monday", "start": "09:00", "end": "17:00"}]})
+    );
+    let shown = page(&app, "/apps/shop/ai-agent", Some(&admin)).await;
+    assert!(
+        shown.text.contains("A teammate will help."),
+        "{}",
+        shown.text
+    );
+
+    // Text shown in a textarea cannot close it (Leptos writes a textarea's children raw).
+    let snippet = call(
+        &app,
+        "/sfn/snippet-create",
+        "slug=shop&name=Trap&content=%3C%2Ftextarea%3E%3Cb+id%3Dinjected%3Ex%3C%2Fb%3E",
+        &admin,
+    )
+    .await;
+    assert_eq!(snippet.status, 200, "{}", snippet.text);
+    let snippets = page(&app, "/apps/shop/snippets", Some(&admin)).await;
+    assert!(!snippets.text.contains("<b id=injected>"), "{}", snippets.text);
+    assert!(snippets.text.contains("&lt;/textarea>&lt;b id=injected>"), "{}", snippets.text);
+
+    // A viewer reads both pages, without their controls, and changes nothing.
+    let viewed = page(&app, "/apps/shop/help-center", Some(&viewer)).await;
+    assert_eq!(viewed.status, 200, "{}", viewed.text);
+    assert!(
+        !viewed.text.contains("Add the collection"),
+        "{}",
+        viewed.text
+    );
+    let refused = call(
+        &app,
+        "/sfn/collection-create",
+        "slug=shop&name=Mine",
+        &viewer,
+    )
+    .await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    let refused = call(
+        &app,
+        "/sfn/ai-agent-save",
+        "slug=shop&model=knowledge&confidence_threshold=0.5&handoff_message=x&timezone=UTC",
+        &viewer,
+    )
+    .await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+}

@@ -135,3 +135,39 @@ pub struct SupportSettingsView {
     pub may_manage_tags: bool,
     pub may_manage_automation: bool,
 }
+
+/// The Help center page: the app's collections as a tree and its articles.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HelpCenterView {
+    /// The public help center's path.
+    pub public_url: String,
+    /// Its colour, `#rrggbb`.
+    pub color: String,
+    /// Parents before children, each with its depth (0 at the top).
+    pub collections: Vec<(super::help_center::Collection, usize)>,
+    pub articles: Vec<super::help_center::EditorArticle>,
+    /// Whether the user may change them (`knowledge.manage`).
+    pub may_manage: bool,
+}
+
+/// The article editor: the article (none for a new one) and where it may go.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArticleEditorView {
+    pub article: Option<super::help_center::EditorArticleDetail>,
+    /// The article's content as readers see it, rendered and sanitised.
+    pub preview_html: String,
+    pub collections: Vec<(super::help_center::Collection, usize)>,
+    pub may_manage: bool,
+}
+
+/// The AI agent page: the settings and the collections it may answer from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AiAgentView {
+    pub settings: super::ai_agent::AiAgentSettings,
+    pub collections: Vec<(super::help_center::Collection, usize)>,
+    /// Whether the user may change them (`persona.manage`).
+    pub may_manage: bool,
+}

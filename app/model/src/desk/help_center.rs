@@ -107,6 +107,18 @@ pub struct ReorderCollections {
     pub ids: Vec<String>,
 }
 
+/// How the public help center looks: `GET|PUT /api/help/settings`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HelpCenterSettings {
+    /// `#rrggbb`: the header and links (a blue until chosen).
+    pub color: String,
+}
+
+/// The help center's colour until the app chooses one.
+pub const DEFAULT_HELP_CENTER_COLOR: &str = "#1d4ed8";
+
 /// An article as readers see it: the widget's help API.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -136,6 +148,8 @@ pub struct HelpArticle {
 #[serde(rename_all = "camelCase")]
 pub struct HelpHome {
     pub app_name: String,
+    /// `#rrggbb`.
+    pub color: String,
     /// The help center's address.
     pub url: String,
     /// Collections holding published public articles, parents first.
@@ -179,4 +193,50 @@ pub struct HelpSearchResults {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ArticleVote {
     pub helpful: bool,
+}
+
+/// An article as the dashboard's help-center editor lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EditorArticle {
+    /// The knowledge document's id.
+    pub id: String,
+    pub title: String,
+    pub slug: String,
+    /// `draft`, `published` or `archived`.
+    pub status: String,
+    /// `public` or `internal`.
+    pub visibility: String,
+    pub collection_id: Option<String>,
+    /// Readers' ballots.
+    pub helpful: i64,
+    pub not_helpful: i64,
+    /// The help-center page, when readers can see the article (published and public).
+    pub public_url: Option<String>,
+    pub updated_at: i64,
+}
+
+/// One article in the editor, with its Markdown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EditorArticleDetail {
+    pub article: EditorArticle,
+    pub content: String,
+}
+
+/// What the editor saves: a new article (no `id`) or changes to one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveHelpArticle {
+    pub id: Option<String>,
+    pub title: String,
+    /// Made from the title when absent.
+    pub slug: Option<String>,
+    pub collection_id: Option<String>,
+    /// `public` or `internal`.
+    pub visibility: String,
+    /// `draft`, `published` or `archived`.
+    pub status: String,
+    /// Markdown.
+    pub content: String,
 }

@@ -90,7 +90,7 @@ fn ExperimentFields(name: String, description: String, variants: String) -> impl
         </div>
         <label>
             "Variants: one a line, its id, its weight, and optionally its config as JSON"
-            <textarea name="variants" rows="4" class="mono" required placeholder=VARIANTS_HINT>{variants}</textarea>
+            <textarea name="variants" rows="4" class="mono" required placeholder=VARIANTS_HINT>{crate::format::textarea_text(&variants)}</textarea>
         </label>
     }
 }

@@ -123,7 +123,7 @@ fn Playground(slug: String, setup: PlaygroundSetup) -> impl IntoView {
                             </datalist>
                         </label>
                     </div>
-                    <label>"Instructions" <textarea name="config[prompt]" rows="5">{setup.instructions}</textarea></label>
+                    <label>"Instructions" <textarea name="config[prompt]" rows="5">{crate::format::textarea_text(&setup.instructions)}</textarea></label>
                     <label>"Greeting" <input type="text" name="config[greeting]" value=setup.greeting placeholder="Hi, how can I help?" /></label>
                     <div class="form-row">
                         <label class="checkbox"><input type="checkbox" name="config[vad_enabled]" checked />" Voice activity detection"</label>

@@ -3,6 +3,7 @@
 
 pub mod contacts;
 pub mod help_center;
+pub mod help_center_editor;
 pub mod inbox;
 pub mod support;
 pub mod tickets;
@@ -40,9 +41,10 @@ fn ThreadEntry(
         <li class=class>
             <span class="chat-meta">{author}" · "{at}</span>
             <p>{body}</p>
-            {ai.map(|ai| view! { <AiTurnFacts ai /> })}
+            {ai.map(|ai| view! { <AiTurnFacts ai /> }.into_any())}
         </li>
     }
+    .into_any()
 }
 
 /// What an AI turn rests on: its confidence, sources, latency, any handoff and the visitor's

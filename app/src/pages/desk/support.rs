@@ -65,7 +65,7 @@ pub fn SnippetsPage() -> impl IntoView {
                                 <input type="hidden" name="id" value=edit_id />
                                 <label>"Name"<input type="text" name="name" required maxlength="100" value=edit_name /></label>
                                 <label>"Shortcut"<input type="text" name="shortcut" maxlength="33" value=shortcut /></label>
-                                <label>"Content"<textarea name="content" rows="3" required maxlength="5000">{edit_content}</textarea></label>
+                                <label>"Content"<textarea name="content" rows="3" required maxlength="5000">{crate::format::textarea_text(&edit_content)}</textarea></label>
                                 <button class="button" type="submit">"Save"</button>
                             </ActionForm>
                         </details>

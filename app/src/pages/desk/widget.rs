@@ -110,7 +110,7 @@ fn OriginsForm(slug: String, origins: String) -> impl IntoView {
             <input type="hidden" name="slug" value=slug />
             <label>
                 "This app's origins, one per line (blank: the workspace's)"
-                <textarea name="origins" rows="4" placeholder="https://shop.example.com">{origins}</textarea>
+                <textarea name="origins" rows="4" placeholder="https://shop.example.com">{crate::format::textarea_text(&origins)}</textarea>
             </label>
             <div class="form-actions">
                 <button class="button" type="submit">"Save origins"</button>

@@ -80,7 +80,7 @@ fn SettingsForm(workspace: Workspace) -> impl IntoView {
             <label>"Name" <input type="text" name="name" required maxlength="100" value=workspace.name /></label>
             <label>
                 "Allowed origins, one per line: the default for apps with none of their own"
-                <textarea name="origins" rows="4" placeholder="https://*.example.com">{workspace.allowed_origins.join("\n")}</textarea>
+                <textarea name="origins" rows="4" placeholder="https://*.example.com">{crate::format::textarea_text(&workspace.allowed_origins.join("\n"))}</textarea>
             </label>
             <div class="form-row">
                 <label>"Timezone (IANA)" <input type="text" name="timezone" required value=workspace.timezone placeholder="Europe/Lisbon" /></label>

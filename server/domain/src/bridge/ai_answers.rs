@@ -72,7 +72,7 @@ impl Services {
     /// The AI's turn after a visitor's `question` in a chat: an answer citing articles, a
     /// handoff to a human, or nothing. `asked` is when the visitor's message arrived, for the
     /// recorded latency.
-    pub async fn answer_in_chat(
+    pub(crate) async fn answer_in_chat(
         &self,
         app: &Arc<App>,
         conversation_id: &str,

@@ -58,6 +58,11 @@ pub struct HelpArticlePage {
 }
 
 impl Services {
+    /// The colour of the app's public help center, `#rrggbb`.
+    pub async fn help_center_look(&self, app: &App) -> Result<String> {
+        self.help_center_color(&app.id).await
+    }
+
     /// The active app a public help center belongs to.
     pub async fn help_center_app(&self, app_slug: &str) -> Result<Arc<App>> {
         let record = self
@@ -75,6 +80,7 @@ impl Services {
         let articles = self.public_articles(&app.id, None, LISTED_ARTICLES).await?;
         Ok(HelpHome {
             app_name: app.name.clone(),
+            color: self.help_center_color(&app.id).await?,
             url: help_center_path(&app.slug),
             collections: self.visible_collections(app).await?,
             articles: articles.iter().map(|a| summary(app, a)).collect(),

@@ -4,9 +4,11 @@
 //! - [`handoffs`]: voice handoffs land in the inbox, and the inbox works them;
 //! - [`help_center`]: the help center and the widget read the published public articles (agent
 //!   knowledge documents) in the desk's collections;
+//! - [`help_editor`]: the dashboard edits those articles in those collections;
 //! - [`ai_answers`]: the AI answers a visitor's chat from those articles, or hands the chat to
 //!   a human.
 
 pub mod ai_answers;
 mod handoffs;
 pub mod help_center;
+mod help_editor;

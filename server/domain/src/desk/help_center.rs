@@ -6,12 +6,13 @@ use std::collections::HashMap;
 
 use model::desk::help_center::{
     Collection, CollectionList, CollectionNode, CollectionPatch, CollectionTree, CreateCollection,
-    ReorderCollections,
+    DEFAULT_HELP_CENTER_COLOR, HelpCenterSettings, ReorderCollections,
 };
 use model::platform::users::Permission;
 use store::{CollectionRecord, CollectionUsage, StoreError};
 
 use crate::desk::Desk;
+use crate::desk::tags::checked_color;
 use crate::ids::new_id;
 use crate::validation::{Checks, MAX_SLUG_CHARS, is_slug, slug_from};
 use crate::{Caller, Error, Result};
@@ -318,6 +319,37 @@ impl Desk<'_> {
         self.collections(caller).await
     }
 
+    /// How the public help center looks.
+    pub async fn help_center_settings(&self, caller: &Caller) -> Result<HelpCenterSettings> {
+        caller.require(Permission::KnowledgeRead)?;
+        Ok(HelpCenterSettings {
+            color: self.help_center_color(&caller.app.id).await?,
+        })
+    }
+
+    pub async fn put_help_center_settings(
+        &self,
+        caller: &Caller,
+        input: HelpCenterSettings,
+    ) -> Result<HelpCenterSettings> {
+        caller.require(Permission::KnowledgeManage)?;
+        let mut checks = Checks::new();
+        let color = checked_color(&input.color, &mut checks);
+        checks.finish()?;
+        self.store()
+            .put_help_center_color(&caller.app.id, &color, self.now_ms())
+            .await?;
+        self.audit_change(
+            caller,
+            "help_center.updated",
+            "app",
+            Some(caller.app.id.clone()),
+            Some(serde_json::json!({ "color": color })),
+        )
+        .await?;
+        Ok(HelpCenterSettings { color })
+    }
+
     pub(crate) async fn collection_forest(&self, app_id: &str) -> Result<Vec<CollectionNode>> {
         let collections = self.store().list_collections(app_id).await?;
         Ok(forest(collections.into_iter().map(to_collection).collect()))
@@ -331,6 +363,17 @@ impl Desk<'_> {
             .find(|c| c.collection.id == id)
             .map(to_collection)
             .ok_or(Error::NotFound("collection"))
+    }
+}
+
+impl crate::Services {
+    /// The colour of an app's public help center (the default until one is chosen).
+    pub(crate) async fn help_center_color(&self, app_id: &str) -> Result<String> {
+        Ok(self
+            .store()
+            .help_center_color(app_id)
+            .await?
+            .unwrap_or_else(|| DEFAULT_HELP_CENTER_COLOR.to_owned()))
     }
 }
 

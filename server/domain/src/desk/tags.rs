@@ -40,7 +40,7 @@ pub(crate) fn to_conversation_tag(applied: AppliedTag) -> ConversationTag {
 }
 
 /// `#rrggbb`, lowercased.
-fn checked_color(color: &str, checks: &mut Checks) -> String {
+pub(crate) fn checked_color(color: &str, checks: &mut Checks) -> String {
     let color = color.trim().to_lowercase();
     let valid = color.len() == 7
         && color.starts_with('#')

@@ -48,6 +48,20 @@ pub(crate) struct SessionIdentity {
 }
 
 impl Caller {
+    /// The email of the dashboard user acting through the app, if one is.
+    pub fn user_email(&self) -> Option<String> {
+        match self.acting.as_ref().map(|actor| &actor.principal) {
+            Some(crate::Principal::User(user)) => Some(user.email.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether [`Caller::require`] would let it do what `permission` covers (for pages that
+    /// show or hide their controls).
+    pub fn has(&self, permission: Permission) -> bool {
+        self.require(permission).is_ok()
+    }
+
     /// An operation for servers and dashboard users, never browsers: the app secret may, a
     /// session token may not, and a dashboard user needs `permission` in the app's workspace.
     pub(crate) fn require(&self, permission: Permission) -> Result<()> {

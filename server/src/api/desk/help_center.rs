@@ -8,7 +8,7 @@ use domain::Services;
 use model::ErrorBody;
 use model::desk::help_center::{
     Collection, CollectionList, CollectionPatch, CollectionTree, CreateCollection,
-    ReorderCollections,
+    HelpCenterSettings, ReorderCollections,
 };
 
 use crate::http::{ApiError, ApiJson, AppCaller};
@@ -155,4 +155,44 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     services.desk().delete_collection(&caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// How the public help center looks.
+#[utoipa::path(
+    get,
+    path = "/api/help/settings",
+    tag = "help center",
+    security(("appSecret" = [])),
+    responses((status = 200, description = "The settings", body = HelpCenterSettings))
+)]
+pub async fn settings(
+    State(services): State<Services>,
+    AppCaller(caller): AppCaller,
+) -> Result<Json<HelpCenterSettings>, ApiError> {
+    Ok(Json(services.desk().help_center_settings(&caller).await?))
+}
+
+/// Changes how the public help center looks.
+#[utoipa::path(
+    put,
+    path = "/api/help/settings",
+    tag = "help center",
+    request_body = HelpCenterSettings,
+    security(("appSecret" = [])),
+    responses(
+        (status = 200, description = "The settings", body = HelpCenterSettings),
+        (status = 400, description = "Not a colour like #1d4ed8", body = ErrorBody),
+    )
+)]
+pub async fn put_settings(
+    State(services): State<Services>,
+    AppCaller(caller): AppCaller,
+    ApiJson(input): ApiJson<HelpCenterSettings>,
+) -> Result<Json<HelpCenterSettings>, ApiError> {
+    Ok(Json(
+        services
+            .desk()
+            .put_help_center_settings(&caller, input)
+            .await?,
+    ))
 }

@@ -44,6 +44,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ai_agent::get, ai_agent::put))
         .routes(routes!(help_center::list, help_center::create))
         .routes(routes!(help_center::tree))
+        .routes(routes!(help_center::settings, help_center::put_settings))
         .routes(routes!(help_center::reorder))
         .routes(routes!(
             help_center::get,

@@ -171,4 +171,34 @@ impl Store {
             Ok(())
         })
     }
+
+    /// The colour of an app's public help center, if one was chosen.
+    pub async fn help_center_color(&self, app_id: &str) -> StoreResult<Option<String>> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar::<_, String>(
+            "SELECT color FROM help_center_settings WHERE app_id = $1",
+        )
+        .bind(app_id)
+        .fetch_optional(pool)
+        .await)?)
+    }
+
+    pub async fn put_help_center_color(
+        &self,
+        app_id: &str,
+        color: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO help_center_settings (app_id, color, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (app_id) DO UPDATE SET color = excluded.color, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(app_id)
+        .bind(color)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
 }

@@ -221,4 +221,21 @@ impl Store {
         .fetch_one(pool)
         .await)?)
     }
+
+    /// Ballots on every article of the app that has some: (document id, counts).
+    pub async fn knowledge_vote_counts_of_app(
+        &self,
+        app_id: &str,
+    ) -> StoreResult<Vec<(String, i64, i64)>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT v.document_id, \
+             COALESCE(SUM(CASE WHEN v.helpful THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN v.helpful THEN 0 ELSE 1 END), 0) \
+             FROM knowledge_votes v JOIN knowledge_documents d ON d.id = v.document_id \
+             WHERE d.app_id = $1 GROUP BY v.document_id",
+        )
+        .bind(app_id)
+        .fetch_all(pool)
+        .await)?)
+    }
 }
