@@ -13,7 +13,13 @@ use crate::server_fns::desk::help_center::preview_markdown;
 const PREVIEW_DELAY: Duration = Duration::from_millis(300);
 
 #[island]
-pub fn MarkdownEditor(content: String, preview: String, editable: bool) -> impl IntoView {
+pub fn MarkdownEditor(
+    /// The form field's name.
+    name: String,
+    content: String,
+    preview: String,
+    editable: bool,
+) -> impl IntoView {
     let html = RwSignal::new(preview);
     // Only the latest keystroke's preview is asked for and shown.
     let generation = RwSignal::new(0_u64);
@@ -41,7 +47,7 @@ pub fn MarkdownEditor(content: String, preview: String, editable: bool) -> impl 
         <div class="markdown-editor">
             <label>
                 "Content (Markdown)"
-                <textarea name="content" rows="18" required maxlength="200000" readonly=!editable on:input=on_input>
+                <textarea name=name rows="18" required maxlength="200000" readonly=!editable on:input=on_input>
                     {crate::format::textarea_text(&content)}
                 </textarea>
             </label>

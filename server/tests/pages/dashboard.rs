@@ -1692,8 +1692,10 @@ async fn the_help_center_and_the_ai_agent_are_managed_from_their_pages() {
         &app,
         "/sfn/article-save",
         &format!(
-            "slug=shop&id=&title=Paying+by+card&article_slug=&collection_id={billing}\
-             &visibility=public&status=published&content=We+take+**all+cards**.%0A%0A%3Cscript%3Ealert(1)%3C%2Fscript%3E"
+            "slug=shop&article[id]=&article[title]=Paying+by+card&article[slug]=\
+             &article[collection_id]={billing}&article[visibility]=public\
+             &article[status]=published\
+             &article[content]=We+take+**all+cards**.%0A%0A%3Cscript%3Ealert(1)%3C%2Fscript%3E"
         ),
         &admin,
     )
@@ -1753,10 +1755,10 @@ async fn the_help_center_and_the_ai_agent_are_managed_from_their_pages() {
         &app,
         "/sfn/ai-agent-save",
         &format!(
-            "slug=shop&enabled=on&model=knowledge&confidence_threshold=0.55\
-             &handoff_message=A+teammate+will+help.&collection_ids%5B0%5D={billing}\
-             &timezone=Europe%2FParis&starts%5B0%5D=09%3A00&ends%5B0%5D=17%3A00\
-             &starts%5B1%5D=&ends%5B1%5D="
+            "slug=shop&agent[enabled]=on&agent[model]=knowledge\
+             &agent[confidence_threshold]=0.55&agent[handoff_message]=A+teammate+will+help.\
+             &agent[collection_ids][3]={billing}&agent[timezone]=Europe%2FParis\
+             &agent[starts][0]=09%3A00&agent[ends][0]=17%3A00&agent[starts][1]=&agent[ends][1]="
         ),
         &admin,
     )
@@ -1788,8 +1790,16 @@ async fn the_help_center_and_the_ai_agent_are_managed_from_their_pages() {
     .await;
     assert_eq!(snippet.status, 200, "{}", snippet.text);
     let snippets = page(&app, "/apps/shop/snippets", Some(&admin)).await;
-    assert!(!snippets.text.contains("<b id=injected>"), "{}", snippets.text);
-    assert!(snippets.text.contains("&lt;/textarea>&lt;b id=injected>"), "{}", snippets.text);
+    assert!(
+        !snippets.text.contains("<b id=injected>"),
+        "{}",
+        snippets.text
+    );
+    assert!(
+        snippets.text.contains("&lt;/textarea>&lt;b id=injected>"),
+        "{}",
+        snippets.text
+    );
 
     // A viewer reads both pages, without their controls, and changes nothing.
     let viewed = page(&app, "/apps/shop/help-center", Some(&viewer)).await;
@@ -1810,7 +1820,8 @@ async fn the_help_center_and_the_ai_agent_are_managed_from_their_pages() {
     let refused = call(
         &app,
         "/sfn/ai-agent-save",
-        "slug=shop&model=knowledge&confidence_threshold=0.5&handoff_message=x&timezone=UTC",
+        "slug=shop&agent[model]=knowledge&agent[confidence_threshold]=0.5\
+         &agent[handoff_message]=x",
         &viewer,
     )
     .await;

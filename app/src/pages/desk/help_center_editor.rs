@@ -365,28 +365,28 @@ fn ArticleForm(
         <section class="card">
             <ActionForm action=save attr:class="form article-form">
                 <input type="hidden" name="slug" value=slug />
-                <input type="hidden" name="id" value=id />
-                <label>"Title"<input type="text" name="title" required maxlength="300" value=title /></label>
-                <label>"Address (slug)"<input type="text" name="article_slug" maxlength="80" value=article_slug placeholder="made from the title" /></label>
+                <input type="hidden" name="article[id]" value=id />
+                <label>"Title"<input type="text" name="article[title]" required maxlength="300" value=title /></label>
+                <label>"Address (slug)"<input type="text" name="article[slug]" maxlength="80" value=article_slug placeholder="made from the title" /></label>
                 <label>
                     "Collection"
-                    <select name="collection_id">
+                    <select name="article[collection_id]">
                         <option value="">"(none)"</option>
                         {options}
                     </select>
                 </label>
                 <fieldset>
                     <legend>"Visibility"</legend>
-                    {choice("visibility", "public", &visibility, "Public: readers, the widget and the AI in chat")}
-                    {choice("visibility", "internal", &visibility, "Internal: the team and the voice agent")}
+                    {choice("article[visibility]", "public", &visibility, "Public: readers, the widget and the AI in chat")}
+                    {choice("article[visibility]", "internal", &visibility, "Internal: the team and the voice agent")}
                 </fieldset>
                 <fieldset>
                     <legend>"Status"</legend>
-                    {choice("status", "draft", &status, "Draft")}
-                    {choice("status", "published", &status, "Published")}
-                    {choice("status", "archived", &status, "Archived")}
+                    {choice("article[status]", "draft", &status, "Draft")}
+                    {choice("article[status]", "published", &status, "Published")}
+                    {choice("article[status]", "archived", &status, "Archived")}
                 </fieldset>
-                <MarkdownEditor content preview=preview_html editable=may_manage />
+                <MarkdownEditor name="article[content]".to_owned() content preview=preview_html editable=may_manage />
                 {may_manage.then(|| view! { <div class="form-actions"><button class="button" type="submit">"Save the article"</button></div> })}
             </ActionForm>
         </section>
@@ -444,8 +444,8 @@ fn AiAgentForm(view: AiAgentView, slug: String, save: ServerAction<SaveAiAgent>)
             view! {
                 <tr>
                     <th scope="row">{day.name()}</th>
-                    <td><input type="time" name=format!("starts[{i}]") value=start aria-label=format!("{} opens", day.name()) /></td>
-                    <td><input type="time" name=format!("ends[{i}]") value=end aria-label=format!("{} closes", day.name()) /></td>
+                    <td><input type="time" name=format!("agent[starts][{i}]") value=start aria-label=format!("{} opens", day.name()) /></td>
+                    <td><input type="time" name=format!("agent[ends][{i}]") value=end aria-label=format!("{} closes", day.name()) /></td>
                 </tr>
             }
         })
@@ -457,7 +457,7 @@ fn AiAgentForm(view: AiAgentView, slug: String, save: ServerAction<SaveAiAgent>)
             let checked = settings.collection_ids.contains(&collection.id);
             view! {
                 <label class="choice">
-                    <input type="checkbox" name=format!("collection_ids[{i}]") value=collection.id.clone() checked=checked />
+                    <input type="checkbox" name=format!("agent[collection_ids][{i}]") value=collection.id.clone() checked=checked />
                     {indented(collection, *depth)}
                 </label>
             }
@@ -470,12 +470,12 @@ fn AiAgentForm(view: AiAgentView, slug: String, save: ServerAction<SaveAiAgent>)
             <ActionForm action=save attr:class="form">
                 <input type="hidden" name="slug" value=slug />
                 <label class="choice">
-                    <input type="checkbox" name="enabled" value="on" checked=settings.enabled disabled=!may_manage />
+                    <input type="checkbox" name="agent[enabled]" value="on" checked=settings.enabled disabled=!may_manage />
                     "Answer chats with AI"
                 </label>
                 <label>
                     "Model"
-                    <input type="text" name="model" required maxlength="100" value=model_value list="ai-models" />
+                    <input type="text" name="agent[model]" required maxlength="100" value=model_value list="ai-models" />
                     <datalist id="ai-models"><option value="knowledge"></option></datalist>
                     <span class="muted small">
                         {if uses_model {
@@ -487,11 +487,11 @@ fn AiAgentForm(view: AiAgentView, slug: String, save: ServerAction<SaveAiAgent>)
                 </label>
                 <label>
                     "Confidence threshold (0 to 1)"
-                    <input type="number" name="confidence_threshold" min="0" max="1" step="0.01" required value=settings.confidence_threshold.to_string() />
+                    <input type="number" name="agent[confidence_threshold]" min="0" max="1" step="0.01" required value=settings.confidence_threshold.to_string() />
                 </label>
                 <label>
                     "Handoff message"
-                    <textarea name="handoff_message" rows="2" required maxlength="500">{crate::format::textarea_text(&settings.handoff_message)}</textarea>
+                    <textarea name="agent[handoff_message]" rows="2" required maxlength="500">{crate::format::textarea_text(&settings.handoff_message)}</textarea>
                 </label>
                 <fieldset>
                     <legend>"Knowledge sources (none ticked: every published public article)"</legend>
@@ -499,7 +499,7 @@ fn AiAgentForm(view: AiAgentView, slug: String, save: ServerAction<SaveAiAgent>)
                 </fieldset>
                 <fieldset>
                     <legend>"Working hours of the team (empty: always); outside them, the handoff says when humans are back"</legend>
-                    <label>"Timezone"<input type="text" name="timezone" value=timezone placeholder="Europe/Paris" /></label>
+                    <label>"Timezone"<input type="text" name="agent[timezone]" value=timezone placeholder="Europe/Paris" /></label>
                     <table class="table compact">
                         <thead><tr><th scope="col">"Day"</th><th scope="col">"Opens"</th><th scope="col">"Closes"</th></tr></thead>
                         <tbody>{days}</tbody>

@@ -85,31 +85,39 @@ pub async fn load_article_editor(
     })
 }
 
+/// The article editor's fields (`article[…]` in the form).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct ArticleForm {
+    /// Empty for a new article.
+    #[serde(default)]
+    pub id: String,
+    pub title: String,
+    /// Empty: made from the title.
+    #[serde(default)]
+    pub slug: String,
+    /// Empty: in no collection.
+    #[serde(default)]
+    pub collection_id: String,
+    pub visibility: String,
+    pub status: String,
+    pub content: String,
+}
+
 /// Saves the article and opens it in the editor.
 #[server(prefix = "/sfn", endpoint = "article-save")]
-#[allow(clippy::too_many_arguments)]
-pub async fn save_article(
-    slug: String,
-    id: Option<String>,
-    title: String,
-    article_slug: Option<String>,
-    collection_id: Option<String>,
-    visibility: String,
-    status: String,
-    content: String,
-) -> Result<(), UiError> {
+pub async fn save_article(slug: String, article: ArticleForm) -> Result<(), UiError> {
     let (services, caller) = ssr::app_caller(&slug).await?;
     let id = services
         .save_editor_article(
             &caller,
             model::desk::help_center::SaveHelpArticle {
-                id: ssr::given(id),
-                title,
-                slug: ssr::given(article_slug),
-                collection_id: ssr::given(collection_id),
-                visibility,
-                status,
-                content,
+                id: ssr::given(Some(article.id)),
+                title: article.title,
+                slug: ssr::given(Some(article.slug)),
+                collection_id: ssr::given(Some(article.collection_id)),
+                visibility: article.visibility,
+                status: article.status,
+                content: article.content,
             },
         )
         .await?;
@@ -231,42 +239,53 @@ pub async fn load_ai_agent(slug: String) -> Result<AiAgentView, UiError> {
     })
 }
 
-/// The AI agent form: the settings, the collections ticked, and each weekday's hours (empty:
-/// closed; all empty: humans always answer).
+/// The AI agent form (`agent[…]`): the settings, the collections ticked, and each weekday's
+/// hours (empty: closed; all empty: humans always answer).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct AiAgentForm {
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    pub enabled: Option<String>,
+    pub model: String,
+    pub confidence_threshold: String,
+    pub handoff_message: String,
+    #[serde(default)]
+    pub collection_ids: Vec<String>,
+    #[serde(default)]
+    pub timezone: String,
+    /// Monday first.
+    #[serde(default)]
+    pub starts: Vec<String>,
+    #[serde(default)]
+    pub ends: Vec<String>,
+}
+
 #[server(prefix = "/sfn", endpoint = "ai-agent-save")]
-#[allow(clippy::too_many_arguments)]
-pub async fn save_ai_agent(
-    slug: String,
-    enabled: Option<String>,
-    model: String,
-    confidence_threshold: String,
-    handoff_message: String,
-    collection_ids: Option<Vec<String>>,
-    timezone: String,
-    starts: Option<Vec<String>>,
-    ends: Option<Vec<String>>,
-) -> Result<(), UiError> {
+pub async fn save_ai_agent(slug: String, agent: AiAgentForm) -> Result<(), UiError> {
     use model::desk::ai_agent::{PutAiAgentSettings, Weekday, WorkingHours, WorkingSpan};
 
     let (services, caller) = ssr::app_caller(&slug).await?;
-    let threshold = confidence_threshold.trim().parse::<f64>().map_err(|_| {
-        UiError::from(domain::Error::InvalidFields(vec![domain::FieldError::new(
-            "confidenceThreshold",
-            "must be a number from 0 to 1",
-        )]))
-    })?;
-    let (starts, ends) = (starts.unwrap_or_default(), ends.unwrap_or_default());
+    let threshold = agent
+        .confidence_threshold
+        .trim()
+        .parse::<f64>()
+        .map_err(|_| {
+            UiError::from(domain::Error::InvalidFields(vec![domain::FieldError::new(
+                "confidenceThreshold",
+                "must be a number from 0 to 1",
+            )]))
+        })?;
     let days: Vec<WorkingSpan> = Weekday::ALL
         .into_iter()
         .enumerate()
         .filter_map(|(i, day)| {
-            let start = ssr::given(starts.get(i).cloned())?;
-            let end = ssr::given(ends.get(i).cloned())?;
+            let start = ssr::given(agent.starts.get(i).cloned())?;
+            let end = ssr::given(agent.ends.get(i).cloned())?;
             Some(WorkingSpan { day, start, end })
         })
         .collect();
     let working_hours = (!days.is_empty()).then(|| WorkingHours {
-        timezone: timezone.trim().to_owned(),
+        timezone: agent.timezone.trim().to_owned(),
         days,
     });
     services
@@ -274,15 +293,15 @@ pub async fn save_ai_agent(
         .put_ai_agent_settings(
             &caller,
             PutAiAgentSettings {
-                enabled: enabled.is_some(),
-                model: Some(model),
+                enabled: agent.enabled.is_some(),
+                model: Some(agent.model),
                 confidence_threshold: Some(threshold),
-                collection_ids: collection_ids
-                    .unwrap_or_default()
+                collection_ids: agent
+                    .collection_ids
                     .into_iter()
                     .filter(|id| !id.is_empty())
                     .collect(),
-                handoff_message: Some(handoff_message),
+                handoff_message: Some(agent.handoff_message),
                 working_hours,
             },
         )
