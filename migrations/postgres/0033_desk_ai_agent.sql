@@ -4,7 +4,8 @@ CREATE TABLE desk_ai_settings (
     enabled              BOOLEAN NOT NULL,
     -- "knowledge" (the LLM-free responder) or "openai/<model>"
     model                TEXT NOT NULL,
-    confidence_threshold DOUBLE PRECISION NOT NULL,
+    -- NULL: the knowledge base's threshold.
+    confidence_threshold DOUBLE PRECISION,
     -- A JSON array of collection ids; empty: every published public article.
     collection_ids       JSONB NOT NULL,
     handoff_message      TEXT NOT NULL,

@@ -54,7 +54,7 @@ async fn configure(app: &TestApp, tenant: &Tenant, settings: Value) {
 }
 
 /// Writes in the visitor's chat and waits for the AI's turn after it (or `None` if there is
-/// none within a few seconds).
+/// none within 20 s: the whole suite shares two cores).
 async fn ask(app: &TestApp, token: &str, text: &str) -> (String, Option<Value>) {
     let opened = as_visitor(
         app,
@@ -70,7 +70,7 @@ async fn ask(app: &TestApp, token: &str, text: &str) -> (String, Option<Value>) 
         .unwrap()
         .to_owned();
     let asked_count = opened.json()["messages"].as_array().unwrap().len();
-    for _ in 0..100 {
+    for _ in 0..400 {
         let messages = thread(app, token, &id).await;
         if messages.len() > asked_count {
             let last = messages.last().unwrap().clone();

@@ -6,8 +6,6 @@ use serde::{Deserialize, Serialize};
 /// What the AI says when it hands a chat to a human (opencom's default).
 pub const DEFAULT_HANDOFF_MESSAGE: &str =
     "Let me connect you with a human agent who can help you better.";
-/// Answers below this confidence (the best passage's similarity to the question) hand off.
-pub const DEFAULT_CONFIDENCE_THRESHOLD: f64 = 0.6;
 /// The LLM-free responder: it answers with the best passage of the best article, as the
 /// reference agent's local set does.
 pub const KNOWLEDGE_RESPONDER: &str = "knowledge";
@@ -22,8 +20,10 @@ pub struct AiAgentSettings {
     /// `knowledge` (the LLM-free responder) or `openai/<model>`: a model of the
     /// OpenAI-compatible server at `OPENAI_BASE_URL`.
     pub model: String,
-    /// 0 to 1: answers whose best source is less similar to the question hand off.
-    pub confidence_threshold: f64,
+    /// 0 to 1: answers whose best source is less similar to the question hand off. `null`:
+    /// the knowledge base's threshold (the app's `knowledgeThreshold`, else the embedding
+    /// model's calibrated default: 0.4 for the local model).
+    pub confidence_threshold: Option<f64>,
     /// Collections the AI answers from (with their subcollections); empty: every published
     /// public article.
     pub collection_ids: Vec<String>,
@@ -40,7 +40,7 @@ impl Default for AiAgentSettings {
         AiAgentSettings {
             enabled: false,
             model: KNOWLEDGE_RESPONDER.to_owned(),
-            confidence_threshold: DEFAULT_CONFIDENCE_THRESHOLD,
+            confidence_threshold: None,
             collection_ids: Vec::new(),
             handoff_message: DEFAULT_HANDOFF_MESSAGE.to_owned(),
             working_hours: None,
@@ -58,7 +58,7 @@ pub struct PutAiAgentSettings {
     /// `knowledge` by default.
     #[serde(default)]
     pub model: Option<String>,
-    /// 0.6 by default.
+    /// 0 to 1; absent or `null`: the knowledge base's threshold.
     #[serde(default)]
     pub confidence_threshold: Option<f64>,
     #[serde(default)]

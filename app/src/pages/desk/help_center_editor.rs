@@ -487,7 +487,8 @@ fn AiAgentForm(view: AiAgentView, slug: String, save: ServerAction<SaveAiAgent>)
                 </label>
                 <label>
                     "Confidence threshold (0 to 1)"
-                    <input type="number" name="agent[confidence_threshold]" min="0" max="1" step="0.01" required value=settings.confidence_threshold.to_string() />
+                    <input type="number" name="agent[confidence_threshold]" min="0" max="1" step="0.01" value=settings.confidence_threshold.map(|t| t.to_string()).unwrap_or_default() placeholder="the knowledge base's" />
+                    <span class="muted small">"Empty: the knowledge base's threshold (the app's knowledge threshold, else the embedding model's: 0.4 for the local model)."</span>
                 </label>
                 <label>
                     "Handoff message"

@@ -247,6 +247,8 @@ pub struct AiAgentForm {
     #[serde(default)]
     pub enabled: Option<String>,
     pub model: String,
+    /// Empty: the knowledge base's threshold.
+    #[serde(default)]
     pub confidence_threshold: String,
     pub handoff_message: String,
     #[serde(default)]
@@ -265,16 +267,17 @@ pub async fn save_ai_agent(slug: String, agent: AiAgentForm) -> Result<(), UiErr
     use model::desk::ai_agent::{PutAiAgentSettings, Weekday, WorkingHours, WorkingSpan};
 
     let (services, caller) = ssr::app_caller(&slug).await?;
-    let threshold = agent
-        .confidence_threshold
-        .trim()
-        .parse::<f64>()
-        .map_err(|_| {
-            UiError::from(domain::Error::InvalidFields(vec![domain::FieldError::new(
-                "confidenceThreshold",
-                "must be a number from 0 to 1",
-            )]))
-        })?;
+    // Empty: the knowledge base's threshold.
+    let threshold = ssr::given(Some(agent.confidence_threshold))
+        .map(|text| {
+            text.parse::<f64>().map_err(|_| {
+                UiError::from(domain::Error::InvalidFields(vec![domain::FieldError::new(
+                    "confidenceThreshold",
+                    "must be a number from 0 to 1",
+                )]))
+            })
+        })
+        .transpose()?;
     let days: Vec<WorkingSpan> = Weekday::ALL
         .into_iter()
         .enumerate()
@@ -295,7 +298,7 @@ pub async fn save_ai_agent(slug: String, agent: AiAgentForm) -> Result<(), UiErr
             PutAiAgentSettings {
                 enabled: agent.enabled.is_some(),
                 model: Some(agent.model),
-                confidence_threshold: Some(threshold),
+                confidence_threshold: threshold,
                 collection_ids: agent
                     .collection_ids
                     .into_iter()

@@ -24,6 +24,8 @@ use crate::ids::new_id;
 use crate::ports::ChatTurn;
 use crate::{Error, Result, Services};
 
+/// The threshold when neither the AI agent, the app nor the embedding model gives one.
+const DEFAULT_THRESHOLD: f64 = 0.5;
 /// Passages retrieved for an answer; the cited articles come from these.
 const ANSWER_PASSAGES: i64 = 4;
 /// Articles an answer cites at most.
@@ -113,11 +115,10 @@ impl Services {
                     .await;
             }
         };
+        let threshold = self.answer_threshold(app, &settings);
         let confidence = found.first().map_or(0.0, |best| best.score);
-        let sources = self
-            .sources(app, &found, settings.confidence_threshold)
-            .await;
-        if confidence < settings.confidence_threshold || sources.is_empty() {
+        let sources = self.sources(app, &found, threshold).await;
+        if confidence < threshold || sources.is_empty() {
             return self
                 .hand_off(&turn, AiHandoffReason::LowConfidence, confidence, sources)
                 .await;
@@ -175,6 +176,18 @@ impl Services {
             .await?;
         }
         Ok(())
+    }
+
+    /// The confidence an answer needs: the AI agent's threshold, else the knowledge base's (the
+    /// app's `knowledgeThreshold`, else the embedding model's calibrated default).
+    fn answer_threshold(&self, app: &App, settings: &AiAgentSettings) -> f64 {
+        settings
+            .confidence_threshold
+            .or(app.settings.knowledge_threshold)
+            .unwrap_or_else(|| {
+                self.embedder()
+                    .map_or(DEFAULT_THRESHOLD, |embedder| embedder.default_threshold())
+            })
     }
 
     /// Published public passages for the question, from the AI's collections (and their

@@ -54,10 +54,8 @@ impl Desk<'_> {
                 "must be `knowledge` or `openai/<model>`",
             ));
         }
-        let threshold = input
-            .confidence_threshold
-            .unwrap_or(model::desk::ai_agent::DEFAULT_CONFIDENCE_THRESHOLD);
-        if !(0.0..=1.0).contains(&threshold) {
+        let threshold = input.confidence_threshold;
+        if threshold.is_some_and(|t| !(0.0..=1.0).contains(&t)) {
             problems.push(FieldError::new("confidenceThreshold", "must be 0 to 1"));
         }
         let handoff_message = input

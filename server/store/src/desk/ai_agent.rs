@@ -11,7 +11,7 @@ pub struct AiSettingsRecord {
     pub app_id: String,
     pub enabled: bool,
     pub model: String,
-    pub confidence_threshold: f64,
+    pub confidence_threshold: Option<f64>,
     #[sqlx(json)]
     pub collection_ids: Vec<String>,
     pub handoff_message: String,
