@@ -6,6 +6,8 @@ use app::help_center::{
     HelpArticleContent, HelpCollectionContent, HelpDocument, HelpHomeContent, HelpNotFound,
     HelpSearchContent,
 };
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
@@ -15,7 +17,6 @@ use axum::routing::{get, post};
 use domain::{Error, Services};
 use leptos::prelude::*;
 use leptos::tachys::view::RenderHtml;
-use model::desk::help_center::DEFAULT_HELP_CENTER_COLOR;
 use model::platform::apps::App;
 use serde::Deserialize;
 
@@ -24,9 +25,22 @@ use crate::state::AppState;
 /// The reader's ballot cookie: a random id, a year long, this path only.
 const VOTER_COOKIE: &str = "sb_help_reader";
 /// An app's help center and its colour, which every page is drawn in.
-struct Look<'a> {
-    app: &'a App,
+struct Look {
+    app: Arc<App>,
     color: String,
+}
+
+/// The help center of the active app `app_slug`, or the page saying there is none.
+async fn help_center(services: &Services, app_slug: &str) -> Result<Look, Response> {
+    let app = services
+        .help_center_app(app_slug)
+        .await
+        .map_err(|error| failure(None, app_slug, error))?;
+    let color = services
+        .help_center_color(&app.id)
+        .await
+        .map_err(|error| failure(None, app_slug, error))?;
+    Ok(Look { app, color })
 }
 
 pub fn router() -> Router<AppState> {
@@ -39,16 +53,11 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn home(State(services): State<Services>, Path(app_slug): Path<String>) -> Response {
-    let app = match services.help_center_app(&app_slug).await {
+    let app = match help_center(&services, &app_slug).await {
         Ok(app) => app,
-        Err(error) => return failure(None, &app_slug, error),
+        Err(response) => return response,
     };
-    let color = services
-        .help_center_look(&app)
-        .await
-        .unwrap_or_else(|_| DEFAULT_HELP_CENTER_COLOR.to_owned());
-    let app = Look { app: &app, color };
-    match services.help_home(app.app).await {
+    match services.help_home(&app.app).await {
         Ok(home) => {
             let loose = home
                 .articles
@@ -77,16 +86,11 @@ async fn collection(
     State(services): State<Services>,
     Path((app_slug, slug)): Path<(String, String)>,
 ) -> Response {
-    let app = match services.help_center_app(&app_slug).await {
+    let app = match help_center(&services, &app_slug).await {
         Ok(app) => app,
-        Err(error) => return failure(None, &app_slug, error),
+        Err(response) => return response,
     };
-    let color = services
-        .help_center_look(&app)
-        .await
-        .unwrap_or_else(|_| DEFAULT_HELP_CENTER_COLOR.to_owned());
-    let app = Look { app: &app, color };
-    match services.help_collection(app.app, &slug).await {
+    match services.help_collection(&app.app, &slug).await {
         Ok(found) => {
             let title = found.collection.name.clone();
             let description = found.collection.description.clone().unwrap_or_default();
@@ -117,16 +121,11 @@ async fn article(
     Path((app_slug, slug)): Path<(String, String)>,
     Query(query): Query<ArticleQuery>,
 ) -> Response {
-    let app = match services.help_center_app(&app_slug).await {
+    let app = match help_center(&services, &app_slug).await {
         Ok(app) => app,
-        Err(error) => return failure(None, &app_slug, error),
+        Err(response) => return response,
     };
-    let color = services
-        .help_center_look(&app)
-        .await
-        .unwrap_or_else(|_| DEFAULT_HELP_CENTER_COLOR.to_owned());
-    let app = Look { app: &app, color };
-    match services.help_article(app.app, &slug).await {
+    match services.help_article(&app.app, &slug).await {
         Ok(found) => {
             let title = found.article.summary.title.clone();
             let slug = app.app.slug.clone();
@@ -157,20 +156,15 @@ async fn search(
     Path(app_slug): Path<String>,
     Query(query): Query<SearchQuery>,
 ) -> Response {
-    let app = match services.help_center_app(&app_slug).await {
+    let app = match help_center(&services, &app_slug).await {
         Ok(app) => app,
-        Err(error) => return failure(None, &app_slug, error),
+        Err(response) => return response,
     };
-    let color = services
-        .help_center_look(&app)
-        .await
-        .unwrap_or_else(|_| DEFAULT_HELP_CENTER_COLOR.to_owned());
-    let app = Look { app: &app, color };
     let q = query.q.trim().to_owned();
     if q.is_empty() {
         return redirect(&format!("/help/{}", app.app.slug), None);
     }
-    match services.help_search(app.app, &q).await {
+    match services.help_search(&app.app, &q).await {
         Ok(found) => {
             let shown = found.query.clone();
             page(
@@ -197,22 +191,17 @@ async fn vote(
     headers: HeaderMap,
     Form(form): Form<VoteForm>,
 ) -> Response {
-    let app = match services.help_center_app(&app_slug).await {
+    let app = match help_center(&services, &app_slug).await {
         Ok(app) => app,
-        Err(error) => return failure(None, &app_slug, error),
+        Err(response) => return response,
     };
-    let color = services
-        .help_center_look(&app)
-        .await
-        .unwrap_or_else(|_| DEFAULT_HELP_CENTER_COLOR.to_owned());
-    let app = Look { app: &app, color };
     let known = reader_cookie(&headers);
     let reader = known
         .clone()
         .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
     let voter = format!("reader:{reader}");
     if let Err(error) = services
-        .vote_on_help_article(app.app, &slug, &voter, form.helpful)
+        .vote_on_help_article(&app.app, &slug, &voter, form.helpful)
         .await
     {
         return failure(Some(&app), &app_slug, error);
@@ -255,7 +244,7 @@ fn redirect(location: &str, cookie: Option<String>) -> Response {
 
 /// A complete help-center document around `content`.
 fn page<V: IntoView + 'static>(
-    app: &Look<'_>,
+    app: &Look,
     title: String,
     description: String,
     query: String,
@@ -266,7 +255,7 @@ fn page<V: IntoView + 'static>(
 
 fn page_with_status<V: IntoView + 'static>(
     status: StatusCode,
-    look: &Look<'_>,
+    look: &Look,
     title: String,
     description: String,
     query: String,
@@ -302,7 +291,7 @@ fn page_with_status<V: IntoView + 'static>(
 }
 
 /// A failure as a page: "not found" for what readers may not see, a plain error otherwise.
-fn failure(app: Option<&Look<'_>>, app_slug: &str, error: Error) -> Response {
+fn failure(app: Option<&Look>, app_slug: &str, error: Error) -> Response {
     let status = match error {
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Invalid(_) | Error::InvalidFields(_) => StatusCode::BAD_REQUEST,

@@ -58,11 +58,6 @@ pub struct HelpArticlePage {
 }
 
 impl Services {
-    /// The colour of the app's public help center, `#rrggbb`.
-    pub async fn help_center_look(&self, app: &App) -> Result<String> {
-        self.help_center_color(&app.id).await
-    }
-
     /// The active app a public help center belongs to.
     pub async fn help_center_app(&self, app_slug: &str) -> Result<Arc<App>> {
         let record = self
@@ -158,10 +153,10 @@ impl Services {
             if results.iter().any(|r| r.article.title == hit.title) {
                 continue;
             }
-            let Ok(article) = self.store().knowledge_document(&app.id, &hit.id).await else {
+            // Deleted since the search: skipped.
+            let Some(article) = self.store().knowledge_document(&app.id, &hit.id).await? else {
                 continue;
             };
-            let Some(article) = article else { continue };
             results.push(HelpSearchHit {
                 article: HelpArticleSummary {
                     url: article_path(&app.slug, &article.slug),

@@ -367,8 +367,8 @@ impl Desk<'_> {
 }
 
 impl crate::Services {
-    /// The colour of an app's public help center (the default until one is chosen).
-    pub(crate) async fn help_center_color(&self, app_id: &str) -> Result<String> {
+    /// The colour of an app's public help center, `#rrggbb` (the default until one is chosen).
+    pub async fn help_center_color(&self, app_id: &str) -> Result<String> {
         Ok(self
             .store()
             .help_center_color(app_id)
