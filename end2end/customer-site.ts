@@ -43,3 +43,7 @@ export async function signIn(page: Page) {
   await expect(page).toHaveURL(/overview$/);
 }
 
+/** Submits a plain form and waits for the page it reloads. */
+export async function submit(page: Page, click: Promise<void>) {
+  await Promise.all([page.waitForEvent("load"), click]);
+}

@@ -1,16 +1,11 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
-import { customerSite, signIn } from "../customer-site";
+import { customerSite, signIn, submit } from "../customer-site";
 import { E2E_APP, E2E_APP_SECRET } from "../global-setup";
 
 test.skip(!process.env.E2E_SERVER_CMD, "needs the users and app made by global setup");
 
 const agentApi = { authorization: `Bearer ${E2E_APP_SECRET}`, "x-app-slug": E2E_APP };
-
-/** Submits a plain form and waits for the page it reloads. */
-async function submit(page: Page, click: Promise<void>) {
-  await Promise.all([page.waitForEvent("load"), click]);
-}
 
 test("a published article reaches the help center and the AI cites it in chat, then hands off to the inbox", async ({
   page,

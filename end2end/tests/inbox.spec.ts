@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 
-import { customerSite, signIn } from "../customer-site";
+import { customerSite, signIn, submit } from "../customer-site";
 import { E2E_APP, E2E_APP_SECRET } from "../global-setup";
 
 test.skip(!process.env.E2E_SERVER_CMD, "needs the users and app made by global setup");
@@ -13,11 +13,6 @@ async function shortcut(page: Page, key: string, done: () => Promise<void>) {
     await page.locator("body").press(key);
     await done();
   }).toPass({ timeout: 15_000 });
-}
-
-/** Submits a plain form and waits for the page it reloads. */
-async function submit(page: Page, click: Promise<void>) {
-  await Promise.all([page.waitForEvent("load"), click]);
 }
 
 test("a visitor's chat reaches the inbox live, gets a snippet reply live, and is rated when closed", async ({

@@ -49,11 +49,7 @@ impl Agent<'_> {
         status: ArticleStatus,
     ) -> Result<DocumentSaved> {
         caller.require(Permission::KnowledgeManage)?;
-        let current = self
-            .store()
-            .knowledge_document(&caller.app.id, id)
-            .await?
-            .ok_or(Error::NotFound("document"))?;
+        let current = self.app_document(&caller.app.id, id).await?;
         let change = ArticleChange {
             status: Some(status),
             ..ArticleChange::default()

@@ -172,11 +172,7 @@ impl Agent<'_> {
 
     pub async fn knowledge_document(&self, caller: &Caller, id: &str) -> Result<DocumentDetail> {
         caller.require(Permission::KnowledgeRead)?;
-        let record = self
-            .store()
-            .knowledge_document(&caller.app.id, id)
-            .await?
-            .ok_or(Error::NotFound("document"))?;
+        let record = self.app_document(&caller.app.id, id).await?;
         let chunks = self.store().knowledge_chunks(&record.id).await?;
         let votes = self.store().knowledge_vote_counts(&record.id).await?;
         Ok(DocumentDetail {
@@ -198,11 +194,7 @@ impl Agent<'_> {
         patch: DocumentPatch,
     ) -> Result<DocumentSaved> {
         caller.require(Permission::KnowledgeManage)?;
-        let current = self
-            .store()
-            .knowledge_document(&caller.app.id, id)
-            .await?
-            .ok_or(Error::NotFound("document"))?;
+        let current = self.app_document(&caller.app.id, id).await?;
         let article = ArticleChange {
             status: patch.status,
             visibility: patch.visibility,
@@ -358,6 +350,14 @@ impl Services {
         }
         let embedder = Embedder::new(self.ports().embeddings.connect()?);
         Ok(self.embedder_cell().get_or_init(|| embedder))
+    }
+
+    /// The app's document `id`; "not found" for another app's.
+    async fn app_document(&self, app_id: &str, id: &str) -> Result<DocumentRecord> {
+        self.store()
+            .knowledge_document(app_id, id)
+            .await?
+            .ok_or(Error::NotFound("document"))
     }
 
     async fn save_document(
