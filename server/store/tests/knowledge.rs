@@ -1,5 +1,6 @@
-//! Vector search among apps of very different sizes, on both backends: each app's search finds
-//! its full `limit` of its own passages, however many nearer passages other apps hold.
+//! Knowledge retrieval in the store, on both backends: vector search among apps of very
+//! different sizes (each app's search finds its full `limit` of its own passages, however many
+//! nearer passages other apps hold), and the full-text side's two-word matches.
 
 // A test crate: its helpers fail loudly by design.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -50,36 +51,46 @@ async fn add_passages(store: &Store, app_id: &str, count: usize, make: impl Fn(u
                 embedding: Some(make(i)),
             })
             .collect();
-        let record = DocumentRecord {
-            id: format!("{app_id}-doc-{batch}"),
-            app_id: app_id.to_owned(),
-            title: format!("{app_id} document {batch}"),
-            category: "general".to_owned(),
-            source_type: "test".to_owned(),
-            updated_by: None,
-            format: "text".to_owned(),
-            content: String::new(),
-            content_length: 0,
-            chunk_count: chunks.len() as i64,
-            embedded_count: chunks.len() as i64,
-            embedding_model: MODEL.to_owned(),
-            ingest_state: "ready".to_owned(),
-            ingest_error: None,
-            ingest_attempts: 0,
-            next_attempt_at: 1_000,
-            locked_until: None,
-            created_at: 1_000,
-            updated_at: 1_000,
-            status: "published".to_owned(),
-            visibility: "internal".to_owned(),
-            slug: format!("{app_id}-doc-{batch}"),
-            collection_id: None,
-            published_at: Some(1_000),
-        };
+        let record = document(
+            app_id,
+            &format!("{app_id}-doc-{batch}"),
+            &format!("{app_id} document {batch}"),
+            chunks.len(),
+        );
         store
             .put_document(&record, &chunks, DocumentKey::Title)
             .await
             .unwrap();
+    }
+}
+
+/// A published, ready document record of `chunks` embedded passages.
+fn document(app_id: &str, id: &str, title: &str, chunks: usize) -> DocumentRecord {
+    DocumentRecord {
+        id: id.to_owned(),
+        app_id: app_id.to_owned(),
+        title: title.to_owned(),
+        category: "general".to_owned(),
+        source_type: "test".to_owned(),
+        updated_by: None,
+        format: "text".to_owned(),
+        content: String::new(),
+        content_length: 0,
+        chunk_count: chunks as i64,
+        embedded_count: chunks as i64,
+        embedding_model: MODEL.to_owned(),
+        ingest_state: "ready".to_owned(),
+        ingest_error: None,
+        ingest_attempts: 0,
+        next_attempt_at: 1_000,
+        locked_until: None,
+        created_at: 1_000,
+        updated_at: 1_000,
+        status: "published".to_owned(),
+        visibility: "internal".to_owned(),
+        slug: id.to_owned(),
+        collection_id: None,
+        published_at: Some(1_000),
     }
 }
 
@@ -166,4 +177,64 @@ async fn an_app_past_the_exact_search_bound_gets_its_full_limit_among_a_bigger_a
         found.iter().all(|id| id.starts_with("middle-chunk-")),
         "{found:?}"
     );
+}
+
+#[tokio::test]
+async fn passages_with_two_of_the_words_come_before_those_with_one() {
+    let db = TestDatabase::new().await;
+    let store = &db.store;
+    workspace(store, "ws").await;
+    store.insert_app(&app("shop", "ws", "shop")).await.unwrap();
+    // Passages with "refund" in their title rank above the one with both words in its body,
+    // when ranked together.
+    for i in 0..30 {
+        let id = format!("refund-{i}");
+        let chunk = NewChunk {
+            id: format!("{id}-chunk"),
+            heading: None,
+            content: format!("Refunds are issued within {i} days."),
+            embedding: None,
+        };
+        let record = document("shop", &id, &format!("Refund policy {i}"), 1);
+        store
+            .put_document(&record, &[chunk], DocumentKey::Title)
+            .await
+            .unwrap();
+    }
+    let both = NewChunk {
+        id: "credit-chunk".to_owned(),
+        heading: None,
+        content: "A refund can also be paid onto a gift card.".to_owned(),
+        embedding: None,
+    };
+    store
+        .put_document(
+            &document("shop", "credit", "Store credit", 1),
+            &[both],
+            DocumentKey::Title,
+        )
+        .await
+        .unwrap();
+
+    // PostgreSQL's English configuration drops "will" and stems "refunds" to "refund": neither
+    // may turn a pair into one word, which every refund passage would match.
+    for terms in [["will", "refund", "gift"], ["refunds", "refund", "gift"]] {
+        let terms: Vec<String> = terms.iter().map(|t| t.to_string()).collect();
+        let found = store
+            .text_matches(
+                "shop",
+                PassageFilter {
+                    category: None,
+                    audience: Audience::Team,
+                },
+                &terms,
+                MODEL,
+                None,
+                10,
+            )
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 10, "{terms:?}");
+        assert_eq!(found[0].chunk_id, "credit-chunk", "{terms:?}: {found:?}");
+    }
 }

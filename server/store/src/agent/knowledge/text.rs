@@ -22,14 +22,17 @@ impl Store {
         if terms.is_empty() {
             return Ok(Vec::new());
         }
-        let small_app = self.is_small_app(app_id).await?;
+        let (small_app, terms) = match self {
+            Store::Sqlite(..) => (false, terms.to_vec()),
+            Store::Postgres(pool) => postgres_text_plan(pool, app_id, terms).await?,
+        };
         let mut found = Vec::new();
         if terms.len() >= 2 {
             found = self
                 .ranked_text_matches(
                     app_id,
                     filter,
-                    &TextQuery::AnyTwo(terms),
+                    &TextQuery::AnyTwo(&terms),
                     small_app,
                     model,
                     query,
@@ -37,12 +40,12 @@ impl Store {
                 )
                 .await?;
         }
-        if (found.len() as i64) < limit {
+        if !terms.is_empty() && (found.len() as i64) < limit {
             let any = self
                 .ranked_text_matches(
                     app_id,
                     filter,
-                    &TextQuery::Any(terms),
+                    &TextQuery::Any(&terms),
                     small_app,
                     model,
                     query,
@@ -60,23 +63,6 @@ impl Store {
             }
         }
         Ok(found)
-    }
-
-    /// Whether the app has at most [`SMALL_APP_MAX_CHUNKS`] passages (PostgreSQL; counted no
-    /// further than that, through the btree on `app_id`).
-    async fn is_small_app(&self, app_id: &str) -> StoreResult<bool> {
-        let Store::Postgres(pool) = self else {
-            return Ok(false);
-        };
-        let (count,): (i64,) = sqlx::query_as(
-            "SELECT count(*) FROM (SELECT 1 FROM knowledge_chunks WHERE app_id = $1 LIMIT $2) \
-             AS bounded",
-        )
-        .bind(app_id)
-        .bind(SMALL_APP_MAX_CHUNKS + 1)
-        .fetch_one(pool)
-        .await?;
-        Ok(count <= SMALL_APP_MAX_CHUNKS)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -122,7 +108,7 @@ impl Store {
                     .collect())
             }
             Store::Postgres(pool) => {
-                // Words go through the English configuration (stemmed, stopwords dropped). Plain
+                // The terms are the English configuration's lexemes (`postgres_text_plan`). Plain
                 // ts_rank ranked the labelled set better than cover density (ts_rank_cd). Only
                 // so many matches are ranked (`max_ranked`): passages of common words can
                 // number tens of thousands, each read from the heap to be ranked, while the
@@ -140,8 +126,7 @@ impl Store {
                      FROM knowledge_chunks WHERE app_id = $2), "
                 };
                 let sql = format!(
-                    "WITH query AS (SELECT to_tsquery('english', $1) AS q, \
-                     to_tsquery('english', $8) AS words), {passages}\
+                    "WITH query AS (SELECT $1::tsquery AS q, $8::tsquery AS words), {passages}\
                      matched AS (SELECT c.id, c.search_text FROM app_passages c, query \
                      WHERE c.search_text @@ query.q \
                      AND ($3::text IS NULL OR c.category = $3) AND c.audience >= $9 LIMIT $7), \
@@ -214,12 +199,35 @@ impl Store {
     }
 }
 
+/// Whether the app has at most [`SMALL_APP_MAX_CHUNKS`] passages (counted no further than that,
+/// through the btree on `app_id`), and the terms as the English configuration's lexemes, in the
+/// query's order: stemmed, without its stopwords, each once. A term the configuration drops would
+/// otherwise leave its pairs as single words (`will & refund` is `refund`), and the two-term
+/// pass would match, and rank, every passage with any one of them.
+async fn postgres_text_plan(
+    pool: &sqlx::PgPool,
+    app_id: &str,
+    terms: &[String],
+) -> StoreResult<(bool, Vec<String>)> {
+    let (count, lexemes): (i64, Vec<String>) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM knowledge_chunks WHERE app_id = $1 \
+         LIMIT $2) AS bounded), \
+         ARRAY(SELECT lexeme FROM unnest(to_tsvector('english', $3)) ORDER BY positions[1])",
+    )
+    .bind(app_id)
+    .bind(SMALL_APP_MAX_CHUNKS + 1)
+    .bind(terms.join(" "))
+    .fetch_one(pool)
+    .await?;
+    Ok((count <= SMALL_APP_MAX_CHUNKS, lexemes))
+}
+
 /// Full-text matches ranked per query on PostgreSQL (see `ranked_text_matches`): two-word
 /// matches, and the one-word matches that only fill remaining places.
 const MAX_RANKED_PAIR_MATCHES: i64 = 500;
 const MAX_RANKED_WORD_MATCHES: i64 = 250;
 
-/// Terms past this many are left out of the two-term pass (whose size grows with their square).
+/// Terms past this many are left out of the two-term pass.
 const MAX_PAIRED_TERMS: usize = 6;
 
 /// A full-text match over plain words, written in each dialect's syntax.
@@ -231,19 +239,25 @@ enum TextQuery<'a> {
 }
 
 impl TextQuery<'_> {
-    /// Groups of words that must all match, any group sufficing.
-    fn groups(&self) -> Vec<Vec<&str>> {
+    /// The match with each word quoted by `quote`: `a | b | c` for any word, and for any two
+    /// `(a & (b | c)) | (b & (c))`. The index checks this nested form against every passage
+    /// holding one of the words, with half the operands of the list of pairs.
+    fn render(&self, quote: fn(&str) -> String, and: &str, or: &str) -> String {
+        let any = |words: &[String]| {
+            words
+                .iter()
+                .map(|w| quote(w))
+                .collect::<Vec<_>>()
+                .join(&format!(" {or} "))
+        };
         match self {
-            TextQuery::Any(terms) => terms.iter().map(|t| vec![t.as_str()]).collect(),
+            TextQuery::Any(terms) => any(terms),
             TextQuery::AnyTwo(terms) => {
                 let terms = &terms[..terms.len().min(MAX_PAIRED_TERMS)];
-                let mut pairs = Vec::new();
-                for (i, first) in terms.iter().enumerate() {
-                    for second in &terms[i + 1..] {
-                        pairs.push(vec![first.as_str(), second.as_str()]);
-                    }
-                }
-                pairs
+                (0..terms.len().saturating_sub(1))
+                    .map(|i| format!("({} {and} ({}))", quote(&terms[i]), any(&terms[i + 1..])))
+                    .collect::<Vec<_>>()
+                    .join(&format!(" {or} "))
             }
         }
     }
@@ -255,34 +269,64 @@ impl TextQuery<'_> {
         }
     }
 
-    /// FTS5: `("a" AND "b") OR ("a" AND "c")`, each word quoted.
+    /// FTS5, each word a quoted string.
     fn fts5(&self) -> String {
-        self.groups()
-            .iter()
-            .map(|group| {
-                let words: Vec<String> = group
-                    .iter()
-                    .map(|w| format!("\"{}\"", w.replace('"', "")))
-                    .collect();
-                format!("({})", words.join(" AND "))
-            })
-            .collect::<Vec<_>>()
-            .join(" OR ")
+        self.render(|w| format!("\"{}\"", w.replace('"', "")), "AND", "OR")
     }
 
-    /// `to_tsquery` of any of the words, to rank with.
+    /// A `tsquery` of lexemes, each quoted (with quotes and backslashes doubled) so that
+    /// nothing in it is read as an operator.
+    fn tsquery(&self) -> String {
+        self.render(
+            |w| format!("'{}'", w.replace('\\', "\\\\").replace('\'', "''")),
+            "&",
+            "|",
+        )
+    }
+
+    /// A `tsquery` of any of the words, to rank with.
     fn words(&self) -> String {
         match self {
-            TextQuery::Any(terms) | TextQuery::AnyTwo(terms) => terms.join(" | "),
+            TextQuery::Any(terms) | TextQuery::AnyTwo(terms) => TextQuery::Any(terms).tsquery(),
         }
     }
+}
 
-    /// `to_tsquery`: `(a & b) | (a & c)`. The words are alphanumeric, so need no quoting.
-    fn tsquery(&self) -> String {
-        self.groups()
-            .iter()
-            .map(|group| format!("({})", group.join(" & ")))
-            .collect::<Vec<_>>()
-            .join(" | ")
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(list: &[&str]) -> Vec<String> {
+        list.iter().map(|w| w.to_string()).collect()
+    }
+
+    #[test]
+    fn any_two_nests_each_word_with_the_ones_after_it() {
+        let terms = words(&["refund", "gift", "card"]);
+        assert_eq!(
+            TextQuery::AnyTwo(&terms).tsquery(),
+            "('refund' & ('gift' | 'card')) | ('gift' & ('card'))"
+        );
+        assert_eq!(
+            TextQuery::AnyTwo(&terms).fts5(),
+            "(\"refund\" AND (\"gift\" OR \"card\")) OR (\"gift\" AND (\"card\"))"
+        );
+        assert_eq!(TextQuery::Any(&terms).words(), "'refund' | 'gift' | 'card'");
+    }
+
+    #[test]
+    fn any_two_pairs_only_the_first_terms() {
+        let terms = words(&["a", "b", "c", "d", "e", "f", "g"]);
+        let query = TextQuery::AnyTwo(&terms).tsquery();
+        assert!(query.starts_with("('a' & ('b' | 'c' | 'd' | 'e' | 'f'))"));
+        assert!(query.ends_with("('e' & ('f'))"));
+        assert!(!query.contains("'g'"));
+    }
+
+    #[test]
+    fn quotes_cannot_close_a_lexeme() {
+        let terms = words(&["it's", "a\\b"]);
+        assert_eq!(TextQuery::Any(&terms).tsquery(), "'it''s' | 'a\\\\b'");
+        assert_eq!(TextQuery::Any(&terms).fts5(), "\"it's\" OR \"a\\b\"");
     }
 }
