@@ -2,6 +2,9 @@
 
 use time::OffsetDateTime;
 
+/// A day, in ms.
+pub const DAY_MS: i64 = 86_400_000;
+
 /// Now, in ms since the Unix epoch.
 pub fn now_ms() -> i64 {
     let nanos = OffsetDateTime::now_utc().unix_timestamp_nanos();

@@ -341,7 +341,7 @@ async fn the_ai_answers_only_from_its_collections() {
 #[tokio::test]
 async fn an_unhelpful_rating_records_a_knowledge_gap_and_ratings_stay_the_visitors() {
     let app = TestApp::new().await;
-    let (tenant, token, _) = help_app(&app, "rated").await;
+    let (tenant, token, cookie) = help_app(&app, "rated").await;
     articles(&app, &tenant).await;
     configure(
         &app,
@@ -398,6 +398,26 @@ async fn an_unhelpful_rating_records_a_knowledge_gap_and_ratings_stay_the_visito
     assert!(questions.contains(&"How long do refunds take?"), "{gaps}");
     let messages = thread(&app, &token, &id).await;
     assert_eq!(messages.last().unwrap()["ai"]["helpful"], false);
+
+    // The AI agent page counts the turns and their ratings.
+    let (_, handoff) = ask(&app, &token, "Can I talk to a human please?").await;
+    assert_eq!(handoff.unwrap()["ai"]["handedOff"], true);
+    let page = admin(&app, &cookie, Method::GET, "/apps/rated/ai-agent", None).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    for (label, value) in [
+        ("Answered by the AI", "1"),
+        ("Handed to a person", "1"),
+        ("Answered without a person", "50%"),
+        ("Rated helpful / not helpful", "0 / 1"),
+    ] {
+        assert!(
+            page.text.contains(&format!(
+                "<p class=\"stat-label\">{label}</p><p class=\"stat-value\">{value}</p>"
+            )),
+            "{label}: {}",
+            page.text
+        );
+    }
 }
 
 /// A fake OpenAI-compatible `/chat/completions`: `answer` for every request, or HTTP 500.

@@ -146,6 +146,18 @@ impl Weekday {
     }
 }
 
+/// How the AI's turns went over the last `days` days: answered or handed to a human, and the
+/// visitors' ratings of its answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AiTurnStats {
+    pub days: u32,
+    pub answered: i64,
+    pub handed_off: i64,
+    pub rated_helpful: i64,
+    pub rated_unhelpful: i64,
+}
+
 /// Why the AI handed a chat to a human.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -162,12 +162,13 @@ pub struct ArticleEditorView {
     pub may_manage: bool,
 }
 
-/// The AI agent page: the settings and the collections it may answer from.
+/// The AI agent page: the settings, the collections it may answer from, and how it has done.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AiAgentView {
     pub settings: super::ai_agent::AiAgentSettings,
     pub collections: Vec<(super::help_center::Collection, usize)>,
+    pub stats: super::ai_agent::AiTurnStats,
     /// Whether the user may change them (`persona.manage`).
     pub may_manage: bool,
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use model::desk::ai_agent::{KNOWLEDGE_RESPONDER, Weekday};
+use model::desk::ai_agent::{AiTurnStats, KNOWLEDGE_RESPONDER, Weekday};
 use model::desk::dashboard::{AiAgentView, ArticleEditorView, HelpCenterView};
 use model::desk::help_center::Collection;
 
@@ -418,11 +418,40 @@ pub fn AiAgentPage() -> impl IntoView {
     }
 }
 
+/// The last days' AI turns: answered, handed off, the share answered, and the ratings.
+#[component]
+fn AiTurnFigures(stats: AiTurnStats) -> impl IntoView {
+    let turns = stats.answered + stats.handed_off;
+    let answered_share = if turns == 0 {
+        "—".to_owned()
+    } else {
+        crate::format::percent(stats.answered as f64 / turns as f64)
+    };
+    let figures = [
+        ("Answered by the AI", stats.answered.to_string()),
+        ("Handed to a person", stats.handed_off.to_string()),
+        ("Answered without a person", answered_share),
+        (
+            "Rated helpful / not helpful",
+            format!("{} / {}", stats.rated_helpful, stats.rated_unhelpful),
+        ),
+    ];
+    view! {
+        <p class="muted">{format!("The AI's turns in the last {} days:", stats.days)}</p>
+        <section class="stat-cards" aria-label=format!("The AI's last {} days", stats.days)>
+            {figures.into_iter().map(|(label, value)| view! {
+                <div class="card stat"><p class="stat-label">{label}</p><p class="stat-value">{value}</p></div>
+            }).collect_view()}
+        </section>
+    }
+}
+
 #[component]
 fn AiAgentForm(view: AiAgentView, slug: String, save: ServerAction<SaveAiAgent>) -> impl IntoView {
     let AiAgentView {
         settings,
         collections,
+        stats,
         may_manage,
     } = view;
     let hours = settings.working_hours.clone();
@@ -466,6 +495,7 @@ fn AiAgentForm(view: AiAgentView, slug: String, save: ServerAction<SaveAiAgent>)
     let model_value = settings.model.clone();
     let uses_model = model_value != KNOWLEDGE_RESPONDER;
     view! {
+        <AiTurnFigures stats />
         <section class="card">
             <ActionForm action=save attr:class="form">
                 <input type="hidden" name="slug" value=slug />

@@ -235,6 +235,7 @@ pub async fn load_ai_agent(slug: String) -> Result<AiAgentView, UiError> {
     Ok(AiAgentView {
         settings: services.desk().ai_agent_settings(&caller).await?,
         collections: collections_with_depth(&services, &caller).await?,
+        stats: services.desk().ai_turn_stats(&caller).await?,
         may_manage: caller.has(Permission::PersonaManage),
     })
 }

@@ -11,9 +11,9 @@ use store::{InsightRecord, WindowTotals};
 use time::{Date, OffsetDateTime};
 
 use crate::agent::Agent;
+use crate::clock::DAY_MS;
 use crate::{Caller, Error, Result, Services};
 
-const DAY_MS: i64 = 86_400_000;
 /// Most buckets one timeseries may have.
 const MAX_BUCKETS: i64 = 1_000;
 /// User messages read to find a day's topics.

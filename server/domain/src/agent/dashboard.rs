@@ -10,10 +10,9 @@ use model::agent::knowledge::{GapStatus, KnowledgeGap, ResolveGap};
 use model::platform::users::Permission;
 
 use crate::agent::Agent;
+use crate::clock::DAY_MS;
 use crate::platform::dashboard::assignee;
 use crate::{Actor, Caller, Error, Result};
-
-const DAY_MS: i64 = 86_400_000;
 
 impl Agent<'_> {
     /// The Overview page over the last `days` days: the overview, one bucket per UTC day and

@@ -5,13 +5,14 @@
 use std::collections::HashMap;
 
 use model::desk::ai_agent::{
-    AiAgentSettings, AiAnswer, AiHandoffReason, AiSource, KNOWLEDGE_RESPONDER, PutAiAgentSettings,
-    Weekday, WorkingHours, WorkingSpan,
+    AiAgentSettings, AiAnswer, AiHandoffReason, AiSource, AiTurnStats, KNOWLEDGE_RESPONDER,
+    PutAiAgentSettings, Weekday, WorkingHours, WorkingSpan,
 };
 use model::desk::conversations::DeskMessage;
 use model::platform::users::Permission;
 use store::{AiAnswerRecord, AiSettingsRecord};
 
+use crate::clock::DAY_MS;
 use crate::desk::Desk;
 use crate::error::FieldError;
 use crate::platform::workspaces::is_timezone;
@@ -20,11 +21,27 @@ use crate::{Caller, Error, Result, Services};
 const MAX_HANDOFF_MESSAGE_CHARS: usize = 500;
 const MAX_MODEL_CHARS: usize = 100;
 const MAX_SPANS: usize = 50;
+/// The AI agent page's window.
+const AI_STATS_DAYS: u32 = 30;
 
 impl Desk<'_> {
     pub async fn ai_agent_settings(&self, caller: &Caller) -> Result<AiAgentSettings> {
         caller.require(Permission::KnowledgeRead)?;
         self.ai_settings_of(&caller.app.id).await
+    }
+
+    /// How the app's AI turns went over the last [`AI_STATS_DAYS`] days.
+    pub async fn ai_turn_stats(&self, caller: &Caller) -> Result<AiTurnStats> {
+        caller.require(Permission::KnowledgeRead)?;
+        let since = self.now_ms() - i64::from(AI_STATS_DAYS) * DAY_MS;
+        let counts = self.store().ai_turn_counts(&caller.app.id, since).await?;
+        Ok(AiTurnStats {
+            days: AI_STATS_DAYS,
+            answered: counts.answered,
+            handed_off: counts.handed_off,
+            rated_helpful: counts.rated_helpful,
+            rated_unhelpful: counts.rated_unhelpful,
+        })
     }
 
     /// Replaces the app's AI agent settings, checked: the model's form, the threshold's range,

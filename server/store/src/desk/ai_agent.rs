@@ -43,11 +43,13 @@ pub struct AiAnswerRecord {
 const ANSWER_COLUMNS: &str = "message_id, conversation_id, app_id, question, confidence, \
     sources, model, latency_ms, handed_off, handoff_reason, helpful, created_at";
 
-/// How an app's AI turns went, for the benches and the metrics.
+/// How an app's AI turns went: answered or handed off, and the ratings of its answers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct AiTurnCounts {
     pub answered: i64,
     pub handed_off: i64,
+    pub rated_helpful: i64,
+    pub rated_unhelpful: i64,
 }
 
 impl Store {
@@ -187,11 +189,13 @@ impl Store {
         Ok(updated > 0)
     }
 
-    /// How an app's AI turns since `since` went: answered, or handed to a human.
+    /// How an app's AI turns since `since` went: answered or handed to a human, and rated.
     pub async fn ai_turn_counts(&self, app_id: &str, since: i64) -> StoreResult<AiTurnCounts> {
         Ok(on_pool!(self, pool => sqlx::query_as::<_, AiTurnCounts>(
             "SELECT COALESCE(SUM(CASE WHEN handed_off THEN 0 ELSE 1 END), 0) AS answered, \
-             COALESCE(SUM(CASE WHEN handed_off THEN 1 ELSE 0 END), 0) AS handed_off \
+             COALESCE(SUM(CASE WHEN handed_off THEN 1 ELSE 0 END), 0) AS handed_off, \
+             COALESCE(SUM(CASE WHEN helpful THEN 1 ELSE 0 END), 0) AS rated_helpful, \
+             COALESCE(SUM(CASE WHEN NOT helpful THEN 1 ELSE 0 END), 0) AS rated_unhelpful \
              FROM desk_ai_answers WHERE app_id = $1 AND created_at >= $2",
         )
         .bind(app_id)
