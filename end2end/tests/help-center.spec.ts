@@ -97,6 +97,15 @@ test("a published article reaches the help center and the AI cites it in chat, t
     await expect(thread.locator(".ai-sources").first()).toContainText("Returning a tent");
     await expect(thread).toContainText("handed off: the visitor asked for a human");
     await page.screenshot({ path: "test-results/inbox-ai-handoff.png", fullPage: true });
+
+    // The AI agent page counts the turns and the visitor's rating.
+    await page.goto(`/apps/${E2E_APP}/ai-agent`);
+    const figures = page.getByRole("region", { name: "The AI's last 30 days" });
+    const figure = (label: string) => figures.locator(".stat", { hasText: label }).locator(".stat-value");
+    await expect(figure("Answered by the AI")).toHaveText(/^[1-9]\d*$/);
+    await expect(figure("Handed to a person")).toHaveText(/^[1-9]\d*$/);
+    await expect(figure("Rated helpful / not helpful")).toHaveText(/^[1-9]\d* \/ 0$/);
+    await page.screenshot({ path: "test-results/ai-agent.png", fullPage: true });
     expect(errors).toEqual([]);
     await context.close();
   } finally {
