@@ -20,6 +20,8 @@ use crate::{Actor, Caller, Error, Result, Services};
 const CONTACT_CALLS: i64 = 20;
 /// Calls of one conversation searched for its caller and recording.
 const SESSION_CALLS: i64 = 20;
+/// Reads of a conversation changed by others while a handoff's change was being written.
+const FOLLOW_ATTEMPTS: usize = 5;
 
 impl Services {
     /// A contact's calls from the widget, with their CSAT, for the contact's page. A widget call
@@ -137,46 +139,57 @@ impl Services {
     }
 
     /// A handoff was claimed or resolved: its conversation follows (assigned to the member who
-    /// claimed it, closed when it is resolved).
+    /// claimed it, closed when it is resolved). A concurrent change of the conversation (a
+    /// visitor's message, a member's reply) does not lose it: the conversation is read again.
     pub(crate) async fn follow_handoff_in_inbox(&self, handoff: &HandoffRecord) -> Result<()> {
-        let Some(before) = self
-            .store()
-            .desk_conversation_of_handoff(&handoff.id)
-            .await?
-        else {
-            return Ok(());
-        };
-        let mut after = DeskConversationRecord {
-            updated_at: self.now_ms().max(before.updated_at + 1),
-            ..before.clone()
-        };
         let status = HandoffStatus::parse(&handoff.status);
-        if let Some(email) = &handoff.assigned_agent
-            && let Some(user) = self.store().user_by_email(email).await?
-            && self
+        let mut assignee = None;
+        for _ in 0..FOLLOW_ATTEMPTS {
+            let Some(before) = self
                 .store()
-                .workspace_member(&before.workspace_id, &user.id)
+                .desk_conversation_of_handoff(&handoff.id)
                 .await?
-                .is_some()
-        {
-            after.assignee_id = Some(user.id);
+            else {
+                return Ok(());
+            };
+            if assignee.is_none()
+                && let Some(email) = &handoff.assigned_agent
+                && let Some(user) = self.store().user_by_email(email).await?
+                && self
+                    .store()
+                    .workspace_member(&before.workspace_id, &user.id)
+                    .await?
+                    .is_some()
+            {
+                assignee = Some(user.id);
+            }
+            let mut after = DeskConversationRecord {
+                updated_at: self.now_ms().max(before.updated_at + 1),
+                ..before.clone()
+            };
+            if assignee.is_some() {
+                after.assignee_id.clone_from(&assignee);
+            }
+            if status == Some(HandoffStatus::Resolved) && before.status != "closed" {
+                after.status = ConversationStatus::Closed.as_str().to_owned();
+                after.snoozed_until = None;
+                after.resolved_at = Some(after.updated_at);
+            }
+            if after.assignee_id == before.assignee_id && after.status == before.status {
+                return Ok(());
+            }
+            if self
+                .store()
+                .update_desk_conversation_state(&before, &after)
+                .await?
+            {
+                self.publish_desk(&after.id, None).await;
+                return Ok(());
+            }
         }
-        if status == Some(HandoffStatus::Resolved) && before.status != "closed" {
-            after.status = ConversationStatus::Closed.as_str().to_owned();
-            after.snoozed_until = None;
-            after.resolved_at = Some(after.updated_at);
-        }
-        if after.assignee_id == before.assignee_id && after.status == before.status {
-            return Ok(());
-        }
-        if self
-            .store()
-            .update_desk_conversation_state(&before, &after)
-            .await?
-        {
-            self.publish_desk(&after.id, None).await;
-        }
-        Ok(())
+        Err(Error::Conflict(
+            "The conversation is being changed by another request; retry".to_owned(),
+        ))
     }
 
     /// A member assigned or closed a conversation a handoff opened: the handoff follows

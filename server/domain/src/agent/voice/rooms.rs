@@ -266,11 +266,28 @@ impl Agent<'_> {
 
     /// Seed 004's `POST /session`: a user token, and the agent dispatched with its settings.
     /// A dispatch failure is a 502 and stores nothing.
-    #[tracing::instrument(target = "domain::calls", level = "debug", skip_all)]
     pub async fn start_session(
         &self,
         caller: &Caller,
         input: StartSession,
+    ) -> Result<StartedSession> {
+        self.start_session_for(caller, input, None).await
+    }
+
+    /// [`Self::start_session`], the session stored with `customer_id` (an opaque id of the
+    /// caller, such as the desk's contact) from the start: set by a later update, it could lose
+    /// the race with the agent's first webhook.
+    #[tracing::instrument(
+        name = "start_session",
+        target = "domain::calls",
+        level = "debug",
+        skip_all
+    )]
+    pub(crate) async fn start_session_for(
+        &self,
+        caller: &Caller,
+        input: StartSession,
+        customer_id: Option<&str>,
     ) -> Result<StartedSession> {
         caller.permit(Permission::AppsRead)?;
         let mut checks = Checks::new();
@@ -304,6 +321,7 @@ impl Agent<'_> {
             self.now_ms(),
         );
         record.owner_identity = Some(identity.clone());
+        record.customer_id = customer_id.map(str::to_owned);
         record.agent_name = Some(agent_name.clone());
         record.agent_status = Some(AgentStatus::Pending.as_str().to_owned());
         record.agent_config = Some(Value::Object(agent_config.clone()));

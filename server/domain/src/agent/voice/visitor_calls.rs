@@ -16,32 +16,27 @@ impl Agent<'_> {
     ) -> Result<model::agent::voice::VisitorCall> {
         let caller = Caller::for_app(app.clone());
         let identity = visitor_identity(visitor_id);
+        // Bound to the visitor from the start, for the desk's contact history and handoffs.
         let started = self
-            .start_session(
+            .start_session_for(
                 &caller,
                 model::agent::voice::StartSession {
                     user_identity: identity.clone(),
                     room_name: Some(format!("widget-{}", random_suffix(12))),
                     agent_config: None,
                 },
+                Some(visitor_id),
             )
             .await?;
-        let before = self
+        let session = self
             .store()
             .voice_session_for_room(&started.room_name)
             .await?
             .ok_or(Error::NotFound("voice session"))?;
-        // Binds the call to the visitor, for the desk's contact history.
-        let after = VoiceSessionRecord {
-            customer_id: Some(visitor_id.to_owned()),
-            updated_at: self.now_ms(),
-            ..before.clone()
-        };
-        self.store().update_voice_session(&before, &after).await?;
         self.save_conversation(
             &caller,
             model::agent::conversations::SaveConversation {
-                session_id: after.session_key.clone(),
+                session_id: session.session_key.clone(),
                 started_at: None,
                 messages: None,
                 status: None,
@@ -54,7 +49,7 @@ impl Agent<'_> {
             livekit_url: started.livekit_url,
             user_token: started.user_token,
             room_name: started.room_name,
-            session_id: after.session_key,
+            session_id: session.session_key,
             identity,
         })
     }
