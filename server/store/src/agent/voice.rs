@@ -164,10 +164,12 @@ where
     // Always written, so a change is never an empty SET.
     sets.push("updated_at = ");
     sets.push_bind_unseparated(after.updated_at);
+    // By the primary key alone, with the version read. `before` came from a read within its
+    // app, and a session never changes app. A condition on `app_id` would offer PostgreSQL the
+    // app's indexes: a plan cached while the table had no statistics can then scan the app's
+    // every session for each update.
     update.push(" WHERE id = ");
     update.push_bind(before.id.as_str());
-    update.push(" AND app_id = ");
-    update.push_bind(before.app_id.as_str());
     update.push(" AND updated_at = ");
     update.push_bind(before.updated_at);
     update
