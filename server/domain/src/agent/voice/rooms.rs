@@ -271,12 +271,14 @@ impl Agent<'_> {
         caller: &Caller,
         input: StartSession,
     ) -> Result<StartedSession> {
-        self.start_session_for(caller, input, None).await
+        let (started, _) = self.start_session_for(caller, input, None).await?;
+        Ok(started)
     }
 
     /// [`Self::start_session`], the session stored with `customer_id` (an opaque id of the
     /// caller, such as the desk's contact) from the start: set by a later update, it could lose
-    /// the race with the agent's first webhook.
+    /// the race with the agent's first webhook. Also answers the session's key (its
+    /// conversation's session id).
     #[tracing::instrument(
         name = "start_session",
         target = "domain::calls",
@@ -288,7 +290,7 @@ impl Agent<'_> {
         caller: &Caller,
         input: StartSession,
         customer_id: Option<&str>,
-    ) -> Result<StartedSession> {
+    ) -> Result<(StartedSession, String)> {
         caller.permit(Permission::AppsRead)?;
         let mut checks = Checks::new();
         let identity = input.user_identity.trim().to_owned();
@@ -357,13 +359,14 @@ impl Agent<'_> {
             ..Default::default()
         })?;
         tracing::info!(session = %record.id, dispatch = %dispatch.id, "voice session started");
-        Ok(StartedSession {
+        let started = StartedSession {
             user_token,
             room_name: room,
             livekit_url: livekit.url().to_owned(),
             agent_dispatched: true,
             agent_config,
-        })
+        };
+        Ok((started, record.session_key))
     }
 
     /// Seed 004's `POST /session/end`: closes the room. Unknown rooms are a 404.

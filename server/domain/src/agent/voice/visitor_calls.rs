@@ -17,7 +17,7 @@ impl Agent<'_> {
         let caller = Caller::for_app(app.clone());
         let identity = visitor_identity(visitor_id);
         // Bound to the visitor from the start, for the desk's contact history and handoffs.
-        let started = self
+        let (started, session_key) = self
             .start_session_for(
                 &caller,
                 model::agent::voice::StartSession {
@@ -28,15 +28,10 @@ impl Agent<'_> {
                 Some(visitor_id),
             )
             .await?;
-        let session = self
-            .store()
-            .voice_session_for_room(&started.room_name)
-            .await?
-            .ok_or(Error::NotFound("voice session"))?;
         self.save_conversation(
             &caller,
             model::agent::conversations::SaveConversation {
-                session_id: session.session_key.clone(),
+                session_id: session_key.clone(),
                 started_at: None,
                 messages: None,
                 status: None,
@@ -49,7 +44,7 @@ impl Agent<'_> {
             livekit_url: started.livekit_url,
             user_token: started.user_token,
             room_name: started.room_name,
-            session_id: session.session_key,
+            session_id: session_key,
             identity,
         })
     }

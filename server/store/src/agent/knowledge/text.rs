@@ -26,6 +26,9 @@ impl Store {
             Store::Sqlite(..) => (false, terms.to_vec()),
             Store::Postgres(pool) => postgres_text_plan(pool, app_id, terms).await?,
         };
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut found = Vec::new();
         if terms.len() >= 2 {
             found = self
@@ -40,7 +43,7 @@ impl Store {
                 )
                 .await?;
         }
-        if !terms.is_empty() && (found.len() as i64) < limit {
+        if (found.len() as i64) < limit {
             let any = self
                 .ranked_text_matches(
                     app_id,
