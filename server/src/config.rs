@@ -152,7 +152,8 @@ pub struct Config {
     )]
     pub otel_service_name: String,
 
-    /// Largest number of pooled database connections.
+    /// Largest number of pooled database connections. On SQLite, one connection runs every
+    /// write and this many read-only ones serve the long reads.
     #[arg(
         long,
         env = "DATABASE_MAX_CONNECTIONS",

@@ -4,6 +4,9 @@
 //! Queries are written once in portable SQL (`$1` placeholders work on both) and run on whichever
 //! pool is live through [`on_pool!`]; a method gets one arm per backend only where the dialects
 //! really differ, with a comment saying why. Each aggregate has its own module of `impl Store`.
+//!
+//! On SQLite, one connection runs every statement (see [`SqlitePools`]); the long reads go
+//! through [`on_read_pool!`] to a pool of read-only connections beside it.
 
 mod agent;
 mod desk;
@@ -75,11 +78,14 @@ pub use platform::workspaces::WorkspaceRecord;
 /// in a `sql` span that names the database and the code that asked. Each arm is type-checked
 /// against its concrete pool type.
 macro_rules! on_pool {
-    ($store:expr, $pool:ident => $body:expr) => {
+    (@$which:ident $store:expr, $pool:ident => $body:expr) => {
         tracing::Instrument::instrument(
             async {
                 match $store {
-                    $crate::Store::Sqlite($pool, _) => $body,
+                    $crate::Store::Sqlite(sqlite) => {
+                        let $pool = &sqlite.$which;
+                        $body
+                    }
                     $crate::Store::Postgres($pool) => $body,
                 }
             },
@@ -93,8 +99,20 @@ macro_rules! on_pool {
         )
         .await
     };
+    ($store:expr, $pool:ident => $body:expr) => {
+        $crate::on_pool!(@main $store, $pool => $body)
+    };
 }
 pub(crate) use on_pool;
+
+/// [`on_pool!`] for a read that may take long (analytics, knowledge search): on SQLite it runs
+/// on a read-only connection, so it neither waits for the writer nor holds it up.
+macro_rules! on_read_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        $crate::on_pool!(@reads $store, $pool => $body)
+    };
+}
+pub(crate) use on_read_pool;
 
 /// Runs `$body`, which commits `$tx`, in a write transaction on whichever pool is live; the
 /// body is type-checked against each backend. SQLite's transaction is IMMEDIATE: it takes the
@@ -102,8 +120,8 @@ pub(crate) use on_pool;
 macro_rules! in_write_transaction {
     ($store:expr, $tx:ident => $body:expr) => {
         match $store {
-            $crate::Store::Sqlite(pool, _) => {
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+            $crate::Store::Sqlite(sqlite) => {
+                let mut $tx = sqlite.main.begin_with("BEGIN IMMEDIATE").await?;
                 $body
             }
             $crate::Store::Postgres(pool) => {
@@ -127,14 +145,29 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// A connection pool to the configured database. Cheap to clone.
 #[derive(Clone, Debug)]
 pub enum Store {
-    /// SQLite has no vector index: vectors are ranked in process, from this cache.
-    Sqlite(SqlitePool, Arc<VectorCache>),
+    Sqlite(SqlitePools),
     Postgres(PgPool),
+}
+
+/// SQLite's connections. SQLite lets one connection write at a time, and a write by one
+/// connection empties every other connection's page cache. So one connection runs every
+/// statement: its cache stays warm, and writers queue in the pool rather than sleeping in
+/// SQLite's busy handler (on the voice bench, CPU per session with its webhook fell by a
+/// third against ten connections). The long reads have read-only connections of their own.
+#[derive(Clone, Debug)]
+pub struct SqlitePools {
+    /// The one connection: every write, and every read not marked as long.
+    pub(crate) main: SqlitePool,
+    /// Read-only connections for [`on_read_pool!`].
+    pub(crate) reads: SqlitePool,
+    /// SQLite has no vector index: vectors are ranked in process, from this cache.
+    pub(crate) vectors: Arc<VectorCache>,
 }
 
 /// Pool sizing; the defaults suit one server process.
 #[derive(Clone, Copy, Debug)]
 pub struct PoolSettings {
+    /// PostgreSQL's connections; on SQLite, the read-only connections beside the main one.
     pub max_connections: u32,
 }
 
@@ -189,13 +222,22 @@ impl Store {
             .pragma("cache_size", SQLITE_CACHE_KIB.to_string());
         // No ping before handing out a connection: a local file cannot drop it, and the ping is a
         // round trip to the connection's thread on every statement.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(settings.max_connections)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
-            .test_before_acquire(false)
-            .connect_with(options)
+        let pool = |connections: u32| {
+            SqlitePoolOptions::new()
+                .max_connections(connections)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .test_before_acquire(false)
+        };
+        // The main connection first: it creates the file and turns WAL on.
+        let main = pool(1).connect_with(options.clone()).await?;
+        let reads = pool(settings.max_connections)
+            .connect_with(options.read_only(true))
             .await?;
-        Ok(Store::Sqlite(pool, Default::default()))
+        Ok(Store::Sqlite(SqlitePools {
+            main,
+            reads,
+            vectors: Default::default(),
+        }))
     }
 
     async fn connect_postgres(
@@ -227,9 +269,9 @@ impl Store {
     pub async fn server_version(&self) -> StoreResult<String> {
         // Each dialect names its version function differently.
         let version: String = match self {
-            Store::Sqlite(pool, _) => {
+            Store::Sqlite(sqlite) => {
                 sqlx::query_scalar("SELECT sqlite_version()")
-                    .fetch_one(pool)
+                    .fetch_one(&sqlite.main)
                     .await?
             }
             Store::Postgres(pool) => {
@@ -261,6 +303,7 @@ impl Store {
 
     /// Waits for connections in use to be returned, then closes the pool.
     pub async fn close(&self) {
+        on_read_pool!(self, pool => pool.close().await);
         on_pool!(self, pool => pool.close().await);
     }
 
@@ -272,29 +315,30 @@ impl Store {
         }
     }
 
-    /// The connection pool's state now, for the metrics.
+    /// The connection pool's state now, for the metrics (on SQLite, both pools together).
     pub fn pool_stats(&self) -> PoolStats {
-        let (open, idle, max) = match self {
-            Store::Sqlite(pool, _) => (
-                pool.size(),
-                pool.num_idle(),
-                pool.options().get_max_connections(),
-            ),
-            Store::Postgres(pool) => (
-                pool.size(),
-                pool.num_idle(),
-                pool.options().get_max_connections(),
-            ),
-        };
-        PoolStats {
-            open,
-            idle: u32::try_from(idle).unwrap_or(u32::MAX),
-            max,
+        fn stats<DB: sqlx::Database>(pool: &sqlx::Pool<DB>) -> PoolStats {
+            PoolStats {
+                open: pool.size(),
+                idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+                max: pool.options().get_max_connections(),
+            }
+        }
+        match self {
+            Store::Sqlite(sqlite) => {
+                let (main, reads) = (stats(&sqlite.main), stats(&sqlite.reads));
+                PoolStats {
+                    open: main.open + reads.open,
+                    idle: main.idle + reads.idle,
+                    max: main.max + reads.max,
+                }
+            }
+            Store::Postgres(pool) => stats(pool),
         }
     }
 
-    /// How long getting a connection from the pool takes now: the metrics sample the pool's
-    /// wait with it.
+    /// How long getting a connection from the pool takes now (on SQLite, the main connection,
+    /// where requests queue): the metrics sample the pool's wait with it.
     pub async fn time_acquire(&self) -> StoreResult<Duration> {
         let started = Instant::now();
         on_pool!(self, pool => pool.acquire().await.map(drop))?;
@@ -379,7 +423,7 @@ mod tests {
         let store = Store::connect(&url, PoolSettings::default()).await.unwrap();
         store.migrate().await.unwrap();
         assert!(path.exists());
-        let Store::Sqlite(pool, _) = &store else {
+        let Store::Sqlite(SqlitePools { main: pool, .. }) = &store else {
             panic!("expected SQLite")
         };
         let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
@@ -392,6 +436,41 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(busy, 5000);
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn sqlite_long_reads_run_beside_an_open_write_and_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
+        let store = Store::connect(&url, PoolSettings::default()).await.unwrap();
+        store.migrate().await.unwrap();
+        let Store::Sqlite(sqlite) = &store else {
+            panic!("expected SQLite")
+        };
+        assert_eq!(sqlite.main.options().get_max_connections(), 1);
+        let mut write = sqlite.main.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        sqlx::query("DELETE FROM rate_limit_counters")
+            .execute(&mut *write)
+            .await
+            .unwrap();
+        let read = on_read_pool!(&store, pool => sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM rate_limit_counters",
+        )
+        .fetch_one(pool)
+        .await)
+        .unwrap();
+        assert_eq!(read, 0);
+        let refused = on_read_pool!(&store, pool => sqlx::query("DELETE FROM rate_limit_counters")
+            .execute(pool)
+            .await
+            .map(|_| ()))
+        .unwrap_err();
+        assert!(
+            refused.to_string().contains("readonly"),
+            "the read pool wrote: {refused}"
+        );
+        write.commit().await.unwrap();
         store.close().await;
     }
 }

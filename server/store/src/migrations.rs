@@ -42,7 +42,7 @@ impl Store {
     pub async fn applied_migration(&self) -> StoreResult<Option<AppliedMigration>> {
         // sqlx's bookkeeping table is absent until the first `migrate`.
         let table_exists: bool = match self {
-            Store::Sqlite(pool, _) => {
+            Store::Sqlite(crate::SqlitePools { main: pool, .. }) => {
                 sqlx::query_scalar(
                     "SELECT EXISTS (SELECT 1 FROM sqlite_master \
                  WHERE type = 'table' AND name = '_sqlx_migrations')",

@@ -166,7 +166,7 @@ fn with_database_name(url: &str, name: &str) -> String {
 pub async fn dump_all_tables(store: &Store) -> String {
     let mut dump = String::new();
     match store {
-        Store::Sqlite(pool, _) => {
+        Store::Sqlite(crate::SqlitePools { main: pool, .. }) => {
             let tables: Vec<String> = sqlx::query_scalar(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
             )

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use sqlx::types::Json;
 
-use crate::{Store, StoreResult, on_pool};
+use crate::{Store, StoreResult, on_pool, on_read_pool};
 
 /// Conversation aggregates of a window on `started_at`.
 #[derive(Clone, Debug, Default, PartialEq, sqlx::FromRow)]
@@ -143,7 +143,7 @@ impl Store {
     ) -> StoreResult<ConversationTotals> {
         // PostgreSQL sums BIGINT into NUMERIC: every sum is cast back.
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, ConversationTotals>(
+            on_read_pool!(self, pool => sqlx::query_as::<_, ConversationTotals>(
             "SELECT COUNT(*) AS total, \
              CAST(COALESCE(SUM(CASE WHEN status = 'resolved' THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolved, \
              CAST(COALESCE(SUM(CASE WHEN ended_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS ended, \
@@ -168,7 +168,8 @@ impl Store {
         until: i64,
         recent_since: i64,
     ) -> StoreResult<HandoffTotals> {
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, HandoffTotals>(
+        Ok(
+            on_read_pool!(self, pool => sqlx::query_as::<_, HandoffTotals>(
             "SELECT COUNT(*) AS total, \
              CAST(COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) AS BIGINT) AS pending, \
              CAST(COALESCE(SUM(CASE WHEN created_at >= $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS recent \
@@ -179,7 +180,8 @@ impl Store {
         .bind(until)
         .bind(recent_since)
         .fetch_one(pool)
-        .await)?)
+        .await)?,
+        )
     }
 
     async fn csat_average(
@@ -188,7 +190,7 @@ impl Store {
         since: i64,
         until: i64,
     ) -> StoreResult<(i64, Option<f64>)> {
-        let average = on_pool!(self, pool => sqlx::query_as::<_, Average>(
+        let average = on_read_pool!(self, pool => sqlx::query_as::<_, Average>(
             "SELECT COUNT(*) AS count, AVG(CAST(rating AS DOUBLE PRECISION)) AS average \
              FROM csat_ratings WHERE app_id = $1 AND created_at >= $2 AND created_at < $3",
         )
@@ -207,7 +209,7 @@ impl Store {
         since: i64,
         until: i64,
     ) -> StoreResult<[i64; 5]> {
-        let rows = on_pool!(self, pool => sqlx::query_as::<_, RatingCount>(
+        let rows = on_read_pool!(self, pool => sqlx::query_as::<_, RatingCount>(
             "SELECT rating, COUNT(*) AS count FROM csat_ratings \
              WHERE app_id = $1 AND created_at >= $2 AND created_at < $3 GROUP BY rating",
         )
@@ -235,7 +237,7 @@ impl Store {
         since: i64,
         until: i64,
     ) -> StoreResult<Vec<ToolUsage>> {
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, ToolUsage>(
+        Ok(on_read_pool!(self, pool => sqlx::query_as::<_, ToolUsage>(
             "SELECT tool_name, COUNT(*) AS executions, \
              CAST(COALESCE(SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END), 0) AS BIGINT) AS successes \
              FROM tool_executions WHERE app_id = $1 AND executed_at >= $2 AND executed_at < $3 \
@@ -249,7 +251,7 @@ impl Store {
     }
 
     async fn violation_count(&self, app_id: &str, since: i64, until: i64) -> StoreResult<i64> {
-        Ok(on_pool!(self, pool => sqlx::query_scalar::<_, i64>(
+        Ok(on_read_pool!(self, pool => sqlx::query_scalar::<_, i64>(
             "SELECT COUNT(*) FROM guardrail_violations \
              WHERE app_id = $1 AND created_at >= $2 AND created_at < $3",
         )
@@ -282,7 +284,7 @@ impl Store {
         let tools = self
             .bucket_counts("tool_executions", "executed_at", none, window)
             .await?;
-        let csat = on_pool!(self, pool => sqlx::query_as::<_, BucketAverage>(
+        let csat = on_read_pool!(self, pool => sqlx::query_as::<_, BucketAverage>(
             "SELECT (created_at / $4) * $4 AS bucket, AVG(CAST(rating AS DOUBLE PRECISION)) AS average \
              FROM csat_ratings WHERE app_id = $1 AND created_at >= $2 AND created_at < $3 \
              GROUP BY 1",
@@ -324,7 +326,7 @@ impl Store {
              FROM {table} WHERE app_id = $1 AND {column} >= $2 AND {column} < $3 GROUP BY 1"
         );
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, BucketCount>(&sql)
+            on_read_pool!(self, pool => sqlx::query_as::<_, BucketCount>(&sql)
             .bind(app_id)
             .bind(since)
             .bind(until)
@@ -343,7 +345,7 @@ impl Store {
         until: i64,
         limit: i64,
     ) -> StoreResult<Vec<String>> {
-        Ok(on_pool!(self, pool => sqlx::query_scalar::<_, String>(
+        Ok(on_read_pool!(self, pool => sqlx::query_scalar::<_, String>(
             "SELECT m.content FROM messages m JOIN conversations c \
              ON c.app_id = m.app_id AND c.session_id = m.session_id \
              WHERE c.app_id = $1 AND c.started_at >= $2 AND c.started_at < $3 \
@@ -413,7 +415,7 @@ impl Store {
 
     /// Ids of the active apps, for jobs that visit each.
     pub async fn active_app_ids(&self) -> StoreResult<Vec<String>> {
-        Ok(on_pool!(self, pool => sqlx::query_scalar::<_, String>(
+        Ok(on_read_pool!(self, pool => sqlx::query_scalar::<_, String>(
             "SELECT id FROM apps WHERE is_active ORDER BY id",
         )
         .fetch_all(pool)

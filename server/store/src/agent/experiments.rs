@@ -3,7 +3,7 @@
 use model::agent::experiments::Variant;
 use sqlx::types::Json;
 
-use crate::{Store, StoreError, StoreResult, on_pool};
+use crate::{Store, StoreError, StoreResult, on_pool, on_read_pool};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct ExperimentRecord {
@@ -225,7 +225,8 @@ impl Store {
         &self,
         experiment_id: &str,
     ) -> StoreResult<Vec<VariantOutcome>> {
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, VariantOutcome>(
+        Ok(
+            on_read_pool!(self, pool => sqlx::query_as::<_, VariantOutcome>(
             "SELECT e.variant_id, COUNT(*) AS exposures, COUNT(c.id) AS conversations, \
              COALESCE(SUM(CASE WHEN c.status = 'resolved' THEN 1 ELSE 0 END), 0) AS resolved, \
              COALESCE(SUM(CASE WHEN c.handed_off_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS handed_off, \
@@ -238,6 +239,7 @@ impl Store {
         )
         .bind(experiment_id)
         .fetch_all(pool)
-        .await)?)
+        .await)?,
+        )
     }
 }

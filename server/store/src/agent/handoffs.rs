@@ -149,7 +149,7 @@ impl Store {
         }
         match self {
             // IMMEDIATE takes the write lock up front: no deadlock upgrading a read.
-            Store::Sqlite(pool, _) => {
+            Store::Sqlite(crate::SqlitePools { main: pool, .. }) => {
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 steps!(tx, "")
             }

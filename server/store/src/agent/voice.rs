@@ -686,7 +686,7 @@ impl Store {
                        client_logs WHERE app_id = $1 ORDER BY created_at DESC, id DESC \
                        OFFSET $2)";
         match self {
-            Store::Sqlite(pool, _) => {
+            Store::Sqlite(crate::SqlitePools { main: pool, .. }) => {
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 for r in records {
                     bind_log!(sqlx::query(insert), r).execute(&mut *tx).await?;

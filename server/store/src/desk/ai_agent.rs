@@ -4,7 +4,7 @@ use serde_json::Value;
 use sqlx::types::Json;
 
 use crate::desk::conversations::{COUNT_MESSAGE, DeskMessageRecord, INSERT_MESSAGE};
-use crate::{Store, StoreResult, in_write_transaction, on_pool};
+use crate::{Store, StoreResult, in_write_transaction, on_pool, on_read_pool};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct AiSettingsRecord {
@@ -191,7 +191,8 @@ impl Store {
 
     /// How an app's AI turns since `since` went: answered or handed to a human, and rated.
     pub async fn ai_turn_counts(&self, app_id: &str, since: i64) -> StoreResult<AiTurnCounts> {
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, AiTurnCounts>(
+        Ok(
+            on_read_pool!(self, pool => sqlx::query_as::<_, AiTurnCounts>(
             "SELECT COALESCE(SUM(CASE WHEN handed_off THEN 0 ELSE 1 END), 0) AS answered, \
              COALESCE(SUM(CASE WHEN handed_off THEN 1 ELSE 0 END), 0) AS handed_off, \
              COALESCE(SUM(CASE WHEN helpful THEN 1 ELSE 0 END), 0) AS rated_helpful, \
@@ -201,6 +202,7 @@ impl Store {
         .bind(app_id)
         .bind(since)
         .fetch_one(pool)
-        .await)?)
+        .await)?,
+        )
     }
 }

@@ -87,7 +87,8 @@ impl Store {
         until: i64,
     ) -> StoreResult<SearchTotals> {
         // SUM of integers is NUMERIC on PostgreSQL: cast back.
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, SearchTotals>(
+        Ok(
+            on_read_pool!(self, pool => sqlx::query_as::<_, SearchTotals>(
             "SELECT COUNT(*) AS searches, \
              CAST(COALESCE(SUM(CASE WHEN gap THEN 1 ELSE 0 END), 0) AS BIGINT) AS gaps, \
              CAST(COALESCE(SUM(CASE WHEN result_count = 0 THEN 1 ELSE 0 END), 0) AS BIGINT) \
@@ -101,7 +102,8 @@ impl Store {
         .bind(since)
         .bind(until)
         .fetch_one(pool)
-        .await)?)
+        .await)?,
+        )
     }
 
     /// Counts a failed search under its normalised query: a new open gap, or one more

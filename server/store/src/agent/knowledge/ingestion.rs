@@ -91,7 +91,7 @@ impl Store {
             }};
         }
         let embedded = match self {
-            Store::Sqlite(pool, _) => {
+            Store::Sqlite(crate::SqlitePools { main: pool, .. }) => {
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 steps!(tx, |v: &Vec<f32>| vector_bytes(v))
             }

@@ -26,7 +26,7 @@ use sqlx::types::Json;
 /// table, bigger apps' included, to be filtered. `bench/knowledge-search` measures both paths.
 pub const SMALL_APP_MAX_CHUNKS: i64 = 2_000;
 
-use crate::{Store, StoreResult, on_pool};
+use crate::{Store, StoreResult, on_pool, on_read_pool};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct DocumentRecord {
@@ -241,7 +241,7 @@ impl Store {
         let model = |chunk: &NewChunk| chunk.embedding.as_ref().map(|_| &r.embedding_model);
         let dims = |chunk: &NewChunk| chunk.embedding.as_ref().map(|v| v.len() as i64);
         let saved = match self {
-            Store::Sqlite(pool, _) => {
+            Store::Sqlite(crate::SqlitePools { main: pool, .. }) => {
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 steps!(tx, "", |chunk: &NewChunk, id: &str, ordinal: i64| {
                     sqlx::query(INSERT_CHUNK)

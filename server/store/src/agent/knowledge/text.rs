@@ -80,7 +80,7 @@ impl Store {
         limit: i64,
     ) -> StoreResult<Vec<Candidate>> {
         match self {
-            Store::Sqlite(pool, _) => {
+            Store::Sqlite(crate::SqlitePools { reads: pool, .. }) => {
                 // `rank` is bm25 weighting title and heading above the body (lower is better;
                 // see the migration).
                 let rows: Vec<(String, Option<Vec<u8>>, Option<String>)> = sqlx::query_as(
@@ -172,7 +172,7 @@ impl Store {
         }
         // IN-lists differ: PostgreSQL binds an array, SQLite one placeholder per id.
         match self {
-            Store::Sqlite(pool, _) => {
+            Store::Sqlite(crate::SqlitePools { reads: pool, .. }) => {
                 let placeholders = (0..ids.len())
                     .map(|i| format!("${}", i + 2))
                     .collect::<Vec<_>>()

@@ -82,7 +82,9 @@ impl Store {
     /// scan itself; SQLite scans the app's vectors in process, loaded once into its cache.
     pub async fn nearest_chunks(&self, query: NearestQuery<'_>) -> StoreResult<Vec<Candidate>> {
         match self {
-            Store::Sqlite(_, cache) => cache.nearest(self, query).await,
+            Store::Sqlite(crate::SqlitePools { vectors: cache, .. }) => {
+                cache.nearest(self, query).await
+            }
             Store::Postgres(_) => {
                 self.nearest_chunks_searching(
                     query.app_id,
@@ -101,7 +103,7 @@ impl Store {
     /// Forgets an app's cached vectors after its chunks changed (SQLite; PostgreSQL caches
     /// nothing).
     pub(crate) fn vectors_changed(&self, app_id: &str) {
-        if let Store::Sqlite(_, cache) = self {
+        if let Store::Sqlite(crate::SqlitePools { vectors: cache, .. }) = self {
             cache.evict(app_id);
         }
     }
@@ -226,14 +228,16 @@ impl Store {
         model: &str,
     ) -> StoreResult<Vec<StoredVector>> {
         match self {
-            Store::Sqlite(pool, _) => Ok(sqlx::query_as::<_, StoredVector>(
-                "SELECT id, category, audience, embedding FROM knowledge_chunks \
+            Store::Sqlite(crate::SqlitePools { reads: pool, .. }) => {
+                Ok(sqlx::query_as::<_, StoredVector>(
+                    "SELECT id, category, audience, embedding FROM knowledge_chunks \
                  WHERE app_id = $1 AND embedding_model = $2 AND embedding IS NOT NULL",
-            )
-            .bind(app_id)
-            .bind(model)
-            .fetch_all(pool)
-            .await?),
+                )
+                .bind(app_id)
+                .bind(model)
+                .fetch_all(pool)
+                .await?)
+            }
             Store::Postgres(pool) => {
                 let rows: Vec<(String, String, i64, pgvector::Vector)> = sqlx::query_as(
                     "SELECT id, category, audience, embedding FROM knowledge_chunks \
