@@ -152,8 +152,8 @@ pub enum Store {
 /// SQLite's connections. SQLite lets one connection write at a time, and a write by one
 /// connection empties every other connection's page cache. So one connection runs every
 /// statement: its cache stays warm, and writers queue in the pool rather than sleeping in
-/// SQLite's busy handler (on the voice bench, CPU per session with its webhook fell by a
-/// third against ten connections). The long reads have read-only connections of their own.
+/// SQLite's busy handler (on the voice bench, CPU per session with its webhook fell by about a
+/// sixth against ten connections). The long reads have read-only connections of their own.
 #[derive(Clone, Debug)]
 pub struct SqlitePools {
     /// The one connection: every write, and every read not marked as long.
@@ -301,7 +301,7 @@ impl Store {
         Ok(())
     }
 
-    /// Waits for connections in use to be returned, then closes the pool.
+    /// Waits for connections in use to be returned, then closes the pools.
     pub async fn close(&self) {
         on_read_pool!(self, pool => pool.close().await);
         on_pool!(self, pool => pool.close().await);
