@@ -303,8 +303,13 @@ impl Store {
 
     /// Waits for connections in use to be returned, then closes the pools.
     pub async fn close(&self) {
-        on_read_pool!(self, pool => pool.close().await);
-        on_pool!(self, pool => pool.close().await);
+        match self {
+            Store::Sqlite(sqlite) => {
+                sqlite.reads.close().await;
+                sqlite.main.close().await;
+            }
+            Store::Postgres(pool) => pool.close().await,
+        }
     }
 
     /// OpenTelemetry's name for the database system, for the `sql` spans.
