@@ -46,8 +46,8 @@ pub use agent::knowledge::{
 pub use agent::messages::MessageRecord;
 pub use agent::tools::{ExecutionFilter, ToolExecutionRecord, ToolRecord};
 pub use agent::voice::{
-    ClientLogRecord, LivekitEventOutcome, LivekitEventWrite, ParticipantRecord, VoiceSessionFilter,
-    VoiceSessionRecord,
+    ClientLogRecord, LivekitEventClaim, LivekitEventOutcome, LivekitEventWrites, ParticipantRecord,
+    VoiceSessionFilter, VoiceSessionRecord,
 };
 pub use desk::ai_agent::{AiAnswerRecord, AiSettingsRecord, AiTurnCounts};
 pub use desk::automation::{AutomationRecord, RatingRecord};

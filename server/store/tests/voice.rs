@@ -4,10 +4,13 @@
 // A test crate: its helpers fail loudly by design.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::sync::mpsc::{Receiver, Sender};
+use std::time::Duration;
+
 use store::testkit::{TestDatabase, app, workspace};
 use store::{
-    AgentCredentialRecord, EventFilter, EventRecord, LivekitEventOutcome, LivekitEventWrite,
-    ParticipantRecord, Store, StoreError, VoiceSessionRecord,
+    AgentCredentialRecord, EventFilter, EventRecord, LivekitEventClaim, LivekitEventOutcome,
+    LivekitEventWrites, ParticipantRecord, Store, StoreError, VoiceSessionRecord,
 };
 
 async fn app_with_session(db: &TestDatabase) -> VoiceSessionRecord {
@@ -65,21 +68,16 @@ fn session(id: &str, room: &str) -> VoiceSessionRecord {
     }
 }
 
-/// The writes of an agent joining `session`'s room, as the domain makes them.
-struct AgentJoined {
-    timeline: EventRecord,
-    participant: ParticipantRecord,
-    session: VoiceSessionRecord,
-}
-
-fn agent_joined(session: &VoiceSessionRecord) -> AgentJoined {
+/// The writes of an agent joining `session`'s room, as the domain makes them; `n` keeps the
+/// ids of several joins apart.
+fn agent_joined(session: &VoiceSessionRecord, n: usize) -> LivekitEventWrites {
     let mut changed = session.clone();
     changed.participant_count += 1;
     changed.agent_status = Some("active".to_owned());
     changed.updated_at = session.updated_at + 1;
-    AgentJoined {
+    LivekitEventWrites {
         timeline: EventRecord {
-            id: "e1".to_owned(),
+            id: format!("e{n}"),
             app_id: session.app_id.clone(),
             session_id: session.session_key.clone(),
             event_type: "livekit.participant_joined".to_owned(),
@@ -88,38 +86,46 @@ fn agent_joined(session: &VoiceSessionRecord) -> AgentJoined {
             trace_id: None,
             created_at: 2_000,
         },
-        participant: ParticipantRecord {
-            id: "p1".to_owned(),
+        participant: Some(ParticipantRecord {
+            id: format!("p{n}"),
             session_id: session.id.clone(),
-            identity: "agent-1".to_owned(),
+            identity: format!("agent-{n}"),
             name: None,
             kind: "agent".to_owned(),
             participant_sid: None,
             joined_at: 2_000,
             left_at: None,
-        },
-        session: changed,
+        }),
+        session: Some(changed),
     }
 }
 
+fn claim<'a>(event_id: &'a str, room: &'a str, needs_session: bool) -> LivekitEventClaim<'a> {
+    LivekitEventClaim {
+        event_id,
+        event: "participant_joined",
+        room_name: Some(room),
+        received_at: 2_000,
+        needs_session,
+    }
+}
+
+/// Records an agent's join of room-1 as event `event_id`; returns the outcome and the session
+/// the writes were made from.
 async fn record(
     store: &Store,
     event_id: &str,
-    writes: &AgentJoined,
-    read: &VoiceSessionRecord,
-) -> LivekitEventOutcome {
-    store
-        .record_livekit_event(&LivekitEventWrite {
-            event_id,
-            event: "participant_joined",
-            room_name: Some("room-1"),
-            received_at: 2_000,
-            timeline: Some(&writes.timeline),
-            participant: Some(&writes.participant),
-            session: Some((read, &writes.session)),
+    n: usize,
+) -> (LivekitEventOutcome, Option<VoiceSessionRecord>) {
+    let mut read = None;
+    let outcome = store
+        .record_livekit_event(&claim(event_id, "room-1", false), |session| {
+            read = Some(session.clone());
+            agent_joined(session, n)
         })
         .await
-        .unwrap()
+        .unwrap();
+    (outcome, read)
 }
 
 async fn timeline_len(store: &Store, session: &VoiceSessionRecord) -> usize {
@@ -138,21 +144,26 @@ async fn timeline_len(store: &Store, session: &VoiceSessionRecord) -> usize {
 async fn a_livekit_event_is_recorded_once_with_all_its_writes() {
     let db = TestDatabase::new().await;
     let session = app_with_session(&db).await;
-    let writes = agent_joined(&session);
+    let writes = agent_joined(&session, 1);
 
-    let first = record(&db.store, "EV_1", &writes, &session).await;
-    assert_eq!(first, LivekitEventOutcome::Recorded);
+    let (first, read) = record(&db.store, "EV_1", 1).await;
+    assert_eq!(read.as_ref(), Some(&session));
+    assert_eq!(
+        first,
+        LivekitEventOutcome::Recorded(writes.session.clone().map(Box::new))
+    );
     let stored = db.store.voice_session("a1", "s1").await.unwrap().unwrap();
-    assert_eq!(stored, writes.session);
+    assert_eq!(Some(&stored), writes.session.as_ref());
     assert_eq!(
         db.store.participants("s1").await.unwrap(),
-        std::slice::from_ref(&writes.participant)
+        Vec::from_iter(writes.participant)
     );
     assert_eq!(timeline_len(&db.store, &session).await, 1);
 
-    // A redelivery, even one that would apply, writes nothing.
-    let again = record(&db.store, "EV_1", &agent_joined(&stored), &stored).await;
+    // A redelivery writes nothing, and its session is not even read.
+    let (again, read) = record(&db.store, "EV_1", 2).await;
     assert_eq!(again, LivekitEventOutcome::Duplicate);
+    assert_eq!(read, None);
     assert_eq!(
         db.store.voice_session("a1", "s1").await.unwrap().unwrap(),
         stored
@@ -161,30 +172,81 @@ async fn a_livekit_event_is_recorded_once_with_all_its_writes() {
     assert_eq!(timeline_len(&db.store, &session).await, 1);
 }
 
-#[tokio::test]
-async fn an_event_read_against_a_changed_session_writes_nothing_not_even_its_claim() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_events_for_one_session_apply_one_after_another() {
     let db = TestDatabase::new().await;
     let session = app_with_session(&db).await;
-    let writes = agent_joined(&session);
 
-    // Another writer changed the session after it was read as `earlier`.
-    let earlier = VoiceSessionRecord {
-        updated_at: session.updated_at - 1,
-        ..session.clone()
+    // Two events, each waiting after its read (up to a bound) for the other to have read too.
+    // Were the session not locked from read to commit, both would read the same version: one
+    // update would then fail, or overwrite the other's count.
+    let (first_read, first_seen) = std::sync::mpsc::channel();
+    let (second_read, second_seen) = std::sync::mpsc::channel();
+    let join = |n: usize, read: Sender<()>, other: Receiver<()>| {
+        let store = db.store.clone();
+        tokio::spawn(async move {
+            let event_id = format!("EV_{n}");
+            store
+                .record_livekit_event(&claim(&event_id, "room-1", false), move |session| {
+                    read.send(()).ok();
+                    other.recv_timeout(Duration::from_millis(300)).ok();
+                    agent_joined(session, n)
+                })
+                .await
+        })
     };
-    let stale = record(&db.store, "EV_1", &writes, &earlier).await;
-    assert_eq!(stale, LivekitEventOutcome::SessionChanged);
-    assert_eq!(
-        db.store.voice_session("a1", "s1").await.unwrap().unwrap(),
-        session
-    );
-    assert!(db.store.participants("s1").await.unwrap().is_empty());
-    assert_eq!(timeline_len(&db.store, &session).await, 0);
+    let joins = [
+        join(1, first_read, second_seen),
+        join(2, second_read, first_seen),
+    ];
+    for join in joins {
+        let outcome = join.await.unwrap().unwrap();
+        assert!(matches!(outcome, LivekitEventOutcome::Recorded(Some(_))));
+    }
+    let stored = db.store.voice_session("a1", "s1").await.unwrap().unwrap();
+    assert_eq!(stored.participant_count, 2);
+    assert_eq!(stored.updated_at, session.updated_at + 2);
+    assert_eq!(db.store.participants("s1").await.unwrap().len(), 2);
+    assert_eq!(timeline_len(&db.store, &session).await, 2);
+}
 
-    // So the retry, against the session read again, is not taken for a redelivery.
-    let retried = record(&db.store, "EV_1", &writes, &session).await;
-    assert_eq!(retried, LivekitEventOutcome::Recorded);
-    assert_eq!(db.store.participants("s1").await.unwrap().len(), 1);
+#[tokio::test]
+async fn an_event_that_needs_a_session_writes_nothing_without_one_not_even_its_claim() {
+    let db = TestDatabase::new().await;
+    app_with_session(&db).await;
+    let no_writes = |_: &VoiceSessionRecord| -> LivekitEventWrites { unreachable!("no session") };
+
+    let missing = db
+        .store
+        .record_livekit_event(&claim("EV_1", "room-2", true), no_writes)
+        .await
+        .unwrap();
+    assert_eq!(missing, LivekitEventOutcome::NoSession);
+
+    // So once the caller has opened the session, the same event is not taken for a redelivery.
+    let opened = session("s2", "room-2");
+    db.store.insert_voice_session(&opened).await.unwrap();
+    let recorded = db
+        .store
+        .record_livekit_event(&claim("EV_1", "room-2", true), |read| agent_joined(read, 1))
+        .await
+        .unwrap();
+    assert!(matches!(recorded, LivekitEventOutcome::Recorded(Some(_))));
+    assert_eq!(db.store.participants("s2").await.unwrap().len(), 1);
+
+    // Without the need, an event for an unknown room is claimed and writes nothing else.
+    let unknown = db
+        .store
+        .record_livekit_event(&claim("EV_2", "room-3", false), no_writes)
+        .await
+        .unwrap();
+    assert_eq!(unknown, LivekitEventOutcome::Recorded(None));
+    let again = db
+        .store
+        .record_livekit_event(&claim("EV_2", "room-3", false), no_writes)
+        .await
+        .unwrap();
+    assert_eq!(again, LivekitEventOutcome::Duplicate);
 }
 
 #[tokio::test]

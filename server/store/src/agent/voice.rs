@@ -9,7 +9,8 @@ use sqlx::types::Json;
 use crate::agent::events::{INSERT_EVENT, bind_event};
 use crate::platform::agent_credentials::{INSERT_CREDENTIAL, bind_credential};
 use crate::{
-    AgentCredentialRecord, EventRecord, Store, StoreResult, in_write_transaction, on_pool,
+    AgentCredentialRecord, EventRecord, Store, StoreError, StoreResult, in_write_transaction,
+    on_pool,
 };
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -231,33 +232,56 @@ pub struct ParticipantRecord {
 const PARTICIPANT_COLUMNS: &str =
     "id, session_id, identity, name, kind, participant_sid, joined_at, left_at";
 
-/// What handling one verified LiveKit event writes, beside claiming its id.
+/// A verified LiveKit event, handled once by its id.
 #[derive(Clone, Copy, Debug)]
-pub struct LivekitEventWrite<'a> {
+pub struct LivekitEventClaim<'a> {
     pub event_id: &'a str,
     pub event: &'a str,
     pub room_name: Option<&'a str>,
     pub received_at: i64,
-    /// The event on its session's timeline.
-    pub timeline: Option<&'a EventRecord>,
-    /// A participant who joined.
-    pub participant: Option<&'a ParticipantRecord>,
-    /// The session as read, and as the event changed it: written only if nobody changed it
-    /// since it was read.
-    pub session: Option<(&'a VoiceSessionRecord, &'a VoiceSessionRecord)>,
+    /// Write nothing, not even the claim, when the room has no session: the caller opens one
+    /// (an inbound phone call) and records the event again.
+    pub needs_session: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What one event writes beside its claim, decided from its session as read in the same
+/// transaction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LivekitEventWrites {
+    /// The event on its session's timeline.
+    pub timeline: EventRecord,
+    /// A participant who joined.
+    pub participant: Option<ParticipantRecord>,
+    /// The session as the event changed it, when it did.
+    pub session: Option<VoiceSessionRecord>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub enum LivekitEventOutcome {
-    Recorded,
+    /// Claimed and written; with the room's session as it now stands, when it has one.
+    Recorded(Option<Box<VoiceSessionRecord>>),
     /// The event id was handled before (a redelivery): nothing written.
     Duplicate,
-    /// The session changed since it was read: nothing written.
-    SessionChanged,
+    /// The room has no session and the claim needs one: nothing written.
+    NoSession,
 }
 
 const CLAIM_EVENT: &str = "INSERT INTO livekit_webhook_events (event_id, event, room_name, \
      received_at) VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING";
+
+/// A room's session: the open one, else the latest.
+static SESSION_FOR_ROOM: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {SESSION_COLUMNS} FROM voice_sessions WHERE room_name = $1 \
+         ORDER BY CASE WHEN ended_at IS NULL THEN 0 ELSE 1 END, created_at DESC, id DESC \
+         LIMIT 1"
+    )
+});
+
+/// [`SESSION_FOR_ROOM`], locked until the transaction ends (PostgreSQL; SQLite's
+/// `BEGIN IMMEDIATE` already holds the database's one write lock).
+static SESSION_FOR_ROOM_LOCKED: LazyLock<String> =
+    LazyLock::new(|| format!("{} FOR UPDATE", SESSION_FOR_ROOM.as_str()));
 
 static INSERT_PARTICIPANT: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -424,13 +448,8 @@ impl Store {
         &self,
         room_name: &str,
     ) -> StoreResult<Option<VoiceSessionRecord>> {
-        let sql = format!(
-            "SELECT {SESSION_COLUMNS} FROM voice_sessions WHERE room_name = $1 \
-             ORDER BY CASE WHEN ended_at IS NULL THEN 0 ELSE 1 END, created_at DESC, id DESC \
-             LIMIT 1"
-        );
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, VoiceSessionRecord>(&sql)
+            on_pool!(self, pool => sqlx::query_as::<_, VoiceSessionRecord>(&SESSION_FOR_ROOM)
             .bind(room_name)
             .fetch_optional(pool)
             .await)?,
@@ -605,41 +624,66 @@ impl Store {
         )
     }
 
-    /// Claims a verified LiveKit event and makes its writes, all in one transaction: nothing
-    /// when the event was handled before, or when the session changed since it was read (read
-    /// it again and retry).
-    pub async fn record_livekit_event(
+    /// Claims `claim`'s id and, in the same transaction, reads the room's session and writes
+    /// what `writes_for` makes of it. The session stays locked from the read to the commit, so
+    /// concurrent events for one session apply one after another and none is read stale.
+    pub async fn record_livekit_event<F>(
         &self,
-        write: &LivekitEventWrite<'_>,
-    ) -> StoreResult<LivekitEventOutcome> {
+        claim: &LivekitEventClaim<'_>,
+        writes_for: F,
+    ) -> StoreResult<LivekitEventOutcome>
+    where
+        F: FnOnce(&VoiceSessionRecord) -> LivekitEventWrites + Send,
+    {
+        let session_sql = match self {
+            Store::Sqlite(_) => SESSION_FOR_ROOM.as_str(),
+            Store::Postgres(_) => SESSION_FOR_ROOM_LOCKED.as_str(),
+        };
         in_write_transaction!(self, tx => {
             let claimed = sqlx::query(CLAIM_EVENT)
-                .bind(write.event_id)
-                .bind(write.event)
-                .bind(write.room_name)
-                .bind(write.received_at)
+                .bind(claim.event_id)
+                .bind(claim.event)
+                .bind(claim.room_name)
+                .bind(claim.received_at)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
             if claimed == 0 {
                 return Ok(LivekitEventOutcome::Duplicate);
             }
-            if let Some((before, after)) = write.session {
-                let updated = session_update(before, after)
+            let session = match claim.room_name {
+                Some(room) => {
+                    sqlx::query_as::<_, VoiceSessionRecord>(session_sql)
+                        .bind(room)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                }
+                None => None,
+            };
+            let Some(session) = session else {
+                if claim.needs_session {
+                    // Dropping the transaction rolls the claim back.
+                    return Ok(LivekitEventOutcome::NoSession);
+                }
+                tx.commit().await?;
+                return Ok(LivekitEventOutcome::Recorded(None));
+            };
+            let writes = writes_for(&session);
+            if let Some(after) = &writes.session {
+                // Locked since the read, so the row is as read unless the lock was broken.
+                let updated = session_update(&session, after)
                     .build()
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
                 if updated == 0 {
-                    return Ok(LivekitEventOutcome::SessionChanged);
+                    return Err(StoreError::NotFound);
                 }
             }
-            if let Some(event) = write.timeline {
-                bind_event!(sqlx::query(INSERT_EVENT), event)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            if let Some(participant) = write.participant {
+            bind_event!(sqlx::query(INSERT_EVENT), &writes.timeline)
+                .execute(&mut *tx)
+                .await?;
+            if let Some(participant) = &writes.participant {
                 sqlx::query(INSERT_PARTICIPANT.as_str())
                     .bind(&participant.id)
                     .bind(&participant.session_id)
@@ -653,7 +697,9 @@ impl Store {
                     .await?;
             }
             tx.commit().await?;
-            Ok(LivekitEventOutcome::Recorded)
+            Ok(LivekitEventOutcome::Recorded(Some(Box::new(
+                writes.session.unwrap_or(session),
+            ))))
         })
     }
 

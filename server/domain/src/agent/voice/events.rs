@@ -7,10 +7,13 @@
 use model::agent::voice::{AgentStatus, CallStatus, SessionOrigin, TelephonyCall};
 use model::platform::users::Permission;
 use serde_json::json;
-use store::{LivekitEventOutcome, LivekitEventWrite, ParticipantRecord, VoiceSessionRecord};
+use store::{
+    LivekitEventClaim, LivekitEventOutcome, LivekitEventWrites, ParticipantRecord,
+    VoiceSessionRecord,
+};
 
 use super::rooms::is_agent_identity;
-use super::{CHANGE_ATTEMPTS, new_session, not_found_as, status_of, to_participant};
+use super::{new_session, not_found_as, status_of, to_participant};
 use crate::agent::Agent;
 use crate::ids::new_id;
 use crate::platform::caller::Caller;
@@ -43,14 +46,6 @@ fn is_phone_caller(telephony: &TelephonySettings, participant: &Participant) -> 
             .identity
             .starts_with(&telephony.sip_identity_prefix);
     telephony.enabled && (is_sip || telephony.dispatch_on_any_join)
-}
-
-/// What one event writes with its claim (see [`Services::event_writes`]).
-struct EventWrites {
-    timeline: store::EventRecord,
-    participant: Option<ParticipantRecord>,
-    /// The session as changed, when the event changed it.
-    session: Option<VoiceSessionRecord>,
 }
 
 /// Seed 000: a started room is active before anyone joins. A phone call that is still
@@ -114,9 +109,9 @@ impl Agent<'_> {
         Ok(TelephonyAck { event })
     }
 
-    /// Applies one verified event, unless its id was already handled. The claim of its id and
-    /// what it changes are written in one transaction; follow-ups (ending the call, the phone
-    /// agent's dispatch) come after.
+    /// Applies one verified event, unless its id was already handled. The claim of its id, the
+    /// read of its session and what it changes are one transaction; follow-ups (ending the
+    /// call, the phone agent's dispatch) come after.
     #[tracing::instrument(target = "domain::calls", level = "debug", skip_all)]
     pub async fn handle_livekit_event(&self, event: WebhookEvent, body: &str) -> Result<()> {
         let room_name = event
@@ -130,28 +125,20 @@ impl Agent<'_> {
         } else {
             event.id.clone()
         };
-        for _ in 0..CHANGE_ATTEMPTS {
-            let session = match &room_name {
-                Some(room) => self.session_for_event(&event, room).await?,
-                None => None,
-            };
+        // A phone caller joining a room we did not open opens a session first.
+        let mut needs_session = room_name.is_some() && self.may_open_phone_call(&event);
+        loop {
             let now = self.now_ms();
-            let writes = session
-                .as_ref()
-                .map(|session| self.event_writes(session, &event, now));
+            let claim = LivekitEventClaim {
+                event_id: &event_id,
+                event: &event.event,
+                room_name: room_name.as_deref(),
+                received_at: now,
+                needs_session,
+            };
             let outcome = self
                 .store()
-                .record_livekit_event(&LivekitEventWrite {
-                    event_id: &event_id,
-                    event: &event.event,
-                    room_name: room_name.as_deref(),
-                    received_at: now,
-                    timeline: writes.as_ref().map(|w| &w.timeline),
-                    participant: writes.as_ref().and_then(|w| w.participant.as_ref()),
-                    session: session
-                        .as_ref()
-                        .zip(writes.as_ref().and_then(|w| w.session.as_ref())),
-                })
+                .record_livekit_event(&claim, |session| self.event_writes(session, &event, now))
                 .await?;
             match outcome {
                 LivekitEventOutcome::Duplicate => {
@@ -159,22 +146,23 @@ impl Agent<'_> {
                     count_livekit_event(&event.event, "duplicate");
                     return Ok(());
                 }
-                LivekitEventOutcome::SessionChanged => continue,
-                LivekitEventOutcome::Recorded => {
+                LivekitEventOutcome::NoSession => {
+                    if let Some(room) = &room_name {
+                        self.open_phone_call(&event, room).await?;
+                    }
+                    // Recorded on the next turn, with the call's session or without one.
+                    needs_session = false;
+                }
+                LivekitEventOutcome::Recorded(session) => {
                     count_livekit_event(&event.event, "handled");
-                    let Some((session, writes)) = session.zip(writes) else {
+                    let Some(session) = session else {
                         tracing::debug!(event = %event.event, room = ?room_name, "event for a room we do not know");
                         return Ok(());
                     };
-                    return self
-                        .follow_livekit_event(writes.session.unwrap_or(session), &event)
-                        .await;
+                    return self.follow_livekit_event(*session, &event).await;
                 }
             }
         }
-        Err(Error::Conflict(
-            "The session is being changed by another request; retry".to_owned(),
-        ))
     }
 
     /// `GET /telephony/calls/{callId}` and `/telephony/calls/by-room/{roomName}`: 404 in
@@ -211,17 +199,13 @@ impl Agent<'_> {
 }
 
 impl Services {
-    /// The session an event is about; a SIP caller joining a room we did not open opens one.
-    async fn session_for_event(
-        &self,
-        event: &WebhookEvent,
-        room_name: &str,
-    ) -> Result<Option<VoiceSessionRecord>> {
-        let session = self.store().voice_session_for_room(room_name).await?;
-        if session.is_none() && event.event == "participant_joined" {
-            return self.open_phone_call(event, room_name).await;
-        }
-        Ok(session)
+    /// Whether `event` may open a phone call: a phone caller joined.
+    fn may_open_phone_call(&self, event: &WebhookEvent) -> bool {
+        event.event == "participant_joined"
+            && event
+                .participant
+                .as_ref()
+                .is_some_and(|joined| is_phone_caller(&self.integrations().telephony, joined))
     }
 
     /// What an event writes with its claim, from the session as read: the event on the
@@ -232,7 +216,7 @@ impl Services {
         session: &VoiceSessionRecord,
         event: &WebhookEvent,
         now: i64,
-    ) -> EventWrites {
+    ) -> LivekitEventWrites {
         let mut data = serde_json::Map::new();
         if let Some(participant) = &event.participant {
             data.insert("participant".into(), participant.identity.clone().into());
@@ -290,7 +274,7 @@ impl Services {
             next.updated_at = now.max(session.updated_at + 1);
             next
         });
-        EventWrites {
+        LivekitEventWrites {
             timeline,
             participant,
             session,

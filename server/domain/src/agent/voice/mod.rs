@@ -549,30 +549,25 @@ mod tests {
     async fn webhook_events_are_claimed_once() {
         let (db, _services) = services().await;
         let store = &db.store;
-        let claim = |received_at| store::LivekitEventWrite {
+        let claim = |received_at| store::LivekitEventClaim {
             event_id: "EV_1",
             event: "room_started",
             room_name: Some("r"),
             received_at,
-            timeline: None,
-            participant: None,
-            session: None,
+            needs_session: false,
         };
-        let recorded = store::LivekitEventOutcome::Recorded;
+        let record = |received_at| async move {
+            store
+                .record_livekit_event(&claim(received_at), |_| unreachable!("no session"))
+                .await
+                .unwrap()
+        };
+        let recorded = store::LivekitEventOutcome::Recorded(None);
         let duplicate = store::LivekitEventOutcome::Duplicate;
-        assert_eq!(
-            store.record_livekit_event(&claim(1_000)).await.unwrap(),
-            recorded
-        );
-        assert_eq!(
-            store.record_livekit_event(&claim(2_000)).await.unwrap(),
-            duplicate
-        );
+        assert_eq!(record(1_000).await, recorded);
+        assert_eq!(record(2_000).await, duplicate);
         assert_eq!(store.purge_livekit_events(1_500).await.unwrap(), 1);
-        assert_eq!(
-            store.record_livekit_event(&claim(3_000)).await.unwrap(),
-            recorded
-        );
+        assert_eq!(record(3_000).await, recorded);
     }
 
     #[tokio::test]
