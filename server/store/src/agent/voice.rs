@@ -269,6 +269,9 @@ pub enum LivekitEventOutcome {
 const CLAIM_EVENT: &str = "INSERT INTO livekit_webhook_events (event_id, event, room_name, \
      received_at) VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING";
 
+static SESSION_BY_ID: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {SESSION_COLUMNS} FROM voice_sessions WHERE id = $1"));
+
 /// A room's session: the open one, else the latest.
 static SESSION_FOR_ROOM: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -367,20 +370,20 @@ impl Store {
         Ok(())
     }
 
+    /// `app_id`'s session `id`. Read by the primary key and checked against the app here: a
+    /// condition on `app_id` would offer PostgreSQL the app's indexes, and a generic plan made
+    /// while the table had no statistics then scans the app's every session (see
+    /// [`session_update`]).
     pub async fn voice_session(
         &self,
         app_id: &str,
         id: &str,
     ) -> StoreResult<Option<VoiceSessionRecord>> {
-        let sql =
-            format!("SELECT {SESSION_COLUMNS} FROM voice_sessions WHERE app_id = $1 AND id = $2");
-        Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, VoiceSessionRecord>(&sql)
-            .bind(app_id)
+        let session = on_pool!(self, pool => sqlx::query_as::<_, VoiceSessionRecord>(&SESSION_BY_ID)
             .bind(id)
             .fetch_optional(pool)
-            .await)?,
-        )
+            .await)?;
+        Ok(session.filter(|session| session.app_id == app_id))
     }
 
     /// A session of any app, for callbacks that carry our id (ElevenLabs' webhook).
@@ -388,9 +391,8 @@ impl Store {
         &self,
         id: &str,
     ) -> StoreResult<Option<VoiceSessionRecord>> {
-        let sql = format!("SELECT {SESSION_COLUMNS} FROM voice_sessions WHERE id = $1");
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, VoiceSessionRecord>(&sql)
+            on_pool!(self, pool => sqlx::query_as::<_, VoiceSessionRecord>(&SESSION_BY_ID)
             .bind(id)
             .fetch_optional(pool)
             .await)?,
@@ -416,8 +418,6 @@ impl Store {
         )
     }
 
-    /// The newest session of any app in `room_name`, for LiveKit's webhooks (which know rooms,
-    /// not apps): the live one if any.
     /// The voice sessions whose customer id is `customer_id` (seed 003's customer, or a desk
     /// contact who called from the widget) in the apps of one workspace, newest first.
     pub async fn voice_sessions_of_customer(
@@ -444,6 +444,8 @@ impl Store {
         )
     }
 
+    /// The newest session of any app in `room_name`, for LiveKit's webhooks (which know rooms,
+    /// not apps): the live one if any.
     pub async fn voice_session_for_room(
         &self,
         room_name: &str,
