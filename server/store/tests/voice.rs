@@ -110,6 +110,21 @@ fn claim<'a>(event_id: &'a str, room: &'a str, needs_session: bool) -> LivekitEv
     }
 }
 
+/// Records the event `claim` names, with `writes_for` making its writes from its session.
+async fn record_claim<F>(
+    store: &Store,
+    claim: LivekitEventClaim<'_>,
+    writes_for: F,
+) -> LivekitEventOutcome
+where
+    F: FnOnce(&VoiceSessionRecord) -> LivekitEventWrites + Send,
+{
+    store
+        .record_livekit_event(&claim, writes_for)
+        .await
+        .unwrap()
+}
+
 /// Records an agent's join of room-1 as event `event_id`; returns the outcome and the session
 /// the writes were made from.
 async fn record(
@@ -118,13 +133,11 @@ async fn record(
     n: usize,
 ) -> (LivekitEventOutcome, Option<VoiceSessionRecord>) {
     let mut read = None;
-    let outcome = store
-        .record_livekit_event(&claim(event_id, "room-1", false), |session| {
-            read = Some(session.clone());
-            agent_joined(session, n)
-        })
-        .await
-        .unwrap();
+    let outcome = record_claim(store, claim(event_id, "room-1", false), |session| {
+        read = Some(session.clone());
+        agent_joined(session, n)
+    })
+    .await;
     (outcome, read)
 }
 
@@ -216,36 +229,23 @@ async fn an_event_that_needs_a_session_writes_nothing_without_one_not_even_its_c
     app_with_session(&db).await;
     let no_writes = |_: &VoiceSessionRecord| -> LivekitEventWrites { unreachable!("no session") };
 
-    let missing = db
-        .store
-        .record_livekit_event(&claim("EV_1", "room-2", true), no_writes)
-        .await
-        .unwrap();
+    let missing = record_claim(&db.store, claim("EV_1", "room-2", true), no_writes).await;
     assert_eq!(missing, LivekitEventOutcome::NoSession);
 
     // So once the caller has opened the session, the same event is not taken for a redelivery.
     let opened = session("s2", "room-2");
     db.store.insert_voice_session(&opened).await.unwrap();
-    let recorded = db
-        .store
-        .record_livekit_event(&claim("EV_1", "room-2", true), |read| agent_joined(read, 1))
-        .await
-        .unwrap();
+    let recorded = record_claim(&db.store, claim("EV_1", "room-2", true), |read| {
+        agent_joined(read, 1)
+    })
+    .await;
     assert!(matches!(recorded, LivekitEventOutcome::Recorded(Some(_))));
     assert_eq!(db.store.participants("s2").await.unwrap().len(), 1);
 
     // Without the need, an event for an unknown room is claimed and writes nothing else.
-    let unknown = db
-        .store
-        .record_livekit_event(&claim("EV_2", "room-3", false), no_writes)
-        .await
-        .unwrap();
+    let unknown = record_claim(&db.store, claim("EV_2", "room-3", false), no_writes).await;
     assert_eq!(unknown, LivekitEventOutcome::Recorded(None));
-    let again = db
-        .store
-        .record_livekit_event(&claim("EV_2", "room-3", false), no_writes)
-        .await
-        .unwrap();
+    let again = record_claim(&db.store, claim("EV_2", "room-3", false), no_writes).await;
     assert_eq!(again, LivekitEventOutcome::Duplicate);
 }
 
