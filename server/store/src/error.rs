@@ -27,6 +27,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error")]
     Database(#[source] sqlx::Error),
+    /// A task that writes for its callers stopped before answering (it panicked).
+    #[error("the database writer stopped before answering")]
+    WriterStopped,
 }
 
 impl From<sqlx::Error> for StoreError {

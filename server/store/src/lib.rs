@@ -28,6 +28,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+use crate::agent::voice::event_batches::LivekitEventBatches;
+
 pub use agent::analytics::{
     Bucket, ConversationTotals, HandoffTotals, InsightRecord, ToolUsage, WindowTotals,
 };
@@ -162,6 +164,8 @@ pub struct SqlitePools {
     pub(crate) reads: SqlitePool,
     /// SQLite has no vector index: vectors are ranked in process, from this cache.
     pub(crate) vectors: Arc<VectorCache>,
+    /// LiveKit events, recorded in batches on `main`.
+    pub(crate) livekit_events: LivekitEventBatches,
 }
 
 /// Pool sizing; the defaults suit one server process.
@@ -234,6 +238,7 @@ impl Store {
             .connect_with(options.read_only(true))
             .await?;
         Ok(Store::Sqlite(SqlitePools {
+            livekit_events: LivekitEventBatches::start(main.clone()),
             main,
             reads,
             vectors: Default::default(),

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use store::testkit::{TestDatabase, app, workspace};
@@ -100,11 +101,11 @@ fn agent_joined(session: &VoiceSessionRecord, n: usize) -> LivekitEventWrites {
     }
 }
 
-fn claim<'a>(event_id: &'a str, room: &'a str, needs_session: bool) -> LivekitEventClaim<'a> {
+fn claim(event_id: &str, room: &str, needs_session: bool) -> LivekitEventClaim {
     LivekitEventClaim {
-        event_id,
-        event: "participant_joined",
-        room_name: Some(room),
+        event_id: event_id.to_owned(),
+        event: "participant_joined".to_owned(),
+        room_name: Some(room.to_owned()),
         received_at: 2_000,
         needs_session,
     }
@@ -113,16 +114,13 @@ fn claim<'a>(event_id: &'a str, room: &'a str, needs_session: bool) -> LivekitEv
 /// Records the event `claim` names, with `writes_for` making its writes from its session.
 async fn record_claim<F>(
     store: &Store,
-    claim: LivekitEventClaim<'_>,
+    claim: LivekitEventClaim,
     writes_for: F,
 ) -> LivekitEventOutcome
 where
-    F: FnOnce(&VoiceSessionRecord) -> LivekitEventWrites + Send,
+    F: Fn(&VoiceSessionRecord) -> LivekitEventWrites + Send + Sync + 'static,
 {
-    store
-        .record_livekit_event(&claim, writes_for)
-        .await
-        .unwrap()
+    store.record_livekit_event(claim, writes_for).await.unwrap()
 }
 
 /// Records an agent's join of room-1 as event `event_id`; returns the outcome and the session
@@ -132,12 +130,16 @@ async fn record(
     event_id: &str,
     n: usize,
 ) -> (LivekitEventOutcome, Option<VoiceSessionRecord>) {
-    let mut read = None;
-    let outcome = record_claim(store, claim(event_id, "room-1", false), |session| {
-        read = Some(session.clone());
-        agent_joined(session, n)
+    let read = Arc::new(Mutex::new(None));
+    let outcome = record_claim(store, claim(event_id, "room-1", false), {
+        let read = Arc::clone(&read);
+        move |session| {
+            *read.lock().unwrap() = Some(session.clone());
+            agent_joined(session, n)
+        }
     })
     .await;
+    let read = read.lock().unwrap().take();
     (outcome, read)
 }
 
@@ -173,7 +175,7 @@ async fn a_livekit_event_is_recorded_once_with_all_its_writes() {
     );
     assert_eq!(timeline_len(&db.store, &session).await, 1);
 
-    // A redelivery writes nothing, and its session is not even read.
+    // A redelivery writes nothing; its writes are not even made.
     let (again, read) = record(&db.store, "EV_1", 2).await;
     assert_eq!(again, LivekitEventOutcome::Duplicate);
     assert_eq!(read, None);
@@ -197,11 +199,13 @@ async fn concurrent_events_for_one_session_apply_one_after_another() {
     let (second_read, second_seen) = std::sync::mpsc::channel();
     let join = |n: usize, read: Sender<()>, other: Receiver<()>| {
         let store = db.store.clone();
+        let other = Mutex::new(other);
         tokio::spawn(async move {
             let event_id = format!("EV_{n}");
             store
-                .record_livekit_event(&claim(&event_id, "room-1", false), move |session| {
+                .record_livekit_event(claim(&event_id, "room-1", false), move |session| {
                     read.send(()).ok();
+                    let other = other.lock().unwrap();
                     other.recv_timeout(Duration::from_millis(300)).ok();
                     agent_joined(session, n)
                 })
@@ -221,6 +225,72 @@ async fn concurrent_events_for_one_session_apply_one_after_another() {
     assert_eq!(stored.updated_at, session.updated_at + 2);
     assert_eq!(db.store.participants("s1").await.unwrap().len(), 2);
     assert_eq!(timeline_len(&db.store, &session).await, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn events_recorded_together_each_get_their_own_outcome() {
+    let db = TestDatabase::new().await;
+    let session = app_with_session(&db).await;
+
+    // The first event holds the writer (on PostgreSQL, the session's row) until the others have
+    // queued behind it, so that SQLite records them in one transaction: eight joins, a
+    // redelivery of the first, and one whose timeline entry clashes with the first's.
+    let (entered, first_entered) = std::sync::mpsc::channel();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let released = Mutex::new(released);
+    let store = db.store.clone();
+    let first = tokio::spawn(async move {
+        store
+            .record_livekit_event(claim("EV_0", "room-1", false), move |session| {
+                entered.send(()).ok();
+                let released = released.lock().unwrap();
+                released.recv_timeout(Duration::from_secs(5)).ok();
+                agent_joined(session, 0)
+            })
+            .await
+    });
+    first_entered.recv_timeout(Duration::from_secs(5)).unwrap();
+    let queue = |event_id: &str, n: usize| {
+        let store = db.store.clone();
+        let claim = claim(event_id, "room-1", false);
+        tokio::spawn(async move {
+            store
+                .record_livekit_event(claim, move |session| agent_joined(session, n))
+                .await
+        })
+    };
+    let joins: Vec<_> = (1..=8).map(|n| queue(&format!("EV_{n}"), n)).collect();
+    let redelivery = queue("EV_0", 0);
+    let clash = queue("EV_CLASH", 0);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    release.send(()).unwrap();
+
+    assert!(matches!(
+        first.await.unwrap().unwrap(),
+        LivekitEventOutcome::Recorded(Some(_))
+    ));
+    for join in joins {
+        let outcome = join.await.unwrap().unwrap();
+        assert!(matches!(outcome, LivekitEventOutcome::Recorded(Some(_))));
+    }
+    assert_eq!(
+        redelivery.await.unwrap().unwrap(),
+        LivekitEventOutcome::Duplicate
+    );
+    assert!(matches!(
+        clash.await.unwrap(),
+        Err(StoreError::UniqueViolation)
+    ));
+    let stored = db.store.voice_session("a1", "s1").await.unwrap().unwrap();
+    assert_eq!(stored.participant_count, 9);
+    assert_eq!(db.store.participants("s1").await.unwrap().len(), 9);
+    assert_eq!(timeline_len(&db.store, &session).await, 9);
+    // The failed event left nothing behind, not even its claim.
+    let retried = record_claim(&db.store, claim("EV_CLASH", "room-1", false), |session| {
+        agent_joined(session, 9)
+    })
+    .await;
+    assert!(matches!(retried, LivekitEventOutcome::Recorded(Some(_))));
 }
 
 #[tokio::test]

@@ -4,6 +4,8 @@
 //! Every delivery is verified over its raw bytes (401 otherwise, never a fallback) and handled
 //! once by event id, whichever endpoint it reached first.
 
+use std::sync::Arc;
+
 use model::agent::voice::{AgentStatus, CallStatus, SessionOrigin, TelephonyCall};
 use model::platform::users::Permission;
 use serde_json::json;
@@ -25,6 +27,78 @@ use crate::{Error, Result, Services};
 #[derive(Debug)]
 pub struct TelephonyAck {
     pub event: WebhookEvent,
+}
+
+/// What an event writes with its claim, from the session as read: the event on the
+/// session's timeline (as `livekit.<event>`, with who and what it concerned), a participant
+/// who joined, and the session's changed fields.
+fn event_writes(
+    session: &VoiceSessionRecord,
+    event: &WebhookEvent,
+    now: i64,
+) -> LivekitEventWrites {
+    let mut data = serde_json::Map::new();
+    if let Some(participant) = &event.participant {
+        data.insert("participant".into(), participant.identity.clone().into());
+        data.insert("kind".into(), kind_name(participant).into());
+    }
+    if let Some(track) = &event.track {
+        data.insert("trackSid".into(), track.sid.clone().into());
+        data.insert("source".into(), track.source.clone().into());
+    }
+    if let Some(egress) = &event.egress {
+        data.insert("egressId".into(), egress.egress_id.clone().into());
+    }
+    let ts = if event.created_at > 0 {
+        event.created_at.saturating_mul(1_000)
+    } else {
+        now
+    };
+    let timeline = store::EventRecord {
+        id: new_id(),
+        app_id: session.app_id.clone(),
+        session_id: session.session_key.clone(),
+        event_type: format!("livekit.{}", event.event),
+        ts,
+        data: Some(serde_json::Value::Object(data)),
+        trace_id: None,
+        created_at: now,
+    };
+    let mut next = session.clone();
+    let mut participant = None;
+    match (event.event.as_str(), &event.participant, &event.egress) {
+        ("room_started", _, _) => room_started(&mut next),
+        ("participant_joined", Some(joined), _) if session.ended_at.is_none() => {
+            let kind = kind_name(joined);
+            participant = Some(ParticipantRecord {
+                id: new_id(),
+                session_id: session.id.clone(),
+                identity: joined.identity.clone(),
+                name: Some(joined.name.clone()).filter(|n| !n.is_empty()),
+                kind: kind.to_owned(),
+                participant_sid: Some(joined.sid.clone()).filter(|s| !s.is_empty()),
+                joined_at: now,
+                left_at: None,
+            });
+            if kind != "egress" {
+                participant_joined(&mut next, joined, now);
+            }
+        }
+        ("egress_started" | "egress_updated" | "egress_ended", _, Some(info)) => {
+            egress_changed(&mut next, info)
+        }
+        _ => {}
+    }
+    let session = (next != *session).then(|| {
+        // Strictly later than what was read, so the next writer's check sees the change.
+        next.updated_at = now.max(session.updated_at + 1);
+        next
+    });
+    LivekitEventWrites {
+        timeline,
+        participant,
+        session,
+    }
 }
 
 fn kind_name(participant: &Participant) -> &'static str {
@@ -127,19 +201,21 @@ impl Agent<'_> {
         };
         // A phone caller joining a room we did not open opens a session first.
         let mut needs_session = room_name.is_some() && self.may_open_phone_call(&event);
+        let event = Arc::new(event);
         loop {
             let now = self.now_ms();
             let claim = LivekitEventClaim {
-                event_id: &event_id,
-                event: &event.event,
-                room_name: room_name.as_deref(),
+                event_id: event_id.clone(),
+                event: event.event.clone(),
+                room_name: room_name.clone(),
                 received_at: now,
                 needs_session,
             };
-            let outcome = self
-                .store()
-                .record_livekit_event(&claim, |session| self.event_writes(session, &event, now))
-                .await?;
+            let writes_for = {
+                let event = Arc::clone(&event);
+                move |session: &VoiceSessionRecord| event_writes(session, &event, now)
+            };
+            let outcome = self.store().record_livekit_event(claim, writes_for).await?;
             match outcome {
                 LivekitEventOutcome::Duplicate => {
                     tracing::debug!(event = %event.event, id = %event_id, "LiveKit event already handled");
@@ -206,79 +282,6 @@ impl Services {
                 .participant
                 .as_ref()
                 .is_some_and(|joined| is_phone_caller(&self.integrations().telephony, joined))
-    }
-
-    /// What an event writes with its claim, from the session as read: the event on the
-    /// session's timeline (as `livekit.<event>`, with who and what it concerned), a participant
-    /// who joined, and the session's changed fields.
-    fn event_writes(
-        &self,
-        session: &VoiceSessionRecord,
-        event: &WebhookEvent,
-        now: i64,
-    ) -> LivekitEventWrites {
-        let mut data = serde_json::Map::new();
-        if let Some(participant) = &event.participant {
-            data.insert("participant".into(), participant.identity.clone().into());
-            data.insert("kind".into(), kind_name(participant).into());
-        }
-        if let Some(track) = &event.track {
-            data.insert("trackSid".into(), track.sid.clone().into());
-            data.insert("source".into(), track.source.clone().into());
-        }
-        if let Some(egress) = &event.egress {
-            data.insert("egressId".into(), egress.egress_id.clone().into());
-        }
-        let ts = if event.created_at > 0 {
-            event.created_at.saturating_mul(1_000)
-        } else {
-            now
-        };
-        let timeline = store::EventRecord {
-            id: new_id(),
-            app_id: session.app_id.clone(),
-            session_id: session.session_key.clone(),
-            event_type: format!("livekit.{}", event.event),
-            ts,
-            data: Some(serde_json::Value::Object(data)),
-            trace_id: None,
-            created_at: now,
-        };
-        let mut next = session.clone();
-        let mut participant = None;
-        match (event.event.as_str(), &event.participant, &event.egress) {
-            ("room_started", _, _) => room_started(&mut next),
-            ("participant_joined", Some(joined), _) if session.ended_at.is_none() => {
-                let kind = kind_name(joined);
-                participant = Some(ParticipantRecord {
-                    id: new_id(),
-                    session_id: session.id.clone(),
-                    identity: joined.identity.clone(),
-                    name: Some(joined.name.clone()).filter(|n| !n.is_empty()),
-                    kind: kind.to_owned(),
-                    participant_sid: Some(joined.sid.clone()).filter(|s| !s.is_empty()),
-                    joined_at: now,
-                    left_at: None,
-                });
-                if kind != "egress" {
-                    participant_joined(&mut next, joined, now);
-                }
-            }
-            ("egress_started" | "egress_updated" | "egress_ended", _, Some(info)) => {
-                egress_changed(&mut next, info)
-            }
-            _ => {}
-        }
-        let session = (next != *session).then(|| {
-            // Strictly later than what was read, so the next writer's check sees the change.
-            next.updated_at = now.max(session.updated_at + 1);
-            next
-        });
-        LivekitEventWrites {
-            timeline,
-            participant,
-            session,
-        }
     }
 
     /// What an event sets off once recorded: the end of the call, or the phone agent.

@@ -550,15 +550,15 @@ mod tests {
         let (db, _services) = services().await;
         let store = &db.store;
         let claim = |received_at| store::LivekitEventClaim {
-            event_id: "EV_1",
-            event: "room_started",
-            room_name: Some("r"),
+            event_id: "EV_1".to_owned(),
+            event: "room_started".to_owned(),
+            room_name: Some("r".to_owned()),
             received_at,
             needs_session: false,
         };
         let record = |received_at| async move {
             store
-                .record_livekit_event(&claim(received_at), |_| unreachable!("no session"))
+                .record_livekit_event(claim(received_at), |_| unreachable!("no session"))
                 .await
                 .unwrap()
         };

@@ -1,5 +1,7 @@
 //! Voice sessions and their participants, handled LiveKit webhook events, and client logs.
 
+pub(crate) mod event_batches;
+
 use std::sync::LazyLock;
 
 use serde_json::Value;
@@ -233,11 +235,11 @@ const PARTICIPANT_COLUMNS: &str =
     "id, session_id, identity, name, kind, participant_sid, joined_at, left_at";
 
 /// A verified LiveKit event, handled once by its id.
-#[derive(Clone, Copy, Debug)]
-pub struct LivekitEventClaim<'a> {
-    pub event_id: &'a str,
-    pub event: &'a str,
-    pub room_name: Option<&'a str>,
+#[derive(Clone, Debug)]
+pub struct LivekitEventClaim {
+    pub event_id: String,
+    pub event: String,
+    pub room_name: Option<String>,
     pub received_at: i64,
     /// Write nothing, not even the claim, when the room has no session: the caller opens one
     /// (an inbound phone call) and records the event again.
@@ -292,6 +294,93 @@ static INSERT_PARTICIPANT: LazyLock<String> = LazyLock::new(|| {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
     )
 });
+
+/// Makes what an event writes from its session as read: a pure function of the two.
+pub(crate) type WritesFor = dyn Fn(&VoiceSessionRecord) -> LivekitEventWrites + Send + Sync;
+
+/// Defines `$name`, which records one LiveKit event in the open transaction `tx` of one
+/// backend, reading its room's session with `$session_sql`. The read comes before the claim,
+/// so an event that needs a session and finds none writes nothing, not even its claim.
+macro_rules! record_event_in {
+    ($name:ident, $connection:ty, $session_sql:expr) => {
+        pub(super) async fn $name(
+            tx: &mut $connection,
+            claim: &LivekitEventClaim,
+            writes_for: &WritesFor,
+        ) -> StoreResult<LivekitEventOutcome> {
+            let session = match &claim.room_name {
+                Some(room) => {
+                    sqlx::query_as::<_, VoiceSessionRecord>($session_sql)
+                        .bind(room)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                }
+                None => None,
+            };
+            if session.is_none() && claim.needs_session {
+                return Ok(LivekitEventOutcome::NoSession);
+            }
+            let claimed = sqlx::query(CLAIM_EVENT)
+                .bind(&claim.event_id)
+                .bind(&claim.event)
+                .bind(&claim.room_name)
+                .bind(claim.received_at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if claimed == 0 {
+                return Ok(LivekitEventOutcome::Duplicate);
+            }
+            let Some(session) = session else {
+                return Ok(LivekitEventOutcome::Recorded(None));
+            };
+            let writes = writes_for(&session);
+            if let Some(after) = &writes.session {
+                // Locked since the read, so the row is as read unless the lock was broken.
+                let updated = session_update(&session, after)
+                    .build()
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if updated == 0 {
+                    return Err(StoreError::NotFound);
+                }
+            }
+            bind_event!(sqlx::query(INSERT_EVENT), &writes.timeline)
+                .execute(&mut *tx)
+                .await?;
+            if let Some(participant) = &writes.participant {
+                sqlx::query(INSERT_PARTICIPANT.as_str())
+                    .bind(&participant.id)
+                    .bind(&participant.session_id)
+                    .bind(&participant.identity)
+                    .bind(&participant.name)
+                    .bind(&participant.kind)
+                    .bind(&participant.participant_sid)
+                    .bind(participant.joined_at)
+                    .bind(participant.left_at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Ok(LivekitEventOutcome::Recorded(Some(Box::new(
+                writes.session.unwrap_or(session),
+            ))))
+        }
+    };
+}
+
+// SQLite's `BEGIN IMMEDIATE` already holds the database's one write lock; PostgreSQL locks the
+// session's row.
+record_event_in!(
+    record_event_sqlite,
+    sqlx::SqliteConnection,
+    SESSION_FOR_ROOM.as_str()
+);
+record_event_in!(
+    record_event_postgres,
+    sqlx::PgConnection,
+    SESSION_FOR_ROOM_LOCKED.as_str()
+);
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct ClientLogRecord {
@@ -626,83 +715,33 @@ impl Store {
         )
     }
 
-    /// Claims `claim`'s id and, in the same transaction, reads the room's session and writes
-    /// what `writes_for` makes of it. The session stays locked from the read to the commit, so
-    /// concurrent events for one session apply one after another and none is read stale.
+    /// Records one verified LiveKit event, once by its id: in one transaction, reads the room's
+    /// session, claims the id and writes what `writes_for` makes of the session. The session
+    /// stays locked from the read to the commit, so concurrent events for one session apply one
+    /// after another and none is read stale. On SQLite, events waiting together share one
+    /// transaction ([`event_batches`]); each still gets its own outcome.
     pub async fn record_livekit_event<F>(
         &self,
-        claim: &LivekitEventClaim<'_>,
+        claim: LivekitEventClaim,
         writes_for: F,
     ) -> StoreResult<LivekitEventOutcome>
     where
-        F: FnOnce(&VoiceSessionRecord) -> LivekitEventWrites + Send,
+        F: Fn(&VoiceSessionRecord) -> LivekitEventWrites + Send + Sync + 'static,
     {
-        let session_sql = match self {
-            Store::Sqlite(_) => SESSION_FOR_ROOM.as_str(),
-            Store::Postgres(_) => SESSION_FOR_ROOM_LOCKED.as_str(),
-        };
-        in_write_transaction!(self, tx => {
-            let claimed = sqlx::query(CLAIM_EVENT)
-                .bind(claim.event_id)
-                .bind(claim.event)
-                .bind(claim.room_name)
-                .bind(claim.received_at)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if claimed == 0 {
-                return Ok(LivekitEventOutcome::Duplicate);
+        match self {
+            Store::Sqlite(sqlite) => {
+                sqlite
+                    .livekit_events
+                    .record(&sqlite.main, claim, Box::new(writes_for))
+                    .await
             }
-            let session = match claim.room_name {
-                Some(room) => {
-                    sqlx::query_as::<_, VoiceSessionRecord>(session_sql)
-                        .bind(room)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                }
-                None => None,
-            };
-            let Some(session) = session else {
-                if claim.needs_session {
-                    // Dropping the transaction rolls the claim back.
-                    return Ok(LivekitEventOutcome::NoSession);
-                }
+            Store::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                let outcome = record_event_postgres(&mut tx, &claim, &writes_for).await?;
                 tx.commit().await?;
-                return Ok(LivekitEventOutcome::Recorded(None));
-            };
-            let writes = writes_for(&session);
-            if let Some(after) = &writes.session {
-                // Locked since the read, so the row is as read unless the lock was broken.
-                let updated = session_update(&session, after)
-                    .build()
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if updated == 0 {
-                    return Err(StoreError::NotFound);
-                }
+                Ok(outcome)
             }
-            bind_event!(sqlx::query(INSERT_EVENT), &writes.timeline)
-                .execute(&mut *tx)
-                .await?;
-            if let Some(participant) = &writes.participant {
-                sqlx::query(INSERT_PARTICIPANT.as_str())
-                    .bind(&participant.id)
-                    .bind(&participant.session_id)
-                    .bind(&participant.identity)
-                    .bind(&participant.name)
-                    .bind(&participant.kind)
-                    .bind(&participant.participant_sid)
-                    .bind(participant.joined_at)
-                    .bind(participant.left_at)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-            Ok(LivekitEventOutcome::Recorded(Some(Box::new(
-                writes.session.unwrap_or(session),
-            ))))
-        })
+        }
     }
 
     /// Forgets handled event ids older than `before` (LiveKit stops retrying long before).
