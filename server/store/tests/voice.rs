@@ -405,3 +405,46 @@ async fn a_session_update_writes_what_changed_unless_the_row_changed_since_it_wa
         Some(changed)
     );
 }
+
+#[tokio::test]
+async fn an_agent_dispatch_is_set_whatever_changed_and_later_checked_writes_see_it() {
+    let db = TestDatabase::new().await;
+    let read = app_with_session(&db).await;
+    // An event changed the session after it was read.
+    let mut joined = read.clone();
+    joined.participant_count = 1;
+    joined.updated_at = 1_200;
+    assert!(db.store.update_voice_session(&read, &joined).await.unwrap());
+
+    // The dispatch id is set all the same, keeping the event's change, and the version moves
+    // on even when the clock is behind it.
+    assert!(
+        db.store
+            .set_voice_session_dispatch("s1", "AD_1", 1_100)
+            .await
+            .unwrap()
+    );
+    let stored = db.store.voice_session("a1", "s1").await.unwrap().unwrap();
+    assert_eq!(stored.agent_dispatch_id.as_deref(), Some("AD_1"));
+    assert_eq!(stored.participant_count, 1);
+    assert_eq!(stored.updated_at, 1_201);
+    assert!(
+        db.store
+            .set_voice_session_dispatch("s1", "AD_2", 5_000)
+            .await
+            .unwrap()
+    );
+    let stored = db.store.voice_session("a1", "s1").await.unwrap().unwrap();
+    assert_eq!(stored.updated_at, 5_000);
+
+    // A writer that read before the dispatch is refused.
+    let mut late = joined.clone();
+    late.status = "connected".to_owned();
+    assert!(!db.store.update_voice_session(&joined, &late).await.unwrap());
+    assert!(
+        !db.store
+            .set_voice_session_dispatch("missing", "AD_3", 5_000)
+            .await
+            .unwrap()
+    );
+}

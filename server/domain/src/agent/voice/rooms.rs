@@ -346,12 +346,15 @@ impl Agent<'_> {
                 return Err(err);
             }
         };
-        let dispatch_id = dispatch.id.clone();
-        self.change_session(record.clone(), |s| {
-            s.agent_dispatch_id = Some(dispatch_id.clone());
-            Ok(())
-        })
-        .await?;
+        // Set without reading the session again: the agent may already have joined, and
+        // nothing else writes the dispatch id.
+        let stored = self
+            .store()
+            .set_voice_session_dispatch(&record.id, &dispatch.id, self.now_ms())
+            .await?;
+        if !stored {
+            return Err(Error::NotFound("Session"));
+        }
         let user_token = livekit.token(&TokenSpec {
             room: &room,
             identity: &identity,

@@ -437,6 +437,29 @@ impl Store {
         Ok(done > 0)
     }
 
+    /// Sets the agent's dispatch id of session `id`, whatever else changed since it was read:
+    /// the one request that dispatched the agent writes it, once. `updated_at` still moves past
+    /// what any earlier reader saw, so their checked updates read the row again. `false` when
+    /// the session is gone.
+    pub async fn set_voice_session_dispatch(
+        &self,
+        id: &str,
+        dispatch_id: &str,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let done = on_pool!(self, pool => sqlx::query(
+            "UPDATE voice_sessions SET agent_dispatch_id = $2, updated_at = CASE \
+             WHEN updated_at < $3 THEN $3 ELSE updated_at + 1 END WHERE id = $1",
+        )
+        .bind(id)
+        .bind(dispatch_id)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done > 0)
+    }
+
     /// Sessions not ended yet, by status (every app's): `(status, count)`.
     pub async fn open_voice_sessions_by_status(&self) -> StoreResult<Vec<(String, i64)>> {
         Ok(on_pool!(self, pool => sqlx::query_as(
