@@ -28,9 +28,17 @@ pub struct AgentCredentialWithApp {
     pub credential_expires_at: i64,
 }
 
-pub(crate) const INSERT_CREDENTIAL: &str = "INSERT INTO agent_credentials (id, app_id, \
-     token_hash, session_id, room_name, expires_at, created_at, revoked_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+/// `INSERT INTO agent_credentials` of [`bind_credential!`]'s values, numbered from `$first`.
+pub(crate) fn insert_credential_from(first: usize) -> String {
+    let placeholders: Vec<String> = (first..first + 8).map(|n| format!("${n}")).collect();
+    format!(
+        "INSERT INTO agent_credentials (id, app_id, token_hash, session_id, room_name, \
+         expires_at, created_at, revoked_at) VALUES ({})",
+        placeholders.join(", ")
+    )
+}
+
+pub(crate) static INSERT_CREDENTIAL: LazyLock<String> = LazyLock::new(|| insert_credential_from(1));
 
 macro_rules! bind_credential {
     ($query:expr, $c:expr) => {
@@ -52,7 +60,7 @@ impl Store {
         &self,
         credential: &AgentCredentialRecord,
     ) -> StoreResult<()> {
-        on_pool!(self, pool => bind_credential!(sqlx::query(INSERT_CREDENTIAL), credential)
+        on_pool!(self, pool => bind_credential!(sqlx::query(INSERT_CREDENTIAL.as_str()), credential)
         .execute(pool)
         .await
         .map(|_| ()))?;
