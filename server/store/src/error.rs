@@ -27,7 +27,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error")]
     Database(#[source] sqlx::Error),
-    /// A task that writes for its callers stopped before answering (it panicked).
+    /// A task that writes for its callers stopped before answering (it panicked, or its
+    /// runtime is shutting down).
     #[error("the database writer stopped before answering")]
     WriterStopped,
 }

@@ -28,9 +28,14 @@ pub struct AgentCredentialWithApp {
     pub credential_expires_at: i64,
 }
 
+/// The values [`bind_credential!`] binds.
+const CREDENTIAL_VALUES: usize = 8;
+
 /// `INSERT INTO agent_credentials` of [`bind_credential!`]'s values, numbered from `$first`.
 pub(crate) fn insert_credential_from(first: usize) -> String {
-    let placeholders: Vec<String> = (first..first + 8).map(|n| format!("${n}")).collect();
+    let placeholders: Vec<String> = (first..first + CREDENTIAL_VALUES)
+        .map(|n| format!("${n}"))
+        .collect();
     format!(
         "INSERT INTO agent_credentials (id, app_id, token_hash, session_id, room_name, \
          expires_at, created_at, revoked_at) VALUES ({})",

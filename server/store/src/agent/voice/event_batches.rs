@@ -52,7 +52,8 @@ impl LivekitEventBatches {
         };
         match self.events.send(event).await {
             Ok(()) => recorded.await.map_err(|_| StoreError::WriterStopped)?,
-            // The task is gone (its runtime ended): the caller records its event itself.
+            // The task is gone (its runtime ended, or it panicked): the caller records its
+            // event itself.
             Err(mpsc::error::SendError(event)) => record_alone(pool, &event).await,
         }
     }

@@ -763,7 +763,7 @@ impl Store {
     /// session, claims the id and writes what `writes_for` makes of the session. The session
     /// stays locked from the read to the commit, so concurrent events for one session apply one
     /// after another and none is read stale. On SQLite, events waiting together share one
-    /// transaction ([`event_batches`]); each still gets its own outcome.
+    /// transaction (`event_batches`); each still gets its own outcome.
     pub async fn record_livekit_event<F>(
         &self,
         claim: LivekitEventClaim,
