@@ -65,7 +65,7 @@ impl Agent<'_> {
         caller.require(Permission::AnalyticsRead)?;
         let size = bucket.millis();
         let now = self.now_ms();
-        let end = until.unwrap_or(now);
+        let end = until.unwrap_or_else(|| end_after(now));
         let since = since.unwrap_or_else(|| end.saturating_sub(30 * DAY_MS).max(0));
         let (since, until) = window(Some(since), Some(end), now)?;
         // Whole buckets: from the one holding `since` to the one holding `until - 1`.
@@ -188,14 +188,13 @@ impl Services {
     }
 }
 
-/// `[since, until)` with defaults (all time, `now`); `since` after `until` is a 400.
 /// The latest instant a window may name: the last millisecond of the year 9999.
 pub(crate) const MAX_INSTANT_MS: i64 = 253_402_300_799_999;
 
-/// `[since, until)` with their defaults (all time, now), checked: both from 0 to
-/// [`MAX_INSTANT_MS`], in order.
+/// `[since, until)` with their defaults (all time, up to and including `now`), checked: both
+/// from 0 to [`MAX_INSTANT_MS`], in order; `since` after `until` is a 400.
 pub(crate) fn window(since: Option<i64>, until: Option<i64>, now: i64) -> Result<(i64, i64)> {
-    let until = until.unwrap_or(now);
+    let until = until.unwrap_or_else(|| end_after(now));
     let since = since.unwrap_or(0);
     if !(0..=MAX_INSTANT_MS).contains(&since) || !(0..=MAX_INSTANT_MS).contains(&until) {
         return Err(Error::Invalid(format!(
@@ -206,6 +205,12 @@ pub(crate) fn window(since: Option<i64>, until: Option<i64>, now: i64) -> Result
         return Err(Error::Invalid("since must not be after until".to_owned()));
     }
     Ok((since, until))
+}
+
+/// The exclusive end of a window that holds `now`: what was recorded in this very millisecond is
+/// counted too.
+pub(crate) fn end_after(now: i64) -> i64 {
+    now.saturating_add(1)
 }
 
 fn overview(since: i64, until: i64, totals: &WindowTotals) -> Overview {
@@ -334,6 +339,16 @@ mod tests {
                 .iter()
                 .all(|t| t.topic != "please" && t.topic != "where")
         );
+    }
+
+    #[test]
+    fn a_window_without_an_end_holds_what_was_recorded_this_millisecond() {
+        assert_eq!(window(None, None, 5_000).unwrap(), (0, 5_001));
+        assert_eq!(
+            window(Some(4_000), Some(4_500), 5_000).unwrap(),
+            (4_000, 4_500)
+        );
+        assert!(window(Some(4_000), Some(3_000), 5_000).is_err());
     }
 
     #[test]

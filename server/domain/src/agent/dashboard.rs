@@ -24,7 +24,7 @@ impl Agent<'_> {
                 "The range must be one of {REPORT_RANGES:?} days"
             )));
         }
-        let until = self.now_ms();
+        let until = crate::agent::analytics::end_after(self.now_ms());
         let since = until - days * DAY_MS;
         let (overview, daily, csat_distribution) = tokio::try_join!(
             self.analytics_overview(caller, Some(since), Some(until)),
@@ -89,7 +89,7 @@ impl Agent<'_> {
         let (documents, gaps, metrics) = tokio::try_join!(
             self.list_knowledge_documents(caller, None, cursor, Some(50)),
             self.knowledge_gaps(caller, Some(gap_status.as_str()), None, Some(50)),
-            self.knowledge_metrics(caller, Some(now - 30 * DAY_MS), Some(now)),
+            self.knowledge_metrics(caller, Some(now - 30 * DAY_MS), None),
         )?;
         Ok(KnowledgeView {
             documents,
