@@ -20,8 +20,6 @@ const QUEUE: usize = 1024;
 #[derive(Clone, Debug)]
 pub(crate) struct LivekitEventBatches {
     events: mpsc::Sender<QueuedEvent>,
-    /// The batch task's connection too, for a caller that records its event itself.
-    pool: SqlitePool,
 }
 
 struct QueuedEvent {
@@ -35,13 +33,14 @@ impl LivekitEventBatches {
     /// handle is dropped.
     pub(crate) fn start(pool: SqlitePool) -> Self {
         let (events, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(record_batches(pool.clone(), queue));
-        Self { events, pool }
+        tokio::spawn(record_batches(pool, queue));
+        Self { events }
     }
 
     /// Records one event in the next batch and waits for that batch's commit.
     pub(crate) async fn record(
         &self,
+        pool: &SqlitePool,
         claim: LivekitEventClaim,
         writes_for: Box<WritesFor>,
     ) -> StoreResult<LivekitEventOutcome> {
@@ -55,7 +54,7 @@ impl LivekitEventBatches {
             Ok(()) => recorded.await.map_err(|_| StoreError::WriterStopped)?,
             // The task is gone (its runtime ended, or it panicked): the caller records its
             // event itself.
-            Err(mpsc::error::SendError(event)) => record_alone(&self.pool, &event).await,
+            Err(mpsc::error::SendError(event)) => record_alone(pool, &event).await,
         }
     }
 }

@@ -776,7 +776,7 @@ impl Store {
             Store::Sqlite(sqlite) => {
                 sqlite
                     .livekit_events
-                    .record(claim, Box::new(writes_for))
+                    .record(&sqlite.main, claim, Box::new(writes_for))
                     .await
             }
             Store::Postgres(pool) => {
