@@ -11,6 +11,7 @@
 mod agent;
 mod desk;
 mod error;
+mod group_commit;
 mod instance;
 mod migrations;
 mod notifications;
@@ -28,7 +29,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
-use crate::agent::voice::event_batches::LivekitEventBatches;
+use crate::group_commit::GroupCommit;
 
 pub use agent::analytics::{
     Bucket, ConversationTotals, HandoffTotals, InsightRecord, ToolUsage, WindowTotals,
@@ -164,8 +165,8 @@ pub struct SqlitePools {
     pub(crate) reads: SqlitePool,
     /// SQLite has no vector index: vectors are ranked in process, from this cache.
     pub(crate) vectors: Arc<VectorCache>,
-    /// LiveKit events, recorded in batches on `main`.
-    pub(crate) livekit_events: LivekitEventBatches,
+    /// Writes that come in bursts (a voice call's), committed in groups on `main`.
+    pub(crate) group_commit: GroupCommit,
 }
 
 /// Pool sizing; the defaults suit one server process.
@@ -238,7 +239,7 @@ impl Store {
             .connect_with(options.read_only(true))
             .await?;
         Ok(Store::Sqlite(SqlitePools {
-            livekit_events: LivekitEventBatches::start(main.clone()),
+            group_commit: GroupCommit::start(main.clone()),
             main,
             reads,
             vectors: Default::default(),

@@ -227,18 +227,19 @@ async fn concurrent_events_for_one_session_apply_one_after_another() {
     assert_eq!(timeline_len(&db.store, &session).await, 2);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn events_recorded_together_each_get_their_own_outcome() {
-    let db = TestDatabase::new().await;
-    let session = app_with_session(&db).await;
-
-    // The first event holds the writer (on PostgreSQL, the session's row) until the others have
-    // queued behind it, so that SQLite records them in one transaction: eight joins, a
-    // redelivery of the first, and one whose timeline entry clashes with the first's.
+/// Records event `EV_0` (an agent joining room-1), holding the writer inside its transaction
+/// (on PostgreSQL, room-1's session row) until `release` is sent: writes queued meanwhile are
+/// committed together on SQLite.
+fn hold_the_writer(
+    store: &Store,
+) -> (
+    tokio::task::JoinHandle<Result<LivekitEventOutcome, StoreError>>,
+    Sender<()>,
+) {
     let (entered, first_entered) = std::sync::mpsc::channel();
     let (release, released) = std::sync::mpsc::channel::<()>();
     let released = Mutex::new(released);
-    let store = db.store.clone();
+    let store = store.clone();
     let first = tokio::spawn(async move {
         store
             .record_livekit_event(claim("EV_0", "room-1", false), move |session| {
@@ -250,6 +251,18 @@ async fn events_recorded_together_each_get_their_own_outcome() {
             .await
     });
     first_entered.recv_timeout(Duration::from_secs(5)).unwrap();
+    (first, release)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn events_recorded_together_each_get_their_own_outcome() {
+    let db = TestDatabase::new().await;
+    let session = app_with_session(&db).await;
+
+    // The first event holds the writer (on PostgreSQL, the session's row) until the others have
+    // queued behind it, so that SQLite records them in one transaction: eight joins, a
+    // redelivery of the first, and one whose timeline entry clashes with the first's.
+    let (first, release) = hold_the_writer(&db.store);
     let queue = |event_id: &str, n: usize| {
         let store = db.store.clone();
         let claim = claim(event_id, "room-1", false);
@@ -319,11 +332,8 @@ async fn an_event_that_needs_a_session_writes_nothing_without_one_not_even_its_c
     assert_eq!(again, LivekitEventOutcome::Duplicate);
 }
 
-#[tokio::test]
-async fn a_session_and_its_agent_credential_are_stored_together_or_not_at_all() {
-    let db = TestDatabase::new().await;
-    app_with_session(&db).await;
-    let credential = |id: &str, room: &str| AgentCredentialRecord {
+fn credential(id: &str, room: &str) -> AgentCredentialRecord {
+    AgentCredentialRecord {
         id: id.to_owned(),
         app_id: "a1".to_owned(),
         token_hash: format!("hash-{id}"),
@@ -332,8 +342,68 @@ async fn a_session_and_its_agent_credential_are_stored_together_or_not_at_all() 
         expires_at: 9_000,
         created_at: 1_000,
         revoked_at: None,
-    };
+    }
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_call_s_writes_committed_together_each_get_their_own_outcome() {
+    let db = TestDatabase::new().await;
+    app_with_session(&db).await;
+
+    // Queued behind the held event, so that SQLite commits them in one transaction: a session
+    // with its credential, one whose room is taken, and the held session's dispatch id.
+    let (first, release) = hold_the_writer(&db.store);
+    let insert = |id: &str, room: &str| {
+        let store = db.store.clone();
+        let (session, credential) = (session(id, room), credential(&format!("c-{id}"), room));
+        tokio::spawn(async move {
+            store
+                .insert_voice_session_with_credential(&session, &credential)
+                .await
+        })
+    };
+    let opened = insert("s2", "room-2");
+    let taken = insert("s3", "room-1");
+    let store = db.store.clone();
+    let dispatched =
+        tokio::spawn(async move { store.set_voice_session_dispatch("s1", "AD_1", 2_000).await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    release.send(()).unwrap();
+
+    assert!(matches!(
+        first.await.unwrap().unwrap(),
+        LivekitEventOutcome::Recorded(Some(_))
+    ));
+    opened.await.unwrap().unwrap();
+    let err = taken.await.unwrap().unwrap_err();
+    assert!(matches!(err, StoreError::UniqueViolation), "{err:?}");
+    assert!(dispatched.await.unwrap().unwrap());
+
+    assert!(db.store.voice_session("a1", "s2").await.unwrap().is_some());
+    assert!(
+        db.store
+            .agent_credential_with_app("hash-c-s2")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(db.store.voice_session("a1", "s3").await.unwrap(), None);
+    assert!(
+        db.store
+            .agent_credential_with_app("hash-c-s3")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let held = db.store.voice_session("a1", "s1").await.unwrap().unwrap();
+    assert_eq!(held.agent_dispatch_id.as_deref(), Some("AD_1"));
+    assert_eq!(held.participant_count, 1);
+}
+
+#[tokio::test]
+async fn a_session_and_its_agent_credential_are_stored_together_or_not_at_all() {
+    let db = TestDatabase::new().await;
+    app_with_session(&db).await;
     let second = session("s2", "room-2");
     db.store
         .insert_voice_session_with_credential(&second, &credential("c2", "room-2"))

@@ -1,6 +1,6 @@
 //! Voice sessions and their participants, handled LiveKit webhook events, and client logs.
 
-pub(crate) mod event_batches;
+mod group_writes;
 
 use std::sync::LazyLock;
 
@@ -8,10 +8,9 @@ use serde_json::Value;
 use sqlx::QueryBuilder;
 use sqlx::types::Json;
 
+use self::group_writes::{DispatchUpdate, EventRecording, SessionInsert};
 use crate::agent::events::{INSERT_EVENT, bind_event};
-use crate::platform::agent_credentials::{
-    INSERT_CREDENTIAL, bind_credential, insert_credential_from,
-};
+use crate::platform::agent_credentials::{bind_credential, insert_credential_from};
 use crate::{AgentCredentialRecord, EventRecord, Store, StoreError, StoreResult, on_pool};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -89,6 +88,11 @@ static INSERT_SESSION_WITH_CREDENTIAL: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// [`Store::set_voice_session_dispatch`]'s statement: `$1` the session, `$2` the dispatch id,
+/// `$3` now.
+const SET_DISPATCH: &str = "UPDATE voice_sessions SET agent_dispatch_id = $2, updated_at = CASE \
+    WHEN updated_at < $3 THEN $3 ELSE updated_at + 1 END WHERE id = $1";
+
 macro_rules! bind_session {
     ($query:expr, $s:expr) => {
         $query
@@ -133,6 +137,7 @@ macro_rules! bind_session {
             .bind($s.updated_at)
     };
 }
+use bind_session;
 
 /// `UPDATE voice_sessions` of the columns `after` changes from `before`, where the row is
 /// still as read. Only what changed is written: rewriting every column would rewrite every
@@ -409,11 +414,7 @@ pub struct ClientLogRecord {
 impl Store {
     /// Inserts a session; a room name already used by a live session is `UniqueViolation`.
     pub async fn insert_voice_session(&self, record: &VoiceSessionRecord) -> StoreResult<()> {
-        on_pool!(self, pool => bind_session!(sqlx::query(INSERT_SESSION.as_str()), record)
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
-        Ok(())
+        self.insert_session(record, None).await
     }
 
     /// Inserts a session with the credential of the agent about to be dispatched to it, in one
@@ -423,24 +424,35 @@ impl Store {
         record: &VoiceSessionRecord,
         credential: &AgentCredentialRecord,
     ) -> StoreResult<()> {
-        match self {
-            Store::Sqlite(sqlite) => {
-                let mut tx = sqlite.main.begin_with("BEGIN IMMEDIATE").await?;
-                bind_session!(sqlx::query(INSERT_SESSION.as_str()), record)
-                    .execute(&mut *tx)
-                    .await?;
-                bind_credential!(sqlx::query(INSERT_CREDENTIAL.as_str()), credential)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
+        self.insert_session(record, Some(credential)).await
+    }
+
+    async fn insert_session(
+        &self,
+        record: &VoiceSessionRecord,
+        credential: Option<&AgentCredentialRecord>,
+    ) -> StoreResult<()> {
+        match (self, credential) {
+            (Store::Sqlite(sqlite), _) => {
+                let insert = SessionInsert {
+                    record: record.clone(),
+                    credential: credential.cloned(),
+                };
+                sqlite.group_commit.write(&sqlite.main, insert).await
             }
-            Store::Postgres(pool) => {
+            (Store::Postgres(pool), None) => {
+                bind_session!(sqlx::query(INSERT_SESSION.as_str()), record)
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+            (Store::Postgres(pool), Some(credential)) => {
                 let insert =
                     bind_session!(sqlx::query(INSERT_SESSION_WITH_CREDENTIAL.as_str()), record);
                 bind_credential!(insert, credential).execute(pool).await?;
+                Ok(())
             }
         }
-        Ok(())
     }
 
     /// Writes the columns `after` changes from `before`, if nobody changed the session since
@@ -468,17 +480,25 @@ impl Store {
         dispatch_id: &str,
         now: i64,
     ) -> StoreResult<bool> {
-        let done = on_pool!(self, pool => sqlx::query(
-            "UPDATE voice_sessions SET agent_dispatch_id = $2, updated_at = CASE \
-             WHEN updated_at < $3 THEN $3 ELSE updated_at + 1 END WHERE id = $1",
-        )
-        .bind(id)
-        .bind(dispatch_id)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))?;
-        Ok(done > 0)
+        match self {
+            Store::Sqlite(sqlite) => {
+                let update = DispatchUpdate {
+                    session_id: id.to_owned(),
+                    dispatch_id: dispatch_id.to_owned(),
+                    now,
+                };
+                sqlite.group_commit.write(&sqlite.main, update).await
+            }
+            Store::Postgres(pool) => {
+                let done = sqlx::query(SET_DISPATCH)
+                    .bind(id)
+                    .bind(dispatch_id)
+                    .bind(now)
+                    .execute(pool)
+                    .await?;
+                Ok(done.rows_affected() > 0)
+            }
+        }
     }
 
     /// Sessions not ended yet, by status (every app's): `(status, count)`.
@@ -763,7 +783,7 @@ impl Store {
     /// session, claims the id and writes what `writes_for` makes of the session. The session
     /// stays locked from the read to the commit, so concurrent events for one session apply one
     /// after another and none is read stale. On SQLite, events waiting together share one
-    /// transaction (`event_batches`); each still gets its own outcome.
+    /// transaction ([`crate::group_commit`]); each still gets its own outcome.
     pub async fn record_livekit_event<F>(
         &self,
         claim: LivekitEventClaim,
@@ -774,10 +794,11 @@ impl Store {
     {
         match self {
             Store::Sqlite(sqlite) => {
-                sqlite
-                    .livekit_events
-                    .record(&sqlite.main, claim, Box::new(writes_for))
-                    .await
+                let recording = EventRecording {
+                    claim,
+                    writes_for: Box::new(writes_for),
+                };
+                sqlite.group_commit.write(&sqlite.main, recording).await
             }
             Store::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
