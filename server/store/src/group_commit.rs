@@ -96,7 +96,7 @@ impl<W: GroupWrite> Queued for QueuedWrite<W> {
     fn run_alone<'c>(&'c mut self, pool: &'c SqlitePool) -> WriteFuture<'c, ()> {
         Box::pin(async move {
             let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-            let done = self.write.run(&mut *tx).await?;
+            let done = self.write.run(&mut tx).await?;
             tx.commit().await?;
             self.done = Some(done);
             Ok(())
@@ -142,7 +142,7 @@ async fn commit_batches(pool: SqlitePool, mut queue: mpsc::Receiver<Box<dyn Queu
 async fn commit_together(pool: &SqlitePool, writes: &mut [Box<dyn Queued>]) -> StoreResult<()> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     for write in writes.iter_mut() {
-        write.run(&mut *tx).await?;
+        write.run(&mut tx).await?;
     }
     tx.commit().await?;
     Ok(())
