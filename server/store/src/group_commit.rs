@@ -147,3 +147,118 @@ async fn commit_together(pool: &SqlitePool, writes: &mut [Box<dyn Queued>]) -> S
     tx.commit().await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use sqlx::sqlite::SqlitePoolOptions;
+
+    use super::*;
+
+    /// Inserts one number into `numbers`.
+    struct InsertNumber(i64);
+
+    impl GroupWrite for InsertNumber {
+        type Output = i64;
+
+        fn run<'c>(&'c self, connection: &'c mut SqliteConnection) -> WriteFuture<'c, i64> {
+            Box::pin(async move {
+                sqlx::query("INSERT INTO numbers (n) VALUES ($1)")
+                    .bind(self.0)
+                    .execute(connection)
+                    .await?;
+                Ok(self.0)
+            })
+        }
+    }
+
+    async fn numbers_pool() -> SqlitePool {
+        // One connection: every connection to `:memory:` is a database of its own.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE numbers (n INTEGER PRIMARY KEY)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool
+    }
+
+    async fn numbers(pool: &SqlitePool) -> Vec<i64> {
+        sqlx::query_scalar("SELECT n FROM numbers ORDER BY n")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    }
+
+    #[test]
+    fn a_write_runs_alone_when_the_task_is_gone() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let pool = runtime.block_on(numbers_pool());
+        // The task's runtime ends before the task ever runs, dropping its queue.
+        let group_commit = {
+            let other = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap();
+            let _entered = other.enter();
+            GroupCommit::start(pool.clone())
+        };
+
+        runtime.block_on(async {
+            assert_eq!(group_commit.write(&pool, InsertNumber(7)).await.unwrap(), 7);
+            let clash = group_commit.write(&pool, InsertNumber(7)).await;
+            assert!(
+                matches!(clash, Err(StoreError::UniqueViolation)),
+                "{clash:?}"
+            );
+            assert_eq!(numbers(&pool).await, [7]);
+        });
+    }
+
+    #[tokio::test]
+    async fn writes_queued_together_each_get_their_own_outcome() {
+        let pool = numbers_pool().await;
+        let group_commit = GroupCommit::start(pool.clone());
+        // Queued before the task first runs (this runtime has one thread), so one batch holds
+        // them all, and the clash rolls it back.
+        let [one, two, one_again, three] = write_all(&group_commit, &pool, [1, 2, 1, 3]).await;
+        assert_eq!(two.unwrap(), 2);
+        assert_eq!(three.unwrap(), 3);
+        // Whichever 1 came second clashed.
+        let (written, clash) = if one.is_ok() {
+            (one, one_again)
+        } else {
+            (one_again, one)
+        };
+        assert_eq!(written.unwrap(), 1);
+        assert!(
+            matches!(clash, Err(StoreError::UniqueViolation)),
+            "{clash:?}"
+        );
+        assert_eq!(numbers(&pool).await, [1, 2, 3]);
+    }
+
+    /// Writes `numbers` from tasks of their own; their outcomes, in the order of `numbers`.
+    async fn write_all<const N: usize>(
+        group_commit: &GroupCommit,
+        pool: &SqlitePool,
+        numbers: [i64; N],
+    ) -> [StoreResult<i64>; N] {
+        let mut writes = tokio::task::JoinSet::new();
+        for (position, n) in numbers.into_iter().enumerate() {
+            let (group_commit, pool) = (group_commit.clone(), pool.clone());
+            writes
+                .spawn(async move { (position, group_commit.write(&pool, InsertNumber(n)).await) });
+        }
+        let mut outcomes: Vec<_> = writes.join_all().await;
+        outcomes.sort_by_key(|(position, _)| *position);
+        let outcomes: Vec<_> = outcomes.into_iter().map(|(_, outcome)| outcome).collect();
+        outcomes.try_into().unwrap()
+    }
+}
