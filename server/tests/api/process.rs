@@ -926,7 +926,7 @@ async fn traces_go_out_over_otlp_with_the_request_id() {
 /// authentication cache may hold it; each periodic job runs once, not once per instance.
 /// (PostgreSQL only: a SQLite file belongs to one process.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_instances_on_one_postgresql_share_streams_limits_and_revocations() {
+async fn two_instances_on_one_postgresql_share_streams_limits_revocations_and_rotations() {
     if backend() != model::platform::status::DatabaseBackend::Postgres {
         return;
     }
@@ -1098,6 +1098,32 @@ async fn two_instances_on_one_postgresql_share_streams_limits_and_revocations() 
     }
     for job in ["maintenance", "insights", "stale_sessions"] {
         assert_eq!(runs.get(job), Some(&1), "{job}: {runs:?}");
+    }
+
+    // The app's secret, rotated away from both instances (by the CLI), is refused by each
+    // within the 5 s its authentication cache may hold it; the new secret works on both.
+    let messages = "/api/messages?sessionId=shared";
+    for port in ports {
+        assert_eq!(curl(port, secret, "GET", messages, None).0, 200, "cached");
+    }
+    let rotated = command(&database.url)
+        .args(["app", "rotate-secret", "my-app"])
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(rotated.status.success());
+    let rotated_at = Instant::now();
+    let new_secret = String::from_utf8(rotated.stdout).unwrap();
+    let new_secret = new_secret.lines().last().unwrap().trim();
+    for port in ports {
+        while curl(port, secret, "GET", messages, None).0 != 401 {
+            assert!(
+                rotated_at.elapsed() < Duration::from_secs(6),
+                "instance on port {port} still accepts a secret rotated 6 s ago"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        assert_eq!(curl(port, new_secret, "GET", messages, None).0, 200);
     }
 
     for mut child in children {
