@@ -345,6 +345,15 @@ fn credential(id: &str, room: &str) -> AgentCredentialRecord {
     }
 }
 
+/// Whether a credential with `token_hash` is stored.
+async fn has_credential(store: &Store, token_hash: &str) -> bool {
+    store
+        .agent_credential_with_app(token_hash)
+        .await
+        .unwrap()
+        .is_some()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_call_s_writes_committed_together_each_get_their_own_outcome() {
     let db = TestDatabase::new().await;
@@ -380,21 +389,9 @@ async fn a_call_s_writes_committed_together_each_get_their_own_outcome() {
     assert!(dispatched.await.unwrap().unwrap());
 
     assert!(db.store.voice_session("a1", "s2").await.unwrap().is_some());
-    assert!(
-        db.store
-            .agent_credential_with_app("hash-c-s2")
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(has_credential(&db.store, "hash-c-s2").await);
     assert_eq!(db.store.voice_session("a1", "s3").await.unwrap(), None);
-    assert!(
-        db.store
-            .agent_credential_with_app("hash-c-s3")
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(!has_credential(&db.store, "hash-c-s3").await);
     let held = db.store.voice_session("a1", "s1").await.unwrap().unwrap();
     assert_eq!(held.agent_dispatch_id.as_deref(), Some("AD_1"));
     assert_eq!(held.participant_count, 1);
@@ -427,13 +424,7 @@ async fn a_session_and_its_agent_credential_are_stored_together_or_not_at_all() 
         .unwrap_err();
     assert!(matches!(err, StoreError::UniqueViolation), "{err:?}");
     assert_eq!(db.store.voice_session("a1", "s3").await.unwrap(), None);
-    assert!(
-        db.store
-            .agent_credential_with_app("hash-c3")
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(!has_credential(&db.store, "hash-c3").await);
 
     // The session could be stored, its credential not (c2's id again): neither is.
     let err = db

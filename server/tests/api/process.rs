@@ -923,8 +923,9 @@ async fn traces_go_out_over_otlp_with_the_request_id() {
 /// Two instances on one PostgreSQL, as the scale-out section promises: a message posted to one
 /// reaches a live stream open on the other; a rate limit bites at the same count whichever
 /// instance is hit; a token revoked on one is refused by the other within the 5 s the
-/// authentication cache may hold it; each periodic job runs once, not once per instance.
-/// (PostgreSQL only: a SQLite file belongs to one process.)
+/// authentication cache may hold it; each periodic job runs once, not once per instance; a
+/// rotated app secret is refused by both within those 5 s. (PostgreSQL only: a SQLite file
+/// belongs to one process.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_postgresql_share_streams_limits_revocations_and_rotations() {
     if backend() != model::platform::status::DatabaseBackend::Postgres {

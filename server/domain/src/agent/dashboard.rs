@@ -10,6 +10,7 @@ use model::agent::knowledge::{GapStatus, KnowledgeGap, ResolveGap};
 use model::platform::users::Permission;
 
 use crate::agent::Agent;
+use crate::agent::analytics::end_after;
 use crate::clock::DAY_MS;
 use crate::platform::dashboard::assignee;
 use crate::{Actor, Caller, Error, Result};
@@ -24,7 +25,7 @@ impl Agent<'_> {
                 "The range must be one of {REPORT_RANGES:?} days"
             )));
         }
-        let until = crate::agent::analytics::end_after(self.now_ms());
+        let until = end_after(self.now_ms());
         let since = until - days * DAY_MS;
         let (overview, daily, csat_distribution) = tokio::try_join!(
             self.analytics_overview(caller, Some(since), Some(until)),
